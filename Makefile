@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Also `make bench`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+PORT ?= 5000
+# Tests: a PostgreSQL server (a throwaway database is created per run) and a Redis db.
+TEST_PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+TEST_REDIS ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@scripts/system-deps.sh base
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed --scale demo --if-empty
+	PORT=$(PORT) scripts/serve.sh
+
+lint: install
+	$(BIN)/ruff check portal tests bench
+	$(BIN)/mypy portal
+
+test-sqlite: install
+	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	TEST_DATABASE_URL=$(TEST_PG_SERVER) TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: install
+	@scripts/system-deps.sh test
+	$(MAKE) lint
+	@echo "== the suite on SQLite =="
+	$(MAKE) test-sqlite
+	@echo "== the suite on PostgreSQL =="
+	$(MAKE) test-postgres
+
+bench: install
+	@scripts/system-deps.sh bench
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

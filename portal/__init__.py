@@ -1,0 +1,87 @@
+"""The akim accountability portal. `create_app` is the only place an app is built."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import config as config_layers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then `config`."""
+    instance_path = Path(os.environ.get("PORTAL_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config_layers.defaults(instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_layers.from_environment(os.environ))
+    if config:
+        app.config.update(config)
+    settings = dict(app.config)
+    config_layers.finalise(settings, instance_path, config)
+    app.config.update(settings)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli
+    from portal.web import errors, headers, templating
+
+    errors.register(app)
+    headers.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401 - every model registered before mappers configure
+    from portal.accounts import sessions
+    from portal.extensions import (
+        babel,
+        cache,
+        configure_sqlite,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
+    from portal.web.locale import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    cache.init_app(app)
+    limiter.init_app(app)
+    sessions.init_login(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import blueprint as accounts
+    from portal.akims.views import blueprint as akims
+    from portal.api.views import blueprint as api
+    from portal.geo.views import blueprint as geo
+    from portal.web.views import blueprint as web
+
+    for blueprint in (web, accounts, geo, akims, api):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""People who sign in: citizens, akims, parliamentary staff, moderators, admins."""

@@ -1,0 +1,1 @@
+"""Akims (people) and their terms of office in rural districts."""

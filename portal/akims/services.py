@@ -1,0 +1,43 @@
+"""Reading akims and their terms for profiles and lists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.akims.models import Akim, Term, TermStatus
+from portal.extensions import db
+from portal.geo.models import District, RuralDistrict
+
+
+def akim_with_terms(akim_id: int) -> Akim | None:
+    """An akim with every term and the place of each, loaded up front for the profile."""
+    return db.session.scalar(
+        select(Akim)
+        .options(
+            selectinload(Akim.terms)
+            .joinedload(Term.rural_district)
+            .joinedload(RuralDistrict.district)
+            .joinedload(District.region),
+            selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
+                RuralDistrict.centre
+            ),
+        )
+        .where(Akim.id == akim_id)
+    )
+
+
+def current_or_latest_term(akim: Akim) -> Term | None:
+    """The serving term if any, else the most recent one (terms are ordered newest first)."""
+    for term in akim.terms:
+        if term.status == TermStatus.SERVING:
+            return term
+    return akim.terms[0] if akim.terms else None
+
+
+def serving_term_of(rural_district_id: int) -> Term | None:
+    return db.session.scalar(
+        select(Term).where(
+            Term.rural_district_id == rural_district_id, Term.status == TermStatus.SERVING
+        )
+    )

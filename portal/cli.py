@@ -1,0 +1,100 @@
+"""Thin `flask …` commands over the services. Each command commits once, at its end."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users)
+    app.cli.add_command(geo)
+
+
+@click.command("seed")
+@click.option("--scale", type=click.Choice(["demo", "national"]), default="demo",
+              show_default=True)
+@click.option("--seed", "seed_value", type=int, default=2026, show_default=True,
+              help="Random seed; the same seed gives the same data.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Reference date for the synthetic history (default: today).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+def seed_command(scale: str, seed_value: int, as_of: object, if_empty: bool) -> None:
+    """Fill an empty database with deterministic synthetic data on the real map."""
+    from portal import seed
+    from portal.accounts.services import find_by_email
+    from portal.seed.accounts import DEMO_ACCOUNTS
+    from portal.seed.context import Scale
+
+    if not seed.database_is_empty():
+        if if_empty:
+            click.echo("The database already has data; not seeding.")
+            if find_by_email(DEMO_ACCOUNTS[0][0]) is not None:
+                _print_demo_accounts()
+            return
+        raise click.ClickException("The database already has data; seed only an empty one.")
+    started = time.perf_counter()
+    reference = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    seed.run(Scale(scale), seed_value, reference, progress=lambda line: click.echo(f"  {line}"))
+    db.session.commit()
+    click.echo(f"Seeded {scale} data in {time.perf_counter() - started:.1f} s "
+               f"(seed {seed_value}, as of {reference.isoformat()}).")
+    if scale == "demo":
+        _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    from portal.seed.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for email, roles in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<22} {', '.join(role.value for role in roles)}")
+
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["citizen", "akim", "staff", "moderator", "admin"]),
+              help="Repeat for several roles.")
+def create_user(email: str, roles: tuple[str, ...]) -> None:
+    """Create an account; the password comes from PORTAL_PASSWORD or a prompt."""
+    from portal.accounts import services
+    from portal.accounts.models import Role
+
+    password = os.environ.get("PORTAL_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < services.MIN_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"The password needs at least {services.MIN_PASSWORD_LENGTH} characters."
+        )
+    try:
+        user = services.create_user(email, password, [Role(role) for role in roles], "cli")
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}> with roles: {', '.join(roles)}.")
+
+
+geo = AppGroup("geo", help="Reference map data.")
+
+
+@geo.command("load")
+def load_map() -> None:
+    """Load the real regions and districts (what a production install starts from)."""
+    from portal.geo.reference import load_reference_map
+
+    result = load_reference_map(actor="cli")
+    db.session.commit()
+    click.echo(f"Added {result.regions_added} regions and {result.districts_added} districts.")

@@ -1,0 +1,147 @@
+"""Configuration in layers: defaults here, then instance/config.py, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start the portal safely."""
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    """The embedded defaults: everything runs from `instance/` with no other service."""
+    return {
+        "PORTAL_ENV": "development",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'portal.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "REDIS_URL": None,
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+        "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
+        "RATELIMIT_REGISTER": "5 per hour",
+        "RATELIMIT_VOTE": "30 per minute;300 per hour",
+        "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "OUTBOX_FOLDER": str(instance_path / "outbox"),
+        "EXPORT_FOLDER": str(instance_path / "exports"),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "kk",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+        "LANGUAGES": ("kk", "ru", "en"),
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 587,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": True,
+        "MAIL_SENDER": "noreply@akim-portal.kz",
+        "PER_PAGE": 50,
+        "PASSWORD_HASH_PARAMS": {"time_cost": 3, "memory_cost": 65536, "parallelism": 2},
+    }
+
+
+TESTING_OVERRIDES: dict[str, Any] = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": True,
+    "CACHE_TYPE": "NullCache",
+    "CACHE_NO_NULL_WARNING": True,
+    # Cheap hashes keep the suite fast; production parameters are tested separately.
+    "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+}
+
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "PORTAL_ENV",
+                 "PUBLIC_BASE_URL",
+                 "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read the documented environment variables into config keys."""
+    values: dict[str, Any] = {}
+    for name in ENV_VARIABLES:
+        raw = environ.get(name)
+        if raw in (None, ""):
+            continue
+        if name == "DATABASE_URL":
+            values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(raw)
+        elif name == "MAIL_PORT":
+            values[name] = int(raw)
+        else:
+            values[name] = raw
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def finalise(config: dict[str, Any], instance_path: Path,
+             explicit: dict[str, Any] | None = None) -> None:
+    """Derive dependent settings and refuse unsafe production configurations.
+
+    `explicit` is the config passed to `create_app`; it wins over the testing overrides.
+    """
+    env = config.get("PORTAL_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    if env == "testing":
+        for key, value in TESTING_OVERRIDES.items():
+            if key not in (explicit or {}):
+                config[key] = value
+    if env == "production":
+        for key in ("SECRET_KEY", "IIN_HMAC_KEY"):
+            if not config.get(key) or len(str(config[key])) < 32:
+                raise ConfigError(f"{key} (32+ characters) is required when PORTAL_ENV=production")
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+    else:
+        # The IIN key is separate from the session key: rotating sessions must not orphan
+        # every stored IIN hash.
+        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key")):
+            if not config.get(key):
+                config[key] = _development_secret(instance_path, file_name)
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        if config.get("CACHE_TYPE") == "SimpleCache":
+            config["CACHE_TYPE"] = "RedisCache"
+            config["CACHE_REDIS_URL"] = redis_url
+            config.setdefault("CACHE_KEY_PREFIX", "portal:")
+        if config.get("RATELIMIT_STORAGE_URI") == "memory://":
+            config["RATELIMIT_STORAGE_URI"] = redis_url
+    uri = str(config["SQLALCHEMY_DATABASE_URI"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _development_secret(instance_path: Path, file_name: str) -> str:
+    """A random key generated once into instance/ so it survives restarts in development."""
+    key_file = instance_path / file_name
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

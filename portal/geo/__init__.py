@@ -1,0 +1,1 @@
+"""The administrative map: regions, districts, rural districts and their settlements."""

@@ -1,0 +1,131 @@
+"""Reading the map: a region with its districts, a district with its rural districts, roll-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.akims.models import Term, TermStatus
+from portal.extensions import db
+from portal.geo.models import District, Region, RuralDistrict, Settlement
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """Counts rolled up over an area (the nation, a region or a district)."""
+
+    rural_districts: int
+    serving_akims: int
+    population: int
+    registered_voters: int
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    district: District
+    counts: AreaCounts
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: Region
+    counts: AreaCounts
+
+
+def _counts_select() -> Select:
+    serving = (
+        select(Term.rural_district_id)
+        .where(Term.status == TermStatus.SERVING)
+        .subquery()
+    )
+    return (
+        select(
+            func.count(RuralDistrict.id),
+            func.count(serving.c.rural_district_id),
+            func.coalesce(func.sum(RuralDistrict.population), 0),
+            func.coalesce(func.sum(RuralDistrict.registered_voters), 0),
+        )
+        .select_from(RuralDistrict)
+        .outerjoin(serving, serving.c.rural_district_id == RuralDistrict.id)
+    )
+
+
+def _as_counts(row: Sequence[Any] | None) -> AreaCounts:
+    if row is None:
+        return AreaCounts(0, 0, 0, 0)
+    return AreaCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
+def national_counts() -> AreaCounts:
+    return _as_counts(db.session.execute(_counts_select()).one())
+
+
+def regions_with_counts() -> list[RegionRow]:
+    """Every region with its rolled-up counts: two queries whatever the number of regions."""
+    statement = (
+        _counts_select()
+        .add_columns(District.region_id)
+        .join(District, District.id == RuralDistrict.district_id)
+        .group_by(District.region_id)
+    )
+    by_region = {row[4]: _as_counts(row[:4]) for row in db.session.execute(statement)}
+    regions = db.session.scalars(select(Region).order_by(Region.name_kk)).all()
+    return [RegionRow(region, by_region.get(region.id, AreaCounts(0, 0, 0, 0)))
+            for region in regions]
+
+
+def region_by_kato(kato2: str) -> Region | None:
+    return db.session.scalar(select(Region).where(Region.kato2 == kato2))
+
+
+def districts_with_counts(region: Region) -> list[DistrictRow]:
+    statement = (
+        _counts_select()
+        .add_columns(RuralDistrict.district_id)
+        .join(District, District.id == RuralDistrict.district_id)
+        .where(District.region_id == region.id)
+        .group_by(RuralDistrict.district_id)
+    )
+    by_district = {row[4]: _as_counts(row[:4]) for row in db.session.execute(statement)}
+    return [DistrictRow(district, by_district.get(district.id, AreaCounts(0, 0, 0, 0)))
+            for district in region.districts]
+
+
+def district_by_kato(kato4: str) -> District | None:
+    return db.session.scalar(
+        select(District).options(joinedload(District.region)).where(District.kato4 == kato4)
+    )
+
+
+def rural_districts_of(district: District) -> list[tuple[RuralDistrict, Term | None]]:
+    """Each rural district of a district with its serving term (and akim), in one query."""
+    serving = (
+        select(Term)
+        .where(Term.status == TermStatus.SERVING)
+        .subquery()
+    )
+    serving_term = db.aliased(Term, serving)
+    statement = (
+        select(RuralDistrict, serving_term)
+        .outerjoin(serving_term, serving_term.rural_district_id == RuralDistrict.id)
+        .options(joinedload(serving_term.akim), joinedload(RuralDistrict.centre))
+        .where(RuralDistrict.district_id == district.id)
+        .order_by(RuralDistrict.kato)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(statement).unique()]
+
+
+def rural_district_by_kato(kato: str) -> RuralDistrict | None:
+    return db.session.scalar(
+        select(RuralDistrict)
+        .options(
+            joinedload(RuralDistrict.district).joinedload(District.region),
+            selectinload(RuralDistrict.settlements).joinedload(Settlement.support_settlement),
+            selectinload(RuralDistrict.terms).joinedload(Term.akim),
+        )
+        .where(RuralDistrict.kato == kato)
+    )

@@ -1,0 +1,88 @@
+"""Shared building blocks for models: localized names, UTC timestamps, string enums."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import has_request_context
+from flask_babel import get_locale
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+LOCALES = ("kk", "ru", "en")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_language() -> str:
+    """The language of the current request, or Kazakh (the state language) outside one."""
+    if has_request_context():
+        locale = get_locale()
+        if locale is not None and locale.language in LOCALES:
+            return locale.language
+    return "kk"
+
+
+def localized(values: dict[str, str | None], language: str | None = None) -> str:
+    """Pick a value for the language, falling back through kk, ru, en."""
+    language = language or current_language()
+    for code in (language, *LOCALES):
+        value = values.get(code)
+        if value:
+            return value
+    return ""
+
+
+class LocalizedName:
+    """Mixin: `name_kk`, `name_ru`, `name_en` columns and a `name` that follows the locale."""
+
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def name(self) -> str:
+        return self.name_in(current_language())
+
+    def name_in(self, language: str) -> str:
+        return localized({"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}, language)
+
+
+def str_enum(enum_class: type[enum.StrEnum], length: int = 32) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def UTCDateTime() -> DateTime:  # noqa: N802 - reads like a type in column definitions
+    return DateTime(timezone=True)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Plain JSON-ready values of some attributes, for audit before/after records."""
+    result: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(obj, field)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        result[field] = value
+    return result

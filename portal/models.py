@@ -1,0 +1,20 @@
+"""Imports every model module so that metadata (and Alembic) sees the whole schema."""
+
+from portal.accounts.models import User, UserRole
+from portal.akims.models import Akim, Term
+from portal.audit import AuditEvent
+from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.web.models import SiteMeta
+
+__all__ = [
+    "Akim",
+    "AuditEvent",
+    "District",
+    "Region",
+    "RuralDistrict",
+    "Settlement",
+    "SiteMeta",
+    "Term",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,123 @@
+"""Seed step: the demo accounts of SPEC.md and synthetic residents (who cannot sign in)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+
+from portal.accounts import iin as iin_numbers
+from portal.accounts.models import Role, User, UserRole
+from portal.accounts.passwords import hash_password
+from portal.akims.models import Term
+from portal.extensions import db
+from portal.seed.context import SeedContext, insert_rows, read_lines
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in SPEC.md; demo seed only
+DEMO_ACCOUNTS = (
+    ("admin@demo.kz", (Role.ADMIN,)),
+    ("staff@demo.kz", (Role.STAFF,)),
+    ("moderator@demo.kz", (Role.MODERATOR,)),
+    ("akim@demo.kz", (Role.AKIM,)),
+    ("akim2@demo.kz", (Role.AKIM,)),
+    ("citizen@demo.kz", (Role.CITIZEN,)),
+    ("visitor@demo.kz", (Role.CITIZEN,)),
+)
+RESIDENT_EMAIL_DOMAIN = "residents.demo.invalid"  # .invalid: can never receive mail
+
+
+def seed(ctx: SeedContext) -> None:
+    rng = ctx.rng("accounts")
+    issued: set[str] = set()
+    if not ctx.national:
+        _demo_accounts(ctx, rng, issued)
+    _residents(ctx, rng, issued)
+
+
+def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
+    password_hash = hash_password(DEMO_PASSWORD)
+    lead_term = db.session.get(Term, ctx.demo.akim_term_id)
+    second_term = db.session.get(Term, ctx.demo.akim2_term_id)
+    assert lead_term is not None and second_term is not None  # noqa: S101 - seed invariant
+    key = current_app.config["IIN_HMAC_KEY"]
+    now = datetime.now(UTC)
+    rows: list[dict[str, object]] = []
+    roles: list[dict[str, object]] = []
+    for email, account_roles in DEMO_ACCOUNTS:
+        user_id = ctx.new_id(User)
+        row: dict[str, object] = {
+            "id": user_id, "email": email, "password_hash": password_hash,
+            "display_name": email.split("@")[0].capitalize(), "is_active_account": True,
+            "session_version": 1, "created_at": now, "akim_id": None, "iin_hmac": None,
+            "iin_last4": None, "rural_district_id": None, "resident_verified_at": None,
+        }
+        if email == "akim@demo.kz":
+            row["akim_id"] = lead_term.akim_id
+        elif email == "akim2@demo.kz":
+            row["akim_id"] = second_term.akim_id
+        elif email in ("citizen@demo.kz", "visitor@demo.kz"):
+            iin = _new_iin(rng, issued)
+            row.update(iin_hmac=iin_numbers.keyed_hash(iin, key), iin_last4=iin[-4:])
+            if email == "citizen@demo.kz":
+                row.update(rural_district_id=lead_term.rural_district_id,
+                           resident_verified_at=now - timedelta(days=120))
+                ctx.demo.citizen_user_id = user_id
+            else:
+                row["rural_district_id"] = second_term.rural_district_id
+                ctx.demo.visitor_user_id = user_id
+        rows.append(row)
+        roles.extend({"user_id": user_id, "role": role.value} for role in account_roles)
+        ctx.demo.user_ids[email] = user_id
+    insert_rows(User, rows)
+    insert_rows(UserRole, roles)
+    ctx.progress("demo accounts: " + ", ".join(email for email, _ in DEMO_ACCOUNTS))
+
+
+def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
+    """Verified residents who rate and sign in the seed; about 4 % of voters, at least 25."""
+    key = current_app.config["IIN_HMAC_KEY"]
+    male = read_lines("given_names_male.txt")
+    female = read_lines("given_names_female.txt")
+    surnames = read_lines("surnames.txt")
+    verified_since = datetime.combine(ctx.as_of, datetime.min.time(), UTC)
+    users: list[dict[str, object]] = []
+    roles: list[dict[str, object]] = []
+    for rural_district in ctx.rural_districts:
+        count = max(25, rural_district.registered_voters * 4 // 100)
+        if not ctx.national:
+            count = 60
+        ids = ctx.residents.setdefault(rural_district.id, [])
+        for _ in range(count):
+            user_id = ctx.new_id(User)
+            iin = _new_iin(rng, issued)
+            female_name = iin[6] in "246"
+            given = rng.choice(female if female_name else male)
+            surname = rng.choice(surnames) + ("а" if female_name else "")
+            users.append({
+                "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
+                "password_hash": None, "display_name": f"{given} {surname[0]}.",
+                "iin_hmac": iin_numbers.keyed_hash(iin, key), "iin_last4": iin[-4:],
+                "rural_district_id": rural_district.id,
+                "resident_verified_at": verified_since - timedelta(days=rng.randint(30, 900)),
+                "is_active_account": True, "session_version": 1,
+                "created_at": verified_since - timedelta(days=rng.randint(900, 1200)),
+            })
+            roles.append({"user_id": user_id, "role": Role.CITIZEN.value})
+            ids.append(user_id)
+    insert_rows(User, users)
+    insert_rows(UserRole, roles)
+    ctx.progress(f"residents: {len(users)} verified synthetic residents")
+
+
+def _new_iin(rng: random.Random, issued: set[str]) -> str:
+    """A valid, unused, synthetic IIN: a birth date, century/sex digit, serial, check digit."""
+    while True:
+        year = rng.randint(1950, 2005)
+        birth = datetime(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+        century = rng.choice("34") if year < 2000 else rng.choice("56")
+        first_eleven = f"{birth:%y%m%d}{century}{rng.randint(0, 9999):04d}"
+        iin = iin_numbers.with_check_digit(first_eleven)
+        if iin is not None and iin not in issued:
+            issued.add(iin)
+            return iin

@@ -1,0 +1,159 @@
+"""Seed step: akims and their terms, from the first direct elections of July 2021 to today."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from portal.akims.models import Akim, Gender, Term, TermEndReason, TermStatus
+from portal.seed.context import RuralDistrictSeed, SeedContext, TermSeed, insert_rows, read_lines
+from portal.textsearch import fold
+from portal.translit import to_latin
+
+FIRST_ELECTIONS = date(2021, 7, 25)
+TERM_YEARS = 4
+PARTIES = ("amanat", "auyl", "aq_jol", "respublica", "peoples", None)
+PARTY_WEIGHTS = (64, 9, 5, 5, 3, 14)
+EARLY_END_REASONS = (TermEndReason.RESIGNED, TermEndReason.DISMISSED, TermEndReason.DIED)
+EARLY_END_WEIGHTS = (60, 35, 5)
+# Markers in a timeline before people are assigned: a new person, or the previous akim again.
+NEW_AKIM = 0
+REELECTED = -1
+
+
+class NameMaker:
+    """Plausible, fictional Kazakh names: surname, given name, patronymic."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.male = read_lines("given_names_male.txt")
+        self.female = read_lines("given_names_female.txt")
+        self.surnames = read_lines("surnames.txt")
+
+    def person(self, gender: Gender) -> str:
+        surname = self.rng.choice(self.surnames)
+        father = self.rng.choice(self.male)
+        if gender is Gender.FEMALE:
+            return f"{surname}а {self.rng.choice(self.female)} {father}қызы"
+        return f"{surname} {self.rng.choice(self.male)} {father}ұлы"
+
+
+def seed(ctx: SeedContext) -> None:
+    rng = ctx.rng("people")
+    names = NameMaker(rng)
+    akims: list[dict[str, object]] = []
+    terms: list[dict[str, object]] = []
+    for index, rural_district in enumerate(ctx.rural_districts):
+        demo_lead = not ctx.national and index == 0
+        previous: TermSeed | None = None
+        for term in _timeline(ctx, rng, rural_district, demo_lead):
+            if term.akim_id == REELECTED and previous is not None:
+                term.akim_id = previous.akim_id
+            else:
+                term.akim_id = _new_akim(ctx, rng, names, akims, term.elected_on)
+            terms.append(_term_row(rng, term))
+            ctx.terms.append(term)
+            previous = term
+    insert_rows(Akim, akims)
+    insert_rows(Term, terms)
+    serving = sum(1 for term in ctx.terms if term.serving)
+    ctx.progress(f"akims: {len(akims)} people, {len(terms)} terms, {serving} serving")
+    if not ctx.national:
+        lead = ctx.rural_districts[0]
+        ctx.demo.akim_term_id = _serving_term_in(lead.id, ctx.terms).id
+        second = next(t for t in ctx.terms if t.serving and _district_of(ctx, t) !=
+                      lead.district_id)
+        ctx.demo.akim2_term_id = second.id
+
+
+def _timeline(ctx: SeedContext, rng: random.Random, rural_district: RuralDistrictSeed,
+              demo_lead: bool) -> list[TermSeed]:
+    """Terms of one rural district, oldest first, ending with a serving one."""
+    if demo_lead:
+        # The demo akim's district: a resignation in 2023 and a by-election, so the serving
+        # term has several years of reports behind it.
+        first = _term(ctx, rural_district, FIRST_ELECTIONS, akim_id=NEW_AKIM)
+        _end(first, date(2023, 3, 14), TermEndReason.RESIGNED)
+        second = _term(ctx, rural_district, date(2023, 6, 4), akim_id=NEW_AKIM)
+        return [first, second]
+    if rng.random() < 0.8:
+        elected = FIRST_ELECTIONS
+    else:  # the post became elective later, or the first election was postponed
+        elected = FIRST_ELECTIONS + timedelta(days=rng.randint(120, 1_100))
+    terms: list[TermSeed] = []
+    akim_id = NEW_AKIM
+    terms_of_akim = 0
+    while elected <= ctx.as_of:
+        term = _term(ctx, rural_district, elected, akim_id)
+        terms.append(term)
+        terms_of_akim += 1
+        early = rng.random() < 0.22
+        end = (term.starts_on + timedelta(days=rng.randint(200, 1_300))) if early else term.ends_on
+        if end >= ctx.as_of:
+            break
+        _end(term, end, None if not early else rng.choices(EARLY_END_REASONS,
+                                                           EARLY_END_WEIGHTS)[0])
+        if not early and terms_of_akim < 2 and rng.random() < 0.45:
+            akim_id = REELECTED
+        else:
+            akim_id, terms_of_akim = NEW_AKIM, 0
+        elected = end + timedelta(days=1 if not early else rng.randint(60, 100))
+    return terms
+
+
+def _term(ctx: SeedContext, rural_district: RuralDistrictSeed, elected: date,
+          akim_id: int) -> TermSeed:
+    starts = elected + timedelta(days=3)
+    ends = _add_years(starts, TERM_YEARS)
+    return TermSeed(id=ctx.new_id(Term), akim_id=akim_id, rural_district_id=rural_district.id,
+                    elected_on=elected, starts_on=starts, ends_on=ends, ended_on=None,
+                    serving=True)
+
+
+def _end(term: TermSeed, on: date, reason: TermEndReason | None = None) -> None:
+    term.serving = False
+    term.ended_on = on
+    term.end_reason = (reason or TermEndReason.TERM_END).value
+
+
+def _term_row(rng: random.Random, term: TermSeed) -> dict[str, object]:
+    return {
+        "id": term.id, "akim_id": term.akim_id, "rural_district_id": term.rural_district_id,
+        "elected_on": term.elected_on, "starts_on": term.starts_on, "ends_on": term.ends_on,
+        "ended_on": term.ended_on,
+        "vote_share": Decimal(str(round(rng.uniform(34, 88), 2))),
+        "turnout": Decimal(str(round(rng.uniform(38, 86), 2))),
+        "status": (TermStatus.SERVING if term.serving else TermStatus.ENDED).value,
+        "end_reason": term.end_reason,
+    }
+
+
+def _new_akim(ctx: SeedContext, rng: random.Random, names: NameMaker,
+              akims: list[dict[str, object]], elected: date) -> int:
+    gender = Gender.FEMALE if rng.random() < 0.12 else Gender.MALE
+    full_name = names.person(gender)
+    akim_id = ctx.new_id(Akim)
+    latin = to_latin(full_name)
+    akims.append({
+        "id": akim_id, "full_name": full_name, "full_name_latn": latin,
+        "birth_year": elected.year - max(25, int(rng.gauss(43, 7))),
+        "gender": gender.value, "party": rng.choices(PARTIES, PARTY_WEIGHTS)[0],
+        "search_key": fold(full_name, latin),
+    })
+    return akim_id
+
+
+def _serving_term_in(rural_district_id: int, terms: list[TermSeed]) -> TermSeed:
+    return next(t for t in terms if t.rural_district_id == rural_district_id and t.serving)
+
+
+def _district_of(ctx: SeedContext, term: TermSeed) -> int:
+    return next(rd.district_id for rd in ctx.rural_districts if rd.id == term.rural_district_id)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

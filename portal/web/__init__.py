@@ -1,0 +1,1 @@
+"""Site-wide pieces: home, search, health, error pages, headers, templating helpers."""

@@ -1,0 +1,98 @@
+"""Jinja filters and context: money, numbers, dates in the reader's language, access checks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_login import current_user
+
+from portal.akims.parties import party_name
+from portal.labels import label
+from portal.modeling import as_utc, current_language
+from portal.permissions import Permission, can
+from portal.web.models import is_synthetic
+
+TENGE = "\u20b8"
+NBSP = "\u00a0"
+
+
+def money(amount: int | Decimal | None) -> str:
+    """Whole tenge with the reader's digit grouping and the tenge sign, in every language."""
+    if amount is None:
+        return "—"
+    return f"{format_decimal(int(amount), format='#,##0')}{NBSP}{TENGE}"
+
+
+def number(value: int | Decimal | float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
+    return str(format_decimal(value, format=pattern))
+
+
+def percent(value: Decimal | float | None, digits: int = 0) -> str:
+    """`value` is a fraction (0.25 → 25 %)."""
+    if value is None:
+        return "—"
+    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return str(format_percent(value, format=pattern))
+
+
+def day(value: date | None, style: str = "medium") -> str:
+    return "—" if value is None else str(format_date(value, style))
+
+
+def moment(value: datetime | None, style: str = "medium") -> str:
+    """A UTC timestamp shown in Asia/Almaty (Flask-Babel's configured zone)."""
+    return "—" if value is None else str(format_datetime(as_utc(value), style))
+
+
+def url_with_lang(language: str) -> str:
+    """The current address with ?lang= set, for the language switcher and shared links."""
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=True)}
+    values["lang"] = language
+    try:
+        return url_for(request.endpoint or "web.home", **values)
+    except Exception:  # noqa: BLE001 - e.g. static or error routes without a buildable endpoint
+        return url_for("web.home", lang=language)
+
+
+def url_with_page(page: int) -> str:
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=True)}
+    values["page"] = page
+    return url_for(request.endpoint or "web.home", **values)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        money=money, number=number, percent=percent, day=day, moment=moment, label=label,
+        party=party_name,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def portal_context() -> dict[str, Any]:
+        return {
+            "can": lambda permission, obj=None: can(current_user, permission, obj),
+            "Permission": Permission,
+            "current_language": current_language(),
+            "languages": (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")),
+            "url_with_lang": url_with_lang,
+            "url_with_page": url_with_page,
+            "synthetic_data": _synthetic_data_cached(app),
+        }
+
+
+def _synthetic_data_cached(app: Flask) -> bool:
+    from portal.extensions import cache
+
+    flag = cache.get("site:synthetic")
+    if flag is None:
+        flag = is_synthetic()
+        cache.set("site:synthetic", flag, timeout=60)
+    return bool(flag)

@@ -1,0 +1,52 @@
+"""Users with traits for each role; `verified` makes a citizen a verified resident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import factory
+from flask import current_app
+
+from portal.accounts.iin import keyed_hash
+from portal.accounts.models import Role, User, UserRole
+from portal.accounts.passwords import hash_password
+from tests.factories.base import BaseFactory, valid_iin
+
+PASSWORD = "correct horse battery"  # noqa: S105
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+        exclude = ("roles", "iin")
+
+    email = factory.Sequence(lambda n: f"user{n}@example.kz")
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    display_name = factory.Sequence(lambda n: f"User {n}")
+    is_active_account = True
+    session_version = 1
+    roles: tuple[Role, ...] = (Role.CITIZEN,)
+    iin = factory.LazyFunction(valid_iin)
+    iin_hmac = factory.LazyAttribute(
+        lambda o: keyed_hash(o.iin, current_app.config["IIN_HMAC_KEY"])
+    )
+    iin_last4 = factory.LazyAttribute(lambda o: o.iin[-4:])
+    role_rows = factory.LazyAttribute(lambda o: [UserRole(role=role) for role in o.roles])
+
+    class Params:
+        verified = factory.Trait(
+            resident_verified_at=factory.LazyFunction(lambda: datetime(2025, 1, 10, tzinfo=UTC))
+        )
+        staff = factory.Trait(roles=(Role.STAFF,), iin_hmac=None, iin_last4=None)
+        moderator = factory.Trait(roles=(Role.MODERATOR,), iin_hmac=None, iin_last4=None)
+        admin = factory.Trait(roles=(Role.ADMIN,), iin_hmac=None, iin_last4=None)
+
+    @classmethod
+    def akim_for(cls, term: object, **kwargs: object) -> User:
+        """An akim account linked to the person serving `term`."""
+        return cls(roles=(Role.AKIM,), akim=term.akim, iin_hmac=None, iin_last4=None,  # type: ignore[attr-defined]
+                   **kwargs)
+
+    @classmethod
+    def resident_of(cls, rural_district: object, verified: bool = True, **kwargs: object) -> User:
+        return cls(rural_district=rural_district, verified=verified, **kwargs)

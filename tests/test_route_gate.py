@@ -1,0 +1,43 @@
+"""Every route makes an access decision: gated by a permission or login, or explicitly public."""
+
+from flask import Flask
+
+from portal.permissions import ACCESS_ATTRIBUTE
+
+# Adding a public route means adding it here, on purpose.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "web.home",
+    "web.search",
+    "web.healthz",
+    "geo.regions",
+    "geo.region",
+    "geo.district",
+    "geo.rural_district",
+    "akims.profile",
+    "accounts.login",
+    "accounts.register",
+    "api.regions",
+    "api.region_districts",
+}
+
+
+def test_every_route_is_gated_or_listed_public(app: Flask) -> None:
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        access = getattr(view, ACCESS_ATTRIBUTE, None)
+        if access is None:
+            problems.append(f"{rule.rule} ({rule.endpoint}) has no access decision")
+        elif access[0] == "public" and rule.endpoint not in PUBLIC_ENDPOINTS:
+            problems.append(f"{rule.rule} ({rule.endpoint}) is public but not on the list")
+        elif access[0] != "public" and rule.endpoint in PUBLIC_ENDPOINTS:
+            problems.append(f"{rule.rule} ({rule.endpoint}) is listed public but gated")
+    assert not problems, "\n".join(problems)
+
+
+def test_public_list_has_no_stale_entries(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints >= PUBLIC_ENDPOINTS, PUBLIC_ENDPOINTS - endpoints
