@@ -4,6 +4,7 @@ from portal.accounts.models import User, UserRole
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "RuralDistrict",
     "Settlement",
     "SiteMeta",
+    "StoredFile",
     "Term",
     "User",
     "UserRole",

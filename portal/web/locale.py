@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -14,6 +14,8 @@ def languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: the state language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     supported = languages()
     asked = request.args.get("lang")
     if asked in supported:
