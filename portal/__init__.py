@@ -46,7 +46,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import models  # noqa: F401 - every model registered before mappers configure
+    from portal import (
+        jobs,
+        models,  # noqa: F401 - every model registered before mappers configure
+    )
     from portal.accounts import sessions
     from portal.extensions import (
         babel,
@@ -74,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     limiter.init_app(app)
     sessions.init_login(app, login_manager)
+    jobs.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -30,6 +30,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_REGISTER": "5 per hour",
         "RATELIMIT_VOTE": "30 per minute;300 per hour",
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
+        "JOBS_IMMEDIATE": False,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
         "EXPORT_FOLDER": str(instance_path / "exports"),
@@ -58,6 +59,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
 
 TESTING_OVERRIDES: dict[str, Any] = {
     "TESTING": True,
+    "JOBS_IMMEDIATE": True,
     "WTF_CSRF_ENABLED": True,
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,

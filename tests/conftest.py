@@ -120,8 +120,11 @@ def app(database_url: str, instance_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def make_app(database_url: str, instance_path: Path) -> Any:
-    """Build another app on the same database with some settings changed."""
+def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
+    """Build another app on the same database with some settings changed.
+
+    Building an app points the job queue at it; the test app takes it back afterwards.
+    """
     built: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
@@ -131,6 +134,9 @@ def make_app(database_url: str, instance_path: Path) -> Any:
         return other
 
     yield build
+    from portal import jobs
+
+    jobs.init_app(app)
     for other in built:
         with other.app_context():
             db.engine.dispose()
