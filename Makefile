@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run test test-sqlite test-postgres lint bench clean translations
 
 $(STAMP): pyproject.toml
 	@scripts/system-deps.sh base
@@ -23,7 +23,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+translations: install
+	@$(FLASK) translate compile >/dev/null
+
+run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed --scale demo --if-empty
 	PORT=$(PORT) scripts/serve.sh
@@ -32,10 +35,10 @@ lint: install
 	$(BIN)/ruff check portal tests bench
 	$(BIN)/mypy portal
 
-test-sqlite: install
+test-sqlite: install translations
 	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install translations
 	TEST_DATABASE_URL=$(TEST_PG_SERVER) TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: install
@@ -46,7 +49,7 @@ test: install
 	@echo "== the suite on PostgreSQL =="
 	$(MAKE) test-postgres
 
-bench: install
+bench: install translations
 	@scripts/system-deps.sh bench
 	$(BIN)/python -m bench.run
 

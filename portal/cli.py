@@ -11,12 +11,14 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from portal.extensions import db
+from portal.translate import translate
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(geo)
+    app.cli.add_command(translate)
 
 
 @click.command("seed")
