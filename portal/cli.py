@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(geo)
+    from portal.reports.cli import reports
+
+    app.cli.add_command(reports)
 
 
 @click.command("seed")

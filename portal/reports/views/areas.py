@@ -1,0 +1,81 @@
+"""Timeliness rolled up by region and district, the late-and-missing list, the akim dashboard."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from portal.geo import services as geo
+from portal.geo.models import Region
+from portal.permissions import Permission, public, require
+from portal.reports import readers
+from portal.reports.policy import owed_by_term, policy_from_app
+from portal.reports.timeliness import ReportSummary, local_today
+from portal.reports.views import blueprint
+
+STATUS_FILTERS = ("missing", "late")
+
+
+def _total(summaries: dict[int, ReportSummary]) -> ReportSummary:
+    total = ReportSummary()
+    for summary in summaries.values():
+        total = total + summary
+    return total
+
+
+@blueprint.route("/reports/")
+@public
+def national() -> str:
+    today = local_today()
+    by_region = readers.summaries_by_region(today)
+    rows = [(region, by_region.get(region.id, ReportSummary())) for region in readers.regions()]
+    return render_template("reports/national.html", rows=rows, total=_total(by_region),
+                           today=today)
+
+
+def _region_or_404(kato2: str) -> Region:
+    region = geo.region_by_kato(kato2) if kato2.isdigit() and len(kato2) == 2 else None
+    if region is None:
+        abort(404)
+    return region
+
+
+@blueprint.route("/regions/<kato2>/reports")
+@public
+def region(kato2: str) -> str:
+    region = _region_or_404(kato2)
+    today = local_today()
+    by_district = readers.summaries_by_district(region.id, today)
+    rows = [(district, by_district[district.id]) for district in region.districts
+            if district.id in by_district]
+    return render_template("reports/region.html", region=region, rows=rows,
+                           total=_total(by_district), today=today)
+
+
+@blueprint.route("/regions/<kato2>/reports/late")
+@public
+def late(kato2: str) -> str:
+    region = _region_or_404(kato2)
+    status = request.args.get("status")
+    status = status if status in STATUS_FILTERS else None
+    today = local_today()
+    page = readers.late_and_missing(region, today, int(current_app.config["PER_PAGE"]),
+                                    status=status)
+    return render_template("reports/late.html", region=region, page=page, status=status,
+                           today=today)
+
+
+@blueprint.route("/akim/dashboard")
+@require(Permission.AKIM_DASHBOARD)
+def dashboard() -> str:
+    """What is due and when, drafts, overdue reports; other domains add their own parts."""
+    today = local_today()
+    term = (readers.serving_term_of_akim(current_user.akim_id)
+            if current_user.akim_id is not None else None)
+    lines = readers.timelines_for_terms([term.id], today)[term.id] if term else []
+    scheduled = {line.period_start for line in lines}
+    future = [period for period in owed_by_term(policy_from_app(), term.starts_on,
+                                                 term.ends_on, term.ended_on)
+              if period.period_start not in scheduled] if term else []
+    return render_template("reports/dashboard.html", term=term, lines=lines, future=future,
+                           today=today)
