@@ -95,7 +95,9 @@ class Report(ReportContent, Model):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
-    state: Mapped[ReportState] = mapped_column(str_enum(ReportState), default=ReportState.DRAFT)
+    # active_history: the guard must see the stored state even if it was never loaded.
+    state: Mapped[ReportState] = mapped_column(str_enum(ReportState), default=ReportState.DRAFT,
+                                               active_history=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -173,7 +175,7 @@ class ReportAttachment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
     stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), unique=True)
-    added_in_version: Mapped[int | None] = mapped_column(Integer)
+    added_in_version: Mapped[int | None] = mapped_column(Integer, active_history=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="attachments")

@@ -37,11 +37,11 @@ def schedule_reports(as_of: date, actor: str | None = "system",
         select(Term.id, Term.starts_on, Term.ends_on, Term.ended_on)
         .where(Term.status == TermStatus.SERVING)
     ).all()
-    existing = set(db.session.execute(
+    existing = {(row[0], row[1]) for row in db.session.execute(
         select(Report.term_id, Report.period_start)
         .join(Term, Term.id == Report.term_id)
         .where(Term.status == TermStatus.SERVING)
-    ).tuples())
+    )}
     now = utcnow()
     rows: list[dict[str, object]] = []
     for term_id, starts_on, ends_on, ended_on in terms:

@@ -24,10 +24,12 @@ def report_for_page_or_404(report_id: int) -> Report:
     return report
 
 
-def report_to_change(report_id: int, permission: Permission) -> Report:
+def report_to_change(report_id: int, permission: Permission,
+                     with_versions: bool = False) -> Report:
     """A report the current user may change with `permission`. Others get 404 while it is
     unpublished (its existence is private) and 403 once it is public."""
-    report = readers.report_for_edit(report_id)
+    load = readers.report_for_page if with_versions else readers.report_for_edit
+    report = load(report_id)
     if report is None:
         abort(404)
     authorize(permission, report, hide=not report.is_published)

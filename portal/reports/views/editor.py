@@ -16,17 +16,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from portal.extensions import csrf, db, limiter
 from portal.permissions import Permission, require
 from portal.reports import readers, services, stash
 from portal.reports.forms import ConfirmForm, ReportAmendForm, ReportEditForm
-from portal.reports.models import CONTENT_FIELDS, Report, ReportAttachment, ReportState
+from portal.reports.models import Report, ReportAttachment, ReportState
 from portal.reports.services import ReportError
 from portal.reports.views import blueprint
 from portal.reports.views.access import report_to_change
-from portal.uploads import UploadError
+from portal.web.errors import error_response
 
 STASH_LIMIT = "30 per hour"
 
@@ -132,7 +133,7 @@ def edit(report_id: int) -> str | Response:
 @keeps_text_when_signed_out
 @require(Permission.REPORTS_AMEND)
 def amend(report_id: int) -> str | Response:
-    report = report_to_change(report_id, Permission.REPORTS_AMEND)
+    report = report_to_change(report_id, Permission.REPORTS_AMEND, with_versions=True)
     if not report.is_published:
         return redirect(url_for(".edit", report_id=report.id))
     form = _restored_form(ReportAmendForm, report) if request.method == "GET" else None
@@ -146,12 +147,12 @@ def amend(report_id: int) -> str | Response:
         except ReportError as error:
             db.session.rollback()
             _apply_errors(form, error)
+            report = readers.report_for_page(report_id) or report
         else:
             db.session.commit()
             flash(_("Correction published as version %(number)d.", number=version.number),
                   "success")
             return redirect(url_for(".show", report_id=report.id))
-    report = readers.report_for_page(report_id) or report
     return render_template("reports/amend.html", report=report, form=form)
 
 
@@ -207,10 +208,18 @@ def remove_attachment(report_id: int, attachment_id: int) -> Response:
     return redirect(url_for(".edit", report_id=report.id))
 
 
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> Response:
+    """A request over MAX_CONTENT_LENGTH never reaches the form, so say plainly what happened
+    and that the text is not lost: the browser (and this device's copy) still has it."""
+    return error_response(413, _(
+        "The file is too large: files may be at most 10 MB. Nothing from this form was saved. "
+        "Go back: the text you typed is still in the form, so you can save it with a smaller "
+        "file or without one."))
+
+
 # Signed-in editors are protected by their form's own CSRF token (checked in
 # `validate_on_submit`); the global check would refuse a signed-out post before its text
 # could be kept.
 csrf.exempt(edit)
 csrf.exempt(amend)
-
-__all__ = ["CONTENT_FIELDS", "UploadError"]
