@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "reports.national",
     "reports.region",
     "reports.late",
+    "reports.district",
 }
 
 

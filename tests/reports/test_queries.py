@@ -43,6 +43,7 @@ def record() -> dict[str, Any]:
 @pytest.mark.parametrize("url", [
     "/reports/{report}", "/reports/{report}/versions/1", "/reports/{report}/versions/2/changes",
     "/akims/{akim}", "/akims/{akim}/reports", "/reports/", "/regions/61/reports",
+    "/districts/6136/reports",
     "/regions/61/reports/late", "/regions/61/reports/late?status=late&page=2",
 ])
 def test_public_report_pages_within_budget(client: FlaskClient, count_queries: Any,

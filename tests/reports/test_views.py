@@ -246,6 +246,8 @@ def test_regional_pages(client: FlaskClient) -> None:
                   due_on=date(2025, 1, 31))
     assert "Turkistan" in client.get("/reports/").get_data(as_text=True)
     assert "Baidibek" in client.get("/regions/61/reports").get_data(as_text=True)
+    district_page = client.get("/districts/6136/reports").get_data(as_text=True)
+    assert term.rural_district.name_en in district_page and "Missing" in district_page
     late = client.get("/regions/61/reports/late?status=missing").get_data(as_text=True)
     assert term.akim.full_name_latn in late
     assert client.get("/regions/99/reports").status_code == 404

@@ -28,7 +28,8 @@ def _total(summaries: dict[int, ReportSummary]) -> ReportSummary:
 def national() -> str:
     today = local_today()
     by_region = readers.summaries_by_region(today)
-    rows = [(region, by_region.get(region.id, ReportSummary())) for region in readers.regions()]
+    regions = sorted(readers.regions(), key=lambda region: region.name)  # in the reader's language
+    rows = [(region, by_region.get(region.id, ReportSummary())) for region in regions]
     return render_template("reports/national.html", rows=rows, total=_total(by_region),
                            today=today)
 
@@ -50,6 +51,21 @@ def region(kato2: str) -> str:
             if district.id in by_district]
     return render_template("reports/region.html", region=region, rows=rows,
                            total=_total(by_district), today=today)
+
+
+@blueprint.route("/districts/<kato4>/reports")
+@public
+def district(kato4: str) -> str:
+    """Each rural district of a district: its akim now and its record over all terms."""
+    district = geo.district_by_kato(kato4) if kato4.isdigit() and len(kato4) == 4 else None
+    if district is None:
+        abort(404)
+    today = local_today()
+    by_rural_district = readers.summaries_by_rural_district(district.id, today)
+    rows = [(rural_district, term, by_rural_district.get(rural_district.id, ReportSummary()))
+            for rural_district, term in geo.rural_districts_of(district)]
+    return render_template("reports/district.html", district=district, rows=rows,
+                           total=_total(by_rural_district), today=today)
 
 
 @blueprint.route("/regions/<kato2>/reports/late")
