@@ -191,6 +191,7 @@ def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | 
         _attach(report, upload, actor, added_in_version=number, field="attachment")
     report.current_version = number
     db.session.flush()
+    db.session.execute(delete(ReportTextStash).where(ReportTextStash.report_id == report.id))
     audit.record(actor, "report.amend", report, {"version": previous.number},
                  {"version": number, "reason": reason, "changed": changed,
                   "files_added": len(files)})

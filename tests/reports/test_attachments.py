@@ -133,3 +133,20 @@ def test_a_file_leaves_a_draft_but_never_a_published_report(client: FlaskClient,
                            follow_redirects=True)
     assert "cannot be removed" in response.get_data(as_text=True)
     assert db.session.get(ReportAttachment, second.id) is not None
+
+
+def test_a_correction_can_add_a_file_and_says_so(client: FlaskClient, login: Any,
+                                                 csrf: Any) -> None:
+    report = ReportFactory(published=True)
+    _owner(login, report)
+    url = f"/reports/{report.id}/amend"
+    data = {**FILLED, "meeting_held_on": FILLED["meeting_held_on"].isoformat()}
+    response = _post(client, url, csrf(url), PDF, "signed-minutes.pdf",
+                     reason="Signed minutes of the meeting added.", **data)
+    assert response.status_code == 302
+    attachment = db.session.scalar(select(ReportAttachment))
+    assert attachment is not None and attachment.added_in_version == 2
+    changes = client.get(f"/reports/{report.id}/versions/2/changes").get_data(as_text=True)
+    assert "Files added" in changes and "signed-minutes.pdf" in changes
+    first = client.get(f"/reports/{report.id}/versions/1").get_data(as_text=True)
+    assert "signed-minutes.pdf" not in first  # version 1 is shown as it was

@@ -252,3 +252,23 @@ def test_regional_pages(client: FlaskClient) -> None:
     assert term.akim.full_name_latn in late
     assert client.get("/regions/99/reports").status_code == 404
     assert client.get("/regions/xx/reports/late").status_code == 404
+
+
+def test_text_posted_from_an_old_tab_after_submission_is_shown_not_dropped(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    submitted = ReportFactory(submitted=True)
+    published = ReportFactory(published=True, term=submitted.term,
+                              period_start=date(2024, 7, 1), period_end=date(2024, 12, 31),
+                              due_on=date(2025, 1, 31))
+    signed_in_owner(login, submitted)
+    token = csrf("/login")
+    page = client.post(f"/reports/{submitted.id}/edit",
+                       data=form_data(token, summary="Late edit from a second tab")
+                       ).get_data(as_text=True)
+    assert "submitted meanwhile" in page and "Late edit from a second tab" in page
+    page = client.post(f"/reports/{published.id}/edit",
+                       data=form_data(token, summary="Edit after publication")
+                       ).get_data(as_text=True)
+    assert "published meanwhile" in page and "Edit after publication" in page
+    assert "What was corrected, and why" in page
+    assert db.session.get(Report, submitted.id).summary == FILLED["summary"]

@@ -99,6 +99,8 @@ def _apply_errors(form: Any, error: ReportError) -> None:
 @require(Permission.REPORTS_EDIT)
 def edit(report_id: int) -> str | Response:
     report = report_to_change(report_id, Permission.REPORTS_EDIT)
+    if request.method == "POST" and not report.is_draft:
+        return _posted_too_late(report)
     if report.is_published:
         return redirect(url_for(".amend", report_id=report.id))
     if report.state == ReportState.SUBMITTED:
@@ -126,6 +128,21 @@ def edit(report_id: int) -> str | Response:
             flash(_("Draft saved."), "success")
         return redirect(url_for(".edit", report_id=report.id))
     return render_template("reports/edit.html", report=report, form=form, confirm=ConfirmForm())
+
+
+def _posted_too_late(report: Report) -> str:
+    """Text posted from an old tab after the report was submitted or published elsewhere:
+    show it again rather than drop it. A published report gets it in the correction form."""
+    if report.is_published:
+        flash(_("This report was published meanwhile, so your text was not saved. It is below "
+                "as a correction: give a reason to publish it, or leave the page."), "warning")
+        amend_form = ReportAmendForm()
+        return render_template("reports/amend.html", report=readers.report_for_page(report.id),
+                               form=amend_form)
+    flash(_("This report was submitted meanwhile, so your text was not saved. It is below: "
+            "copy what you need, or return the report to draft and save it again."), "warning")
+    return render_template("reports/edit.html", report=report, form=ReportEditForm(),
+                           confirm=ConfirmForm(), locked=True)
 
 
 @blueprint.route("/reports/<int:report_id>/amend", methods=["GET", "POST"])
