@@ -21,9 +21,13 @@ def period_label(report: Any) -> str:
     start, end = report.period_start, report.period_end
     if is_whole_months(start, end) and start.year == end.year:
         if start.month == end.month:
-            return str(format_date(start, "LLLL yyyy"))
-        return f"{format_date(start, 'LLLL')} – {format_date(end, 'LLLL yyyy')}"
-    return f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
+            label = str(format_date(start, "LLLL yyyy"))
+        else:
+            label = f"{format_date(start, 'LLLL')} – {format_date(end, 'LLLL yyyy')}"
+    else:
+        label = f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
+    # Russian month names are lower case; the label often starts a heading or a line.
+    return label[:1].upper() + label[1:]
 
 
 def register(app: Flask) -> None:

@@ -198,6 +198,8 @@ def test_a_correction_through_the_web_and_its_visible_difference(
     assert "&lt;b&gt;playgrounds&lt;/b&gt;" in changes and "<b>playgrounds" not in changes
     old = client.get(f"/reports/{report.id}/versions/1").get_data(as_text=True)
     assert "You are reading version 1 of 2" in old and "opened a playground" in old
+    form_again = client.get(url).get_data(as_text=True)
+    assert "The second playground was left out." not in form_again  # a new reason each time
 
 
 def test_a_correction_needs_a_reason_and_keeps_the_text(client: FlaskClient, login: Any,

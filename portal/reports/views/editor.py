@@ -154,9 +154,11 @@ def amend(report_id: int) -> str | Response:
     if not report.is_published:
         return redirect(url_for(".edit", report_id=report.id))
     form = _restored_form(ReportAmendForm, report) if request.method == "GET" else None
-    if form is None:
-        form = ReportAmendForm(obj=services.latest_version(report)) \
-            if request.method == "GET" else ReportAmendForm()
+    if form is None and request.method == "GET":
+        form = ReportAmendForm(obj=services.latest_version(report))
+        form.reason.data = ""  # the previous correction's reason is not this one's
+    elif form is None:
+        form = ReportAmendForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             version = services.amend(report, form.section_values(), form.reason.data or "",
