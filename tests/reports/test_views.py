@@ -274,3 +274,17 @@ def test_text_posted_from_an_old_tab_after_submission_is_shown_not_dropped(
     assert "published meanwhile" in page and "Edit after publication" in page
     assert "What was corrected, and why" in page
     assert db.session.get(Report, submitted.id).summary == FILLED["summary"]
+
+
+def test_the_late_list_pages_through_many_reports(app: Any, client: FlaskClient,
+                                                   monkeypatch: Any) -> None:
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    term = TermFactory()
+    for year in (2022, 2023, 2024):
+        ReportFactory(term=term, period_start=date(year, 1, 1), period_end=date(year, 6, 30),
+                      due_on=date(year, 7, 31))
+    first = client.get("/regions/61/reports/late").get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get("/regions/61/reports/late?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    assert "due Jul 31, 2022" in second  # the oldest missing report comes last

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
+from portal.extensions import cache
 from portal.geo import services as geo
 from portal.geo.models import Region
 from portal.permissions import Permission, public, require
@@ -14,6 +17,17 @@ from portal.reports.timeliness import ReportSummary, local_today
 from portal.reports.views import blueprint
 
 STATUS_FILTERS = ("missing", "late")
+# Roll-ups over whole regions read every report there; a few minutes' delay before a new
+# publication shows in them is fine (the akim's own pages and the late list are live).
+ROLL_UP_SECONDS = 300
+
+
+def _cached(key: str, compute: Callable[[], dict[int, ReportSummary]]) -> dict[int, ReportSummary]:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=ROLL_UP_SECONDS)
+    return value
 
 
 def _total(summaries: dict[int, ReportSummary]) -> ReportSummary:
@@ -27,7 +41,8 @@ def _total(summaries: dict[int, ReportSummary]) -> ReportSummary:
 @public
 def national() -> str:
     today = local_today()
-    by_region = readers.summaries_by_region(today)
+    by_region = _cached(f"reports:by-region:{today}",
+                        lambda: readers.summaries_by_region(today))
     regions = sorted(readers.regions(), key=lambda region: region.name)  # in the reader's language
     rows = [(region, by_region.get(region.id, ReportSummary())) for region in regions]
     return render_template("reports/national.html", rows=rows, total=_total(by_region),
@@ -46,7 +61,8 @@ def _region_or_404(kato2: str) -> Region:
 def region(kato2: str) -> str:
     region = _region_or_404(kato2)
     today = local_today()
-    by_district = readers.summaries_by_district(region.id, today)
+    by_district = _cached(f"reports:by-district:{region.id}:{today}",
+                          lambda: readers.summaries_by_district(region.id, today))
     rows = [(district, by_district[district.id]) for district in region.districts
             if district.id in by_district]
     return render_template("reports/region.html", region=region, rows=rows,
