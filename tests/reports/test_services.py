@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from portal.audit import AuditEvent
 from portal.extensions import db
@@ -160,3 +162,16 @@ def test_a_deleted_author_account_does_not_break_the_version() -> None:
         UserFactory._meta.model.id == author.id))
     db.session.expire_all()
     assert db.session.get(ReportVersion, version.id).author_id is None
+
+
+def test_removing_a_published_file_directly_fails() -> None:
+    report = ReportFactory(filled=True)
+    attachment = services.add_attachment(
+        report, FileStorage(BytesIO(b"%PDF-1.7\n%%EOF\n"), "minutes.pdf"), "tests")
+    services.submit(report, "tests")
+    services.publish(report, "tests")
+    db.session.commit()
+    db.session.delete(attachment)
+    with pytest.raises(ImmutableReportError, match="attachment"):
+        db.session.flush()
+    db.session.rollback()
