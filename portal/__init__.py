@@ -85,7 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.geo.views import blueprint as geo
+    from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
-    for blueprint in (web, accounts, geo, akims, api):
+    for blueprint in (web, accounts, geo, akims, api, reports):
         app.register_blueprint(blueprint)

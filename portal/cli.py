@@ -19,6 +19,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(geo)
     app.cli.add_command(translate)
+    from portal.reports.cli import reports
+
+    app.cli.add_command(reports)
 
 
 @click.command("seed")

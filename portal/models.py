@@ -4,6 +4,8 @@ from portal.accounts.models import User, UserRole
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
+from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
 from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
 
@@ -12,6 +14,10 @@ __all__ = [
     "AuditEvent",
     "District",
     "Region",
+    "Report",
+    "ReportAttachment",
+    "ReportTextStash",
+    "ReportVersion",
     "RuralDistrict",
     "Settlement",
     "SiteMeta",

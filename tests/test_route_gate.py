@@ -19,6 +19,15 @@ PUBLIC_ENDPOINTS = {
     "accounts.register",
     "api.regions",
     "api.region_districts",
+    "reports.show",
+    "reports.version",
+    "reports.changes",
+    "reports.attachment",
+    "reports.akim_reports",
+    "reports.national",
+    "reports.region",
+    "reports.late",
+    "reports.district",
 }
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template
 
 from portal.akims import services
+from portal.akims.models import Term
 from portal.permissions import public
+from portal.reports.readers import timelines_for_terms
+from portal.reports.timeliness import local_today, summarise
 
 blueprint = Blueprint("akims", __name__)
 
@@ -16,6 +21,21 @@ def profile(akim_id: int) -> str:
     akim = services.akim_with_terms(akim_id)
     if akim is None:
         abort(404)
+    term = services.current_or_latest_term(akim)
     return render_template(
-        "akims/profile.html", akim=akim, term=services.current_or_latest_term(akim)
+        "akims/profile.html", akim=akim, term=term, **_reports_section(term)
     )
+
+
+def _reports_section(term: Term | None) -> dict[str, Any]:
+    """Timeliness of each report of the term shown: one query."""
+    if term is None:
+        return {}
+    today = local_today()
+    lines = timelines_for_terms([term.id], today)[term.id]
+    return {
+        "report_lines": lines,
+        "report_summary": summarise([(line.due_on, line.first_published_on) for line in lines],
+                                    today),
+        "report_today": today,
+    }

@@ -1,0 +1,1 @@
+"""Mandatory reports of akims to residents: schedule, editing, publication and corrections."""

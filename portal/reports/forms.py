@@ -1,0 +1,109 @@
+"""The report editor and the correction form. Forms validate; they never write."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from portal.reports.models import CONTENT_FIELDS, SECTION_MAX_CHARS
+
+MARKDOWN_HINT = _l("Plain text; Markdown works: **bold**, *italic*, lists with -, links "
+                   "[text](https://…), tables.")
+
+
+def _markdown_field(label: Any, description: Any = MARKDOWN_HINT) -> TextAreaField:
+    return TextAreaField(
+        label, validators=[Optional(), Length(max=SECTION_MAX_CHARS)], description=description,
+        render_kw={"rows": 8, "spellcheck": "true", "data-autosave": "true"},
+    )
+
+
+def _check_http_url(_form: Any, field: Any) -> None:
+    value = (field.data or "").strip()
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(_l("Enter a full web address starting with https:// or http://."))
+
+
+class ReportSectionsForm(FlaskForm):
+    """Every section of a report; nothing is required until the report is submitted."""
+
+    summary = _markdown_field(
+        _l("Summary"),
+        _l("The main results of the period in a few paragraphs. ") + MARKDOWN_HINT)
+    promises_progress = _markdown_field(
+        _l("Progress on promises"),
+        _l("What moved on each promise of your programme, with facts residents can check."))
+    budget_execution = _markdown_field(
+        _l("Budget execution"),
+        _l("How the rural district budget was spent in the period: planned, spent, why."))
+    meeting_held_on = DateField(
+        _l("Date of the meeting with residents"), validators=[Optional()],
+        render_kw={"data-autosave": "true"},
+    )
+    meeting_place = StringField(
+        _l("Place of the meeting"), validators=[Optional(), Length(max=300)],
+        render_kw={"data-autosave": "true"},
+    )
+    meeting_attendance = IntegerField(
+        _l("Residents who attended"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000,
+                                            message=_l("Enter a whole number, 0 or more."))],
+        render_kw={"inputmode": "numeric", "data-autosave": "true"},
+    )
+    meeting_broadcast_url = URLField(
+        _l("Link to the online broadcast"),
+        validators=[Optional(), Length(max=500), _check_http_url],
+        description=_l("The recording or live stream, e.g. on YouTube or Instagram."),
+        render_kw={"data-autosave": "true"},
+    )
+    meeting_questions = _markdown_field(
+        _l("Questions raised and answers given"),
+        _l("Each question residents asked and the answer or the action promised."))
+    next_plans = _markdown_field(_l("Plans for the next period"))
+    attachment = FileField(
+        _l("Attach a file"),
+        description=_l("PDF, JPEG or PNG, at most 10 MB. Photos of the meeting, signed "
+                       "minutes, budget tables."),
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
+                   "data-too-large": _l("This file is larger than 10 MB. Choose a smaller "
+                                        "file or compress it.")},
+    )
+
+    def section_values(self) -> dict[str, Any]:
+        return {name: self[name].data for name in CONTENT_FIELDS}
+
+
+class ReportEditForm(ReportSectionsForm):
+    save = SubmitField(_l("Save draft"))
+    submit_report = SubmitField(_l("Save and submit"))
+
+
+class ReportAmendForm(ReportSectionsForm):
+    reason = TextAreaField(
+        _l("What was corrected, and why"),
+        validators=[Optional(), Length(max=2_000)],
+        description=_l("Shown to everyone with the new version, e.g. \"Attendance corrected "
+                       "from the signed minutes\"."),
+        render_kw={"rows": 3, "data-autosave": "true"},
+    )
+    publish_correction = SubmitField(_l("Publish correction"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token, for state changes (submit, return, publish, remove)."""

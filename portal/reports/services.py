@@ -1,0 +1,236 @@
+"""Report transitions: save a draft, submit, return to draft, publish, correct; attachments.
+
+Each function validates, changes, flushes and records an audit event; the caller commits.
+Errors meant for people are `ReportError`s carrying translated messages per form field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
+from werkzeug.datastructures import FileStorage
+
+from portal import audit
+from portal.extensions import db
+from portal.modeling import utcnow
+from portal.reports.models import (
+    CONTENT_FIELDS,
+    MARKDOWN_SECTIONS,
+    Report,
+    ReportAttachment,
+    ReportState,
+    ReportTextStash,
+    ReportVersion,
+)
+from portal.reports.timeliness import days_late, local_date, local_today
+from portal.uploads import UploadError, store_upload
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+MAX_ATTACHMENTS = 20
+REQUIRED_TO_SUBMIT = ("summary", "promises_progress", "budget_execution", "meeting_held_on",
+                      "meeting_place", "meeting_attendance", "meeting_questions", "next_plans")
+
+
+class ReportError(ValueError):
+    """The change cannot be made. `errors` maps form fields (or "" for the whole form) to
+    translated messages for the person making it."""
+
+    def __init__(self, errors: Mapping[str, Any]) -> None:
+        self.errors = {field: str(message) for field, message in errors.items()}
+        super().__init__("; ".join(self.errors.values()))
+
+
+def _require_state(report: Report, *states: ReportState) -> None:
+    if report.state not in states:
+        raise ReportError({"": _l("This report is %(state)s and cannot be changed this way.",
+                                  state=report.state.value)})
+
+
+def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Form data to stored values: line endings unified, outer blank lines and spaces dropped."""
+    result: dict[str, Any] = {}
+    for name in CONTENT_FIELDS:
+        value = values.get(name)
+        if name in MARKDOWN_SECTIONS:
+            value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+            value = value if value.strip() else ""
+        elif name in ("meeting_place", "meeting_broadcast_url"):
+            value = (value or "").strip()
+        result[name] = value
+    return result
+
+
+def save_draft(report: Report, values: Mapping[str, Any], actor: User | str | None,
+               now: datetime | None = None) -> list[str]:
+    """Store the typed sections of a draft; returns the names of the fields that changed."""
+    _require_state(report, ReportState.DRAFT)
+    new = normalise(values)
+    changed = [name for name in CONTENT_FIELDS if getattr(report, name) != new[name]]
+    if changed:
+        before = {name: _audit_value(getattr(report, name)) for name in changed}
+        for name in changed:
+            setattr(report, name, new[name])
+        report.updated_at = now or utcnow()
+        db.session.flush()
+        audit.record(actor, "report.save_draft", report, before,
+                     {name: _audit_value(new[name]) for name in changed})
+    # Text kept for a signed-out browser is no longer needed once a save went through.
+    db.session.execute(delete(ReportTextStash).where(ReportTextStash.report_id == report.id))
+    return changed
+
+
+def _audit_value(value: Any) -> Any:
+    """Dates and short facts as they are; long text as its length (versions keep the text)."""
+    if value is None or isinstance(value, int):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 200 else f"[{len(text)} characters]"
+
+
+def completeness_errors(report: Report, values: Mapping[str, Any],
+                        now: datetime | None = None) -> dict[str, Any]:
+    """What a report needs before it can be submitted or corrected, per field."""
+    errors: dict[str, Any] = {}
+    for name in REQUIRED_TO_SUBMIT:
+        value = values.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = _l("Fill this in before submitting the report.")
+    held = values.get("meeting_held_on")
+    if held is not None:
+        if held < report.period_start:
+            errors["meeting_held_on"] = _l(
+                "The meeting must be held on or after the start of the period (%(day)s).",
+                day=report.period_start.isoformat())
+        elif held > local_today(now):
+            errors["meeting_held_on"] = _l("The meeting cannot be in the future.")
+    return errors
+
+
+def submit(report: Report, actor: User | str | None, now: datetime | None = None) -> None:
+    """Draft → submitted: the text is final and locked until published or returned."""
+    _require_state(report, ReportState.DRAFT)
+    errors = completeness_errors(report, report.content(), now)
+    if errors:
+        raise ReportError(errors)
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = now or utcnow()
+    db.session.flush()
+    audit.record(actor, "report.submit", report, {"state": "draft"}, {"state": "submitted"})
+
+
+def return_to_draft(report: Report, actor: User | str | None) -> None:
+    """Submitted → draft, to change something before publication."""
+    _require_state(report, ReportState.SUBMITTED)
+    report.state = ReportState.DRAFT
+    report.submitted_at = None
+    db.session.flush()
+    audit.record(actor, "report.return_to_draft", report, {"state": "submitted"},
+                 {"state": "draft"})
+
+
+def publish(report: Report, actor: User | str | None,
+            now: datetime | None = None) -> ReportVersion:
+    """Submitted → published: freeze version 1 and record when, and how late, it came."""
+    _require_state(report, ReportState.SUBMITTED)
+    moment = now or utcnow()
+    published_on = local_date(moment)
+    version = ReportVersion(report=report, number=1, reason=None, published_at=moment,
+                            author_id=getattr(actor, "id", None), **report.content())
+    db.session.add(version)
+    report.state = ReportState.PUBLISHED
+    report.first_published_at = moment
+    report.first_published_on = published_on
+    report.days_late = days_late(report.due_on, published_on)
+    report.current_version = 1
+    for attachment in report.attachments:
+        attachment.added_in_version = 1
+    db.session.flush()
+    audit.record(actor, "report.publish", report, {"state": "submitted"},
+                 {"state": "published", "version": 1, "days_late": report.days_late})
+    return version
+
+
+def latest_version(report: Report) -> ReportVersion:
+    versions = report.versions
+    if not versions:
+        raise ReportError({"": _l("This report has no published version.")})
+    return versions[-1]
+
+
+def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | str | None,
+          uploads: Iterable[FileStorage] = (), now: datetime | None = None) -> ReportVersion:
+    """Publish a correction: a new version with a reason. Earlier versions stay as they were."""
+    _require_state(report, ReportState.PUBLISHED)
+    reason = (reason or "").strip()
+    new = normalise(values)
+    errors = completeness_errors(report, new, now)
+    if len(reason) < 10:
+        errors["reason"] = _l("Say in a sentence what was corrected and why (10 characters "
+                              "at least).")
+    if errors:
+        raise ReportError(errors)
+    previous = latest_version(report)
+    changed = [name for name in CONTENT_FIELDS if getattr(previous, name) != new[name]]
+    files = [upload for upload in uploads if upload and upload.filename]
+    if not changed and not files:
+        raise ReportError({"": _l("Nothing was changed, so there is no correction to publish.")})
+    number = previous.number + 1
+    version = ReportVersion(report=report, number=number, reason=reason,
+                            published_at=now or utcnow(), author_id=getattr(actor, "id", None),
+                            **new)
+    db.session.add(version)
+    for upload in files:
+        _attach(report, upload, actor, added_in_version=number, field="attachment")
+    report.current_version = number
+    db.session.flush()
+    db.session.execute(delete(ReportTextStash).where(ReportTextStash.report_id == report.id))
+    audit.record(actor, "report.amend", report, {"version": previous.number},
+                 {"version": number, "reason": reason, "changed": changed,
+                  "files_added": len(files)})
+    return version
+
+
+def add_attachment(report: Report, upload: FileStorage,
+                   actor: User | str | None) -> ReportAttachment:
+    """Attach a file to a draft (checked by content, at most 10 MB)."""
+    _require_state(report, ReportState.DRAFT)
+    return _attach(report, upload, actor, added_in_version=None, field="attachment")
+
+
+def _attach(report: Report, upload: FileStorage, actor: User | str | None,
+            added_in_version: int | None, field: str) -> ReportAttachment:
+    if len(report.attachments) >= MAX_ATTACHMENTS:
+        raise ReportError({field: _l("A report can have at most %(count)d files.",
+                                     count=MAX_ATTACHMENTS)})
+    try:
+        stored = store_upload(upload, actor)
+    except UploadError as error:
+        raise ReportError({field: str(error)}) from error
+    attachment = ReportAttachment(report=report, stored_file=stored,
+                                  added_in_version=added_in_version)
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(actor, "report.attach", report, None,
+                 {"attachment_id": attachment.id, "file_id": stored.id, "kind": stored.kind,
+                  "version": added_in_version})
+    return attachment
+
+
+def remove_attachment(attachment: ReportAttachment, actor: User | str | None) -> None:
+    """Take a file off a draft. Files of a published report stay."""
+    report = attachment.report
+    if attachment.is_published or report.state != ReportState.DRAFT:
+        raise ReportError({"": _l("Files of a submitted or published report cannot be "
+                                  "removed.")})
+    details = {"attachment_id": attachment.id, "file_id": attachment.stored_file_id}
+    db.session.delete(attachment)
+    db.session.flush()
+    audit.record(actor, "report.detach", report, details, None)

@@ -1,0 +1,244 @@
+"""The owning akim's editor: drafts, submission, publication, corrections and files.
+
+Nothing typed is lost: a form with errors comes back with every character, a save goes through
+even when the attached file is refused, and a POST from a browser whose sign-in has expired is
+kept on the server until the akim signs in again (see `portal.reports.stash`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from portal.extensions import csrf, db, limiter
+from portal.permissions import Permission, require
+from portal.reports import readers, services, stash
+from portal.reports.forms import ConfirmForm, ReportAmendForm, ReportEditForm
+from portal.reports.models import Report, ReportAttachment, ReportState
+from portal.reports.services import ReportError
+from portal.reports.views import blueprint
+from portal.reports.views.access import report_to_change
+from portal.web.errors import error_response
+
+STASH_LIMIT = "30 per hour"
+
+
+def keeps_text_when_signed_out(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Before the permission check: a POST without a signed-in user keeps its text.
+
+    `functools.wraps` copies the inner view's access mark, so the route gate sees the
+    permission the inner decorator requires.
+    """
+
+    @wraps(view)
+    def wrapper(report_id: int, **kwargs: Any) -> Any:
+        if request.method == "POST" and not current_user.is_authenticated:
+            return _stash_and_sign_in(report_id)
+        return view(report_id, **kwargs)
+
+    return wrapper
+
+
+def _same_origin() -> bool:
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin is None
+    ours = urlsplit(request.host_url)
+    theirs = urlsplit(origin)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+def _stash_and_sign_in(report_id: int) -> Response:
+    # Without a session there is no CSRF token to check, so a post from another site is
+    # refused by its Origin; what is kept is only ever offered back to the report's akim.
+    if not _same_origin():
+        abort(400)
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    token = stash.stash_text(report, request.form)
+    db.session.commit()
+    flash(_("Your sign-in had expired, so nothing was saved yet. Sign in again: what you typed "
+            "is kept and will be back in the editor."), "warning")
+    back = url_for(request.endpoint or "reports.edit", report_id=report_id, restore=token)
+    return redirect(url_for("accounts.login", next=back))
+
+
+def _restored_form(form_class: type[Any], report: Report) -> Any | None:
+    values = stash.stashed_text(report, request.args.get("restore"))
+    if values is None:
+        return None
+    flash(_("We brought back the text you sent while signed out. Check it, then save."),
+          "info")
+    return form_class(formdata=MultiDict(values))
+
+
+def _apply_errors(form: Any, error: ReportError) -> None:
+    general = []
+    for name, message in error.errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            general.append(message)
+    for message in general:
+        flash(message, "error")
+
+
+@blueprint.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@limiter.limit(STASH_LIMIT, methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
+@keeps_text_when_signed_out
+@require(Permission.REPORTS_EDIT)
+def edit(report_id: int) -> str | Response:
+    report = report_to_change(report_id, Permission.REPORTS_EDIT)
+    if request.method == "POST" and not report.is_draft:
+        return _posted_too_late(report)
+    if report.is_published:
+        return redirect(url_for(".amend", report_id=report.id))
+    if report.state == ReportState.SUBMITTED:
+        return render_template("reports/submitted.html", report=report, confirm=ConfirmForm())
+    form = (_restored_form(ReportEditForm, report) if request.method == "GET" else None) \
+        or ReportEditForm(obj=report)
+    if request.method == "POST" and form.validate_on_submit():
+        services.save_draft(report, form.section_values(), current_user)
+        upload = form.attachment.data
+        try:
+            if upload and upload.filename:
+                services.add_attachment(report, upload, current_user)
+            if form.submit_report.data:
+                services.submit(report, current_user)
+        except ReportError as error:
+            db.session.commit()  # the text is saved even when the file or a check fails
+            flash(_("Your text is saved."), "success")
+            _apply_errors(form, error)
+            return render_template("reports/edit.html", report=report, form=form,
+                                   confirm=ConfirmForm())
+        db.session.commit()
+        if report.state == ReportState.SUBMITTED:
+            flash(_("The report is submitted. Check it once more, then publish it."), "success")
+        else:
+            flash(_("Draft saved."), "success")
+        return redirect(url_for(".edit", report_id=report.id))
+    return render_template("reports/edit.html", report=report, form=form, confirm=ConfirmForm())
+
+
+def _posted_too_late(report: Report) -> str:
+    """Text posted from an old tab after the report was submitted or published elsewhere:
+    show it again rather than drop it. A published report gets it in the correction form."""
+    if report.is_published:
+        flash(_("This report was published meanwhile, so your text was not saved. It is below "
+                "as a correction: give a reason to publish it, or leave the page."), "warning")
+        amend_form = ReportAmendForm()
+        return render_template("reports/amend.html", report=readers.report_for_page(report.id),
+                               form=amend_form)
+    flash(_("This report was submitted meanwhile, so your text was not saved. It is below: "
+            "copy what you need, or return the report to draft and save it again."), "warning")
+    return render_template("reports/edit.html", report=report, form=ReportEditForm(),
+                           confirm=ConfirmForm(), locked=True)
+
+
+@blueprint.route("/reports/<int:report_id>/amend", methods=["GET", "POST"])
+@limiter.limit(STASH_LIMIT, methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
+@keeps_text_when_signed_out
+@require(Permission.REPORTS_AMEND)
+def amend(report_id: int) -> str | Response:
+    report = report_to_change(report_id, Permission.REPORTS_AMEND, with_versions=True)
+    if not report.is_published:
+        return redirect(url_for(".edit", report_id=report.id))
+    form = _restored_form(ReportAmendForm, report) if request.method == "GET" else None
+    if form is None and request.method == "GET":
+        form = ReportAmendForm(obj=services.latest_version(report))
+        form.reason.data = ""  # the previous correction's reason is not this one's
+    elif form is None:
+        form = ReportAmendForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            version = services.amend(report, form.section_values(), form.reason.data or "",
+                                     current_user, uploads=[form.attachment.data])
+        except ReportError as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+            report = readers.report_for_page(report_id) or report
+        else:
+            db.session.commit()
+            flash(_("Correction published as version %(number)d.", number=version.number),
+                  "success")
+            return redirect(url_for(".show", report_id=report.id))
+    return render_template("reports/amend.html", report=report, form=form)
+
+
+@blueprint.route("/reports/<int:report_id>/publish", methods=["POST"])
+@require(Permission.REPORTS_PUBLISH)
+def publish(report_id: int) -> Response:
+    report = report_to_change(report_id, Permission.REPORTS_PUBLISH)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish(report, current_user)
+    except ReportError as error:
+        flash(" ".join(error.errors.values()), "error")
+        return redirect(url_for(".edit", report_id=report.id))
+    db.session.commit()
+    flash(_("The report is published. Everyone can read it now."), "success")
+    return redirect(url_for(".show", report_id=report.id))
+
+
+@blueprint.route("/reports/<int:report_id>/return", methods=["POST"])
+@require(Permission.REPORTS_EDIT)
+def return_to_draft(report_id: int) -> Response:
+    report = report_to_change(report_id, Permission.REPORTS_EDIT)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.return_to_draft(report, current_user)
+    except ReportError as error:
+        flash(" ".join(error.errors.values()), "error")
+    else:
+        db.session.commit()
+        flash(_("The report is a draft again: you can change it."), "info")
+    return redirect(url_for(".edit", report_id=report.id))
+
+
+@blueprint.route("/reports/<int:report_id>/attachments/<int:attachment_id>/remove",
+                 methods=["POST"])
+@require(Permission.REPORTS_EDIT)
+def remove_attachment(report_id: int, attachment_id: int) -> Response:
+    report = report_to_change(report_id, Permission.REPORTS_EDIT)
+    attachment = db.session.get(ReportAttachment, attachment_id)
+    if attachment is None or attachment.report_id != report.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_attachment(attachment, current_user)
+    except ReportError as error:
+        flash(" ".join(error.errors.values()), "error")
+    else:
+        db.session.commit()
+        flash(_("The file was removed."), "info")
+    return redirect(url_for(".edit", report_id=report.id))
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> Response:
+    """A request over MAX_CONTENT_LENGTH never reaches the form, so say plainly what happened
+    and that the text is not lost: the browser (and this device's copy) still has it."""
+    return error_response(413, _(
+        "The file is too large: files may be at most 10 MB. Nothing from this form was saved. "
+        "Go back: the text you typed is still in the form, so you can save it with a smaller "
+        "file or without one."))
+
+
+# Signed-in editors are protected by their form's own CSRF token (checked in
+# `validate_on_submit`); the global check would refuse a signed-out post before its text
+# could be kept.
+csrf.exempt(edit)
+csrf.exempt(amend)

@@ -1,0 +1,98 @@
+"""Public report pages: a report, its earlier versions and changes, files, an akim's list."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from werkzeug.wrappers import Response
+
+from portal.akims import services as akims
+from portal.permissions import public
+from portal.reports import diffing, readers
+from portal.reports.labels import FIELD_LABELS
+from portal.reports.models import Report, ReportVersion
+from portal.reports.timeliness import classify, local_today
+from portal.reports.views import blueprint
+from portal.reports.views.access import can_see_unpublished, report_for_page_or_404
+from portal.uploads import send_stored_file
+
+
+def _version_or_404(report: Report, number: int) -> ReportVersion:
+    for version in report.versions:
+        if version.number == number:
+            return version
+    abort(404)
+
+
+def _render(report: Report, shown: ReportVersion | None) -> str:
+    today = local_today()
+    return render_template(
+        "reports/report.html",
+        report=report,
+        term=report.term,
+        shown=shown,
+        content=shown or report,
+        latest=report.versions[-1] if report.versions else None,
+        timeliness=classify(report.due_on, report.first_published_on, today),
+        today=today,
+        attachments=[a for a in report.attachments
+                     if shown is None or (a.added_in_version or 0) <= shown.number],
+    )
+
+
+@blueprint.route("/reports/<int:report_id>")
+@public
+def show(report_id: int) -> str:
+    """The latest published version; for its akim and staff, a preview of a draft."""
+    report = report_for_page_or_404(report_id)
+    return _render(report, report.versions[-1] if report.versions else None)
+
+
+@blueprint.route("/reports/<int:report_id>/versions/<int:number>")
+@public
+def version(report_id: int, number: int) -> str:
+    report = report_for_page_or_404(report_id)
+    return _render(report, _version_or_404(report, number))
+
+
+@blueprint.route("/reports/<int:report_id>/versions/<int:number>/changes")
+@public
+def changes(report_id: int, number: int) -> str:
+    """What version `number` changed compared with the one before it."""
+    report = report_for_page_or_404(report_id)
+    if number < 2:
+        abort(404)
+    after = _version_or_404(report, number)
+    before = _version_or_404(report, number - 1)
+    return render_template(
+        "reports/changes.html", report=report, term=report.term, before=before, after=after,
+        changes=diffing.compare(before.content(), after.content()), field_labels=FIELD_LABELS,
+        added_files=[a for a in report.attachments if a.added_in_version == number],
+    )
+
+
+@blueprint.route("/reports/<int:report_id>/attachments/<int:attachment_id>")
+@public
+def attachment(report_id: int, attachment_id: int) -> Response:
+    """A file as a download. Files not yet published: only for who may see the draft."""
+    report = readers.report_for_edit(report_id)
+    if report is None:
+        abort(404)
+    found = next((a for a in report.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    if not (report.is_published and found.is_published) and not can_see_unpublished(report):
+        abort(404)
+    return send_stored_file(found.stored_file)
+
+
+@blueprint.route("/akims/<int:akim_id>/reports")
+@public
+def akim_reports(akim_id: int) -> str:
+    akim = akims.akim_with_terms(akim_id)
+    if akim is None:
+        abort(404)
+    today = local_today()
+    timelines = readers.timelines_for_terms([term.id for term in akim.terms], today)
+    return render_template("reports/akim_reports.html", akim=akim,
+                           term=akims.current_or_latest_term(akim), timelines=timelines,
+                           today=today)

@@ -1,0 +1,230 @@
+"""Seed step: every term's reports from its start to the reference date.
+
+Most are published on time, some late, a few missing, some corrected (a second version with a
+reason); the current period is a draft. Each term gets a "diligence" of its own, so some
+akims are reliably punctual and a few are chronically late, as in life. The demo akim has
+published reports (one late, one corrected, one with files), a submitted one and a draft.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
+from typing import Any
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from portal.extensions import db
+from portal.reports.models import CONTENT_FIELDS, Report, ReportAttachment, ReportVersion
+from portal.reports.policy import DuePeriod, ReportingPolicy, owed_by_term
+from portal.seed.context import SeedContext, TermSeed, insert_rows
+from portal.seed.report_texts import ReportWriter
+from portal.uploads import store_upload
+
+# Publication at 10:00 in Almaty (UTC+5), so the stored UTC moment falls on the same day.
+PUBLISH_TIME_UTC = time(5, 0)
+EMPTY: dict[str, object] = {
+    "summary": "", "promises_progress": "", "budget_execution": "", "meeting_held_on": None,
+    "meeting_place": "", "meeting_attendance": None, "meeting_broadcast_url": "",
+    "meeting_questions": "", "next_plans": "",
+}
+
+
+class Outcome:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    DRAFT = "draft"  # not yet due
+    SUBMITTED = "submitted"
+
+
+def seed(ctx: SeedContext) -> None:
+    rng = ctx.rng("reports")
+    policy = ReportingPolicy.from_config(current_app.config.get("REPORTING_POLICY"))
+    writer = ReportWriter(rng, short=ctx.national)
+    demo_users = ctx.demo.user_ids
+    demo_authors = {ctx.demo.akim_term_id: demo_users.get("akim@demo.kz"),
+                    ctx.demo.akim2_term_id: demo_users.get("akim2@demo.kz")}
+    reports: list[dict[str, Any]] = []
+    versions: list[dict[str, Any]] = []
+    counts = {name: 0 for name in ("on_time", "late", "missing", "draft", "submitted",
+                                   "amended")}
+    for term in ctx.terms:
+        periods = [period for period in owed_by_term(
+            policy, term.starts_on, term.ends_on, None if term.serving else term.ended_on)
+            if period.period_start <= ctx.as_of]
+        outcomes = _outcomes(ctx, rng, term, periods)
+        author = demo_authors.get(term.id)
+        for index, (period, outcome) in enumerate(zip(periods, outcomes, strict=True)):
+            amend = (outcome in (Outcome.ON_TIME, Outcome.LATE)
+                     and (rng.random() < 0.08 or (author is not None and index == 1)))
+            report, report_versions = _report(ctx, rng, writer, term, period, outcome, amend,
+                                              author)
+            reports.append(report)
+            versions.extend(report_versions)
+            counts[outcome] += 1
+            counts["amended"] += len(report_versions) > 1
+    insert_rows(Report, reports)
+    insert_rows(ReportVersion, versions)
+    if not ctx.national:
+        _demo_files(ctx, reports)
+    ctx.progress(
+        f"reports: {len(reports)} ({counts['on_time']} on time, {counts['late']} late, "
+        f"{counts['missing']} missing, {counts['amended']} corrected, "
+        f"{counts['draft'] + counts['submitted']} open), {len(versions)} published versions"
+    )
+
+
+def _outcomes(ctx: SeedContext, rng: random.Random, term: TermSeed,
+              periods: list[DuePeriod]) -> list[str]:
+    diligence = rng.betavariate(7, 1.6)  # mean ≈ 0.81: the share published on time
+    outcomes: list[str] = []
+    for period in periods:
+        if period.due_on >= ctx.as_of:
+            outcomes.append(Outcome.SUBMITTED if rng.random() < 0.06 else Outcome.DRAFT)
+            continue
+        roll = rng.random()
+        if roll < diligence:
+            outcomes.append(Outcome.ON_TIME)
+        elif roll < diligence + (1 - diligence) * 0.65:
+            outcomes.append(Outcome.LATE)
+        else:
+            outcomes.append(Outcome.MISSING)
+    if term.id == ctx.demo.akim_term_id and len(outcomes) >= 3:
+        # Published ones (the second late), the previous period submitted, the current a draft.
+        outcomes = [Outcome.ON_TIME] * len(outcomes)
+        outcomes[1] = Outcome.LATE
+        outcomes[-2] = Outcome.SUBMITTED
+        outcomes[-1] = Outcome.DRAFT
+    elif term.id == ctx.demo.akim2_term_id and outcomes:
+        outcomes = [Outcome.ON_TIME if period.due_on < ctx.as_of else Outcome.DRAFT
+                    for period in periods]
+    return outcomes
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, PUBLISH_TIME_UTC, UTC)
+
+
+def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: TermSeed,
+            period: DuePeriod, outcome: str, amend: bool,
+            author: int | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    start, end, due = period.period_start, period.period_end, period.due_on
+    # The meeting: in the last weeks of the period or soon after it, never in the future.
+    meeting_on = min(ctx.as_of, end + timedelta(days=rng.randint(-20, 20)))
+    meeting_on = max(start, meeting_on)
+    report_id = ctx.new_id(Report)
+    published_on: date | None = None
+    if outcome == Outcome.ON_TIME:
+        published_on = min(due, max(meeting_on, end) + timedelta(days=rng.randint(0, 25)))
+    elif outcome == Outcome.LATE:
+        published_on = due + timedelta(days=rng.choice((1, 2, 3, 5, 8, 12, 20, 35, 60, 95)))
+        if published_on >= ctx.as_of:
+            published_on = max(due + timedelta(days=1), ctx.as_of - timedelta(days=1))
+        if published_on <= due or published_on >= ctx.as_of:
+            published_on, outcome = None, Outcome.MISSING
+    if outcome in (Outcome.ON_TIME, Outcome.LATE):
+        content = writer.sections(start, end, min(meeting_on, published_on or meeting_on))
+    elif outcome == Outcome.SUBMITTED:
+        content = writer.sections(start, end, meeting_on)
+    elif _partly_written(rng, outcome, demo=author is not None):
+        content = writer.partial(start, end, meeting_on)
+    else:
+        content = dict(EMPTY)
+    created = _at(start)
+    row: dict[str, Any] = {
+        "id": report_id, "term_id": term.id, "period_start": start, "period_end": end,
+        "due_on": due, "created_at": created,
+        "updated_at": _at(min(ctx.as_of, end)) if content != EMPTY else None,
+        "submitted_at": None, "first_published_at": None, "first_published_on": None,
+        "days_late": None, "current_version": 0, "state": "draft", **content,
+    }
+    versions: list[dict[str, Any]] = []
+    if outcome == Outcome.SUBMITTED:
+        row.update(state="submitted", submitted_at=_at(min(ctx.as_of, due)))
+    if published_on is not None:
+        row.update(state="published", submitted_at=_at(published_on),
+                   first_published_at=_at(published_on), first_published_on=published_on,
+                   days_late=max(0, (published_on - due).days), current_version=1)
+        versions.append(_version(ctx, report_id, 1, None, _at(published_on), author, content))
+        corrected_on = published_on + timedelta(days=rng.randint(2, 40))
+        if amend and corrected_on < ctx.as_of:
+            new_content, reason = writer.amended(content)
+            versions.append(_version(ctx, report_id, 2, reason, _at(corrected_on), author,
+                                     new_content))
+            row["current_version"] = 2
+    return row, versions
+
+
+def _partly_written(rng: random.Random, outcome: str, demo: bool) -> bool:
+    """Half the missing reports were begun; most current drafts too, and the demo's always."""
+    if outcome == Outcome.MISSING:
+        return rng.random() < 0.5
+    return outcome == Outcome.DRAFT and (rng.random() < 0.6 or demo)
+
+
+def _version(ctx: SeedContext, report_id: int, number: int, reason: str | None,
+             published_at: datetime, author: int | None,
+             content: dict[str, Any]) -> dict[str, Any]:
+    return {"id": ctx.new_id(ReportVersion), "report_id": report_id, "number": number,
+            "reason": reason, "published_at": published_at, "author_id": author,
+            **{name: content[name] for name in CONTENT_FIELDS}}
+
+
+def _demo_files(ctx: SeedContext, reports: list[dict[str, Any]]) -> None:
+    """Two small files on the demo akim's latest published report: signed minutes and a
+    photo of the meeting (generated, so the seed needs nothing from outside)."""
+    published = [row for row in reports
+                 if row["term_id"] == ctx.demo.akim_term_id and row["state"] == "published"]
+    if not published:
+        return
+    target = published[-1]
+    actor = "seed"
+    for name, data in (("meeting-minutes.pdf", _tiny_pdf()), ("meeting-photo.png", _tiny_png())):
+        stored = store_upload(FileStorage(stream=BytesIO(data), filename=name), actor)
+        db.session.add(ReportAttachment(report_id=target["id"], stored_file_id=stored.id,
+                                        added_in_version=1, added_at=stored.uploaded_at))
+    db.session.flush()
+
+
+def _tiny_pdf() -> bytes:
+    text = "Minutes of the meeting with residents (demo data)"
+    stream = f"BT /F1 14 Tf 60 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+              "%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _tiny_png(width: int = 64, height: int = 40) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes((0, 90 + y, 112)) * width for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
