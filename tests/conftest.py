@@ -19,7 +19,7 @@ from typing import Any
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -68,7 +68,11 @@ def is_postgres() -> bool:
 
 class PortalClient(FlaskClient):
     """A test client that reads in English unless told otherwise, and that makes each
-    request load fresh rows, as a new request in production would."""
+    request start fresh, as a new request in production would.
+
+    Each test keeps one app context open and Flask reuses it for the client's requests, so
+    request-scoped caches on `g` (Flask-Login's user, Flask-Babel's locale) and the session's
+    identity map would outlive a request; they are cleared before each one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +81,8 @@ class PortalClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         db.session.expire_all()
+        if has_app_context():
+            g.__dict__.clear()
         return super().open(*args, **kwargs)
 
 
