@@ -9,9 +9,11 @@ import enum
 from typing import Any
 
 from portal.akims import labels as akim_labels
+from portal.budgets import labels as budget_labels
 from portal.geo import labels as geo_labels
 
-_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS}
+_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS,
+                               **budget_labels.LABELS}
 
 
 def label(value: enum.Enum | None) -> str:

@@ -3,6 +3,7 @@
 from portal.accounts.models import User, UserRole
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
+from portal.budgets.models import BudgetCategory, BudgetImport, BudgetLine, BudgetYearSummary
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
@@ -10,6 +11,10 @@ from portal.web.models import SiteMeta
 __all__ = [
     "Akim",
     "AuditEvent",
+    "BudgetCategory",
+    "BudgetImport",
+    "BudgetLine",
+    "BudgetYearSummary",
     "District",
     "Region",
     "RuralDistrict",
