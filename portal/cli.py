@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(geo)
+    from portal.budgets.cli import budgets
+
+    app.cli.add_command(budgets)
 
 
 @click.command("seed")

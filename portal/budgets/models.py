@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.models import User
 from portal.extensions import JSONType, Model
 from portal.geo.models import RuralDistrict
 from portal.modeling import LocalizedName, UTCDateTime, str_enum, utcnow
@@ -163,6 +164,8 @@ class BudgetImport(Model):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     # The first errors as {row, column, code, detail}; rendered in the reader's language.
     errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+
+    actor: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<BudgetImport {self.id} {self.status} {self.file_sha256[:8]}>"

@@ -69,6 +69,51 @@ class PeriodLine:
 
 
 @dataclass(frozen=True)
+class SectionTotal:
+    """A revenue section (tax, non-tax, capital, transfers) of one year, with its categories."""
+
+    section: RevenueSection
+    categories: list[CategoryYear]
+    approved: int | None
+    adjusted: int | None
+    actual: int | None
+    plan: int | None
+
+    @property
+    def plan_execution(self) -> Decimal | None:
+        return share(self.actual, self.plan) if self.actual is not None and self.plan else None
+
+
+def _sum_stated(values: Iterable[int | None]) -> int | None:
+    """The sum of the values that are stated; None when none is."""
+    stated = [value for value in values if value is not None]
+    return sum(stated) if stated else None
+
+
+def sections_of(categories: Sequence[CategoryYear]) -> list[SectionTotal]:
+    """Categories grouped by section in the budget's order, with subtotals."""
+    grouped: dict[RevenueSection, list[CategoryYear]] = {}
+    for category in categories:
+        grouped.setdefault(category.section, []).append(category)
+    return [
+        _section_total(section, items)
+        for section in RevenueSection if (items := grouped.get(section))
+    ]
+
+
+def _section_total(section: RevenueSection, items: list[CategoryYear]) -> SectionTotal:
+    """Subtotals. The adjusted subtotal is the budget as adjusted: lines that were not
+    adjusted count at their approved amount; None when no line was adjusted at all."""
+    plan = _sum_stated(item.plan for item in items)
+    adjusted = plan if any(item.adjusted is not None for item in items) else None
+    return SectionTotal(section, items,
+                        approved=_sum_stated(item.approved for item in items),
+                        adjusted=adjusted,
+                        actual=_sum_stated(item.actual for item in items),
+                        plan=plan)
+
+
+@dataclass(frozen=True)
 class RuralDistrictBudget:
     """Everything about one rural district's budget in one year, plus its multi-year series:
     what `GET /api/v1/rural-districts/<kato>/budget?year=` and the PDF dossier return."""
@@ -80,6 +125,17 @@ class RuralDistrictBudget:
     lines: list[PeriodLine]
     indicators: YearIndicators | None
     series: list[YearIndicators]
+
+    @property
+    def sections(self) -> list[SectionTotal]:
+        return sections_of(self.categories)
+
+    @property
+    def total(self) -> SectionTotal | None:
+        """All categories together, as one pseudo-section (for the table's last row)."""
+        if not self.categories:
+            return None
+        return _section_total(RevenueSection.TAX, list(self.categories))
 
     def as_dict(self) -> dict[str, Any]:
         return {

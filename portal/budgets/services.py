@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.budgets.categories import sync_categories
@@ -186,6 +187,6 @@ def _upsert(lines: list[ParsedLine]) -> tuple[int, int, int, set[tuple[int, int]
 
 def recent_imports(limit: int = 20) -> list[BudgetImport]:
     return list(db.session.scalars(
-        select(BudgetImport).order_by(BudgetImport.imported_at.desc(), BudgetImport.id.desc())
-        .limit(limit)
+        select(BudgetImport).options(joinedload(BudgetImport.actor))
+        .order_by(BudgetImport.imported_at.desc(), BudgetImport.id.desc()).limit(limit)
     ))
