@@ -19,6 +19,13 @@ PUBLIC_ENDPOINTS = {
     "accounts.register",
     "api.regions",
     "api.region_districts",
+    "budgets.nation",
+    "budgets.region",
+    "budgets.district",
+    "budgets.rural_district",
+    "budgets.categories",
+    "budgets.template_csv_file",
+    "budgets.template_xlsx_file",
 }
 
 

@@ -222,7 +222,7 @@ def budget_summaries_for_rural_districts(ids: Iterable[int]) -> dict[int, list[Y
         select(BudgetYearSummary, RuralDistrict.population)
         .join(RuralDistrict, RuralDistrict.id == BudgetYearSummary.rural_district_id)
         .where(BudgetYearSummary.rural_district_id.in_(wanted))
-    ).tuples()
+    )
     return _series_by_rural_district(rows)
 
 

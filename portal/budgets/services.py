@@ -69,8 +69,9 @@ def import_budget_file(data: bytes, file_name: str, actor: User | str | None,
     if not table.rows:
         return _failed(actor, name, sha256, table.format, 0,
                        [RowError(0, "", ErrorCode.NO_ROWS)])
-    rural_districts = dict(db.session.execute(select(RuralDistrict.kato, RuralDistrict.id))
-                           .tuples())
+    rural_districts: dict[str, int] = {
+        kato: rural_district_id for kato, rural_district_id
+        in db.session.execute(select(RuralDistrict.kato, RuralDistrict.id))}
     categories = {code: CategoryRef(category_id, valid_from) for code, category_id, valid_from
                   in db.session.execute(select(BudgetCategory.code, BudgetCategory.id,
                                                BudgetCategory.valid_from_year))}

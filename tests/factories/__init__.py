@@ -3,10 +3,12 @@
 from tests.factories.accounts import UserFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
+from tests.factories.budgets import BudgetLineFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 
 __all__ = [
     "AkimFactory",
+    "BudgetLineFactory",
     "RuralDistrictFactory",
     "SettlementFactory",
     "TermFactory",
