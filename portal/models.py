@@ -3,7 +3,13 @@
 from portal.accounts.models import User, UserRole
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
-from portal.budgets.models import BudgetCategory, BudgetImport, BudgetLine, BudgetYearSummary
+from portal.budgets.models import (
+    BudgetCategory,
+    BudgetDistrictYear,
+    BudgetImport,
+    BudgetLine,
+    BudgetYearSummary,
+)
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
@@ -12,6 +18,7 @@ __all__ = [
     "Akim",
     "AuditEvent",
     "BudgetCategory",
+    "BudgetDistrictYear",
     "BudgetImport",
     "BudgetLine",
     "BudgetYearSummary",

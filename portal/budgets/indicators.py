@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 FULL_YEAR = 12
-FRACTION_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,12 @@ class Totals:
             return other
         if not other.rural_districts:
             return self
-        values: dict[str, int] = {}
-        for item in fields(self):
-            mine, theirs = getattr(self, item.name), getattr(other, item.name)
-            values[item.name] = min(mine, theirs) if item.name == "actual_through" \
-                else mine + theirs
-        return Totals(**values)
+        values = {name: getattr(self, name) + getattr(other, name) for name in _ADDED}
+        return Totals(actual_through=min(self.actual_through, other.actual_through), **values)
+
+
+TOTALS_FIELDS = tuple(item.name for item in fields(Totals))
+_ADDED = tuple(name for name in TOTALS_FIELDS if name != "actual_through")
 
 
 @dataclass(frozen=True)
@@ -111,14 +110,20 @@ def as_fraction(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
 
-def rounded(value: Fraction | None, places: Decimal = FRACTION_PLACES) -> Decimal | None:
-    """An exact fraction rounded half-up (away from zero) to `places`."""
+def rounded(value: Fraction | None, digits: int = 4) -> Decimal | None:
+    """An exact fraction rounded half-up (away from zero) to `digits` decimal places.
+
+    Integer arithmetic throughout: |value| × 10^digits, plus one half, floored.
+    """
     if value is None:
         return None
-    with localcontext() as context:
-        context.prec = 60
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        return exact.quantize(places, rounding=ROUND_HALF_UP)
+    scale = 10 ** digits
+    magnitude = (2 * abs(value.numerator) * scale + value.denominator) // (
+        2 * value.denominator)
+    sign = "-" if value < 0 and magnitude else ""
+    if digits == 0:
+        return Decimal(f"{sign}{magnitude}")
+    return Decimal(f"{sign}{magnitude // scale}.{magnitude % scale:0{digits}d}")
 
 
 def share(numerator: int, denominator: int) -> Decimal | None:
@@ -131,12 +136,14 @@ def growth(current: int, previous: int) -> Decimal | None:
 
 
 def per_resident(amount: int, population: int) -> int | None:
-    value = rounded(as_fraction(amount, population), Decimal("1"))
+    value = rounded(as_fraction(amount, population), 0)
     return int(value) if value is not None else None
 
 
-def year_indicators(series: Mapping[int, Totals]) -> list[YearIndicators]:
-    """Indicators for every year of an area's series, oldest first."""
+def year_indicators(series: Mapping[int, Totals],
+                    only_year: int | None = None) -> list[YearIndicators]:
+    """Indicators for every year of an area's series, oldest first (or for `only_year`:
+    the chain from the first year is still followed, the other years are not built)."""
     result: list[YearIndicators] = []
     first_year: int | None = None
     chain_total: Fraction | None = None
@@ -153,6 +160,8 @@ def year_indicators(series: Mapping[int, Totals]) -> list[YearIndicators]:
             chain_own = _chain(chain_own, totals.matched_own, totals.matched_previous_own)
             since_total = chain_total - 1 if chain_total is not None else None
             since_own = chain_own - 1 if chain_own is not None else None
+        if only_year is not None and year != only_year:
+            continue
         has_actuals = totals.actual_through > 0 or totals.actual_total > 0
         result.append(YearIndicators(
             year=year,

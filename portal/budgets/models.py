@@ -142,6 +142,38 @@ class BudgetYearSummary(Model):
     actual_through: Mapped[int] = mapped_column(SmallInteger)
 
 
+class BudgetDistrictYear(Model):
+    """A district's year, summed over its rural districts: the maintained roll-up that the
+    region and national pages read (a region sums its districts, the nation its regions).
+
+    The columns are those of `budgets.indicators.Totals`, including the like-for-like sums
+    over rural districts with full-year actuals in this year and the previous one. Rebuilt
+    with the yearly summaries, in the same transaction."""
+
+    __tablename__ = "budget_district_year"
+
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    rural_districts: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(BigInteger)
+    approved_total: Mapped[int] = mapped_column(BigInteger)
+    plan_total: Mapped[int] = mapped_column(BigInteger)
+    actual_total: Mapped[int] = mapped_column(BigInteger)
+    approved_own: Mapped[int] = mapped_column(BigInteger)
+    plan_own: Mapped[int] = mapped_column(BigInteger)
+    actual_own: Mapped[int] = mapped_column(BigInteger)
+    actual_tax: Mapped[int] = mapped_column(BigInteger)
+    actual_non_tax: Mapped[int] = mapped_column(BigInteger)
+    actual_capital: Mapped[int] = mapped_column(BigInteger)
+    actual_transfers: Mapped[int] = mapped_column(BigInteger)
+    actual_through: Mapped[int] = mapped_column(SmallInteger)
+    closed: Mapped[int] = mapped_column(Integer)
+    matched_total: Mapped[int] = mapped_column(BigInteger)
+    matched_previous_total: Mapped[int] = mapped_column(BigInteger)
+    matched_own: Mapped[int] = mapped_column(BigInteger)
+    matched_previous_own: Mapped[int] = mapped_column(BigInteger)
+
+
 class BudgetImport(Model):
     """The history of imports: who, when, which file (by hash), what happened."""
 

@@ -14,20 +14,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select
 
 from portal.akims.models import Term
 from portal.budgets.indicators import (
-    FULL_YEAR,
+    TOTALS_FIELDS,
     Totals,
     YearIndicators,
     rural_district_totals,
     share,
     year_indicators,
 )
-from portal.budgets.models import BudgetCategory, BudgetLine, BudgetYearSummary, RevenueSection
-from portal.budgets.summaries import annual_select, resolve_annual
+from portal.budgets.models import (
+    BudgetCategory,
+    BudgetDistrictYear,
+    BudgetLine,
+    BudgetYearSummary,
+    RevenueSection,
+)
+from portal.budgets.summaries import annual_select, resolve_annual, totals_by_unit_select
 from portal.budgets.validation import period_label
 from portal.extensions import db
 from portal.geo.models import District, RuralDistrict
@@ -173,14 +178,19 @@ class AreaLevel(enum.StrEnum):
 
 @dataclass(frozen=True)
 class AreaBudget:
-    """An area's series and the series of each unit under it, keyed by the unit's id."""
+    """An area's series, and the yearly totals of each unit under it (keyed by unit id),
+    whose indicators are computed for the one year a page shows."""
 
     years: list[int]
     series: list[YearIndicators]
-    units: dict[int, list[YearIndicators]]
+    unit_totals: dict[int, dict[int, Totals]]
 
     def unit_year(self, unit_id: int, year: int) -> YearIndicators | None:
-        return next((item for item in self.units.get(unit_id, []) if item.year == year), None)
+        found = year_indicators(self.unit_totals.get(unit_id, {}), only_year=year)
+        return found[0] if found else None
+
+    def unit_series(self, unit_id: int) -> list[YearIndicators]:
+        return year_indicators(self.unit_totals.get(unit_id, {}))
 
     def year(self, year: int) -> YearIndicators | None:
         return next((item for item in self.series if item.year == year), None)
@@ -333,50 +343,31 @@ def budget_lines_for(rural_district_id: int, year: int,
 
 # --------------------------------------------------------------------------- areas
 
-def _unit_column(level: AreaLevel) -> Any:
-    return {
-        AreaLevel.NATION: District.region_id,
-        AreaLevel.REGION: RuralDistrict.district_id,
-        AreaLevel.DISTRICT: RuralDistrict.id,
-    }[level]
-
-
 def area_totals(level: AreaLevel, parent_id: int | None = None
                 ) -> dict[int, dict[int, Totals]]:
-    """Totals per (unit, year) under an area, like-for-like sums included: one query."""
-    current = aliased(BudgetYearSummary)
-    previous = aliased(BudgetYearSummary)
-    unit = _unit_column(level)
-    both_closed = and_(current.actual_through == FULL_YEAR,
-                       previous.actual_through == FULL_YEAR)
+    """Totals per (unit, year) under an area, like-for-like sums included: one query.
 
-    def matched(column: Any) -> Any:
-        return func.coalesce(func.sum(case((both_closed, column), else_=0)), 0)
-
-    statement = (
-        select(
-            unit, current.year, func.count(), func.sum(RuralDistrict.population),
-            func.sum(current.approved_total), func.sum(current.plan_total),
-            func.sum(current.actual_total), func.sum(current.approved_own),
-            func.sum(current.plan_own), func.sum(current.actual_own),
-            func.sum(current.actual_tax), func.sum(current.actual_non_tax),
-            func.sum(current.actual_capital), func.sum(current.actual_transfers),
-            func.min(current.actual_through),
-            func.sum(case((current.actual_through == FULL_YEAR, 1), else_=0)),
-            matched(current.actual_total), matched(previous.actual_total),
-            matched(current.actual_own), matched(previous.actual_own),
+    A district's units are its rural districts (read from their yearly summaries); a
+    region's are its districts and the nation's its regions (read from the maintained
+    district roll-up, so the national page sums ~200 rows per year, not ~2,300)."""
+    if level is AreaLevel.DISTRICT:
+        statement = totals_by_unit_select(RuralDistrict.id).where(
+            RuralDistrict.district_id == parent_id)
+    elif level is AreaLevel.REGION:
+        statement = (
+            select(BudgetDistrictYear.district_id, BudgetDistrictYear.year,
+                   *[getattr(BudgetDistrictYear, name) for name in TOTALS_FIELDS])
+            .join(District, District.id == BudgetDistrictYear.district_id)
+            .where(District.region_id == parent_id)
         )
-        .select_from(current)
-        .join(RuralDistrict, RuralDistrict.id == current.rural_district_id)
-        .join(District, District.id == RuralDistrict.district_id)
-        .outerjoin(previous, and_(previous.rural_district_id == current.rural_district_id,
-                                  previous.year == current.year - 1))
-        .group_by(unit, current.year)
-    )
-    if level is AreaLevel.REGION:
-        statement = statement.where(District.region_id == parent_id)
-    elif level is AreaLevel.DISTRICT:
-        statement = statement.where(RuralDistrict.district_id == parent_id)
+    else:
+        statement = (
+            select(District.region_id, BudgetDistrictYear.year,
+                   *[(func.min if name == "actual_through" else func.sum)(
+                       getattr(BudgetDistrictYear, name)) for name in TOTALS_FIELDS])
+            .join(District, District.id == BudgetDistrictYear.district_id)
+            .group_by(District.region_id, BudgetDistrictYear.year)
+        )
     result: dict[int, dict[int, Totals]] = defaultdict(dict)
     for row in db.session.execute(statement):
         numbers = [int(value or 0) for value in row[2:]]  # PostgreSQL sums come as Decimal
@@ -391,8 +382,4 @@ def area_budget(level: AreaLevel, parent_id: int | None = None) -> AreaBudget:
     for series in by_unit.values():
         for year, totals in series.items():
             area[year] = area[year] + totals
-    return AreaBudget(
-        years=sorted(area),
-        series=year_indicators(area),
-        units={unit_id: year_indicators(series) for unit_id, series in by_unit.items()},
-    )
+    return AreaBudget(years=sorted(area), series=year_indicators(area), unit_totals=by_unit)

@@ -14,19 +14,23 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, case, delete, func, insert, select
+from sqlalchemy.orm import aliased
 
+from portal.budgets.indicators import FULL_YEAR, TOTALS_FIELDS
 from portal.budgets.models import (
     BudgetCategory,
+    BudgetDistrictYear,
     BudgetLine,
     BudgetYearSummary,
     PeriodKind,
     RevenueSection,
 )
 from portal.extensions import db
+from portal.geo.models import RuralDistrict
 
 CHUNK = 500
 SUMMARY = cast(Table, BudgetYearSummary.__table__)  # Core statements: bulk work, no ORM bookkeeping
-FULL_YEAR = 12
+DISTRICT_YEARS = cast(Table, BudgetDistrictYear.__table__)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ def refresh_year_summaries(pairs: Iterable[tuple[int, int]] | None = None) -> in
     if pairs is None:
         db.session.execute(delete(SUMMARY))
         written += _write(db.session.execute(annual_select()), kinds)
+        refresh_district_years()
         return written
     by_year: dict[int, set[int]] = defaultdict(set)
     for rural_district_id, year in pairs:
@@ -158,6 +163,8 @@ def refresh_year_summaries(pairs: Iterable[tuple[int, int]] | None = None) -> in
             rows = db.session.execute(annual_select().where(
                 BudgetLine.year == year, BudgetLine.rural_district_id.in_(chunk)))
             written += _write(rows, kinds)
+    if by_year:
+        refresh_district_years()
     return written
 
 
@@ -167,4 +174,51 @@ def _write(rows: Iterable[Any], kinds: dict[int, tuple[RevenueSection, bool]]) -
               for (rural_district_id, year), summary in summaries.items()]
     for start in range(0, len(values), 5_000):
         db.session.execute(insert(SUMMARY), values[start:start + 5_000])
+    return len(values)
+
+
+def totals_by_unit_select(unit: Any) -> Select[Any]:
+    """`Totals` columns per (unit, year) from the rural districts' yearly summaries, with
+    like-for-like sums over those whose actuals cover this full year and the previous one.
+    `unit` is a column such as RuralDistrict.id or RuralDistrict.district_id."""
+    current = aliased(BudgetYearSummary)
+    previous = aliased(BudgetYearSummary)
+    both_closed = and_(current.actual_through == FULL_YEAR,
+                       previous.actual_through == FULL_YEAR)
+
+    def matched(column: Any) -> Any:
+        return func.coalesce(func.sum(case((both_closed, column), else_=0)), 0)
+
+    return (
+        select(
+            unit, current.year, func.count(), func.sum(RuralDistrict.population),
+            func.sum(current.approved_total), func.sum(current.plan_total),
+            func.sum(current.actual_total), func.sum(current.approved_own),
+            func.sum(current.plan_own), func.sum(current.actual_own),
+            func.sum(current.actual_tax), func.sum(current.actual_non_tax),
+            func.sum(current.actual_capital), func.sum(current.actual_transfers),
+            func.min(current.actual_through),
+            func.sum(case((current.actual_through == FULL_YEAR, 1), else_=0)),
+            matched(current.actual_total), matched(previous.actual_total),
+            matched(current.actual_own), matched(previous.actual_own),
+        )
+        .select_from(current)
+        .join(RuralDistrict, RuralDistrict.id == current.rural_district_id)
+        .outerjoin(previous, and_(previous.rural_district_id == current.rural_district_id,
+                                  previous.year == current.year - 1))
+        .group_by(unit, current.year)
+    )
+
+
+def refresh_district_years() -> int:
+    """Rebuild the district roll-up from the yearly summaries: one grouped query, ~200
+    districts × years rows. Cheap enough to redo whole after any import."""
+    db.session.execute(delete(DISTRICT_YEARS))
+    values = [
+        {"district_id": row[0], "year": row[1],
+         **{name: int(value or 0) for name, value in zip(TOTALS_FIELDS, row[2:], strict=True)}}
+        for row in db.session.execute(totals_by_unit_select(RuralDistrict.district_id))
+    ]
+    if values:
+        db.session.execute(insert(DISTRICT_YEARS), values)
     return len(values)

@@ -19,6 +19,7 @@ from portal.budgets.models import (
     ImportStatus,
     PeriodKind,
 )
+from portal.budgets.readers import AreaLevel, area_budget
 from portal.budgets.services import import_budget_file
 from portal.budgets.validation import ErrorCode
 from portal.extensions import db
@@ -303,3 +304,10 @@ def test_another_rural_district_in_the_same_file(agybet: Any, other: Any) -> Non
     totals = {rural_district_id: total for rural_district_id, total in db.session.execute(
         select(BudgetYearSummary.rural_district_id, BudgetYearSummary.actual_total))}
     assert totals == {agybet.id: 100, other.id: 200}
+    # The maintained roll-ups follow in the same transaction.
+    nation = area_budget(AreaLevel.NATION).year(2025)
+    assert nation is not None and (nation.revenue, nation.rural_districts) == (300, 2)
+    assert import_budget_file(csv_bytes((OTHER, 2025, "YEAR", "land_tax", None, None, 250)),
+                              "fix.csv", "tests").succeeded
+    nation = area_budget(AreaLevel.NATION).year(2025)
+    assert nation is not None and nation.revenue == 350

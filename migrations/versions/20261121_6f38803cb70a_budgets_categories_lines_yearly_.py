@@ -1,8 +1,8 @@
-"""budgets: categories, lines, yearly summaries, import history
+"""budgets: categories, lines, yearly summaries, district roll-up, import history
 
-Revision ID: 87ed5876bee3
+Revision ID: 6f38803cb70a
 Revises: edd614a68b16
-Create Date: 2026-11-21 19:53:29.861186
+Create Date: 2026-11-21 20:05:32.801462
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '87ed5876bee3'
+revision = '6f38803cb70a'
 down_revision = 'edd614a68b16'
 branch_labels = None
 depends_on = None
@@ -32,6 +32,30 @@ def upgrade():
     sa.Column('name_en', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_category')),
     sa.UniqueConstraint('code', name=op.f('uq_budget_category_code'))
+    )
+    op.create_table('budget_district_year',
+    sa.Column('district_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
+    sa.Column('rural_districts', sa.Integer(), nullable=False),
+    sa.Column('population', sa.BigInteger(), nullable=False),
+    sa.Column('approved_total', sa.BigInteger(), nullable=False),
+    sa.Column('plan_total', sa.BigInteger(), nullable=False),
+    sa.Column('actual_total', sa.BigInteger(), nullable=False),
+    sa.Column('approved_own', sa.BigInteger(), nullable=False),
+    sa.Column('plan_own', sa.BigInteger(), nullable=False),
+    sa.Column('actual_own', sa.BigInteger(), nullable=False),
+    sa.Column('actual_tax', sa.BigInteger(), nullable=False),
+    sa.Column('actual_non_tax', sa.BigInteger(), nullable=False),
+    sa.Column('actual_capital', sa.BigInteger(), nullable=False),
+    sa.Column('actual_transfers', sa.BigInteger(), nullable=False),
+    sa.Column('actual_through', sa.SmallInteger(), nullable=False),
+    sa.Column('closed', sa.Integer(), nullable=False),
+    sa.Column('matched_total', sa.BigInteger(), nullable=False),
+    sa.Column('matched_previous_total', sa.BigInteger(), nullable=False),
+    sa.Column('matched_own', sa.BigInteger(), nullable=False),
+    sa.Column('matched_previous_own', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['district_id'], ['district.id'], name=op.f('fk_budget_district_year_district_id_district')),
+    sa.PrimaryKeyConstraint('district_id', 'year', name=op.f('pk_budget_district_year'))
     )
     op.create_table('budget_line',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -119,5 +143,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_budget_line_category_id'))
 
     op.drop_table('budget_line')
+    op.drop_table('budget_district_year')
     op.drop_table('budget_category')
     # ### end Alembic commands ###
