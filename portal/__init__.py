@@ -84,9 +84,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import blueprint as accounts
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
+    from portal.budgets.views import blueprint as budgets
     from portal.geo.views import blueprint as geo
     from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
-    for blueprint in (web, accounts, geo, akims, api, reports):
+    for blueprint in (web, accounts, geo, akims, api, reports, budgets):
         app.register_blueprint(blueprint)

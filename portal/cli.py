@@ -22,6 +22,9 @@ def register(app: Flask) -> None:
     from portal.reports.cli import reports
 
     app.cli.add_command(reports)
+    from portal.budgets.cli import budgets
+
+    app.cli.add_command(budgets)
 
 
 @click.command("seed")

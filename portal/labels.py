@@ -9,11 +9,12 @@ import enum
 from typing import Any
 
 from portal.akims import labels as akim_labels
+from portal.budgets import labels as budget_labels
 from portal.geo import labels as geo_labels
 from portal.reports import labels as report_labels
 
 _ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS,
-                              **report_labels.LABELS}
+                              **report_labels.LABELS, **budget_labels.LABELS}
 
 
 def label(value: enum.Enum | None) -> str:

@@ -3,6 +3,13 @@
 from portal.accounts.models import User, UserRole
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
+from portal.budgets.models import (
+    BudgetCategory,
+    BudgetDistrictYear,
+    BudgetImport,
+    BudgetLine,
+    BudgetYearSummary,
+)
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
 from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
@@ -12,6 +19,11 @@ from portal.web.models import SiteMeta
 __all__ = [
     "Akim",
     "AuditEvent",
+    "BudgetCategory",
+    "BudgetDistrictYear",
+    "BudgetImport",
+    "BudgetLine",
+    "BudgetYearSummary",
     "District",
     "Region",
     "Report",

@@ -28,6 +28,13 @@ PUBLIC_ENDPOINTS = {
     "reports.region",
     "reports.late",
     "reports.district",
+    "budgets.nation",
+    "budgets.region",
+    "budgets.district",
+    "budgets.rural_district",
+    "budgets.categories",
+    "budgets.template_csv_file",
+    "budgets.template_xlsx_file",
 }
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template
 
 from portal.akims import services
 from portal.akims.models import Term
+from portal.budgets.readers import budget_summaries_for_terms
 from portal.permissions import public
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import local_today, summarise
@@ -23,7 +24,8 @@ def profile(akim_id: int) -> str:
         abort(404)
     term = services.current_or_latest_term(akim)
     return render_template(
-        "akims/profile.html", akim=akim, term=term, **_reports_section(term)
+        "akims/profile.html", akim=akim, term=term, **_reports_section(term),
+        budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
     )
 
 

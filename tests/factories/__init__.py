@@ -3,12 +3,14 @@
 from tests.factories.accounts import UserFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
+from tests.factories.budgets import BudgetLineFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 from tests.factories.reports import ReportFactory
 
 __all__ = [
     "AkimFactory",
     "ReportFactory",
+    "BudgetLineFactory",
     "RuralDistrictFactory",
     "SettlementFactory",
     "TermFactory",

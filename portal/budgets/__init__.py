@@ -1,0 +1,1 @@
+"""Rural district (fourth-level) budgets: categories, import, indicators, roll-ups, charts."""

@@ -1,0 +1,136 @@
+"""The budget charts, built from indicator series with the site's SVG chart module."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
+
+from portal.budgets.indicators import YearIndicators
+from portal.charts import BRAND, INK, ORANGE, Chart, Series, grouped_bars, stacked_bars
+
+
+def money_text(amount: int) -> str:
+    return f"{format_decimal(amount, format='#,##0')}\u00a0\u20b8"
+
+
+def millions_text(amount: int) -> str:
+    """'201.5 m ₸': readable headline figures; tables keep whole tenge."""
+    value = format_decimal(Decimal(amount) / Decimal(1_000_000), format="#,##0.0")
+    return _("%(amount)s m ₸", amount=value)
+
+
+def percent_text(value: Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return str(format_percent(value, format="#,##0." + "0" * digits + "%"))
+
+
+def signed_percent(value: Decimal | None) -> str:
+    """Growth with its sign: '+15.8 %', '−3.0 %'."""
+    if value is None:
+        return "—"
+    text = percent_text(abs(value))
+    return f"+{text}" if value > 0 else (f"\u2212{text}" if value < 0 else text)
+
+
+def month_span(through: int) -> str:
+    """'January–September' in the reader's language, for a year not yet closed."""
+    if through <= 0:
+        return ""
+    locale = get_locale()
+    names = locale.months["stand-alone"]["wide"] if locale is not None else {}
+    first = names.get(1, "1")
+    if through == 1:
+        return str(first)
+    return f"{first}–{names.get(through, str(through))}"
+
+
+def year_label(item: YearIndicators) -> str:
+    """The year, starred when its actuals do not yet cover the whole year."""
+    return str(item.year) if item.closed or not item.has_actuals else f"{item.year}*"
+
+
+def _tooltip(category: str, series: str, value: int) -> str:
+    return f"{category} — {series}: {money_text(value)}"
+
+
+def _with_actuals(series: Sequence[YearIndicators]) -> list[YearIndicators]:
+    return [item for item in series if item.has_actuals]
+
+
+def revenue_by_source(chart_id: str, series: Sequence[YearIndicators], place: str) -> Chart:
+    """Own revenue and transfers stacked, one bar per year."""
+    years = _with_actuals(series)
+    labels = [year_label(item) for item in years]
+    if years:
+        first, last = years[0], years[-1]
+        description = _(
+            "Actual revenue of %(place)s by year, own revenue and transfers stacked. "
+            "%(last_year)s: %(total)s, of which own revenue %(own)s (%(share)s). "
+            "%(first_year)s: %(first_total)s.",
+            place=place, last_year=labels[-1], total=millions_text(last.revenue),
+            own=millions_text(last.own_revenue), share=percent_text(last.own_share),
+            first_year=labels[0], first_total=millions_text(first.revenue))
+    else:
+        description = _("No actual revenue is on record for %(place)s yet.", place=place)
+    return stacked_bars(
+        chart_id,
+        title=_("Where the money comes from: %(place)s", place=place),
+        description=description,
+        category_label=_("Year"),
+        categories=labels,
+        series=[
+            Series(_("Own revenue"), [item.own_revenue for item in years], BRAND),
+            Series(_("Transfers"), [item.transfers for item in years], ORANGE),
+        ],
+        unit=_("million ₸"),
+        tooltip=_tooltip,
+        extra_columns=[
+            (_("Total"), [money_text(item.revenue) for item in years]),
+            (_("Own share"), [percent_text(item.own_share) for item in years]),
+        ],
+        note=partial_years_note(years),
+    )
+
+
+def plan_and_actual(chart_id: str, series: Sequence[YearIndicators], place: str) -> Chart:
+    """The plan (adjusted, else approved) beside the actual, one pair per year."""
+    years = [item for item in series if item.plan or item.has_actuals]
+    labels = [year_label(item) for item in years]
+    closed = [item for item in years if item.closed and item.plan_execution is not None]
+    if closed:
+        last = closed[-1]
+        description = _(
+            "Planned and actual revenue of %(place)s by year. In %(year)s the plan was "
+            "%(plan)s and %(actual)s came in: %(execution)s of the plan.",
+            place=place, year=last.year, plan=millions_text(last.plan),
+            actual=millions_text(last.revenue), execution=percent_text(last.plan_execution))
+    else:
+        description = _("Planned and actual revenue of %(place)s by year.", place=place)
+    return grouped_bars(
+        chart_id,
+        title=_("Plan and actual: %(place)s", place=place),
+        description=description,
+        category_label=_("Year"),
+        categories=labels,
+        series=[
+            Series(_("Plan"), [item.plan or None for item in years], "#ffffff", stroke=INK),
+            Series(_("Actual"), [item.revenue if item.has_actuals else None for item in years],
+                   BRAND),
+        ],
+        unit=_("million ₸"),
+        tooltip=_tooltip,
+        extra_columns=[(_("Plan collected"), [percent_text(item.plan_execution)
+                                             for item in years])],
+        note=partial_years_note(years),
+    )
+
+
+def partial_years_note(series: Sequence[YearIndicators]) -> str:
+    """The footnote for starred years."""
+    notes = [_("%(year)s: %(months)s only", year=item.year, months=month_span(item.actual_through))
+             for item in series if item.has_actuals and not item.closed]
+    return ("* " + "; ".join(notes) + ".") if notes else ""

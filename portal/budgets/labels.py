@@ -1,0 +1,20 @@
+"""Display names of the budget vocabularies."""
+
+from enum import Enum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.budgets.models import ImportStatus, PeriodKind, RevenueSection
+
+LABELS: dict[Enum, Any] = {
+    RevenueSection.TAX: _l("Tax receipts"),
+    RevenueSection.NON_TAX: _l("Non-tax receipts"),
+    RevenueSection.CAPITAL: _l("Sales of fixed capital"),
+    RevenueSection.TRANSFERS: _l("Transfers"),
+    PeriodKind.YEAR: _l("Year"),
+    PeriodKind.QUARTER: _l("Quarter"),
+    PeriodKind.MONTH: _l("Month"),
+    ImportStatus.SUCCEEDED: _l("Imported"),
+    ImportStatus.FAILED: _l("Rejected"),
+}
