@@ -77,11 +77,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.account_views import blueprint as account
+    from portal.accounts.verification_views import blueprint as verification
     from portal.accounts.views import blueprint as accounts
+    from portal.admin.views import blueprint as admin
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.geo.views import blueprint as geo
     from portal.web.views import blueprint as web
 
-    for blueprint in (web, accounts, geo, akims, api):
+    for blueprint in (web, accounts, account, verification, admin, geo, akims, api):
         app.register_blueprint(blueprint)

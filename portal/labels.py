@@ -8,10 +8,12 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from portal.accounts import labels as account_labels
 from portal.akims import labels as akim_labels
 from portal.geo import labels as geo_labels
 
-_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS}
+_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS,
+                               **account_labels.LABELS}
 
 
 def label(value: enum.Enum | None) -> str:

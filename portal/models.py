@@ -1,6 +1,13 @@
 """Imports every model module so that metadata (and Alembic) sees the whole schema."""
 
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import (
+    AccountToken,
+    ResidentRegisterEntry,
+    ResidentRegisterImport,
+    User,
+    UserRole,
+    VerificationRequest,
+)
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
 from portal.geo.models import District, Region, RuralDistrict, Settlement
@@ -8,10 +15,13 @@ from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
 
 __all__ = [
+    "AccountToken",
     "Akim",
     "AuditEvent",
     "District",
     "Region",
+    "ResidentRegisterEntry",
+    "ResidentRegisterImport",
     "RuralDistrict",
     "Settlement",
     "SiteMeta",
@@ -19,4 +29,5 @@ __all__ = [
     "Term",
     "User",
     "UserRole",
+    "VerificationRequest",
 ]

@@ -17,6 +17,12 @@ PUBLIC_ENDPOINTS = {
     "akims.profile",
     "accounts.login",
     "accounts.register",
+    "accounts.check_email",
+    "accounts.confirm_link",
+    "accounts.confirm",
+    "accounts.forgot_password",
+    "accounts.reset_link",
+    "accounts.reset_password",
     "api.regions",
     "api.region_districts",
 }
