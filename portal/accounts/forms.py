@@ -171,7 +171,12 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language of the site and of our emails"),
-                         choices=LANGUAGE_CHOICES, validators=[DataRequired()])
+                         validators=[DataRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set here, not in the field: WTForms 3.3 deprecates tuples passed to the field.
+        self.locale.choices = list(LANGUAGE_CHOICES)
 
 
 class HomeDistrictForm(RuralDistrictLookupMixin, FlaskForm):
