@@ -132,7 +132,7 @@ def request_verification() -> ViewResult:
         outcome = verification.request_verification(user, form.note.data)
     except services.AccountError as error:
         db.session.rollback()
-        form.note.errors = [str(error)]
+        flash(str(error), "error")
         return _page(_me(), 400, verification_form=form)
     db.session.commit()
     if outcome.status is VerificationStatus.APPROVED:

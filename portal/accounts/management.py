@@ -23,7 +23,10 @@ def _roles(user: User) -> list[str]:
 
 
 def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User]]:
-    """Accounts matching an email or name fragment, an id ("#12" or "12"), or a full IIN."""
+    """Accounts matching an email or name fragment, or an id ("#12" or "12").
+
+    IINs are looked up apart (`find_by_iin`, by POST) so they never appear in an address.
+    """
     statement = (
         select(User)
         .options(joinedload(User.rural_district))
@@ -32,10 +35,7 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
     query = query.strip()
     if query:
         digits = query.lstrip("#")
-        compact = iin_numbers.normalise(query)
-        if compact.isdigit() and len(compact) == 12 and iin_numbers.is_valid(compact):
-            statement = statement.where(User.iin_hmac == iin_digest(compact))
-        elif digits.isdigit() and len(digits) < 12:
+        if digits.isdigit() and len(digits) < 12:
             statement = statement.where(User.id == int(digits))
         else:
             pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
@@ -49,6 +49,12 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
             User.id.in_(select(UserRole.user_id).where(UserRole.role == role))
         )
     return statement
+
+
+def find_by_iin(iin: str) -> User | None:
+    """The account holding this IIN (matched by its keyed hash), if any."""
+    return db.session.scalar(select(User).where(User.iin_hmac == iin_digest(
+        iin_numbers.validate(iin))))
 
 
 def user_for_admin(user_id: int) -> User | None:

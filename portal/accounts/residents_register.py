@@ -160,9 +160,10 @@ def _rural_district_ids(katos: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start:start + CHUNK]
-        found.update(db.session.execute(
+        for kato, rural_district_id in db.session.execute(
             select(RuralDistrict.kato, RuralDistrict.id).where(RuralDistrict.kato.in_(chunk))
-        ).tuples().all())
+        ):
+            found[kato] = rural_district_id
     return found
 
 

@@ -88,10 +88,12 @@ def consume(token: str, purpose: TokenPurpose) -> User | None:
 
 # Paths that carry a token: /register/confirm/<token>, /password/reset/<token>.
 _TOKEN_IN_PATH = re.compile(r"(/(?:register/confirm|password/reset)/)[A-Za-z0-9_\-]+")
+# Twelve digits in a row look like an IIN (someone may paste one into a search box).
+_IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
 def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(r"\1[token]", text)
+    return _IIN_LIKE.sub("[12 digits]", _TOKEN_IN_PATH.sub(r"\1[token]", text))
 
 
 class TokenRedactingFilter(logging.Filter):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts import iin as iin_numbers
 from portal.accounts.models import Role
 from portal.labels import label
 
@@ -23,12 +26,26 @@ class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Email, name, account number or IIN"), validators=[Optional()])
+    q = StringField(_l("Email, name or account number"), validators=[Optional()])
     role = SelectField(_l("Role"), validators=[Optional()])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [("", str(_l("Any role"))), *role_choices()]
+
+
+class IinLookupForm(FlaskForm):
+    """Find the account of an IIN. A POST, so the number stays out of addresses and logs."""
+
+    iin = StringField(_l("Find the account of an IIN"), validators=[DataRequired()],
+                      render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                 "maxlength": "16"})
+
+    def validate_iin(self, field: Any) -> None:
+        try:
+            field.data = iin_numbers.validate(field.data or "")
+        except iin_numbers.InvalidIIN as error:
+            raise ValidationError(str(error)) from error
 
 
 class RolesForm(FlaskForm):

@@ -17,7 +17,13 @@ from portal.accounts import management, residents_register, verification
 from portal.accounts.forms import ActionForm
 from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError
-from portal.admin.forms import AkimLinkForm, RegisterUploadForm, RolesForm, UserSearchForm
+from portal.admin.forms import (
+    AkimLinkForm,
+    IinLookupForm,
+    RegisterUploadForm,
+    RolesForm,
+    UserSearchForm,
+)
 from portal.extensions import db
 from portal.permissions import Permission, authorize, require
 from portal.web.pagination import paginate
@@ -34,13 +40,31 @@ def index() -> ViewResult:
     return render_template("admin/index.html", pending=verification.pending_count())
 
 
-@blueprint.route("/users")
-@require(Permission.USERS_MANAGE)
-def users() -> ViewResult:
+def _users_page(status: int = 200, lookup: IinLookupForm | None = None) -> tuple[str, int]:
     form = UserSearchForm(request.args)
     role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
     page = paginate(management.search_users(form.q.data or "", role), PER_PAGE)
-    return render_template("admin/users.html", form=form, page=page)
+    return render_template("admin/users.html", form=form, page=page,
+                           lookup=lookup or IinLookupForm(prefix="lookup")), status
+
+
+@blueprint.route("/users")
+@require(Permission.USERS_MANAGE)
+def users() -> ViewResult:
+    return _users_page()
+
+
+@blueprint.route("/users/by-iin", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def user_by_iin() -> ViewResult:
+    form = IinLookupForm(prefix="lookup")
+    if not form.validate_on_submit():
+        return _users_page(400, form)
+    account = management.find_by_iin(form.iin.data or "")
+    if account is None:
+        form.iin.errors = [_("No account has this IIN.")]
+        return _users_page(404, form)
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 def _load_user(user_id: int) -> User:

@@ -190,7 +190,7 @@ def test_stale_unconfirmed_registration_releases_its_iin(submit: Any, outbox: Ou
     assert response.status_code == 302
     assert services.find_by_email(squatter_email) is None
     assert services.find_by_email("owner@example.kz") is not None
-    assert "Confirm your email address" == outbox.last("owner@example.kz")["Subject"]
+    assert outbox.last("owner@example.kz")["Subject"] == "Confirm your email address"
 
 
 def test_signed_in_people_are_sent_to_their_account(client: FlaskClient, login: Any) -> None:
