@@ -22,6 +22,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import User, VerificationStatus
 from portal.akims.models import Akim, Term
 from portal.extensions import db, limiter
+from portal.modeling import current_language
 from portal.geo.models import District, RuralDistrict
 from portal.permissions import Permission, require
 from portal.richtext import plain_text_with_links
@@ -48,7 +49,7 @@ def _me() -> User:
 
 
 def _page(user: User, status: int = 200, **forms: Any) -> tuple[str, int]:
-    language = LanguageForm(prefix="language", data={"locale": user.locale or "kk"})
+    language = LanguageForm(prefix="language", data={"locale": user.locale or current_language()})
     context = {
         "user": user,
         "latest_request": verification.latest_request_of(user),

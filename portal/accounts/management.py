@@ -108,6 +108,16 @@ def find_akims(query: str, limit: int = 10) -> list[Akim]:
     return list(db.session.scalars(statement.order_by(Akim.full_name_latn).limit(limit)))
 
 
+def accounts_linked_to(akim_ids: list[int]) -> dict[int, int]:
+    """Which account (id) each of these akims is linked to, in one query."""
+    if not akim_ids:
+        return {}
+    rows = db.session.execute(
+        select(User.akim_id, User.id).where(User.akim_id.in_(akim_ids))
+    ).all()
+    return {akim_id: user_id for akim_id, user_id in rows if akim_id is not None}
+
+
 def link_akim(user: User, akim: Akim, actor: User) -> None:
     """Link the account to an akim serving now; it gets the akim role with it."""
     if serving_term_of_akim(akim) is None:

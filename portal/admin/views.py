@@ -77,13 +77,15 @@ def _load_user(user_id: int) -> User:
 
 def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
     akim_query = request.args.get("akim_q", "").strip()[:100]
+    candidates = management.find_akims(akim_query) if akim_query else []
     context: dict[str, object] = {
         "user": user,
         "roles_form": RolesForm(prefix="roles", data={"roles": [r.value for r in user.roles]}),
         "akim_form": AkimLinkForm(prefix="akim"),
         "action_form": ActionForm(),
         "akim_query": akim_query,
-        "akim_candidates": management.find_akims(akim_query) if akim_query else [],
+        "akim_candidates": candidates,
+        "linked_accounts": management.accounts_linked_to([akim.id for akim in candidates]),
         "serving_term_of": management.serving_term_of_akim,
         "latest_request": verification.latest_request_of(user),
         "trail": management.audit_trail_of(user),
