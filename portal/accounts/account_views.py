@@ -22,8 +22,8 @@ from portal.accounts.forms import (
 from portal.accounts.models import User, VerificationStatus
 from portal.akims.models import Akim, Term
 from portal.extensions import db, limiter
-from portal.modeling import current_language
 from portal.geo.models import District, RuralDistrict
+from portal.modeling import current_language
 from portal.permissions import Permission, require
 from portal.richtext import plain_text_with_links
 from portal.web.locale import LANG_COOKIE, ONE_YEAR

@@ -246,3 +246,27 @@ def test_queue_query_budget(client: FlaskClient, login: Any, count_queries: Any)
         html = client.get("/moderation/verifications").get_data(as_text=True)
     assert "5 requests are waiting." in html
     assert len(queries) <= 6, "\n".join(q[:90] for q in queries)
+
+
+def test_confirming_the_email_verifies_someone_on_the_register(
+    client: FlaskClient, app: Any, login: Any, submit: Any, outbox: Outbox
+) -> None:
+    from tests.accounts.conftest import link_path
+
+    home = RuralDistrictFactory()
+    iin = valid_iin()
+    admin_client = app.test_client()
+    login(UserFactory(admin=True), on=admin_client)
+    submit("/admin/residents-register",
+           {"register": (io.BytesIO(f"{iin},{home.kato}\n".encode()), "r.csv")},
+           content_type="multipart/form-data", on=admin_client)
+
+    submit("/register", {"email": "listed@example.kz", "password": "several unrelated words",
+                         "iin": iin, "rural_district": home.kato})
+    user = services.find_by_email("listed@example.kz")
+    assert user is not None and user.resident_verified_at is None
+    client.get(link_path(outbox.last("listed@example.kz"), "/register/confirm/"))
+    submit("/register/confirm", {})
+    user = db.session.get(User, user.id)
+    assert user.is_verified_resident_of(home.id)
+    assert user.verification_method is VerificationMethod.RESIDENTS_REGISTER
