@@ -4,6 +4,7 @@ secret in the database or the logs, headers, argon2id."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -17,7 +18,12 @@ from portal.akims.models import Term
 from portal.extensions import db
 from portal.permissions import ACCESS_ATTRIBUTE, Permission, authorize, can, require
 from tests.accounts.conftest import Outbox, link_path
-from tests.factories import RuralDistrictFactory, TermFactory, UserFactory
+from tests.factories import (
+    RuralDistrictFactory,
+    TermFactory,
+    UserFactory,
+    VerificationRequestFactory,
+)
 
 
 def _sample_url(app: Flask, rule: Rule) -> str:
@@ -65,13 +71,26 @@ def test_gated_routes_never_answer_anonymous_visitors(app: Flask, client: FlaskC
             assert "/login?next=" in response.headers["Location"]
 
 
-def test_forms_carry_a_csrf_token(client: FlaskClient, login: Any) -> None:
-    for url in ("/login", "/register", "/password/forgot"):
-        assert 'name="csrf_token"' in client.get(url).get_data(as_text=True), url
+POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.DOTALL | re.IGNORECASE)
+
+
+def test_every_post_form_on_our_pages_carries_a_csrf_token(client: FlaskClient,
+                                                           login: Any) -> None:
+    pending = VerificationRequestFactory()
+    target = UserFactory.akim_for(TermFactory())
+    pages = {"/login": 1, "/register": 1, "/password/forgot": 1}
+    for url, at_least in pages.items():
+        forms = POST_FORM.findall(client.get(url).get_data(as_text=True))
+        assert len(forms) >= at_least and all("csrf_token" in form for form in forms), url
     login(UserFactory(admin=True))
-    for url in ("/account", "/admin/residents-register"):
+    for url in ("/account", "/admin/users", f"/admin/users/{target.id}?akim_q=a",
+                "/moderation/verifications", "/admin/residents-register"):
         html = client.get(url).get_data(as_text=True)
-        assert html.count('csrf_token"') >= 3 or 'name="csrf_token"' in html, url
+        forms = POST_FORM.findall(html)
+        assert len(forms) >= 2, url  # the page's own forms and the sign-out form
+        assert all("csrf_token" in form for form in forms), url
+    assert f"/moderation/verifications/{pending.id}/approve" in client.get(
+        "/moderation/verifications").get_data(as_text=True)
 
 
 def test_security_headers_on_account_pages(client: FlaskClient, login: Any) -> None:
