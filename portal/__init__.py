@@ -81,7 +81,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.account_views import blueprint as account
+    from portal.accounts.verification_views import blueprint as verification
     from portal.accounts.views import blueprint as accounts
+    from portal.admin.views import blueprint as admin
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.budgets.views import blueprint as budgets
@@ -89,5 +92,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
-    for blueprint in (web, accounts, geo, akims, api, reports, budgets):
+    for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
+                      budgets):
         app.register_blueprint(blueprint)

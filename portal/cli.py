@@ -79,14 +79,14 @@ def create_user(email: str, roles: tuple[str, ...]) -> None:
     """Create an account; the password comes from PORTAL_PASSWORD or a prompt."""
     from portal.accounts import services
     from portal.accounts.models import Role
+    from portal.accounts.passwords import password_problem
 
     password = os.environ.get("PORTAL_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if len(password) < services.MIN_PASSWORD_LENGTH:
-        raise click.ClickException(
-            f"The password needs at least {services.MIN_PASSWORD_LENGTH} characters."
-        )
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
     try:
         user = services.create_user(email, password, [Role(role) for role in roles], "cli")
     except services.AccountError as error:

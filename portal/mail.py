@@ -52,6 +52,9 @@ def _send_smtp(message: EmailMessage) -> None:
 
 
 def _write_outbox(message: EmailMessage) -> Path:
+    # Plain 8-bit text, not quoted-printable: a person reads these files and follows the
+    # links in them, which quoted-printable would break across lines.
+    message.set_content(message.get_content(), cte="8bit")
     outbox = Path(current_app.config["OUTBOX_FOLDER"])
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")

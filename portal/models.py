@@ -1,6 +1,13 @@
 """Imports every model module so that metadata (and Alembic) sees the whole schema."""
 
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import (
+    AccountToken,
+    ResidentRegisterEntry,
+    ResidentRegisterImport,
+    User,
+    UserRole,
+    VerificationRequest,
+)
 from portal.akims.models import Akim, Term
 from portal.audit import AuditEvent
 from portal.budgets.models import (
@@ -17,6 +24,7 @@ from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
 
 __all__ = [
+    "AccountToken",
     "Akim",
     "AuditEvent",
     "BudgetCategory",
@@ -30,6 +38,8 @@ __all__ = [
     "ReportAttachment",
     "ReportTextStash",
     "ReportVersion",
+    "ResidentRegisterEntry",
+    "ResidentRegisterImport",
     "RuralDistrict",
     "Settlement",
     "SiteMeta",
@@ -37,4 +47,5 @@ __all__ = [
     "Term",
     "User",
     "UserRole",
+    "VerificationRequest",
 ]

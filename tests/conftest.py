@@ -81,8 +81,12 @@ class PortalClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         db.session.expire_all()
+        # Requests run inside the test's app context, so `g` would carry the signed-in user
+        # (Flask-Login), the CSRF token and the locale from one request, and one client, to
+        # the next. In production every request starts with an empty `g`.
         if has_app_context():
-            g.__dict__.clear()
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

@@ -17,6 +17,8 @@ from flask import Flask
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description",
                       "aria-roledescription", "summary"}
+# Not prose: scripts, styles and literal code samples (file formats, commands).
+SKIPPED_ELEMENTS = ("script", "style", "pre", "code")
 MARKER = "\u2063"  # invisible separator: stands for any Jinja construct
 # Letters that may stand alone: the tenge sign is a symbol; "x" as in "1280x900" is not text.
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -58,7 +60,7 @@ class _VisibleText(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in SKIPPED_ELEMENTS:
             self._skip += 1
         attributes = dict(attrs)
         for name, value in attrs:
@@ -70,7 +72,7 @@ class _VisibleText(HTMLParser):
                 self._check(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in SKIPPED_ELEMENTS and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

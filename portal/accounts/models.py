@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import Model
+from portal.extensions import Model, db
 from portal.modeling import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -24,6 +24,25 @@ class Role(enum.StrEnum):
     STAFF = "staff"  # parliamentary staff
     MODERATOR = "moderator"
     ADMIN = "admin"
+
+
+class VerificationMethod(enum.StrEnum):
+    """How a resident was verified; one handler in `portal.accounts.verification` each."""
+
+    RESIDENTS_REGISTER = "residents_register"  # matched in a register an admin uploaded
+    MODERATOR_REVIEW = "moderator_review"  # a moderator reviewed and approved a request
+
+
+class VerificationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the citizen moved to another rural district while it waited
+
+
+class TokenPurpose(enum.StrEnum):
+    CONFIRM_EMAIL = "confirm_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a secret
 
 
 class User(UserMixin, Model):
@@ -41,6 +60,11 @@ class User(UserMixin, Model):
         ForeignKey("rural_district.id"), index=True
     )
     resident_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verification_method: Mapped[VerificationMethod | None] = mapped_column(
+        str_enum(VerificationMethod)
+    )
+    # None until the owner follows the emailed link; such an account cannot sign in yet.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     akim_id: Mapped[int | None] = mapped_column(ForeignKey("akim.id"), unique=True)
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
@@ -69,6 +93,15 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    @property
+    def is_verified_resident(self) -> bool:
+        return self.resident_verified_at is not None and self.rural_district_id is not None
+
+    @property
+    def iin_masked(self) -> str:
+        """The IIN as people may see it: only the last four digits."""
+        return f"•••• •••• {self.iin_last4}" if self.iin_last4 else ""
+
     def is_verified_resident_of(self, rural_district_id: int | None) -> bool:
         return (
             rural_district_id is not None
@@ -89,3 +122,91 @@ class UserRole(Model):
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class AccountToken(Model):
+    """A single-use, expiring token sent by email. Only its SHA-256 is stored."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class VerificationRequest(Model):
+    """One attempt to be verified as a resident of a rural district, and its outcome."""
+
+    __tablename__ = "verification_request"
+    __table_args__ = (
+        # At most one request waits per person; the database keeps it so under races.
+        Index(
+            "uq_verification_request_one_pending",
+            "user_id",
+            unique=True,
+            sqlite_where=db.text("status = 'pending'"),
+            postgresql_where=db.text("status = 'pending'"),
+        ),
+        Index("ix_verification_request_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    rural_district_id: Mapped[int] = mapped_column(ForeignKey("rural_district.id"))
+    method: Mapped[VerificationMethod] = mapped_column(str_enum(VerificationMethod))
+    status: Mapped[VerificationStatus] = mapped_column(str_enum(VerificationStatus))
+    note: Mapped[str | None] = mapped_column(String(500))  # from the citizen, for moderators
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(String(500))  # why it was rejected
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    rural_district: Mapped[RuralDistrict] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<VerificationRequest {self.id} user={self.user_id} {self.status}>"
+
+
+class ResidentRegisterImport(Model):
+    """One upload of a residents' register: who, when and what it did (never the file)."""
+
+    __tablename__ = "resident_register_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    rows: Mapped[int] = mapped_column(Integer)
+    entries_added: Mapped[int] = mapped_column(Integer)
+    entries_updated: Mapped[int] = mapped_column(Integer)
+    accounts_matched: Mapped[int] = mapped_column(Integer)
+    accounts_verified: Mapped[int] = mapped_column(Integer)
+    district_mismatches: Mapped[int] = mapped_column(Integer)
+
+    imported_by: Mapped[User | None] = relationship()
+
+
+class ResidentRegisterEntry(Model):
+    """A person on a residents' register, by keyed IIN hash: matched when they sign up later."""
+
+    __tablename__ = "resident_register_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iin_hmac: Mapped[str] = mapped_column(String(64), unique=True)
+    rural_district_id: Mapped[int] = mapped_column(ForeignKey("rural_district.id"), index=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("resident_register_import.id"), index=True)

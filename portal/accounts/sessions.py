@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
 from portal.accounts.models import User
+from portal.accounts.tokens import install_log_redaction
 from portal.extensions import db
 
 
@@ -27,3 +28,5 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    # Emailed links carry tokens in their path; request logs must not keep them.
+    install_log_redaction(app)

@@ -1,8 +1,13 @@
-"""Sign in, sign out and register."""
+"""Sign in and out, register and confirm, forgot and reset a password.
+
+No answer here tells a visitor whether an email or IIN is known: registration and reset
+requests always lead to the same "check your email" page, and the email says the rest.
+Links with tokens are turned into a session value at once (GET /…/<token> → redirect), so the
+token does not stay in the address bar, the history or a Referer header; the form that uses it
+is a POST, so mail scanners that open links do not use it up.
+"""
 
 from __future__ import annotations
-
-import hashlib
 
 from flask import (
     Blueprint,
@@ -18,42 +23,68 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import services
-from portal.accounts.forms import LoginForm, RegistrationForm
-from portal.accounts.models import Role
+from portal.accounts import notices, services, throttle
+from portal.accounts.forms import (
+    ActionForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from portal.accounts.models import User
+from portal.accounts.verification import try_register_match
 from portal.extensions import db, limiter
-from portal.geo.models import RuralDistrict
+from portal.modeling import current_language
 from portal.permissions import public, require_login
 from portal.web.safety import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
 
+ViewResult = str | Response | tuple[str, int]
 
-def _login_account_key() -> str:
-    """Throttle per account without keeping the email itself in the limiter's storage."""
-    email = services.normalise_email(request.form.get("email", ""))
-    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+CONFIRM_TOKEN = "confirm_token"  # noqa: S105 - session keys, not secrets
+RESET_TOKEN = "reset_token"  # noqa: S105
+
+
+def _sign_in(user: User) -> None:
+    """A new session at sign-in: nothing from before (a planted id, a CSRF token) carries over."""
+    session.clear()
+    services.record_login(user)
+    login_user(user)
+
+
+def outbox_hint() -> str | None:
+    """In development without SMTP, where the email can be read."""
+    if current_app.config["PORTAL_ENV"] != "development" or current_app.config.get("MAIL_SERVER"):
+        return None
+    return str(current_app.config["OUTBOX_FOLDER"])
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key)
-def login() -> str | Response:
+@limiter.limit(throttle.login_limit, methods=["POST"], deduct_when=throttle.failed_attempt)
+@limiter.limit(throttle.login_account_limit, methods=["POST"],
+               key_func=throttle.login_account_key, deduct_when=throttle.failed_attempt)
+def login() -> ViewResult:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             form.password.errors = [_("The email or password is not right.")]
+        elif user.email_confirmed_at is None:
+            # Only someone who knows the password gets here, so saying so reveals nothing.
+            notice = services.resend_confirmation(user)
+            db.session.commit()
+            notices.deliver(notice)
+            form.email.errors = [_("Confirm your email address first: we have sent you a new "
+                                   "link. It works for 48 hours.")]
         else:
             next_url = safe_next_url(request.args.get("next"))
-            session.clear()  # a new session at sign-in: nothing from before carries over
-            login_user(user)
+            _sign_in(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(next_url or url_for("web.home"))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, outbox=outbox_hint())
 
 
 @blueprint.route("/logout", methods=["POST"])
@@ -67,35 +98,98 @@ def logout() -> Response:
 
 @blueprint.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
-def register() -> str | Response:
+@limiter.limit(throttle.register_limit, methods=["POST"])
+def register() -> ViewResult:
     if current_user.is_authenticated:
-        return redirect(url_for("web.home"))
+        return redirect(url_for("account.overview"))
     form = RegistrationForm()
-    if form.validate_on_submit():
-        rural_district = db.session.query(RuralDistrict).filter_by(
-            kato=(form.rural_district.data or "").strip()
-        ).one_or_none()
-        if rural_district is None:
-            form.rural_district.errors = [_("No rural district has this KATO code.")]
-        elif services.iin_in_use(form.iin.data or "") or services.find_by_email(
-            form.email.data or ""
-        ):
-            # One message for both cases, and no hint which: no enumeration of people.
-            form.email.errors = [_(
-                "We could not create an account with these details. If you already have an "
-                "account, sign in or reset your password."
-            )]
-        else:
-            user = services.create_user(
-                form.email.data or "", form.password.data, [Role.CITIZEN], None,
-                display_name=form.display_name.data or None,
-                rural_district=rural_district, iin=form.iin.data,
-            )
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            flash(_("Welcome! Your account is ready. To rate reports of your rural district, "
-                    "your residence must be verified."), "success")
-            return redirect(url_for("web.home"))
+    if form.validate_on_submit() and form.found_rural_district is not None:
+        registration = services.register_citizen(
+            form.email.data or "", form.password.data or "", form.iin.data or "",
+            form.found_rural_district, display_name=(form.display_name.data or "").strip() or None,
+            locale=current_language(),
+        )
+        db.session.commit()
+        notices.deliver(registration.notice)
+        return redirect(url_for("accounts.check_email", reason="register"))
     return render_template("accounts/register.html", form=form)
+
+
+@blueprint.route("/check-email")
+@public
+def check_email() -> str:
+    reason = "reset" if request.args.get("reason") == "reset" else "register"
+    return render_template("accounts/check_email.html", reason=reason, outbox=outbox_hint())
+
+
+@blueprint.route("/register/confirm/<token>")
+@public
+def confirm_link(token: str) -> Response:
+    session[CONFIRM_TOKEN] = token[:100]
+    return redirect(url_for("accounts.confirm"))
+
+
+@blueprint.route("/register/confirm", methods=["GET", "POST"])
+@public
+@limiter.limit(throttle.token_limit, methods=["POST"])
+def confirm() -> ViewResult:
+    token = session.get(CONFIRM_TOKEN, "")
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = services.confirm_email(token)
+        if user is not None:
+            try_register_match(user)
+            db.session.commit()
+            session.pop(CONFIRM_TOKEN, None)
+            # Not signed in here: whoever opens the link must also know the password, so an
+            # account someone else pre-registered with your address cannot be slipped to you.
+            flash(_("Your email address is confirmed. Sign in to continue."), "success")
+            return redirect(url_for("accounts.login"))
+        db.session.rollback()
+    elif request.method == "GET" and services.confirmation_is_live(token):
+        return render_template("accounts/confirm.html", form=form)
+    return render_template("accounts/link_invalid.html", purpose="confirm"), 400
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(throttle.reset_limit, methods=["POST"])
+@limiter.limit(throttle.reset_account_limit, methods=["POST"], key_func=throttle.reset_account_key)
+def forgot_password() -> ViewResult:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        notice = services.request_password_reset(form.email.data or "")
+        db.session.commit()
+        notices.deliver(notice)
+        return redirect(url_for("accounts.check_email", reason="reset"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@blueprint.route("/password/reset/<token>")
+@public
+def reset_link(token: str) -> Response:
+    session[RESET_TOKEN] = token[:100]
+    return redirect(url_for("accounts.reset_password"))
+
+
+@blueprint.route("/password/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(throttle.token_limit, methods=["POST"])
+def reset_password() -> ViewResult:
+    token = session.get(RESET_TOKEN, "")
+    if not services.reset_is_live(token):
+        session.pop(RESET_TOKEN, None)
+        return render_template("accounts/link_invalid.html", purpose="reset"), 400
+    form = ResetPasswordForm()
+    form.account_email = services.email_for_token(token)
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data or "")
+        if user is not None:
+            db.session.commit()
+            session.clear()  # any session of this browser ends with the old password
+            flash(_("Your password has been changed and every session of your account was "
+                    "ended. Sign in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+        db.session.rollback()
+        return render_template("accounts/link_invalid.html", purpose="reset"), 400
+    return render_template("accounts/reset_password.html", form=form)

@@ -1,4 +1,5 @@
-"""Seed step: the demo accounts of SPEC.md and synthetic residents (who cannot sign in)."""
+"""Seed step: the demo accounts of SPEC.md, synthetic residents (who cannot sign in) and, in
+the demo, a few residence verification requests waiting in the moderators' queue."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 
 from portal.accounts import iin as iin_numbers
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import (
+    Role,
+    User,
+    UserRole,
+    VerificationMethod,
+    VerificationRequest,
+    VerificationStatus,
+)
 from portal.accounts.passwords import hash_password
 from portal.akims.models import Term
 from portal.extensions import db
@@ -33,6 +41,8 @@ def seed(ctx: SeedContext) -> None:
     if not ctx.national:
         _demo_accounts(ctx, rng, issued)
     _residents(ctx, rng, issued)
+    if not ctx.national:
+        _pending_requests(ctx, rng, issued)
 
 
 def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
@@ -51,6 +61,7 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
             "display_name": email.split("@")[0].capitalize(), "is_active_account": True,
             "session_version": 1, "created_at": now, "akim_id": None, "iin_hmac": None,
             "iin_last4": None, "rural_district_id": None, "resident_verified_at": None,
+            "verification_method": None, "email_confirmed_at": now,
         }
         if email == "akim@demo.kz":
             row["akim_id"] = lead_term.akim_id
@@ -61,7 +72,8 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
             row.update(iin_hmac=iin_numbers.keyed_hash(iin, key), iin_last4=iin[-4:])
             if email == "citizen@demo.kz":
                 row.update(rural_district_id=lead_term.rural_district_id,
-                           resident_verified_at=now - timedelta(days=120))
+                           resident_verified_at=now - timedelta(days=120),
+                           verification_method=VerificationMethod.MODERATOR_REVIEW.value)
                 ctx.demo.citizen_user_id = user_id
             else:
                 row["rural_district_id"] = second_term.rural_district_id
@@ -94,20 +106,68 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
             female_name = iin[6] in "246"
             given = rng.choice(female if female_name else male)
             surname = rng.choice(surnames) + ("а" if female_name else "")
+            created = verified_since - timedelta(days=rng.randint(900, 1200))
             users.append({
                 "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
                 "password_hash": None, "display_name": f"{given} {surname[0]}.",
                 "iin_hmac": iin_numbers.keyed_hash(iin, key), "iin_last4": iin[-4:],
                 "rural_district_id": rural_district.id,
                 "resident_verified_at": verified_since - timedelta(days=rng.randint(30, 900)),
+                "verification_method": VerificationMethod.RESIDENTS_REGISTER.value,
                 "is_active_account": True, "session_version": 1,
-                "created_at": verified_since - timedelta(days=rng.randint(900, 1200)),
+                "created_at": created, "email_confirmed_at": created,
             })
             roles.append({"user_id": user_id, "role": Role.CITIZEN.value})
             ids.append(user_id)
     insert_rows(User, users)
     insert_rows(UserRole, roles)
     ctx.progress(f"residents: {len(users)} verified synthetic residents")
+
+
+# (display name, which demo district, the note to the moderator, days waiting)
+PENDING_APPLICANTS = (
+    ("Айгүл С.", "lead", "Көктемде осында көшіп келдім; мектептің жанындағы Абай көшесі, "
+                         "12-үйде тұрамын. Ауыл әкімі мені біледі.", 6),
+    ("Нұрлан Т.", "lead", None, 3),
+    ("Динара К.", "second", "Родилась здесь, вернулась после университета. Родители "
+                            "живут на улице Желтоксан, 4.", 1),
+)
+
+
+def _pending_requests(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
+    """People who registered and asked to be verified, so the moderators' queue has work."""
+    key = current_app.config["IIN_HMAC_KEY"]
+    lead = db.session.get(Term, ctx.demo.akim_term_id)
+    second = db.session.get(Term, ctx.demo.akim2_term_id)
+    assert lead is not None and second is not None  # noqa: S101 - seed invariant
+    now = datetime.combine(ctx.as_of, datetime.min.time(), UTC) + timedelta(hours=12)
+    users: list[dict[str, object]] = []
+    roles: list[dict[str, object]] = []
+    requests: list[dict[str, object]] = []
+    for number, (name, place, note, days) in enumerate(PENDING_APPLICANTS, start=1):
+        user_id = ctx.new_id(User)
+        iin = _new_iin(rng, issued)
+        rural_district_id = (lead if place == "lead" else second).rural_district_id
+        asked = now - timedelta(days=days, hours=rng.randint(0, 20))
+        users.append({
+            "id": user_id, "email": f"applicant{number}@{RESIDENT_EMAIL_DOMAIN}",
+            "password_hash": None, "display_name": name,
+            "iin_hmac": iin_numbers.keyed_hash(iin, key), "iin_last4": iin[-4:],
+            "rural_district_id": rural_district_id, "resident_verified_at": None,
+            "verification_method": None, "is_active_account": True, "session_version": 1,
+            "created_at": asked - timedelta(hours=2), "email_confirmed_at": asked,
+        })
+        roles.append({"user_id": user_id, "role": Role.CITIZEN.value})
+        requests.append({
+            "id": ctx.new_id(VerificationRequest), "user_id": user_id,
+            "rural_district_id": rural_district_id,
+            "method": VerificationMethod.MODERATOR_REVIEW.value,
+            "status": VerificationStatus.PENDING.value, "note": note, "created_at": asked,
+        })
+    insert_rows(User, users)
+    insert_rows(UserRole, roles)
+    insert_rows(VerificationRequest, requests)
+    ctx.progress(f"verification requests: {len(requests)} waiting for a moderator")
 
 
 def _new_iin(rng: random.Random, issued: set[str]) -> str:

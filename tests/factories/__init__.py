@@ -1,6 +1,6 @@
 """factory_boy factories, one module per domain; import them from here."""
 
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, VerificationRequestFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
@@ -15,5 +15,6 @@ __all__ = [
     "SettlementFactory",
     "TermFactory",
     "UserFactory",
+    "VerificationRequestFactory",
     "valid_iin",
 ]

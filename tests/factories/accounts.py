@@ -1,4 +1,5 @@
-"""Users with traits for each role; `verified` makes a citizen a verified resident."""
+"""Users with traits for each role; `verified` makes a citizen a verified resident.
+Verification requests, pending by default."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import factory
 from flask import current_app
 
 from portal.accounts.iin import keyed_hash
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import (
+    Role,
+    User,
+    UserRole,
+    VerificationMethod,
+    VerificationRequest,
+    VerificationStatus,
+)
 from portal.accounts.passwords import hash_password
 from tests.factories.base import BaseFactory, valid_iin
 
@@ -25,6 +33,7 @@ class UserFactory(BaseFactory):
     display_name = factory.Sequence(lambda n: f"User {n}")
     is_active_account = True
     session_version = 1
+    email_confirmed_at = factory.LazyFunction(lambda: datetime(2025, 1, 5, tzinfo=UTC))
     roles: tuple[Role, ...] = (Role.CITIZEN,)
     iin = factory.LazyFunction(valid_iin)
     iin_hmac = factory.LazyAttribute(
@@ -35,8 +44,11 @@ class UserFactory(BaseFactory):
 
     class Params:
         verified = factory.Trait(
-            resident_verified_at=factory.LazyFunction(lambda: datetime(2025, 1, 10, tzinfo=UTC))
+            resident_verified_at=factory.LazyFunction(lambda: datetime(2025, 1, 10, tzinfo=UTC)),
+            verification_method=VerificationMethod.MODERATOR_REVIEW,
         )
+        unconfirmed = factory.Trait(email_confirmed_at=None)
+        deactivated = factory.Trait(is_active_account=False)
         staff = factory.Trait(roles=(Role.STAFF,), iin_hmac=None, iin_last4=None)
         moderator = factory.Trait(roles=(Role.MODERATOR,), iin_hmac=None, iin_last4=None)
         admin = factory.Trait(roles=(Role.ADMIN,), iin_hmac=None, iin_last4=None)
@@ -50,3 +62,20 @@ class UserFactory(BaseFactory):
     @classmethod
     def resident_of(cls, rural_district: object, verified: bool = True, **kwargs: object) -> User:
         return cls(rural_district=rural_district, verified=verified, **kwargs)
+
+
+class VerificationRequestFactory(BaseFactory):
+    """A request waiting for a moderator, from an unverified resident of some district."""
+
+    class Meta:
+        model = VerificationRequest
+        exclude = ("rural_district",)
+
+    rural_district = factory.SubFactory("tests.factories.geo.RuralDistrictFactory")
+    user = factory.SubFactory(UserFactory, rural_district=factory.SelfAttribute(
+        "..rural_district"))
+    rural_district_id = factory.LazyAttribute(lambda o: o.rural_district.id)
+    method = VerificationMethod.MODERATOR_REVIEW
+    status = VerificationStatus.PENDING
+    note = "I live on the main street, next to the school."
+    created_at = factory.LazyFunction(lambda: datetime(2025, 3, 1, tzinfo=UTC))

@@ -1,0 +1,158 @@
+"""The signed-in person's own account: details, password, language, home, verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from portal.accounts import services, throttle, verification
+from portal.accounts.forms import (
+    ActionForm,
+    ChangePasswordForm,
+    HomeDistrictForm,
+    LanguageForm,
+    VerificationRequestForm,
+)
+from portal.accounts.models import User, VerificationStatus
+from portal.akims.models import Akim, Term
+from portal.extensions import db, limiter
+from portal.geo.models import District, RuralDistrict
+from portal.modeling import current_language
+from portal.permissions import Permission, require
+from portal.richtext import plain_text_with_links
+from portal.web.locale import LANG_COOKIE, ONE_YEAR
+
+blueprint = Blueprint("account", __name__, url_prefix="/account")
+
+ViewResult = str | Response | tuple[str, int]
+
+
+def _me() -> User:
+    """The signed-in user with what the page shows, in one query."""
+    user = db.session.scalar(
+        select(User)
+        .options(
+            joinedload(User.rural_district).joinedload(RuralDistrict.district)
+            .joinedload(District.region),
+            joinedload(User.akim).selectinload(Akim.terms).joinedload(Term.rural_district),
+        )
+        .where(User.id == current_user.id)
+    )
+    assert user is not None  # noqa: S101 - current_user was loaded this request
+    return user
+
+
+def _page(user: User, status: int = 200, **forms: Any) -> tuple[str, int]:
+    language = LanguageForm(prefix="language", data={"locale": user.locale or current_language()})
+    context = {
+        "user": user,
+        "latest_request": verification.latest_request_of(user),
+        "not_eligible": verification.why_not_eligible(user),
+        "password_form": ChangePasswordForm(prefix="password"),
+        "language_form": language,
+        "district_form": HomeDistrictForm(prefix="district"),
+        "verification_form": VerificationRequestForm(prefix="verification"),
+        "sessions_form": ActionForm(prefix="sessions"),
+        "plain_text": plain_text_with_links,
+    }
+    context.update(forms)
+    return render_template("accounts/account.html", **context), status
+
+
+@blueprint.route("")
+@require(Permission.ACCOUNT_SELF)
+def overview() -> ViewResult:
+    return _page(_me())
+
+
+@blueprint.route("/password", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+@limiter.limit(throttle.password_change_limit, key_func=throttle.signed_in_user_key)
+def change_password() -> ViewResult:
+    user = _me()
+    form = ChangePasswordForm(prefix="password")
+    form.account_email = user.email
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current_password.data or "",
+                                     form.new_password.data or "")
+        except services.AccountError as error:
+            form.current_password.errors = [str(error)]
+        else:
+            db.session.commit()
+            login_user(user)  # this browser stays signed in; every other session has ended
+            flash(_("Your password has been changed. Other devices were signed out."), "success")
+            return redirect(url_for("account.overview"))
+    return _page(user, 400, password_form=form)
+
+
+@blueprint.route("/language", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def change_language() -> ViewResult:
+    user = _me()
+    form = LanguageForm(prefix="language")
+    if not form.validate_on_submit():
+        return _page(user, 400, language_form=form)
+    services.set_locale(user, form.locale.data)
+    db.session.commit()
+    response = redirect(url_for("account.overview", lang=form.locale.data))
+    # The language cookie outranks the profile; set it too so the choice shows at once.
+    response.set_cookie(LANG_COOKIE, form.locale.data or "kk", max_age=ONE_YEAR,
+                        samesite="Lax", httponly=True)
+    return response
+
+
+@blueprint.route("/district", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def change_district() -> ViewResult:
+    user = _me()
+    form = HomeDistrictForm(prefix="district")
+    if not form.validate_on_submit() or form.found_rural_district is None:
+        return _page(user, 400, district_form=form)
+    if services.change_rural_district(user, form.found_rural_district):
+        db.session.commit()
+        flash(_("Your rural district is now %(name)s. Ask to be verified as its resident.",
+                name=form.found_rural_district.name), "success")
+    return redirect(url_for("account.overview"))
+
+
+@blueprint.route("/verification", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def request_verification() -> ViewResult:
+    user = _me()
+    form = VerificationRequestForm(prefix="verification")
+    if not form.validate_on_submit():
+        return _page(user, 400, verification_form=form)
+    try:
+        outcome = verification.request_verification(user, form.note.data)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(_me(), 400, verification_form=form)
+    db.session.commit()
+    if outcome.status is VerificationStatus.APPROVED:
+        flash(_("You are verified as a resident: the residents' register lists you."), "success")
+    else:
+        flash(_("Your request was sent. A moderator will review it; we will email you."),
+              "success")
+    return redirect(url_for("account.overview"))
+
+
+@blueprint.route("/sessions", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def end_sessions() -> ViewResult:
+    user = _me()
+    form = ActionForm(prefix="sessions")
+    if not form.validate_on_submit():
+        return _page(user, 400)
+    services.end_all_sessions(user, user)
+    db.session.commit()
+    login_user(user)
+    flash(_("You were signed out on every other device."), "success")
+    return redirect(url_for("account.overview"))

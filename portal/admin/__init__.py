@@ -1,0 +1,1 @@
+"""Administration pages: accounts, roles, the akim link, the residents' register."""

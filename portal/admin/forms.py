@@ -1,0 +1,77 @@
+"""Administration forms. They validate; the services in portal.accounts do the changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts import iin as iin_numbers
+from portal.accounts.models import Role
+from portal.labels import label
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, label(role)) for role in Role]
+
+
+class UserSearchForm(FlaskForm):
+    """The list's filter: a GET form, so it needs no CSRF token and links can be shared."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Email, name or account number"), validators=[Optional()])
+    role = SelectField(_l("Role"), validators=[Optional()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", str(_l("Any role"))), *role_choices()]
+
+
+class IinLookupForm(FlaskForm):
+    """Find the account of an IIN. A POST, so the number stays out of addresses and logs."""
+
+    iin = StringField(_l("Find the account of an IIN"), validators=[DataRequired()],
+                      render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                 "maxlength": "16"})
+
+    def validate_iin(self, field: Any) -> None:
+        try:
+            field.data = iin_numbers.validate(field.data or "")
+        except iin_numbers.InvalidIIN as error:
+            raise ValidationError(str(error)) from error
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField(
+        _l("Roles"), option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired(message=_l("An account needs at least one role."))],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.roles.choices = role_choices()
+
+
+class AkimLinkForm(FlaskForm):
+    akim_id = IntegerField(_l("Akim number"), validators=[
+        DataRequired(message=_l("Give the akim's number (from the search below or the "
+                                "profile address /akims/<number>).")),
+        NumberRange(min=1),
+    ])
+
+
+class RegisterUploadForm(FlaskForm):
+    register = FileField(
+        _l("Residents' register (CSV)"),
+        validators=[FileRequired(message=_l("Choose a CSV file."))],
+        description=_l("One row per resident: IIN, then the 9-digit KATO code of the rural "
+                       "district. A header row is optional; commas or semicolons both work."),
+        render_kw={"accept": ".csv,text/csv"},
+    )

@@ -1,0 +1,206 @@
+"""Administration: accounts (roles, akim link, deactivation) and the residents' register.
+
+Every change goes through a service in portal.accounts that records an audit event with the
+values before and after; the account page shows that trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.accounts import management, residents_register, verification
+from portal.accounts.forms import ActionForm
+from portal.accounts.models import Role, User
+from portal.accounts.services import AccountError
+from portal.admin.forms import (
+    AkimLinkForm,
+    IinLookupForm,
+    RegisterUploadForm,
+    RolesForm,
+    UserSearchForm,
+)
+from portal.extensions import db
+from portal.permissions import Permission, authorize, require
+from portal.web.pagination import paginate
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+PER_PAGE = 25
+ViewResult = str | Response | tuple[str, int]
+
+
+@blueprint.route("/")
+@require(Permission.USERS_MANAGE)
+def index() -> ViewResult:
+    return render_template("admin/index.html", pending=verification.pending_count())
+
+
+def _users_page(status: int = 200, lookup: IinLookupForm | None = None) -> tuple[str, int]:
+    form = UserSearchForm(request.args)
+    role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
+    page = paginate(management.search_users(form.q.data or "", role), PER_PAGE)
+    return render_template("admin/users.html", form=form, page=page,
+                           lookup=lookup or IinLookupForm(prefix="lookup")), status
+
+
+@blueprint.route("/users")
+@require(Permission.USERS_MANAGE)
+def users() -> ViewResult:
+    return _users_page()
+
+
+@blueprint.route("/users/by-iin", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def user_by_iin() -> ViewResult:
+    form = IinLookupForm(prefix="lookup")
+    if not form.validate_on_submit():
+        return _users_page(400, form)
+    account = management.find_by_iin(form.iin.data or "")
+    if account is None:
+        form.iin.errors = [_("No account has this IIN.")]
+        return _users_page(404, form)
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+def _load_user(user_id: int) -> User:
+    user = management.user_for_admin(user_id)
+    if user is None:
+        abort(404)
+    authorize(Permission.USERS_MANAGE, user)
+    return user
+
+
+def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
+    akim_query = request.args.get("akim_q", "").strip()[:100]
+    candidates = management.find_akims(akim_query) if akim_query else []
+    context: dict[str, object] = {
+        "user": user,
+        "roles_form": RolesForm(prefix="roles", data={"roles": [r.value for r in user.roles]}),
+        "akim_form": AkimLinkForm(prefix="akim"),
+        "action_form": ActionForm(),
+        "akim_query": akim_query,
+        "akim_candidates": candidates,
+        "linked_accounts": management.accounts_linked_to([akim.id for akim in candidates]),
+        "serving_term_of": management.serving_term_of_akim,
+        "latest_request": verification.latest_request_of(user),
+        "trail": management.audit_trail_of(user),
+    }
+    context.update(forms)
+    return render_template("admin/user.html", **context), status
+
+
+@blueprint.route("/users/<int:user_id>")
+@require(Permission.USERS_MANAGE)
+def user(user_id: int) -> ViewResult:
+    return _user_page(_load_user(user_id))
+
+
+@blueprint.route("/users/<int:user_id>/roles", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def set_roles(user_id: int) -> ViewResult:
+    account = _load_user(user_id)
+    form = RolesForm(prefix="roles")
+    if not form.validate_on_submit():
+        return _user_page(account, 400, roles_form=form)
+    try:
+        changed = management.set_roles(account, [Role(value) for value in form.roles.data or []],
+                                       current_user)
+    except AccountError as error:
+        db.session.rollback()
+        form.roles.errors = [str(error)]
+        return _user_page(_load_user(user_id), 400, roles_form=form)
+    db.session.commit()
+    if changed:
+        flash(_("Roles saved."), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@blueprint.route("/users/<int:user_id>/akim", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def link_akim(user_id: int) -> ViewResult:
+    account = _load_user(user_id)
+    form = AkimLinkForm(prefix="akim")
+    if not form.validate_on_submit():
+        return _user_page(account, 400, akim_form=form)
+    akim = management.find_akims(str(form.akim_id.data))
+    if not akim:
+        form.akim_id.errors = [_("No akim has this number.")]
+        return _user_page(account, 400, akim_form=form)
+    try:
+        management.link_akim(account, akim[0], current_user)
+    except AccountError as error:
+        db.session.rollback()
+        form.akim_id.errors = [str(error)]
+        return _user_page(_load_user(user_id), 400, akim_form=form)
+    db.session.commit()
+    flash(_("The account is linked to akim %(name)s.", name=akim[0].name), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+def _apply(user_id: int, change: Callable[[User, User], None], done: str) -> ViewResult:
+    """Load, authorize, check the CSRF token, change, commit, and go back to the account."""
+    account = _load_user(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        change(account, current_user)
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.user", user_id=account.id))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@blueprint.route("/users/<int:user_id>/akim/unlink", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def unlink_akim(user_id: int) -> ViewResult:
+    return _apply(user_id, management.unlink_akim, _("The akim link was removed."))
+
+
+@blueprint.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def deactivate(user_id: int) -> ViewResult:
+    return _apply(user_id, management.deactivate,
+                  _("The account is deactivated and its sessions have ended."))
+
+
+@blueprint.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def reactivate(user_id: int) -> ViewResult:
+    return _apply(user_id, management.reactivate, _("The account is active again."))
+
+
+@blueprint.route("/users/<int:user_id>/verification/revoke", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def revoke_verification(user_id: int) -> ViewResult:
+    return _apply(user_id, verification.revoke, _("The resident verification was withdrawn."))
+
+
+@blueprint.route("/residents-register", methods=["GET", "POST"])
+@require(Permission.RESIDENTS_IMPORT)
+def residents_register_upload() -> ViewResult:
+    form = RegisterUploadForm()
+    report: residents_register.ImportReport | None = None
+    failure: residents_register.RegisterFileError | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            rows = residents_register.parse(residents_register.read_upload(form.register.data))
+            report = residents_register.import_rows(rows, current_user)
+        except residents_register.RegisterFileError as error:
+            db.session.rollback()
+            failure, status = error, 400
+        else:
+            db.session.commit()
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/residents_register.html", form=form, report=report,
+                           failure=failure, imports=residents_register.recent_imports()), status
+
