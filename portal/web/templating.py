@@ -72,6 +72,8 @@ def register(app: Flask) -> None:
         money=money, number=number, percent=percent, day=day, moment=moment, label=label,
         party=party_name,
     )
+    # Globals, not context values: macros imported without context can use them too.
+    app.jinja_env.globals.update(url_with_lang=url_with_lang, url_with_page=url_with_page)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -82,8 +84,6 @@ def register(app: Flask) -> None:
             "Permission": Permission,
             "current_language": current_language(),
             "languages": (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")),
-            "url_with_lang": url_with_lang,
-            "url_with_page": url_with_page,
             "synthetic_data": _synthetic_data_cached(app),
         }
 

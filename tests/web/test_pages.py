@@ -105,3 +105,14 @@ def test_hsts_only_in_production(make_app) -> None:  # type: ignore[no-untyped-d
     production = make_app(PORTAL_ENV="production")
     assert "Strict-Transport-Security" in production.test_client().get("/healthz").headers
     assert production.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_search_results_paginate(client: FlaskClient) -> None:
+    for index in range(25):
+        TermFactory(akim__full_name=f"Бетов {index}", akim__full_name_latn=f"Betov {index}",
+                    akim__search_key=f"бетов {index} betov")
+    first = client.get("/search?q=betov")
+    assert first.status_code == 200
+    assert "Page 1 of 2" in first.get_data(as_text=True)
+    second = client.get("/search?q=betov&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
