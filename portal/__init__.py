@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as config_layers
 
@@ -32,6 +33,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config_layers.finalise(settings, instance_path, config)
     app.config.update(settings)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind N reverse proxies: take the client address and scheme from their headers, so
+        # rate limits count real clients. Never enable without a proxy that sets them.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -68,7 +68,7 @@ TESTING_OVERRIDES: dict[str, Any] = {
 }
 
 ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "PORTAL_ENV",
-                 "PUBLIC_BASE_URL",
+                 "PUBLIC_BASE_URL", "TRUSTED_PROXIES",
                  "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
 
 
@@ -81,7 +81,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
             continue
         if name == "DATABASE_URL":
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(raw)
-        elif name == "MAIL_PORT":
+        elif name in ("MAIL_PORT", "TRUSTED_PROXIES"):
             values[name] = int(raw)
         else:
             values[name] = raw
