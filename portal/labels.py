@@ -10,8 +10,9 @@ from typing import Any
 
 from portal.akims import labels as akim_labels
 from portal.geo import labels as geo_labels
+from portal.promises import labels as promise_labels
 
-_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS}
+_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS, **promise_labels.LABELS}
 
 
 def label(value: enum.Enum | None) -> str:
