@@ -19,7 +19,7 @@ from typing import Any
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -77,6 +77,12 @@ class PortalClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         db.session.expire_all()
+        # Requests run inside the test's app context, so `g` would carry the signed-in user
+        # (Flask-Login), the CSRF token and the locale from one request, and one client, to
+        # the next. In production every request starts with an empty `g`.
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

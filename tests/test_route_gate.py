@@ -19,6 +19,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.register",
     "api.regions",
     "api.region_districts",
+    "promises.page",
+    "promises.evidence_file",
+    "promises.programme",
 }
 
 

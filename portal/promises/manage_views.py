@@ -61,7 +61,8 @@ def _evidence_too_large(error: RequestEntityTooLarge) -> Any:
         template = "promises/verdict.html"
     form.evidence_files.errors = [message]
     return render_template(template, promise=promise, form=form, reopen_form=ReopenForm(
-        formdata=None), today=rules.local_today()), 413
+        formdata=None), frozen=programme.is_frozen(promise.term),
+        today=rules.local_today()), 413
 
 
 def _load(promise_id: int) -> Promise:

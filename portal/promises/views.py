@@ -110,7 +110,9 @@ def vote(promise_id: int) -> Any:
     user = current_user._get_current_object()
 
     def work() -> None:
-        # After a rolled-back attempt these objects reload: the retry sees fresh rows.
+        votes.take_write_lock(promise_id)
+        # These objects were expired by the rollback before the attempt: they reload now,
+        # under the lock, so the vote is decided on the latest committed rows.
         votes.cast_vote(promise, claim_id, user, choice, form.comment.data)
 
     try:
@@ -130,9 +132,12 @@ def _vote_limit() -> str:
 
 
 def commit_with_retry(work: Callable[[], T]) -> T:
-    """Run `work` and commit; on a transient conflict (SQLite busy, PostgreSQL serialisation
-    or deadlock) roll back and run it again with fresh rows."""
+    """Run `work` in a fresh transaction and commit; on a transient conflict (SQLite busy,
+    PostgreSQL serialisation failure or deadlock) roll back and run it again."""
     for attempt in range(RETRIES):
+        # End the request's read transaction first: on SQLite a transaction that has read
+        # cannot start writing once another writer has committed since ("database is locked").
+        db.session.rollback()
         try:
             result = work()
             db.session.commit()

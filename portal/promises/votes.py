@@ -95,6 +95,17 @@ def cast_vote(promise: Promise, claim_id: int, user: User, choice: VoteChoice,
     return vote
 
 
+def take_write_lock(promise_id: int) -> None:
+    """SQLite has one writer at a time: make a harmless write the transaction's first
+    statement, so it waits its turn (busy_timeout) and then reads the latest rows, instead
+    of failing later on a stale snapshot. PostgreSQL locks rows instead; nothing to do."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    db.session.execute(update(Promise).where(Promise.id == promise_id)
+                       .values(confirm_count=Promise.confirm_count)
+                       .execution_options(synchronize_session=False))
+
+
 def _existing(claim_id: int, user_id: int) -> PromiseVote | None:
     # FOR UPDATE (PostgreSQL): a second request of the same resident waits for the first, so
     # a change of mind is never counted twice. SQLite serialises writers anyway.
