@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from portal.extensions import db
 from portal.geo.models import Settlement
@@ -89,18 +89,44 @@ def seed(ctx: SeedContext) -> None:
         _programme(ctx, rng, term, templates, villages.get(term.rural_district_id, []), rows)
     if not ctx.national:
         _demo_follows(ctx, rows)
-    insert_rows(Programme, rows.programmes)
-    insert_rows(Promise, rows.promises)
-    if rows.links:
-        db.session.execute(promise_settlement.insert(), rows.links)
-    insert_rows(PromiseUpdate, rows.updates)
-    insert_rows(PromiseEvidence, rows.evidence)
-    insert_rows(PromiseAmendment, rows.amendments)
-    insert_rows(PromiseVote, rows.votes)
-    insert_rows(PromiseFollower, rows.followers)
+    tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
+        (Programme.__table__, rows.programmes),
+        (Promise.__table__, rows.promises), (promise_settlement, rows.links),
+        (PromiseUpdate.__table__, rows.updates), (PromiseEvidence.__table__, rows.evidence),
+        (PromiseAmendment.__table__, rows.amendments), (PromiseVote.__table__, rows.votes),
+        (PromiseFollower.__table__, rows.followers),
+    )
+    for table, table_rows in tables:
+        _bulk(table, table_rows)
     ctx.progress(f"promises: {len(rows.promises)} in {len(rows.programmes)} programmes, "
                  f"{len(rows.updates)} updates, {len(rows.amendments)} amendments, "
                  f"{len(rows.votes)} resident votes")
+
+
+def _bulk(table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows. On PostgreSQL through COPY, several times faster than an INSERT per
+    row for the ~350,000 rows of the national seed; elsewhere through `insert_rows`."""
+    if not rows:
+        return
+    if db.engine.dialect.name != "postgresql":
+        insert_rows(_HasTable(table), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    cursor = db.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[name]) if isinstance(row[name], dict) else row[name]
+                            for name in columns])
+
+
+@dataclass(frozen=True)
+class _HasTable:
+    """What `insert_rows` needs of a model: its table."""
+
+    __table__: Table
 
 
 def _templates() -> list[Template]:
