@@ -2,6 +2,31 @@
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+
+from portal.seed.context import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Template:
+    """A promise as akims often make it (data/promise_templates.csv)."""
+
+    category: str
+    funding: str | None
+    cost_range: tuple[int, int]  # millions of tenge
+    needs_village: bool
+    title_kk: str  # "{kk}" stands for "<village> ауылында"
+    title_ru: str  # "{ru}" stands for "в селе <village>"
+
+
+def load_templates() -> list[Template]:
+    with (DATA_DIR / "promise_templates.csv").open(encoding="utf-8") as handle:
+        return [Template(row["category"], row["funding"] or None,
+                         (int(row["cost_min"]), int(row["cost_max"])), row["village"] == "1",
+                         row["title_kk"], row["title_ru"]) for row in csv.DictReader(handle)]
+
+
 DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "kk": (
         "Тұрғындардың жиналысында көтерілген мәселе. Жұмыс {year} жылы аяқталуы тиіс.",

@@ -8,7 +8,6 @@ partially kept claims carry evidence. Evidence is links, never files.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,7 +29,7 @@ from portal.promises.models import (
     promise_settlement,
 )
 from portal.promises.models import PromiseStatus as S
-from portal.seed.context import DATA_DIR, SeedContext, TermSeed, insert_rows
+from portal.seed.context import SeedContext, TermSeed, insert_rows
 from portal.seed.promise_texts import (
     AMENDMENT_REASONS,
     BROKEN_REASONS,
@@ -38,6 +37,8 @@ from portal.seed.promise_texts import (
     NOTES,
     SOURCES,
     VOTE_COMMENTS,
+    Template,
+    load_templates,
 )
 
 FINAL_WHEN_DUE = ((S.KEPT, 40), (S.PARTIALLY_KEPT, 14), (S.BROKEN, 13), (S.IN_PROGRESS, 11),
@@ -48,16 +49,6 @@ FINAL_NOT_DUE = ((S.IN_PROGRESS, 46), (S.NOT_YET_RATED, 24), (S.STALLED, 9), (S.
 CONFIRM_SHARE = {S.KEPT: 0.78, S.PARTIALLY_KEPT: 0.6, S.BROKEN: 0.85, S.IN_PROGRESS: 0.62,
                  S.STALLED: 0.75, S.WITHDRAWN: 0.7, S.OUTSIDE_COMPETENCE: 0.55}
 DEMO_LEAD_PROMISES = 12
-
-
-@dataclass(frozen=True)
-class Template:
-    category: str
-    funding: str | None
-    cost_range: tuple[int, int]  # millions of tenge
-    needs_village: bool
-    title_kk: str
-    title_ru: str
 
 
 @dataclass
@@ -82,7 +73,7 @@ class Rows:
 
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("promises")
-    templates = _templates()
+    templates = load_templates()
     villages = _villages(ctx)
     rows = Rows()
     for term in ctx.terms:
@@ -127,13 +118,6 @@ class _HasTable:
     """What `insert_rows` needs of a model: its table."""
 
     __table__: Table
-
-
-def _templates() -> list[Template]:
-    with (DATA_DIR / "promise_templates.csv").open(encoding="utf-8") as handle:
-        return [Template(row["category"], row["funding"] or None,
-                         (int(row["cost_min"]), int(row["cost_max"])), row["village"] == "1",
-                         row["title_kk"], row["title_ru"]) for row in csv.DictReader(handle)]
 
 
 def _villages(ctx: SeedContext) -> dict[int, list[Village]]:
