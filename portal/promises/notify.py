@@ -44,7 +44,7 @@ def status_changed(promise: Promise, update: PromiseUpdate, actor: User | None) 
     for user in recipients(promise, actor):
         language = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
         try:
-            mail.send(user.email, _l("A promise you follow has a new status"),
+            mail.send(user.email, _l("A promise's status has changed"),
                       "promise_status_changed", language, promise=promise, update=update,
                       link=link, is_akim=user.akim_id == promise.term.akim_id)
         except OSError:

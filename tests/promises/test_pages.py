@@ -103,7 +103,8 @@ def test_followers_and_the_akim_are_emailed_when_the_status_changes(
                            "note": "Started."})
     sent = outbox_messages()[before:]
     assert [message["To"] for message in sent] == ["follower@example.kz"]
-    assert "In progress" in sent[0].get_content() or "Not yet rated" in sent[0].get_content()
+    assert "Not yet rated → In progress" in sent[0].get_content()
+    assert f"/promises/{promise.id}" in sent[0].get_content()
     # A progress update that keeps the status sends nothing.
     client.post(url, data={"csrf_token": csrf(url), "status": "in_progress", "progress": "30",
                            "note": "More."})
