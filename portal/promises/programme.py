@@ -59,7 +59,8 @@ def programme_of(term: Term) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.term_id == term.id))
 
 
-def ensure_programme(term: Term, today: date) -> Programme:
+def ensure_programme(term: Term, today: date,
+                     actor: User | str | None = None) -> Programme:
     """The term's programme, created on first use. Entered before the term starts, it freezes
     on the first day of the term; entered later, it stays a draft until registered."""
     programme = programme_of(term)
@@ -68,7 +69,7 @@ def ensure_programme(term: Term, today: date) -> Programme:
                               baseline_date=term.starts_on if today < term.starts_on else None)
         db.session.add(programme)
         db.session.flush()
-        audit.record(None, "programme.create", programme, None,
+        audit.record(actor, "programme.create", programme, None,
                      {"term_id": term.id, "baseline_date": _plain(programme.baseline_date)})
     return programme
 
@@ -83,7 +84,7 @@ def add_promise(term: Term, data: PromiseData, actor: User | str | None, *,
     """Add a promise: part of the baseline before the freeze, an amendment with a reason after."""
     today = today or local_today()
     _validate(term, data)
-    programme = ensure_programme(term, today)
+    programme = ensure_programme(term, today, actor)
     frozen = programme.is_frozen(today)
     reason = _reason(reason, frozen)
     number = (db.session.scalar(
@@ -166,7 +167,7 @@ def register_programme(term: Term, actor: User | str | None,
                        today: date | None = None) -> Programme:
     """Freeze a draft programme today: from now on changes are public amendments."""
     today = today or local_today()
-    programme = ensure_programme(term, today)
+    programme = ensure_programme(term, today, actor)
     if programme.is_frozen(today):
         raise PromiseError(_("The programme is already registered."))
     count = db.session.scalar(select(func.count()).where(Promise.term_id == term.id)) or 0
