@@ -18,6 +18,15 @@ from portal.budgets.models import (
     BudgetYearSummary,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.promises.models import (
+    Programme,
+    Promise,
+    PromiseAmendment,
+    PromiseEvidence,
+    PromiseFollower,
+    PromiseUpdate,
+    PromiseVote,
+)
 from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
 from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
 from portal.uploads import StoredFile
@@ -33,6 +42,13 @@ __all__ = [
     "BudgetLine",
     "BudgetYearSummary",
     "District",
+    "Programme",
+    "Promise",
+    "PromiseAmendment",
+    "PromiseEvidence",
+    "PromiseFollower",
+    "PromiseUpdate",
+    "PromiseVote",
     "Region",
     "Report",
     "ReportAttachment",

@@ -23,6 +23,7 @@ MARKER = "\u2063"  # invisible separator: stands for any Jinja construct
 # Letters that may stand alone: the tenge sign is a symbol; "x" as in "1280x900" is not text.
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 ALLOWED_WORDS = {"KZ", "₸"}
+ATTRIBUTE_FRAGMENT = re.compile(r'\b[a-z][a-z-]*="')
 
 
 def skeleton(app: Flask, source: str) -> str:
@@ -80,6 +81,8 @@ class _VisibleText(HTMLParser):
             self._check(data)
 
     def _check(self, text: str) -> None:
+        # A macro may emit an attribute fragment such as ` lang="…"`: markup, not prose.
+        text = ATTRIBUTE_FRAGMENT.sub(" ", text)
         for piece in text.split(MARKER):
             words = [word for word in piece.split() if word not in ALLOWED_WORDS]
             if any(LETTER.search(word) for word in words):

@@ -41,6 +41,9 @@ PUBLIC_ENDPOINTS = {
     "budgets.categories",
     "budgets.template_csv_file",
     "budgets.template_xlsx_file",
+    "promises.page",
+    "promises.evidence_file",
+    "promises.programme",
 }
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
 from portal.akims import services
 from portal.akims.models import Term
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.permissions import public
+from portal.promises.sections import profile_section
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import local_today, summarise
 
@@ -26,6 +27,7 @@ def profile(akim_id: int) -> str:
     return render_template(
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
+        promises_section=profile_section(term, request.args),
     )
 
 

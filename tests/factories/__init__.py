@@ -5,12 +5,15 @@ from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
+from tests.factories.promises import ProgrammeFactory, PromiseFactory
 from tests.factories.reports import ReportFactory
 
 __all__ = [
     "AkimFactory",
-    "ReportFactory",
     "BudgetLineFactory",
+    "ProgrammeFactory",
+    "PromiseFactory",
+    "ReportFactory",
     "RuralDistrictFactory",
     "SettlementFactory",
     "TermFactory",

@@ -1,0 +1,1 @@
+"""Campaign promises: the registered programme, its progress, verdicts and residents' checks."""

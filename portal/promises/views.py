@@ -1,0 +1,223 @@
+"""Public promise pages, residents' "is it done?" votes and following.
+
+The akim's programme pages and the verifiers' pages are in `portal.promises.manage_views`,
+on the same blueprint.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from werkzeug.wrappers import Response
+
+from portal.extensions import db, limiter
+from portal.permissions import Permission, authorize, can, public, require, require_login
+from portal.promises import display, readers, votes
+from portal.promises.errors import PromiseError
+from portal.promises.forms import SimpleForm, VoteForm
+from portal.promises.models import (
+    Promise,
+    PromiseAmendment,
+    PromiseEvidence,
+    PromiseUpdate,
+    PromiseVote,
+    VoteChoice,
+)
+from portal.promises.rules import local_today
+from portal.uploads import send_stored_file
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("promises", __name__)
+T = TypeVar("T")
+RETRIES = 5
+
+
+def load_promise(promise_id: int) -> Promise:
+    promise = readers.promise_for_page(promise_id)
+    if promise is None:
+        abort(404)
+    return promise
+
+
+@blueprint.route("/promises/<int:promise_id>")
+@public
+def page(promise_id: int) -> str:
+    return render_page(load_promise(promise_id))
+
+
+def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int = 200) -> Any:
+    """The public page: the promise, its timeline, the verdict, counts and the vote form."""
+    claim = votes.current_claim_in(promise.updates)
+    viewer = (votes.viewer_state(promise, claim, current_user)
+              if current_user.is_authenticated else None)
+    may_vote = claim is not None and can(current_user, Permission.PROMISES_VOTE, promise)
+    if vote_form is None and may_vote:
+        vote_form = VoteForm(claim=str(claim.id) if claim else "",
+                             choice=viewer.choice.value if viewer and viewer.choice else None,
+                             comment=viewer.comment if viewer else None)
+    owner_or_verifier = (can(current_user, Permission.PROMISES_UPDATE, promise)
+                         or can(current_user, Permission.PROMISES_VERIFY))
+    comments = _claim_comments(claim) if claim is not None and owner_or_verifier else []
+    entries: list[PromiseUpdate | PromiseAmendment] = [*promise.updates, *promise.amendments]
+    timeline = sorted(entries, key=lambda entry: (entry.created_at, entry.id), reverse=True)
+    html = render_template(
+        "promises/promise.html", promise=promise, term=promise.term, claim=claim,
+        viewer=viewer, may_vote=may_vote, vote_form=vote_form, timeline=timeline,
+        comments=comments, today=local_today(), follow_form=SimpleForm(),
+    )
+    return html if status == 200 else (html, status)
+
+
+def _claim_comments(claim: Any) -> list[PromiseVote]:
+    """Residents' comments on the current claim, for the akim and the verification team."""
+    return list(db.session.scalars(
+        select(PromiseVote).where(PromiseVote.update_id == claim.id,
+                                  PromiseVote.comment.is_not(None))
+        .order_by(PromiseVote.updated_at.desc()).limit(50)
+    ))
+
+
+@blueprint.route("/promises/<int:promise_id>/evidence/<int:evidence_id>")
+@public
+def evidence_file(promise_id: int, evidence_id: int) -> Response:
+    """Evidence is public: the file is sent as a download, never rendered inline."""
+    evidence = db.session.get(PromiseEvidence, evidence_id)
+    if (evidence is None or evidence.file is None
+            or evidence.update.promise_id != promise_id):
+        abort(404)
+    return send_stored_file(evidence.file)
+
+
+@blueprint.route("/promises/<int:promise_id>/vote", methods=["POST"])
+@require(Permission.PROMISES_VOTE)
+@limiter.limit(lambda: _vote_limit(), methods=["POST"])
+def vote(promise_id: int) -> Any:
+    promise = load_promise(promise_id)
+    authorize(Permission.PROMISES_VOTE, promise)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        return render_page(promise, vote_form=form, status=400)
+    claim_id = int(form.claim.data) if (form.claim.data or "").isdigit() else 0
+    choice = VoteChoice(form.choice.data)
+    user = current_user._get_current_object()
+
+    def work() -> None:
+        votes.take_write_lock(promise_id)
+        # These objects were expired by the rollback before the attempt: they reload now,
+        # under the lock, so the vote is decided on the latest committed rows.
+        votes.cast_vote(promise, claim_id, user, choice, form.comment.data)
+
+    try:
+        commit_with_retry(work)
+    except PromiseError as error:
+        db.session.rollback()
+        _put_error(form, error)
+        return render_page(load_promise(promise_id), vote_form=form, status=409)
+    flash(_("Thank you: your answer is counted. You can change it at any time."), "success")
+    return redirect(url_for("promises.page", promise_id=promise_id, _anchor="is-it-done"))
+
+
+def _vote_limit() -> str:
+    from flask import current_app
+
+    return str(current_app.config["RATELIMIT_VOTE"])
+
+
+def commit_with_retry(work: Callable[[], T]) -> T:
+    """Run `work` in a fresh transaction and commit; on a transient conflict (SQLite busy,
+    PostgreSQL serialisation failure or deadlock) roll back and run it again."""
+    for attempt in range(RETRIES):
+        # End the request's read transaction first: on SQLite a transaction that has read
+        # cannot start writing once another writer has committed since ("database is locked").
+        db.session.rollback()
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as error:
+            db.session.rollback()
+            if not _transient(error) or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _transient(error: DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    code = getattr(error.orig, "sqlstate", None)
+    return "database is locked" in text or code in ("40001", "40P01")
+
+
+@blueprint.route("/promises/<int:promise_id>/follow", methods=["POST"])
+@require_login
+def follow(promise_id: int) -> Response:
+    promise = _promise_or_404(promise_id)
+    if SimpleForm().validate_on_submit():
+        votes.follow(promise, current_user)
+        db.session.commit()
+        flash(_("You will get an email when this promise's status changes."), "success")
+    return redirect(url_for("promises.page", promise_id=promise_id))
+
+
+@blueprint.route("/promises/<int:promise_id>/unfollow", methods=["POST"])
+@require_login
+def unfollow(promise_id: int) -> Response:
+    promise = _promise_or_404(promise_id)
+    if SimpleForm().validate_on_submit():
+        votes.unfollow(promise, current_user)
+        db.session.commit()
+        flash(_("You no longer follow this promise."), "info")
+    return redirect(url_for("promises.page", promise_id=promise_id))
+
+
+@blueprint.route("/terms/<int:term_id>/programme")
+@public
+def programme(term_id: int) -> str:
+    term = readers.term_for_programme(term_id)
+    if term is None:
+        abort(404)
+    programme, promises = readers.programme_page(term)
+    return render_template("promises/programme.html", term=term, programme=programme,
+                           promises=promises, today=local_today(), manage=False)
+
+
+def _promise_or_404(promise_id: int) -> Promise:
+    promise = db.session.get(Promise, promise_id)
+    if promise is None:
+        abort(404)
+    return promise
+
+
+def _put_error(form: Any, error: PromiseError) -> None:
+    """Show a service's message beside its field, or at the top of the page."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*list(target.errors or []), error.message]
+    else:
+        flash(error.message, "error")
+
+
+blueprint.add_app_template_filter(display.tone, "promise_tone")
+blueprint.add_app_template_filter(display.user_text, "promise_text")
+blueprint.add_app_template_filter(display.change_value, "promise_change")
+blueprint.add_app_template_filter(display.field_label, "promise_field")
+
+
+@blueprint.app_template_global("promise_area")
+def promise_area(level: str, area_id: int | None = None, parent_level: str | None = None,
+                 parent_id: int | None = None) -> Any:
+    """For the roll-up partials the map and home pages include (they own no promise data)."""
+    from portal.promises.sections import area_section
+
+    return area_section(level, area_id, parent_level, parent_id)
+
+
+from portal.promises import manage_views  # noqa: E402, F401 - routes on this blueprint
