@@ -42,10 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from portal import cli
-    from portal.web import errors, headers, templating
+    from portal.web import errors, headers, page_cache, templating
 
     errors.register(app)
     headers.register(app)
+    page_cache.register(app)
     templating.register(app)
     cli.register(app)
     return app

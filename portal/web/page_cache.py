@@ -1,0 +1,179 @@
+"""A cache of whole public pages for anonymous readers, invalidated whenever public data changes.
+
+A page is stored under (data version, language, path with query). The data version changes
+after every commit that touched a public table — from a web request, a CLI command or a job —
+so a cached page is never older than the data it shows. The version lives in Redis when
+REDIS_URL is set (shared by every machine), otherwise in a small file under instance/ (shared
+by every process of one machine). Only anonymous GETs of `@public` views are cached, and only
+when the response carries no session (no CSRF token, no flash): nothing personal is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, session
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.extensions import cache
+from portal.permissions import ACCESS_ATTRIBUTE
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "portal:data-version"
+PAGE_TIMEOUT = 600  # seconds; the version makes pages stale-proof, this bounds memory
+BROWSER_MAX_AGE = 60
+# Tables whose changes no anonymous page shows.
+PRIVATE_TABLES = frozenset({
+    "audit_event", "account_token", "user_account", "user_role", "verification_request",
+    "resident_register_import", "resident_register_entry", "report_text_stash", "stored_file",
+    "budget_import", "export_job", "site_meta",
+})
+UNCACHED_ENDPOINTS = frozenset({"web.healthz", "static"})
+CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml")
+
+
+# --------------------------------------------------------------------------- data version
+
+def _version_file() -> Path:
+    return Path(current_app.instance_path) / "data-version"
+
+
+def data_version() -> str:
+    redis_client = _redis()
+    if redis_client is not None:
+        value = redis_client.get(VERSION_KEY)
+        return value.decode() if value else "0"
+    try:
+        return str(_version_file().stat().st_mtime_ns)
+    except FileNotFoundError:
+        return "0"
+
+
+def bump_data_version() -> None:
+    redis_client = _redis()
+    if redis_client is not None:
+        redis_client.set(VERSION_KEY, secrets.token_hex(8))
+        return
+    path = _version_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_hex(8))  # a new write is a new mtime
+
+
+def _redis() -> Any:
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    client = current_app.extensions.get("portal_redis")
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
+        current_app.extensions["portal_redis"] = client
+    return client
+
+
+def _touches_public_data(session: Session) -> bool:
+    return bool(session.info.get("portal_public_change"))
+
+
+def _mark_flush(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) not in PRIVATE_TABLES:
+            session.info["portal_public_change"] = True
+            return
+
+
+def _mark_statement(state: Any) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) not in PRIVATE_TABLES:
+        state.session.info["portal_public_change"] = True
+
+
+def _after_commit(session: Session) -> None:
+    if _touches_public_data(session):
+        session.info.pop("portal_public_change", None)
+        try:
+            bump_data_version()
+        except Exception:  # noqa: BLE001 - a cache outage must never fail a saved change
+            log.exception("could not bump the data version; cached pages may be stale")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("portal_public_change", None)
+
+
+def listen_for_changes() -> None:
+    """Session events for every session, app and CLI alike (registered once per process)."""
+    if event.contains(Session, "after_flush", _mark_flush):
+        return
+    event.listen(Session, "after_flush", _mark_flush)
+    event.listen(Session, "do_orm_execute", _mark_statement)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+
+# --------------------------------------------------------------------------- page cache
+
+def _cacheable_request() -> bool:
+    if request.method not in ("GET", "HEAD") or request.endpoint in UNCACHED_ENDPOINTS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    access = getattr(view, ACCESS_ATTRIBUTE, None)
+    if not access or access[0] != "public":
+        return False
+    # Anyone with a session (signed in, a pending flash, a form token) gets a live page.
+    return not session
+
+
+def _key() -> str:
+    from flask_babel import get_locale
+
+    return f"page:{data_version()}:{get_locale()}:{request.full_path}"
+
+
+def serve_from_cache() -> Response | None:
+    if not _cacheable_request():
+        return None
+    key = _key()
+    g.page_cache_key = key
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    body, status, mimetype = hit
+    response = Response(body, status=status, mimetype=mimetype)
+    response.headers["X-Page-Cache"] = "hit"
+    g.page_cache_key = None  # already stored
+    return _conditional(response)
+
+
+def store_in_cache(response: Response) -> Response:
+    key = g.get("page_cache_key")
+    if not key or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if response.mimetype not in CACHEABLE_TYPES or "csrf_token" in g or session:
+        return response
+    cache.set(key, (response.get_data(), response.status_code, response.mimetype),
+              timeout=PAGE_TIMEOUT)
+    response.headers["X-Page-Cache"] = "miss"
+    return _conditional(response)
+
+
+def _conditional(response: Response) -> Response:
+    response.headers["Cache-Control"] = f"public, max-age={BROWSER_MAX_AGE}"
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    response.add_etag()
+    response.make_conditional(request)  # turns into a 304 in place when the ETag matches
+    return response
+
+
+def register(app: Flask) -> None:
+    listen_for_changes()
+    app.before_request(serve_from_cache)
+    app.after_request(store_in_cache)

@@ -1,0 +1,80 @@
+"""Anonymous public pages come from a cache that any change to public data invalidates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from portal.extensions import db
+from portal.geo.models import RuralDistrict
+from tests.factories import TermFactory, UserFactory
+
+
+@pytest.fixture
+def cached_app(make_app: Any) -> Flask:
+    return make_app(CACHE_TYPE="SimpleCache")
+
+
+def test_a_page_is_served_from_cache_until_the_data_changes(cached_app: Flask) -> None:
+    term = TermFactory()
+    db.session.commit()
+    client = cached_app.test_client()
+    url = f"/rural-districts/{term.rural_district.kato}"
+    first = client.get(url)
+    assert first.headers["X-Page-Cache"] == "miss"
+    second = client.get(url)
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert second.get_data() == first.get_data()
+    assert "frame-ancestors 'none'" in second.headers["Content-Security-Policy"]
+    # A change to public data, committed anywhere, invalidates every cached page.
+    with cached_app.app_context():
+        rural_district = db.session.get(RuralDistrict, term.rural_district_id)
+        assert rural_district is not None
+        rural_district.name_en = "Renamed rural district"
+        db.session.commit()
+    third = client.get(url)
+    assert third.headers["X-Page-Cache"] == "miss"
+    assert "Renamed rural district" in third.get_data(as_text=True)
+
+
+def test_languages_are_cached_apart(cached_app: Flask) -> None:
+    term = TermFactory()
+    db.session.commit()
+    client = cached_app.test_client()
+    url = f"/akims/{term.akim_id}"
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    kazakh = client.get(url + "?lang=kk").get_data(as_text=True)
+    assert term.akim.full_name_latn in english
+    assert term.akim.full_name in kazakh and '<html lang="kk">' in kazakh
+
+
+def test_signed_in_readers_always_get_a_live_page(cached_app: Flask) -> None:
+    user = UserFactory()
+    db.session.commit()
+    client = cached_app.test_client()
+    client.get("/")
+    client.get("/")
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    response = client.get("/")
+    assert "X-Page-Cache" not in response.headers
+    assert "Sign out" in response.get_data(as_text=True)
+
+
+def test_conditional_requests_get_304(cached_app: Flask) -> None:
+    client = cached_app.test_client()
+    first = client.get("/regions/")
+    etag = first.headers["ETag"]
+    again = client.get("/regions/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert "public" in first.headers["Cache-Control"]
+
+
+def test_forms_and_health_checks_are_never_cached(cached_app: Flask) -> None:
+    client = cached_app.test_client()
+    client.get("/login")
+    assert "X-Page-Cache" not in client.get("/login").headers  # carries a CSRF token
+    client.get("/healthz")
+    assert "X-Page-Cache" not in client.get("/healthz").headers
