@@ -1,0 +1,22 @@
+"""Every vocabulary value has its own label, even where two vocabularies share a value."""
+
+import enum
+
+from portal import labels
+
+
+def test_each_enum_keeps_its_own_label_for_a_shared_value() -> None:
+    class First(enum.StrEnum):
+        OPEN = "open"
+
+    class Second(enum.StrEnum):
+        OPEN = "open"
+
+    merged = labels._keyed(({First.OPEN: "First open"}, {Second.OPEN: "Second open"}))
+    assert merged[(First, "open")] == "First open"
+    assert merged[(Second, "open")] == "Second open"
+
+
+def test_every_registered_value_resolves() -> None:
+    for (enum_class, value), text in labels._ALL.items():
+        assert labels.label(enum_class(value)) == str(text)
