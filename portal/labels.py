@@ -13,15 +13,22 @@ from portal.akims import labels as akim_labels
 from portal.budgets import labels as budget_labels
 from portal.geo import labels as geo_labels
 from portal.promises import labels as promise_labels
+from portal.recall import labels as recall_labels
 from portal.reports import labels as report_labels
 
-_ALL: dict[enum.Enum, Any] = {**geo_labels.LABELS, **akim_labels.LABELS,
-                              **report_labels.LABELS, **budget_labels.LABELS,
-                              **account_labels.LABELS, **promise_labels.LABELS}
+# Keyed by (vocabulary, value): members of string enums compare and hash as their values, so
+# a flat dict would let "dismissed" of one vocabulary overwrite another's.
+_ALL: dict[tuple[type, Any], Any] = {
+    (type(member), member.value): text
+    for labels in (geo_labels.LABELS, akim_labels.LABELS, report_labels.LABELS,
+                   budget_labels.LABELS, account_labels.LABELS, promise_labels.LABELS,
+                   recall_labels.LABELS)
+    for member, text in labels.items()
+}
 
 
 def label(value: enum.Enum | None) -> str:
     if value is None:
         return ""
-    text = _ALL.get(value)
+    text = _ALL.get((type(value), value.value))
     return str(text) if text is not None else str(value.value).replace("_", " ")
