@@ -152,8 +152,11 @@ def evaluate(as_of: date, actor: Any, now: datetime | None = None) -> Evaluation
         clears.append({"id": flag.id, "cleared_on": as_of, "clear_reason": reason,
                        "status": status})
     if inserts:
+        # One executemany, then the new ids by the run that raised them (RETURNING with
+        # ordered parameters would send the rows one by one on SQLite).
+        db.session.execute(insert(Flag), inserts)
         outcome.raised_ids = list(db.session.scalars(
-            insert(Flag).returning(Flag.id, sort_by_parameter_order=True), inserts))
+            select(Flag.id).where(Flag.raised_by_evaluation_id == run.id).order_by(Flag.id)))
     if updates:
         db.session.execute(update(Flag), updates)
     if clears:

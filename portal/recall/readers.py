@@ -28,6 +28,7 @@ from portal.recall.models import (
     RuleCode,
     Severity,
 )
+from portal.reports.timeliness import local_today
 from portal.web.pagination import Page, paginate
 
 COUNTED_AS_OPEN = (FlagStatus.OPEN, FlagStatus.AKIM_RESPONDED, FlagStatus.UNDER_REVIEW,
@@ -177,9 +178,7 @@ class PetitionRow:
     opened_on: date
     closes_on: date
     succeeded_on: date | None
-
-    def accepts_signatures(self, today: date) -> bool:
-        return self.status == PetitionStatus.OPEN and today <= self.closes_on
+    accepting: bool  # open for signatures today (Almaty calendar)
 
 
 @dataclass
@@ -207,6 +206,7 @@ def recall_for_terms(term_ids: Iterable[int], public_only: bool = True,
     if not ids:
         return result
     now = now or utcnow()
+    today = local_today(now)
     flag_on = Flag.term_id == Term.id
     if public_only:
         flag_on = and_(flag_on, is_public(now))
@@ -227,8 +227,9 @@ def recall_for_terms(term_ids: Iterable[int], public_only: bool = True,
             entry.flags.append(_flag_row(row[1:1 + flag_width], now))
         petition = row[1 + flag_width:]
         if petition[0] is not None and entry.petition is None:
-            entry.petition = PetitionRow(petition[0], PetitionStatus(petition[1]),
-                                         *petition[2:])
+            status, closes_on = PetitionStatus(petition[1]), petition[4]
+            entry.petition = PetitionRow(petition[0], status, *petition[2:],
+                                         status == PetitionStatus.OPEN and today <= closes_on)
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -22,6 +22,7 @@ from portal.recall.ruleset import (
     ReportingRule,
     RuleSet,
     SatisfactionRule,
+    plain_decimal,
 )
 
 FULL_YEAR_MONTHS = 12
@@ -120,7 +121,8 @@ class Finding:
 def ratio(numerator: int, denominator: int) -> str:
     """A share for the evidence: exact to four places, as a string."""
     value = Fraction(numerator, denominator)
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001")))
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- rule 1
@@ -190,8 +192,8 @@ def check_promises(term: TermInfo, facts: PromiseFacts | None, rule: PromisesRul
         "withdrawn": facts.withdrawn,
         "broken_share": ratio(facts.broken, facts.due),
         "kept_share": ratio(facts.kept, facts.due),
-        "broken_share_at_least": str(rule.broken_share_at_least),
-        "kept_share_below": str(rule.kept_share_below),
+        "broken_share_at_least": plain_decimal(rule.broken_share_at_least),
+        "kept_share_below": plain_decimal(rule.kept_share_below),
         "broken_promise_ids": list(facts.broken_ids),
     })
 
@@ -209,10 +211,10 @@ def check_satisfaction(term: TermInfo, facts: SatisfactionFacts | None, rule: Sa
         return None
     return Finding(term.id, RuleCode.SATISFACTION, rule.severity, {
         "as_of": as_of.isoformat(),
-        "average": str(facts.average),
+        "average": plain_decimal(facts.average),
         "count": facts.count,
         "min_count": minimum,
-        "average_below": str(rule.average_below),
+        "average_below": plain_decimal(rule.average_below),
         "reports": rule.reports,
         "report_ids": list(facts.report_ids),
         "registered_voters": term.registered_voters,
@@ -234,7 +236,7 @@ def check_petition(term: TermInfo, facts: PetitionFacts | None, rule: PetitionRu
         "petition_id": facts.petition_id,
         "signatures": facts.signatures,
         "threshold": threshold,
-        "voter_share": str(rule.voter_share),
+        "voter_share": plain_decimal(rule.voter_share),
         "registered_voters": term.registered_voters,
     })
 
@@ -265,7 +267,7 @@ def check_budget(term: TermInfo, years: tuple[FiscalYear, ...], rule: BudgetRule
             "plan_own": year.plan_own,
             "actual_own": year.actual_own,
             "execution": ratio(year.actual_own, year.plan_own),
-            "own_execution_below": str(rule.own_execution_below),
+            "own_execution_below": plain_decimal(rule.own_execution_below),
         }, subject=str(year.year)))
     return findings
 

@@ -42,8 +42,9 @@ def respond(flag: Flag, actor: User, text: str, now: datetime | None = None) -> 
                             max=RESPONSE_MAX), "response")
     if flag.status not in UNDECIDED:
         raise RecallError(_("This flag is closed: a response can no longer be added."))
+    actor_id = actor.id  # read before any change: a refresh would flush a half-made change
     before = snapshot(flag, _STATE)
-    flag.response, flag.responded_at, flag.responded_by_id = text, now, actor.id
+    flag.response, flag.responded_at, flag.responded_by_id = text, now, actor_id
     if flag.status == FlagStatus.OPEN:
         flag.status = FlagStatus.AKIM_RESPONDED
     public_from = as_utc(flag.public_from)
@@ -58,9 +59,10 @@ def start_review(flag: Flag, actor: User, now: datetime | None = None) -> Flag:
     """Staff take the flag up: "under review" tells the akim and the public someone is on it."""
     if flag.status not in (FlagStatus.OPEN, FlagStatus.AKIM_RESPONDED):
         raise RecallError(_("Only an open flag can be taken under review."))
+    actor_id = actor.id
     before = snapshot(flag, _STATE)
     flag.status = FlagStatus.UNDER_REVIEW
-    flag.review_started_at, flag.review_started_by_id = now or utcnow(), actor.id
+    flag.review_started_at, flag.review_started_by_id = now or utcnow(), actor_id
     db.session.flush()
     audit.record(actor, "recall.flag.review", flag, before, snapshot(flag, _STATE))
     return flag
@@ -85,9 +87,10 @@ def decide(flag: Flag, actor: User, decision: FlagStatus, reason: str,
     if len(reason) > REASON_MAX:
         raise RecallError(_("The reason can have at most %(max)d characters.", max=REASON_MAX),
                           "reason")
+    actor_id = actor.id
     before = snapshot(flag, _STATE)
     flag.status, flag.decision_reason = decision, reason
-    flag.decided_at, flag.decided_by_id = now, actor.id
+    flag.decided_at, flag.decided_by_id = now, actor_id
     db.session.flush()
     audit.record(actor, "recall.flag.decide", flag, before, snapshot(flag, _STATE))
     return flag
