@@ -160,13 +160,15 @@ def close_expired(today: date) -> int:
 
 
 def take_write_lock(petition_id: int) -> None:
-    """SQLite has one writer: make a harmless write the transaction's first statement, so it
-    waits its turn and then reads the latest rows. PostgreSQL locks rows instead."""
-    if db.engine.dialect.name != "sqlite":
+    """Signatures of one petition go one at a time, so its status is read fresh and the
+    count never passes the threshold by a race. SQLite has one writer: a harmless write as
+    the transaction's first statement waits its turn. PostgreSQL locks the petition's row."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(update(Petition).where(Petition.id == petition_id)
+                           .values(signature_count=Petition.signature_count)
+                           .execution_options(synchronize_session=False))
         return
-    db.session.execute(update(Petition).where(Petition.id == petition_id)
-                       .values(signature_count=Petition.signature_count)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(select(Petition.id).where(Petition.id == petition_id).with_for_update())
 
 
 def _signature(petition_id: int, user_id: int, lock: bool = True) -> PetitionSignature | None:
