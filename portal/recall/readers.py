@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -155,6 +156,8 @@ def public_flags(status: FlagStatus | None = None, rule: RuleCode | None = None,
         statement = statement.where(Flag.rule == rule)
     if region_kato2:
         statement = _in_region(statement, region_kato2)
+    if page is None and not has_request_context():
+        page = 1  # outside a request (a PDF job, a script) there is no ?page=
     page_of_rows = paginate(statement.order_by(*_order()), per_page, page=page, scalars=False)
     return Page([_flag_row(row, now) for row in page_of_rows.items], page_of_rows.page,
                 page_of_rows.per_page, page_of_rows.total)
@@ -227,9 +230,11 @@ def recall_for_terms(term_ids: Iterable[int], public_only: bool = True,
             entry.flags.append(_flag_row(row[1:1 + flag_width], now))
         petition = row[1 + flag_width:]
         if petition[0] is not None and entry.petition is None:
-            status, closes_on = PetitionStatus(petition[1]), petition[4]
-            entry.petition = PetitionRow(petition[0], status, *petition[2:],
-                                         status == PetitionStatus.OPEN and today <= closes_on)
+            petition_id, status, count, opened_on, closes_on, succeeded_on = petition
+            status = PetitionStatus(status)
+            entry.petition = PetitionRow(
+                petition_id, status, count, opened_on, closes_on, succeeded_on,
+                accepting=status == PetitionStatus.OPEN and today <= closes_on)
     return result
 
 

@@ -2,9 +2,9 @@
 responses and staff decisions a real year would have produced.
 
 Flags are never written by hand: rules 1, 2 and 5 fire on the reports, promises and budgets of
-the earlier steps, rule 4 on the petitions made here. The evaluation runs at three dates (120
-and 60 days before the reference date, and on it), so flags have a history: some raised long
-ago and public, some cleared since, some new and still inside their response window.
+the earlier steps, rule 4 on the petitions made here. The evaluation runs monthly over the past
+year and on the reference date, so flags have a history: some raised long ago and public, some
+cleared since, some new and still inside their response window.
 
 Petitions: one collecting signatures in a few per cent of rural districts, one that reached the
 threshold (10 % of voters: more people than the accounts step verified there, so this step
@@ -39,7 +39,9 @@ from portal.seed.accounts import RESIDENT_EMAIL_DOMAIN
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 
 ALMATY = ZoneInfo("Asia/Almaty")
-HISTORY_DAYS = (120, 60, 0)  # evaluations before the reference date, oldest first
+# The nightly evaluation, sampled monthly over the past year (oldest first), then on the
+# reference date: flags get a history (raised long ago, confirmed, cleared since).
+HISTORY_DAYS = tuple(range(360, -1, -30))
 PETITION_SHARE_PER_MILLE = 6  # serving terms with a petition collecting signatures
 RESPONSE_SHARE = 0.45  # public flags the akim answered
 REVIEWED_SHARE = 0.35  # of those, taken up by staff
@@ -237,32 +239,31 @@ def _iins(rng: random.Random, count: int) -> list[str]:
 
 def _due_process(ctx: SeedContext, rng: random.Random) -> int:
     """Responses by akims to public live flags, staff review and decisions; the demo akim
-    answers at least one flag. Returns how many flags were answered."""
+    answers their latest flag (if it has cleared since, the answer came while it was open).
+    Returns how many flags were answered."""
     now = moment(ctx.as_of, time(12))
-    live = list(db.session.execute(
-        select(Flag.id, Flag.term_id, Flag.raised_at, Flag.public_from)
-        .where(Flag.cleared_on.is_(None)).order_by(Flag.id)))
+    columns = (Flag.id, Flag.term_id, Flag.raised_at, Flag.public_from, Flag.cleared_on)
+    live = list(db.session.execute(select(*columns).where(Flag.cleared_on.is_(None))
+                                   .order_by(Flag.id)))
+    demo_latest = db.session.execute(
+        select(*columns).where(Flag.term_id == ctx.demo.akim_term_id)
+        .order_by(Flag.first_raised_on.desc(), Flag.id.desc()).limit(1)).first()
     staff = ctx.demo.user_ids.get("staff@demo.kz")
     akim_users = {ctx.demo.akim_term_id: ctx.demo.user_ids.get("akim@demo.kz"),
                   ctx.demo.akim2_term_id: ctx.demo.user_ids.get("akim2@demo.kz")}
-    demo_answered = False
     responses: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
     reviews: list[dict[str, Any]] = []
-    for flag_id, term_id, raised_at, public_from in live:
-        raised_at, public_from = _utc(raised_at), _utc(public_from)
-        demo_lead = term_id == ctx.demo.akim_term_id and not demo_answered
-        if not demo_lead and (public_from > now or rng.random() >= RESPONSE_SHARE):
+    for row in live:
+        flag_id, term_id, raised_at, public_from = row[0], row[1], _utc(row[2]), _utc(row[3])
+        if term_id == ctx.demo.akim_term_id or public_from > now:
             continue
-        latest = min(public_from, now)
-        responded_at = raised_at + (latest - raised_at) * rng.uniform(0.2, 0.9)
-        demo_answered = demo_answered or term_id == ctx.demo.akim_term_id
-        responses.append({"b_id": flag_id, "response": rng.choice(RESPONSES),
-                          "responded_at": responded_at,
-                          "responded_by_id": akim_users.get(term_id),
-                          "public_from": min(public_from, responded_at),
-                          "status": FlagStatus.AKIM_RESPONDED.value})
-        if demo_lead or rng.random() >= REVIEWED_SHARE:
+        if rng.random() >= RESPONSE_SHARE:
+            continue
+        responded_at = raised_at + (public_from - raised_at) * rng.uniform(0.2, 0.9)
+        responses.append(_response(rng, flag_id, responded_at, akim_users.get(term_id),
+                                   public_from, FlagStatus.AKIM_RESPONDED))
+        if rng.random() >= REVIEWED_SHARE:
             continue
         reviewed_at = responded_at + (now - responded_at) * rng.uniform(0.1, 0.5)
         if rng.random() < DECIDED_SHARE:
@@ -274,6 +275,16 @@ def _due_process(ctx: SeedContext, rng: random.Random) -> int:
         else:
             reviews.append({"b_id": flag_id, "status": FlagStatus.UNDER_REVIEW.value,
                             "review_started_at": reviewed_at, "review_started_by_id": staff})
+    if demo_latest is not None:
+        flag_id, _term, raised_at, public_from, cleared_on = demo_latest
+        raised_at, public_from = _utc(raised_at), _utc(public_from)
+        until = min(public_from, now) if cleared_on is None else min(
+            public_from, moment(cleared_on, time(0)))
+        responded_at = raised_at + max(until - raised_at, timedelta(hours=2)) * 0.5
+        responses.append(_response(rng, flag_id, responded_at,
+                                   akim_users.get(ctx.demo.akim_term_id), public_from,
+                                   FlagStatus.AKIM_RESPONDED if cleared_on is None
+                                   else FlagStatus.CLEARED))
     for rows in (responses, reviews, decisions):
         if rows:
             keys = [key for key in rows[0] if key != "b_id"]
@@ -282,6 +293,13 @@ def _due_process(ctx: SeedContext, rng: random.Random) -> int:
                 update(table).where(table.c.id == bindparam("b_id"))  # type: ignore[arg-type]
                 .values({key: bindparam(key) for key in keys}), rows)
     return len(responses)
+
+
+def _response(rng: random.Random, flag_id: int, responded_at: datetime, author: int | None,
+              public_from: datetime, status: FlagStatus) -> dict[str, Any]:
+    return {"b_id": flag_id, "response": rng.choice(RESPONSES), "responded_at": responded_at,
+            "responded_by_id": author, "public_from": min(public_from, responded_at),
+            "status": status.value}
 
 
 def _utc(value: datetime) -> datetime:
