@@ -259,3 +259,20 @@ def test_the_daily_job_evaluates_today_and_closes_expired_petitions() -> None:
     assert run is not None and run.actor_label == "job"
     db.session.expire_all()
     assert db.session.get(type(old), old.id).status is PetitionStatus.CLOSED  # type: ignore[union-attr]
+
+
+def test_petition_pages_within_budget(client: FlaskClient, login: Any,
+                                      count_queries: Any) -> None:
+    term = TermFactory()
+    item = petition(term, signatures=4)
+    resident = login(UserFactory.resident_of(term.rural_district))
+    for url in (f"/petitions/{item.id}", f"/terms/{term.id}/petitions",
+                f"/terms/{term.id}/petitions/new"):
+        with count_queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(queries) <= PAGE_BUDGET, f"{url}: {len(queries)}\n" + "\n".join(queries)
+    page = client.get(f"/petitions/{item.id}").get_data(as_text=True)
+    assert "4 of 260 signatures needed (2%)" in page and "Sign the petition" in page
+    assert '<progress id="petition-progress" max="260" value="4"' in page
+    assert resident.id
