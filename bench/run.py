@@ -146,6 +146,82 @@ def budget_import() -> dict[str, float]:
     return result
 
 
+def recall_evaluation(database_url: str) -> dict[str, float]:
+    """Evaluate every serving term of a national database twice: once from no flags at all
+    (every flag raised) and once more on the same day (idempotent: every flag confirmed)."""
+    from sqlalchemy import delete, func, select
+
+    from portal import create_app
+    from portal.akims.models import Term, TermStatus
+    from portal.extensions import db
+    from portal.recall.evaluation import evaluate
+    from portal.recall.models import Flag, RecallEvaluation
+    from portal.reports.timeliness import local_today
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.session.execute(delete(Flag))
+        db.session.execute(delete(RecallEvaluation))
+        db.session.commit()
+        serving = db.session.scalar(select(func.count()).select_from(Term).where(
+            Term.status == TermStatus.SERVING)) or 0
+        started = time.perf_counter()
+        first = evaluate(local_today(), "bench")
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        evaluate(local_today(), "bench")
+        db.session.commit()
+        repeat_seconds = time.perf_counter() - started
+        result = {"terms": float(serving), "seconds": seconds, "repeat_seconds": repeat_seconds,
+                  "raised": float(len(first.raised_ids))}
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def _copy_of_cache(directory: str) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        source = CACHE / f"portal.db{suffix}"
+        if source.exists():
+            shutil.copy(source, Path(directory) / source.name)
+    return f"sqlite:///{directory}/portal.db"
+
+
+def postgres_national(server_url: str, env: dict[str, str]) -> dict[str, float]:
+    """The national seed and the recall evaluation on PostgreSQL, in a throwaway database
+    (BENCH_PG_SERVER, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"portal_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server_url).set(database=name).render_as_string(
+        hide_password=False)
+    try:
+        pg_env = {**env, "DATABASE_URL": url}
+        flask("db", "upgrade", env=pg_env)
+        started = time.perf_counter()
+        flask("seed", "--scale", "national", env=pg_env)
+        seed_seconds = time.perf_counter() - started
+        result = recall_evaluation(url)
+        result["seed_seconds"] = seed_seconds
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return result
+
+
+def _recall_line(label: str, numbers: dict[str, float]) -> str:
+    return (f"| recall evaluation, {numbers['terms']:,.0f} serving terms, {label} "
+            f"({numbers['raised']:,.0f} flags raised) | {numbers['seconds']:.2f} s (same day "
+            f"again: {numbers['repeat_seconds']:.2f} s) | ≤ 5 s |")
+
+
 def main() -> None:
     env = dict(os.environ)
     env["PORTAL_INSTANCE_PATH"] = str(CACHE)
@@ -153,6 +229,10 @@ def main() -> None:
     seed_seconds = build_national(env)
     latencies = page_latencies(env)
     imported = budget_import()
+    with tempfile.TemporaryDirectory() as directory:
+        recall_sqlite = recall_evaluation(_copy_of_cache(directory))
+    pg_server = os.environ.get("BENCH_PG_SERVER")
+    recall_pg = postgres_national(pg_server, env) if pg_server else None
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip() or "uncommitted"
     lines = [
@@ -169,6 +249,10 @@ def main() -> None:
                  f"({imported['inserted']:,.0f} new, {imported['updated']:,.0f} changed) | "
                  f"{imported['seconds']:.1f} s (same file again: "
                  f"{imported['repeat_seconds']:.1f} s) | ≤ 30 s |")
+    lines.append(_recall_line("SQLite", recall_sqlite))
+    if recall_pg is not None:
+        lines.append(f"| national seed, PostgreSQL | {recall_pg['seed_seconds']:.1f} s | ≤ 120 s |")
+        lines.append(_recall_line("PostgreSQL", recall_pg))
     table = "\n".join(lines)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -97,9 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.budgets.views import blueprint as budgets
     from portal.geo.views import blueprint as geo
     from portal.promises.views import blueprint as promises
+    from portal.recall.views import blueprint as recall
     from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises):
+                      budgets, promises, recall):
         app.register_blueprint(blueprint)

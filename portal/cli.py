@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
     from portal.budgets.cli import budgets
 
     app.cli.add_command(budgets)
+    from portal.recall.cli import recall
+
+    app.cli.add_command(recall)
 
 
 @click.command("seed")

@@ -27,6 +27,13 @@ from portal.promises.models import (
     PromiseUpdate,
     PromiseVote,
 )
+from portal.recall.models import (
+    Flag,
+    Petition,
+    PetitionSignature,
+    RecallEvaluation,
+    RuleSetVersion,
+)
 from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
 from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
 from portal.uploads import StoredFile
@@ -42,6 +49,9 @@ __all__ = [
     "BudgetLine",
     "BudgetYearSummary",
     "District",
+    "Flag",
+    "Petition",
+    "PetitionSignature",
     "Programme",
     "Promise",
     "PromiseAmendment",
@@ -49,6 +59,7 @@ __all__ = [
     "PromiseFollower",
     "PromiseUpdate",
     "PromiseVote",
+    "RecallEvaluation",
     "Region",
     "Report",
     "ReportAttachment",
@@ -56,6 +67,7 @@ __all__ = [
     "ReportVersion",
     "ResidentRegisterEntry",
     "ResidentRegisterImport",
+    "RuleSetVersion",
     "RuralDistrict",
     "Settlement",
     "SiteMeta",

@@ -44,6 +44,10 @@ PUBLIC_ENDPOINTS = {
     "promises.page",
     "promises.evidence_file",
     "promises.programme",
+    "recall.flag",
+    "recall.methodology",
+    "recall.term_petitions",
+    "recall.petition",
 }
 
 

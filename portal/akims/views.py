@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from portal.akims import services
 from portal.akims.models import Term
 from portal.budgets.readers import budget_summaries_for_terms
-from portal.permissions import public
+from portal.permissions import Permission, can, public
 from portal.promises.sections import profile_section
+from portal.recall.readers import recall_for_terms
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import local_today, summarise
 
@@ -28,7 +30,18 @@ def profile(akim_id: int) -> str:
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
+        recall=_recall_section(term),
     )
+
+
+def _recall_section(term: Term | None) -> Any:
+    """Flags and the current petition of the term shown: one query. Staff and the akim
+    concerned also see flags still inside their response window."""
+    if term is None:
+        return None
+    pending = (can(current_user, Permission.FLAGS_VIEW_PENDING)
+               or can(current_user, Permission.FLAGS_RESPOND, term))
+    return recall_for_terms([term.id], public_only=not pending)[term.id]
 
 
 def _reports_section(term: Term | None) -> dict[str, Any]:

@@ -6,11 +6,15 @@ from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 from tests.factories.promises import ProgrammeFactory, PromiseFactory
+from tests.factories.recall import FlagFactory, PetitionFactory, PetitionSignatureFactory
 from tests.factories.reports import ReportFactory
 
 __all__ = [
     "AkimFactory",
     "BudgetLineFactory",
+    "FlagFactory",
+    "PetitionFactory",
+    "PetitionSignatureFactory",
     "ProgrammeFactory",
     "PromiseFactory",
     "ReportFactory",

@@ -1,0 +1,1 @@
+"""Recall-trigger flags: configurable rules over each term's record, due process, petitions."""

@@ -1,0 +1,45 @@
+"""Public pages: a flag with its evidence, response and decision; the methodology."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.permissions import Permission, can, public
+from portal.recall.forms import DecisionForm, SimpleForm
+from portal.recall.models import UNDECIDED, FlagStatus, RuleCode
+from portal.recall.ruleset import current_rules, rules_of_version
+from portal.recall.views import blueprint
+from portal.recall.views.common import load_flag
+from portal.reports.timeliness import local_today
+
+
+@blueprint.route("/flags/<int:flag_id>")
+@public
+def flag(flag_id: int) -> str:
+    return render_flag(flag_id)
+
+
+def render_flag(flag_id: int, decision_form: DecisionForm | None = None) -> str:
+    item = load_flag(flag_id)
+    rules = rules_of_version(item.rule_version)
+    reviewer = can(current_user, Permission.FLAGS_REVIEW)
+    return render_template(
+        "recall/flag.html", flag=item, term=item.term, rules=rules,
+        rule=rules.rule(item.rule) if rules else None,
+        may_respond=(item.status in UNDECIDED
+                     and can(current_user, Permission.FLAGS_RESPOND, item)),
+        may_start_review=reviewer and item.status in (FlagStatus.OPEN,
+                                                      FlagStatus.AKIM_RESPONDED),
+        may_decide=reviewer and item.status in UNDECIDED and item.is_public(),
+        decision_form=decision_form or DecisionForm(), review_form=SimpleForm(),
+        today=local_today(),
+    )
+
+
+@blueprint.route("/recall/methodology")
+@public
+def methodology() -> str:
+    current = current_rules()
+    return render_template("recall/methodology.html", rules=current.rules,
+                           version=current.number, RuleCode=RuleCode)
