@@ -40,6 +40,8 @@ class Outcome:
     SUBMITTED = "submitted"
 
 
+NEGLECTFUL_SHARE = 0.06
+
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("reports")
     policy = ReportingPolicy.from_config(current_app.config.get("REPORTING_POLICY"))
@@ -80,6 +82,9 @@ def seed(ctx: SeedContext) -> None:
 def _outcomes(ctx: SeedContext, rng: random.Random, term: TermSeed,
               periods: list[DuePeriod]) -> list[str]:
     diligence = rng.betavariate(7, 1.6)  # mean ≈ 0.81: the share published on time
+    # Unpublished reports come from a minority of chronically neglectful akims; the others
+    # report late rather than never (a missing report flags a term until its end).
+    neglectful = rng.random() < NEGLECTFUL_SHARE
     outcomes: list[str] = []
     for period in periods:
         if period.due_on >= ctx.as_of:
@@ -88,10 +93,10 @@ def _outcomes(ctx: SeedContext, rng: random.Random, term: TermSeed,
         roll = rng.random()
         if roll < diligence:
             outcomes.append(Outcome.ON_TIME)
-        elif roll < diligence + (1 - diligence) * 0.65:
-            outcomes.append(Outcome.LATE)
-        else:
+        elif neglectful and rng.random() < 0.6:
             outcomes.append(Outcome.MISSING)
+        else:
+            outcomes.append(Outcome.LATE)
     if term.id == ctx.demo.akim_term_id and len(outcomes) >= 3:
         # Published ones (the second late), the previous period submitted, the current a draft.
         outcomes = [Outcome.ON_TIME] * len(outcomes)
