@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
     from portal.budgets.cli import budgets
 
     app.cli.add_command(budgets)
+    from portal.opendata.cli import opendata
+
+    app.cli.add_command(opendata)
 
 
 @click.command("seed")

@@ -1,0 +1,2 @@
+"""The open-data bulk download: every published table as CSV in one ZIP, built in the
+background and served from disk."""
