@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # far past the end of any list; keeps offsets small numbers
 MAX_ID = 2**31 - 1  # ids are 32-bit in the schema; larger numbers name nothing
 MAX_TEXT = 100
 FORMATS = ("json", "csv")
@@ -79,8 +80,8 @@ class Paging:
 def paging() -> Paging:
     """`page` (1, 2, …) and `per_page` (1 to 200, default 50)."""
     page = _whole_number("page", request.args.get("page", "1"))
-    if page < 1:
-        invalid("page", _("page must be 1 or more."))
+    if not 1 <= page <= MAX_PAGE:
+        invalid("page", _("page must be between 1 and %(max)d.", max=MAX_PAGE))
     per_page = _whole_number("per_page", request.args.get("per_page", str(DEFAULT_PER_PAGE)))
     if not 1 <= per_page <= MAX_PER_PAGE:
         invalid("per_page", _("per_page must be between 1 and %(max)d.", max=MAX_PER_PAGE))
@@ -126,15 +127,16 @@ def year(name: str = "year") -> int | None:
 
 
 def text(name: str) -> str | None:
-    """Free text such as `q`: at most 100 characters, no control characters."""
+    """Free text such as `q`: at most 100 characters."""
     value = request.args.get(name)
     if value is None:
         return None
     if len(value) > MAX_TEXT:
         invalid(name, _("%(name)s may be at most %(max)d characters.", name=name, max=MAX_TEXT))
-    if any(ord(character) < 32 for character in value):
-        invalid(name, _("%(name)s may not contain control characters.", name=name))
-    return " ".join(value.split()) or None
+    # Control characters (a NUL would even break PostgreSQL) are read as spaces.
+    cleaned = "".join(" " if ord(character) < 32 or ord(character) == 127 else character
+                      for character in value)
+    return " ".join(cleaned.split()) or None
 
 
 def object_id(value: int) -> int:

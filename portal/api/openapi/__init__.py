@@ -12,7 +12,7 @@ from portal.api.openapi.paths import paths
 from portal.api.openapi.schemas import components
 
 VERSION = "1.0.0"
-LICENCE = {"name": "CC BY 4.0", "identifier": "CC-BY-4.0",
+LICENCE = {"name": "CC BY 4.0",
            "url": "https://creativecommons.org/licenses/by/4.0/"}
 DESCRIPTION = """\
 Read-only, public data of the akim accountability portal: Kazakhstan's elected rural akims,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.api.http import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE, MAX_TEXT
+from portal.api.http import DEFAULT_PER_PAGE, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT
 from portal.api.openapi.building import Schema, enum_of, integer, ref, string
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports.models import Timeliness
@@ -35,7 +35,7 @@ def _header(description: str, schema: Schema | None = None) -> Schema:
     return {"description": description, "schema": schema or string()}
 
 
-PAGE = _query("page", integer(minimum=1, default=1), "Page number, from 1.")
+PAGE = _query("page", integer(minimum=1, maximum=MAX_PAGE, default=1), "Page number, from 1.")
 PER_PAGE = _query("per_page", integer(minimum=1, maximum=MAX_PER_PAGE,
                                       default=DEFAULT_PER_PAGE),
                   f"Items per page, 1 to {MAX_PER_PAGE}.")
