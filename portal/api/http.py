@@ -159,6 +159,7 @@ def list_response(items: list[dict[str, Any]], paging: Paging, total: int, schem
                   filename: str) -> Response:
     """A page of items as `{"items", "page", "per_page", "total"}` JSON or as CSV, with the
     total in `X-Total-Count` and `Link` headers to the neighbouring pages."""
+    response: Response
     if output_format() == "csv":
         from portal.api.csv_output import csv_response
 

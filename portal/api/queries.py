@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.akims.models import Akim, Term, TermStatus
@@ -34,15 +34,23 @@ def akim_page(*, region: Region | None, district: District | None, query: str | 
               status: str, offset: int, limit: int) -> tuple[list[tuple[Akim, Term]], int]:
     """One page of akims with the term shown for each (its place loaded), and the total:
     two queries whatever the page size. Ordered by rural district KATO, then akim id."""
+    if status == "serving":
+        # The serving term is the one shown; joined directly, the term's status index serves
+        # (an akim serving two rural districts at once would be listed in both).
+        statement = select(Akim, Term).join(Term, and_(Term.akim_id == Akim.id,
+                                                       Term.status == TermStatus.SERVING))
+    else:
+        statement = select(Akim, Term).join(Term, Term.id == _shown_term_id().scalar_subquery())
+        if status == "ended":  # former akims: no serving term anywhere
+            statement = statement.where(~exists().where(Term.akim_id == Akim.id,
+                                                        Term.status == TermStatus.SERVING)
+                                        .correlate(Akim))
     statement = (
-        select(Akim, Term)
-        .join(Term, Term.id == _shown_term_id().scalar_subquery())
+        statement
         .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
         .join(District, District.id == RuralDistrict.district_id)
         .join(Region, Region.id == District.region_id)
     )
-    if status != "all":
-        statement = statement.where(Term.status == TermStatus(status))
     if region is not None:
         statement = statement.where(District.region_id == region.id)
     if district is not None:

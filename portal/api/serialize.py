@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 from portal.akims.models import Akim, Term
 from portal.api.external import Rating
@@ -24,8 +24,11 @@ from portal.reports.timeliness import ReportSummary, classify
 
 
 def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute address on PUBLIC_BASE_URL, in a request or in a background job."""
     base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    return base + url_for(endpoint, **values)
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -120,10 +120,19 @@ class _HashingWriter:
         return len(text)
 
 
-def _write_table(archive: zipfile.ZipFile, table: Table, path: str) -> tuple[int, int, str]:
+def _entry(path: str, built_at: datetime) -> zipfile.ZipInfo:
+    """An archive member dated with the build and readable by everyone once extracted."""
+    info = zipfile.ZipInfo(path, date_time=built_at.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _write_table(archive: zipfile.ZipFile, table: Table, entry: zipfile.ZipInfo
+                 ) -> tuple[int, int, str]:
     """One table as CSV inside the archive; returns (rows, bytes, sha256)."""
     rows = 0
-    with archive.open(path, "w", force_zip64=True) as raw:
+    with archive.open(entry, "w", force_zip64=True) as raw:
         sink = _HashingWriter(raw)
         sink.write(BOM)
         writer = csv.writer(sink, lineterminator="\r\n")
@@ -173,15 +182,17 @@ def build() -> Build:
             resources = []
             for table in all_tables():
                 path = f"data/{table.name}.csv"
-                rows, size, sha256 = _write_table(archive, table, path)
+                rows, size, sha256 = _write_table(archive, table, _entry(path, built_at))
                 counted.append((table, rows))
                 resources.append(package.resource(table, path, size, sha256))
             descriptor = package.datapackage(resources, built_at, base_url, synthetic)
-            archive.writestr("datapackage.json",
-                             json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
-            archive.writestr("README.md", package.readme(counted, built_at, base_url,
-                                                         synthetic))
-            archive.writestr("LICENSE.md", package.licence(base_url))
+            texts = {
+                "datapackage.json": json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                "README.md": package.readme(counted, built_at, base_url, synthetic),
+                "LICENSE.md": package.licence(base_url),
+            }
+            for name, text in texts.items():
+                archive.writestr(_entry(name, built_at), text.encode("utf-8"))
         result = Build(built_at=built_at, data_version=version,
                        size_bytes=temporary.stat().st_size, sha256=_sha256_of(temporary),
                        seconds=round(time.perf_counter() - started, 2),

@@ -85,7 +85,7 @@ def NAMES(what: str) -> list[Column]:  # noqa: N802
             S("name_en", f"{what} in English.")]
 
 
-def stream(statement: Select[Any]) -> Iterator[tuple[Any, ...]]:
+def stream(statement: Select) -> Iterator[tuple[Any, ...]]:
     for row in db.session.execute(statement.execution_options(yield_per=BATCH)):
         yield tuple(row)
 

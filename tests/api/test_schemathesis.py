@@ -43,7 +43,8 @@ def fresh_requests(app: Flask) -> Callable[[dict[str, Any], Any], Iterable[bytes
 
 
 @pytest.mark.parametrize(("path", "method", "mode"), RUNS,
-                         ids=[f"{method.upper()} {path} {mode.value}" for path, method, mode in RUNS])
+                         ids=[f"{method.upper()} {path} {mode.value}"
+                              for path, method, mode in RUNS])
 def test_generated_requests_get_documented_answers(app: Flask, world: World, path: str,
                                                    method: str,
                                                    mode: schemathesis.GenerationMode) -> None:
