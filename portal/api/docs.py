@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import lazy_gettext as _l
+
 from portal.api import openapi
 from portal.api.openapi.building import Schema
 
@@ -47,6 +49,17 @@ class Operation:
 class Section:
     name: str
     operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(SECTION_LABELS.get(self.name, self.name))
+
+
+SECTION_LABELS = {
+    "Places": _l("Places"), "Akims": _l("Akims"), "Reports": _l("Reports"),
+    "Budgets": _l("Budgets"), "Flags": _l("Recall-trigger flags"), "Account": _l("Your account"),
+    "Meta": _l("About the API"),
+}
 
 
 def type_label(node: Schema) -> str:
