@@ -6,9 +6,12 @@ Everything else comes from the domains' own set-based readers.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import Select, String, and_, case, exists, func, select, type_coerce
+from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Akim, Term, TermStatus
 from portal.budgets.models import BudgetCategory
@@ -30,17 +33,49 @@ def _shown_term_id() -> Select:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AkimListRow:
+    """An akim with the term shown, as plain values: a list page of 200 akims reads these
+    rather than 1,000 ORM objects (a third of the time, and far less garbage)."""
+
+    akim_id: int
+    full_name: str
+    full_name_latn: str
+    party: str | None
+    term_id: int
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    status: str
+    end_reason: str | None
+    kato: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    district_kato: str
+    region_kato: str
+
+
+_LIST_COLUMNS = (
+    Akim.id, Akim.full_name, Akim.full_name_latn, Akim.party, Term.id, Term.starts_on,
+    Term.ends_on, Term.ended_on, type_coerce(Term.status, String),
+    type_coerce(Term.end_reason, String), RuralDistrict.kato, RuralDistrict.name_kk,
+    RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2,
+)
+
+
 def akim_page(*, region: Region | None, district: District | None, query: str | None,
-              status: str, offset: int, limit: int) -> tuple[list[tuple[Akim, Term]], int]:
-    """One page of akims with the term shown for each (its place loaded), and the total:
-    two queries whatever the page size. Ordered by rural district KATO, then akim id."""
+              status: str, offset: int, limit: int) -> tuple[list[AkimListRow], int]:
+    """One page of akims with the term shown for each and its place, and the total: two
+    queries whatever the page size. Ordered by rural district KATO, then akim id."""
     if status == "serving":
         # The serving term is the one shown; joined directly, the term's status index serves
         # (an akim serving two rural districts at once would be listed in both).
-        statement = select(Akim, Term).join(Term, and_(Term.akim_id == Akim.id,
-                                                       Term.status == TermStatus.SERVING))
+        statement = select(*_LIST_COLUMNS).join(Term, and_(Term.akim_id == Akim.id,
+                                                            Term.status == TermStatus.SERVING))
     else:
-        statement = select(Akim, Term).join(Term, Term.id == _shown_term_id().scalar_subquery())
+        statement = select(*_LIST_COLUMNS).join(
+            Term, Term.id == _shown_term_id().scalar_subquery())
         if status == "ended":  # former akims: no serving term anywhere
             statement = statement.where(~exists().where(Term.akim_id == Akim.id,
                                                         Term.status == TermStatus.SERVING)
@@ -58,15 +93,13 @@ def akim_page(*, region: Region | None, district: District | None, query: str | 
     if query:
         statement = statement.where(Akim.search_key.like(like_pattern(query), escape="\\"))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.execute(
-        statement
-        .options(contains_eager(Term.rural_district)
-                 .contains_eager(RuralDistrict.district)
-                 .contains_eager(District.region))
-        .order_by(RuralDistrict.kato, Akim.id)
-        .offset(offset).limit(limit)
-    )
-    return [(row[0], row[1]) for row in rows], int(total)
+    rows = db.session.execute(statement.order_by(RuralDistrict.kato, Akim.id)
+                              .offset(offset).limit(limit))
+    return [_list_row(tuple(row)) for row in rows], int(total)
+
+
+def _list_row(values: tuple[Any, ...]) -> AkimListRow:
+    return AkimListRow(*values)
 
 
 def evidence_counts_for_terms(term_ids: Iterable[int]) -> dict[int, int]:

@@ -24,23 +24,23 @@ from portal.reports.timeliness import local_today, summarise
 AKIM_STATUSES = ("serving", "ended", "all")
 
 
-def summaries(rows: list[tuple[Akim, Term]]) -> list[dict[str, Any]]:
-    """List items for (akim, term) pairs: four set-based reads for the whole page."""
-    term_ids = [term.id for _akim, term in rows]
+def summaries(rows: list[queries.AkimListRow]) -> list[dict[str, Any]]:
+    """List items: four set-based reads for the whole page."""
+    term_ids = [row.term_id for row in rows]
     today = local_today()
     promise_counts = promises.summaries_for_terms(term_ids)
     report_counts = reports.summaries_for_terms(term_ids, today)
     ratings = external.rating_summaries_for_terms(term_ids)
     open_flags = external.open_flag_counts_for_terms(term_ids)
     return [
-        serialize.akim(
-            akim, term,
-            serialize.scores(promise_counts.get(term.id, promises.PromiseSummary()),
-                             report_counts[term.id],
-                             ratings.get(term.id, external.NO_RATING)),
-            open_flags.get(term.id, 0),
+        serialize.akim_row(
+            row,
+            serialize.scores(promise_counts.get(row.term_id, promises.PromiseSummary()),
+                             report_counts[row.term_id],
+                             ratings.get(row.term_id, external.NO_RATING)),
+            open_flags.get(row.term_id, 0),
         )
-        for akim, term in rows
+        for row in rows
     ]
 
 
