@@ -117,3 +117,16 @@ def test_the_rate_limit_answers_429_in_json(make_app: Any, world: World) -> None
     other.environ_base["REMOTE_ADDR"] = "203.0.113.9"
     assert other.get("/api/v1/regions").status_code == 200  # per address
     assert client.get("/regions/").status_code == 200  # pages have their own limits
+
+
+@pytest.mark.redis
+def test_last_modified_with_the_version_in_redis(make_app: Any, redis_url: str) -> None:
+    """Shared by every machine, the Redis version carries its time too."""
+    app = make_app(REDIS_URL=redis_url, CACHE_TYPE="NullCache", CACHE_NO_NULL_WARNING=True)
+    with app.app_context():
+        bump_data_version()
+        changed = data_changed_at()
+    assert changed is not None and datetime.now(UTC) - changed < timedelta(minutes=1)
+    response = app.test_client().get("/api/v1/regions")
+    assert response.last_modified is not None
+    assert response.last_modified >= changed.replace(microsecond=0)
