@@ -1,5 +1,8 @@
-"""The OpenAPI 3.1 description of /api/v1, built from Python data: what /api/v1/openapi.json
-serves, what the tests validate real answers against, and what the docs page renders."""
+"""The OpenAPI 3.1 description of /api/v1, built from Python data.
+
+What /api/v1/openapi.json serves, what the tests validate real answers against, and what the
+docs page renders.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The response schemas of the API (`components/schemas`): one definition per shape, used by
-the document, the tests that validate real responses, the CSV headers and the docs page."""
+"""The response schemas of the API (`components/schemas`): one definition per shape.
+
+Used by the document, the tests that validate real responses, the CSV headers and the docs
+page.
+"""
 
 from __future__ import annotations
 

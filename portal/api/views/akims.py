@@ -1,5 +1,7 @@
-"""Akims: the list with each current term's numbers, one akim, and a term's promises and
-reports. Every answer costs a fixed number of queries, whatever the page size."""
+"""Akims: the list with current terms' numbers, one akim, a term's promises and reports.
+
+Every answer costs a fixed number of queries, whatever the page size.
+"""
 
 from __future__ import annotations
 
