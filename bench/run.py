@@ -1,5 +1,5 @@
-"""`make bench`: national seed time, page latencies and a 100,000-row budget import, on the
-national data.
+"""`make bench`: national seed time, page latencies, API throughput, a 100,000-row budget
+import and the open-data bulk build, on the national data.
 
 The national database is built once into bench/cache/ and reused (delete it to rebuild).
 The import runs on a throwaway copy of it, so the cache stays as the seed left it.
@@ -85,6 +85,48 @@ def page_latencies(env: dict[str, str], requests: int = 300) -> dict[str, dict[s
             "p99_ms": timings[int(len(timings) * 0.99) - 1],
         }
     return results
+
+
+API_URL = "/api/v1/akims?per_page=200"
+
+
+def api_throughput(requests: int = 300) -> dict[str, dict[str, float]]:
+    """GET /api/v1/akims?per_page=200, one client in-process: computed on every request (no
+    cache), and as anonymous readers get it from the page cache."""
+    from portal import create_app
+
+    results: dict[str, dict[str, float]] = {}
+    for label, cache_type in (("computed", "NullCache"), ("page cache", "SimpleCache")):
+        app = create_app({"CACHE_TYPE": cache_type, "CACHE_NO_NULL_WARNING": True,
+                          "RATELIMIT_ENABLED": False})
+        client = app.test_client()
+        for _ in range(3):
+            assert client.get(API_URL).status_code == 200
+        timings = []
+        started = time.perf_counter()
+        for _ in range(requests):
+            begun = time.perf_counter()
+            response = client.get(API_URL)
+            timings.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200 and len(response.get_json()["items"]) == 200
+        elapsed = time.perf_counter() - started
+        timings.sort()
+        results[label] = {"rps": requests / elapsed, "median_ms": statistics.median(timings),
+                          "p99_ms": timings[int(len(timings) * 0.99) - 1]}
+    return results
+
+
+def open_data_build() -> dict[str, float]:
+    """The nightly bulk download of the national data, written to a throwaway folder."""
+    from portal import create_app
+    from portal.opendata import build
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"EXPORT_FOLDER": directory})
+        with app.app_context():
+            result = build.build()
+    return {"seconds": result.seconds, "megabytes": result.size_bytes / 1e6,
+            "rows": float(sum(result.tables.values()))}
 
 
 IMPORT_ROWS = 100_000
@@ -228,6 +270,8 @@ def main() -> None:
     env.pop("DATABASE_URL", None)
     seed_seconds = build_national(env)
     latencies = page_latencies(env)
+    api = api_throughput()
+    opendata = open_data_build()
     imported = budget_import()
     with tempfile.TemporaryDirectory() as directory:
         recall_sqlite = recall_evaluation(_copy_of_cache(directory))
@@ -245,6 +289,13 @@ def main() -> None:
     for name, numbers in latencies.items():
         lines.append(f"| {name} (in-process, warm) | median {numbers['median_ms']:.1f} ms, "
                      f"p99 {numbers['p99_ms']:.1f} ms | p99 ≤ 100 ms |")
+    for label, numbers in api.items():
+        lines.append(f"| GET {API_URL} ({label}, in-process, one client) | "
+                     f"{numbers['rps']:.0f} req/s, median {numbers['median_ms']:.1f} ms, "
+                     f"p99 {numbers['p99_ms']:.1f} ms | p99 ≤ 100 ms |")
+    lines.append(f"| open-data bulk build ({opendata['rows']:,.0f} rows, "
+                 f"{opendata['megabytes']:.1f} MB ZIP) | {opendata['seconds']:.1f} s | "
+                 f"≤ 120 s |")
     lines.append(f"| budget import, {imported['rows']:,.0f} rows "
                  f"({imported['inserted']:,.0f} new, {imported['updated']:,.0f} changed) | "
                  f"{imported['seconds']:.1f} s (same file again: "

@@ -96,11 +96,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import blueprint as api
     from portal.budgets.views import blueprint as budgets
     from portal.geo.views import blueprint as geo
+    from portal.opendata.views import blueprint as opendata
     from portal.promises.views import blueprint as promises
     from portal.recall.views import blueprint as recall
     from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises, recall):
+                      budgets, promises, recall, opendata):
         app.register_blueprint(blueprint)

@@ -28,6 +28,9 @@ def register(app: Flask) -> None:
     from portal.recall.cli import recall
 
     app.cli.add_command(recall)
+    from portal.opendata.cli import opendata
+
+    app.cli.add_command(opendata)
 
 
 @click.command("seed")

@@ -29,6 +29,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",
         "RATELIMIT_VOTE": "30 per minute;300 per hour",
+        "RATELIMIT_API": "300 per minute;5000 per hour",  # per address, all of /api/v1
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "JOBS_IMMEDIATE": False,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),

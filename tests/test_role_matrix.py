@@ -231,9 +231,43 @@ ROWS += [
         lambda w: f"/petitions/{w.extra['petition'].id}/withdraw", only(RESIDENT_A)),
 ]
 
+def _api_world(world: World) -> None:
+    """A published report for the API rows, and a bulk download to serve (built once)."""
+    from portal.opendata import build
+    from tests.factories import ReportFactory
+
+    world.extra["report"] = ReportFactory(term=world.term_a, published=True)
+    if build.current() is None:
+        build.build()
+
+
+WORLD_BUILDERS.append(_api_world)
+API = "/api/v1"
+ROWS += [
+    # The open data API: public and read-only; /me is the signed-in user's own.
+    Row("api regions", "GET", lambda w: f"{API}/regions", everyone(200)),
+    Row("api districts", "GET", lambda w: f"{API}/regions/61/districts", everyone(200)),
+    Row("api akims", "GET", lambda w: f"{API}/akims?region=61", everyone(200)),
+    Row("api akim", "GET", lambda w: f"{API}/akims/{w.term_a.akim_id}", everyone(200)),
+    Row("api akim promises", "GET", lambda w: f"{API}/akims/{w.term_a.akim_id}/promises",
+        everyone(200)),
+    Row("api akim reports", "GET", lambda w: f"{API}/akims/{w.term_a.akim_id}/reports",
+        everyone(200)),
+    Row("api report", "GET", lambda w: f"{API}/reports/{w.extra['report'].id}", everyone(200)),
+    Row("api budget", "GET", lambda w: f"{API}/rural-districts/{w.district_a.kato}/budget",
+        everyone(200)),
+    Row("api flags", "GET", lambda w: f"{API}/flags?status=open", everyone(200)),
+    Row("api me", "GET", lambda w: f"{API}/me", {**everyone(200), "anonymous": 401}),
+    Row("api openapi", "GET", lambda w: f"{API}/openapi.json", everyone(200)),
+    Row("api docs", "GET", lambda w: f"{API}/docs", everyone(200)),
+    Row("open data page", "GET", lambda w: "/opendata", everyone(200)),
+    Row("open data download", "GET", lambda w: "/opendata/akim-portal-open-data.zip",
+        everyone(200)),
+]
+
 # Blueprints whose every route must appear in ROWS; add yours when you add its rows.
 COVERED_BLUEPRINTS = {"accounts", "account", "verification", "admin", "web", "akims",
-                      "recall"}
+                      "recall", "api", "opendata"}
 
 
 def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> None:
@@ -251,6 +285,7 @@ def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> None
             data[f"{prefix}csrf_token"] = token
         response = client.post(row.url(world), data=data,
                                content_type="multipart/form-data" if row.multipart else None)
+    response.close()  # file downloads are streamed from an open file
     expected = row.expect[persona]
     where = f"{row.method} {row.url(world)} as {persona}"
     if expected == LOGIN:

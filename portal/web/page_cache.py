@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import event
@@ -34,6 +37,10 @@ PRIVATE_TABLES = frozenset({
     "budget_import", "export_job", "site_meta",
 })
 UNCACHED_ENDPOINTS = frozenset({"web.healthz", "static"})
+# Headers a cached answer must keep (CSV downloads, paginated API lists).
+KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
+ALMATY = ZoneInfo("Asia/Almaty")
+PROCESS_STARTED = datetime.now(UTC).replace(microsecond=0)
 CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml")
 
 
@@ -54,10 +61,20 @@ def data_version() -> str:
         return "0"
 
 
+def data_changed_at() -> datetime | None:
+    """When the public data last changed (the version's time), or None if never recorded."""
+    version = data_version()
+    # Redis versions are "<nanoseconds>-<random>", files are their mtime in nanoseconds.
+    head = version.split("-", 1)[0]
+    if version == "0" or not head.isdigit():
+        return None
+    return datetime.fromtimestamp(int(head) / 1e9, UTC)
+
+
 def bump_data_version() -> None:
     redis_client = _redis()
     if redis_client is not None:
-        redis_client.set(VERSION_KEY, secrets.token_hex(8))
+        redis_client.set(VERSION_KEY, f"{time.time_ns()}-{secrets.token_hex(8)}")
         return
     path = _version_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,8 +162,10 @@ def serve_from_cache() -> Response | None:
     hit = cache.get(key)
     if hit is None:
         return None
-    body, status, mimetype = hit
+    body, status, mimetype, *kept = hit
     response = Response(body, status=status, mimetype=mimetype)
+    for name, value in (kept[0] if kept else ()):
+        response.headers[name] = value
     response.headers["X-Page-Cache"] = "hit"
     g.page_cache_key = None  # already stored
     return _conditional(response)
@@ -158,7 +177,9 @@ def store_in_cache(response: Response) -> Response:
         return response
     if response.mimetype not in CACHEABLE_TYPES or "csrf_token" in g or session:
         return response
-    cache.set(key, (response.get_data(), response.status_code, response.mimetype),
+    kept = tuple((name, response.headers[name]) for name in KEPT_HEADERS
+                 if name in response.headers)
+    cache.set(key, (response.get_data(), response.status_code, response.mimetype, kept),
               timeout=PAGE_TIMEOUT)
     response.headers["X-Page-Cache"] = "miss"
     return _conditional(response)
@@ -169,8 +190,23 @@ def _conditional(response: Response) -> Response:
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     response.add_etag()
+    modified = last_modified()
+    if modified is not None:
+        response.last_modified = modified
     response.make_conditional(request)  # turns into a 304 in place when the ETag matches
     return response
+
+
+def last_modified() -> datetime | None:
+    """An honest upper bound of when a public page last changed: the latest of the last data
+    change, the start of this process (new code may render differently) and the start of
+    today in Almaty (pages show what is due or overdue as of today). None when the data
+    version has no time."""
+    changed = data_changed_at()
+    if changed is None:
+        return None
+    midnight = datetime.now(ALMATY).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(changed, PROCESS_STARTED, midnight.astimezone(UTC)).replace(microsecond=0)
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,37 @@
+"""A published report with its text, versions, files and rating; and the published flags."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from portal.api import external, http, serialize
+from portal.api.views import blueprint
+from portal.permissions import public
+from portal.reports import readers
+from portal.reports.timeliness import local_today
+
+FLAG_STATUSES = ("open", "closed", "all")
+
+
+@blueprint.route("/reports/<int:report_id>")
+@public
+def report(report_id: int) -> Response:
+    """Only published reports: the API is public, so a draft is "not found" for everyone,
+    its own akim included (the editor is the place for drafts)."""
+    http.output_format(lists=False)
+    found = readers.report_for_page(http.object_id(report_id))
+    if found is None or not found.is_published or not found.versions:
+        http.not_found(_("There is no published report with this id."))
+    rating = external.ratings_for_reports([found.id]).get(found.id, external.NO_RATING)
+    return http.json_body(serialize.report(found, rating, local_today()))
+
+
+@blueprint.route("/flags")
+@public
+def flags() -> Response:
+    paging = http.paging()
+    http.output_format()
+    status = http.choice("status", FLAG_STATUSES, "all") or "all"
+    items, total = external.published_flags(status, paging.offset, paging.per_page)
+    return http.list_response(items, paging, total, "FlagList", "flags")

@@ -1,0 +1,1 @@
+"""The open-data bulk download: every published table as CSV in one ZIP, built in the background."""

@@ -1,0 +1,100 @@
+"""Rural district budgets: categories, lines as filed, yearly indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.budgets.indicators import YearIndicators
+from portal.budgets.models import BudgetCategory, BudgetLine
+from portal.budgets.readers import budget_summaries_for_rural_districts
+from portal.budgets.validation import period_label
+from portal.extensions import db
+from portal.geo.models import RuralDistrict
+from portal.opendata.columns import (
+    NAMES,
+    B,
+    Column,
+    I,
+    N,
+    S,
+    Table,
+    names_of,
+    stream,
+)
+
+
+def _budget_categories() -> Iterator[tuple[Any, ...]]:
+    return stream(select(BudgetCategory.code, BudgetCategory.section,
+                         BudgetCategory.is_own_revenue, BudgetCategory.confirmed,
+                         BudgetCategory.valid_from_year, *names_of(BudgetCategory))
+                  .order_by(BudgetCategory.sort_order, BudgetCategory.code))
+
+
+def _budget_lines() -> Iterator[tuple[Any, ...]]:
+    statement = (select(RuralDistrict.kato, BudgetLine.year, BudgetLine.period_kind,
+                        BudgetLine.period_number, BudgetCategory.code, BudgetLine.approved,
+                        BudgetLine.adjusted, BudgetLine.actual)
+                 .join(RuralDistrict, RuralDistrict.id == BudgetLine.rural_district_id)
+                 .join(BudgetCategory, BudgetCategory.id == BudgetLine.category_id)
+                 .order_by(RuralDistrict.kato, BudgetLine.year, BudgetCategory.sort_order,
+                           BudgetLine.period_kind.desc(), BudgetLine.period_number))
+    for kato, year, kind, number, code, approved, adjusted, actual in stream(statement):
+        yield (kato, year, period_label(kind, number), code, approved, adjusted, actual)
+
+
+INDICATOR_COLUMNS = [name for name in YearIndicators.__dataclass_fields__
+                     if name != "rural_districts"]
+
+
+def _budget_indicators() -> Iterator[tuple[Any, ...]]:
+    """Indicators of every rural district and year, from the maintained yearly summaries."""
+    katos = dict(db.session.execute(select(RuralDistrict.id, RuralDistrict.kato)).all())
+    series = budget_summaries_for_rural_districts(katos)
+    for rural_district_id in sorted(series, key=katos.__getitem__):
+        for item in series[rural_district_id]:
+            values = item.as_dict()
+            yield (katos[rural_district_id], *[values[name] for name in INDICATOR_COLUMNS],
+                   item.closed)
+
+
+def _indicator_column(name: str) -> Column:
+    if name in ("year", "first_year"):
+        return I(name, "Year." if name == "year" else "Base year of the growth since the "
+                                                       "first year.")
+    if name in ("own_share", "plan_execution", "own_plan_execution", "growth", "own_growth",
+                "growth_since_first", "own_growth_since_first"):
+        return N(name, f"{name.replace('_', ' ').capitalize()}: a fraction (0.3312 = 33.12 %).")
+    if name == "actual_through":
+        return I(name, "The last month the actuals cover (12: the whole year).")
+    return I(name, f"{name.replace('_', ' ').capitalize()} (whole tenge, or people).")
+
+
+BUDGETS = [
+    Table("budget_categories", "Budget revenue categories", "The revenue lines of rural "
+          "district budgets.", [
+        S("code", "The category's code."),
+        S("section", "tax, non_tax, capital or transfers."),
+        B("is_own_revenue", "Counts as own revenue."),
+        B("confirmed", "Confirmed by law for fourth-level budgets."),
+        I("valid_from_year", "First year it applies."), *NAMES("Name"),
+    ], _budget_categories, ["code"]),
+    Table("budget_lines", "Budget lines", "Rural district budget revenues as filed: approved "
+          "and adjusted plans and actuals per category and period, whole tenge.", [
+        S("rural_district_kato", "The rural district."), I("year", "Fiscal year."),
+        S("period", "YEAR, Q1–Q4 or M01–M12."), S("category", "The category's code."),
+        I("approved", "Approved plan."), I("adjusted", "Adjusted plan."),
+        I("actual", "Actual receipts."),
+    ], _budget_lines, ["rural_district_kato", "year", "period", "category"],
+        [("rural_district_kato", "rural_districts", "kato"),
+         ("category", "budget_categories", "code")]),
+    Table("budget_indicators", "Budget indicators", "Yearly indicators of each rural district "
+          "(definitions: the portal's budget categories page).", [
+        S("rural_district_kato", "The rural district."),
+        *[_indicator_column(name) for name in INDICATOR_COLUMNS],
+        B("closed", "The actuals cover the whole year."),
+    ], _budget_indicators, ["rural_district_kato", "year"],
+        [("rural_district_kato", "rural_districts", "kato")]),
+]
