@@ -1,10 +1,7 @@
 """Citizen ratings and recall-trigger flags, as the API and the open data read them.
 
-Both come from domains that are built in parallel (`portal.feedback`, `portal.recall`) and are
-not on this branch yet. Every function here is a PLACEHOLDER with its final, set-based
-signature (term or report ids in, a dict out) and returns "nothing yet": no rating
-(`avg` None, `count` 0), no open flags, no flags. At merge each body becomes one call to the
-owning domain's reader; no view, serializer, CSV or OpenAPI schema has to change.
+Each function is one set-based call (ids in, a dict out) to the owning domain's reader
+(`portal.feedback`, `portal.recall`), mapped to the shapes of the OpenAPI document.
 
 Only public information may come through here: rating aggregates (never who rated), and flags
 that have been published (never flags still waiting for review, which name an akim before
@@ -17,8 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from portal.akims.models import Term
+from portal.extensions import db
+from portal.geo.models import District, Region, RuralDistrict
+from portal.labels import label
+from portal.recall import readers as recall_readers
 
 SCORES = (1, 2, 3, 4, 5)
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -52,33 +59,67 @@ def ratings_for_reports(report_ids: Iterable[int]) -> dict[int, Rating]:
 # --------------------------------------------------------------------------- flags
 
 def open_flag_counts_for_terms(term_ids: Iterable[int]) -> dict[int, int]:
-    """How many published flags are open on each term. PLACEHOLDER: connect to
-    `portal.recall.readers.open_flag_counts_for_terms(term_ids)` at merge."""
-    del term_ids
-    return {}
+    """How many published flags are open on each term (see `portal.recall.readers`)."""
+    return recall_readers.open_flag_counts_for_terms(term_ids)
 
 
 def flags_for_terms(term_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each term's published flags, newest first, as `Flag` dicts of the OpenAPI document.
-    PLACEHOLDER: connect to `portal.recall.readers.flags_for_terms(term_ids)` at merge."""
-    del term_ids
-    return {}
+    """Each term's published flags, live first, as `Flag` dicts of the OpenAPI document."""
+    rows_by_term = recall_readers.flags_for_terms(term_ids, public_only=True)
+    places = _term_places(rows_by_term)
+    return {term_id: [_flag_json(row, places[term_id]) for row in rows]
+            for term_id, rows in rows_by_term.items() if term_id in places}
 
 
 def published_flags(status: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """One page of published flags (`status`: "open", "closed" or "all") and the total.
+    """One page of published flags (`status`: "open", "closed" or "all") and the total."""
+    rows, total = recall_readers.published_flag_page(status, offset, limit)
+    places = _term_places({row.term_id: [] for row in rows})
+    return [_flag_json(row, places[row.term_id]) for row in rows], total
 
-    Each item is a `Flag` dict: id, akim_id, term_id, rural_district {kato, name}, rule {code,
-    title}, severity, status, first_raised_on, last_confirmed_on, published_on, evidence,
-    response, decision. PLACEHOLDER: connect to the recall domain's reader at merge (two
-    queries: a count and a page)."""
-    del status, offset, limit
-    return [], 0
+
+def _term_places(term_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, Any]]]:
+    """Akim id and rural district of each term: one query."""
+    ids = sorted(set(term_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Term.id, Term.akim_id, RuralDistrict.kato, RuralDistrict.name_kk,
+               RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2)
+        .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+        .join(District, District.id == RuralDistrict.district_id)
+        .join(Region, Region.id == District.region_id)
+        .where(Term.id.in_(ids))
+    )
+    return {term_id: (akim_id, {"kato": kato, "name": {"kk": kk, "ru": ru, "en": en},
+                                "district_kato": kato4, "region_kato": kato2})
+            for term_id, akim_id, kato, kk, ru, en, kato4, kato2 in rows}
+
+
+def _flag_json(row: recall_readers.FlagRow, place: tuple[int, dict[str, Any]]) -> dict[str, Any]:
+    akim_id, rural_district = place
+    return {
+        "id": row.id,
+        "akim_id": akim_id,
+        "term_id": row.term_id,
+        "rural_district": rural_district,
+        "rule": {"code": row.rule.value, "title": label(row.rule)},
+        "severity": row.severity.value,
+        "status": row.status.value,
+        "first_raised_on": row.first_raised_on.isoformat(),
+        "last_confirmed_on": row.last_confirmed_on.isoformat(),
+        "published_on": row.public_from.astimezone(ALMATY).date().isoformat(),
+        "evidence": row.evidence,
+        "response": row.response,
+        "decision": row.decision_reason if row.decided_at is not None else None,
+    }
 
 
 # --------------------------------------------------------------------------- open data
 
 def open_data_tables() -> list[Any]:
-    """Extra tables for the bulk download (`portal.opendata.tables.Table`): rating aggregates
-    per report and per term, and published flags. PLACEHOLDER: empty until merge."""
-    return []
+    """Extra tables for the bulk download (`portal.opendata.tables.Table`): published flags
+    (rating aggregates join them with the feedback merge)."""
+    from portal.opendata.tables.flags import FLAGS
+
+    return [*FLAGS]

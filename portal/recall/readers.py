@@ -163,6 +163,25 @@ def public_flags(status: FlagStatus | None = None, rule: RuleCode | None = None,
                 page_of_rows.per_page, page_of_rows.total)
 
 
+def published_flag_page(state: str, offset: int, limit: int,
+                        now: datetime | None = None) -> tuple[list[FlagRow], int]:
+    """Published flags for the open-data API: `state` "open" (counted as open, as the module
+    docstring defines it), "closed" (the others) or "all"; newest first. Two queries."""
+    now = now or utcnow()
+    condition: ColumnElement[bool] = is_public(now)
+    is_open = and_(Flag.cleared_on.is_(None), Flag.status.in_(COUNTED_AS_OPEN))
+    if state == "open":
+        condition = and_(condition, is_open)
+    elif state == "closed":
+        condition = and_(condition, ~is_open)
+    total = db.session.scalar(select(func.count(Flag.id)).where(condition)) or 0
+    rows = db.session.execute(
+        select(*_FLAG_COLUMNS).where(condition)
+        .order_by(Flag.first_raised_on.desc(), Flag.id.desc()).offset(offset).limit(limit)
+    )
+    return [_flag_row(row, now) for row in rows], int(total)
+
+
 def _in_region(statement: Select[Any], kato2: str) -> Select[Any]:
     return (statement.join(Term, Term.id == Flag.term_id)
             .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)

@@ -199,10 +199,32 @@ def test_budget_of_a_rural_district_with_none(client: FlaskClient, world: World)
     assert (body["year"], body["year_selection"], body["lines"]) == (None, "none", [])
 
 
-def test_flags_list_is_empty_until_the_recall_domain_arrives(client: FlaskClient) -> None:
-    for status in ("open", "closed", "all"):
-        body = get(client, f"/api/v1/flags?status={status}", "FlagList")
-        assert body == {"items": [], "page": 1, "per_page": 50, "total": 0}
+def test_flags_list_shows_published_flags_only(client: FlaskClient, world: World) -> None:
+    from datetime import UTC, datetime
+
+    from portal.recall.models import FlagStatus, RuleCode
+    from tests.factories import FlagFactory
+
+    live = FlagFactory(term=world.term)
+    closed = FlagFactory(term=world.term, rule=RuleCode.PROMISES, status=FlagStatus.DISMISSED,
+                         decided_at=datetime(2026, 2, 1, tzinfo=UTC),
+                         decision_reason="Explained by the district finance office.")
+    # Still inside the akim's response window: not public yet.
+    FlagFactory(term=world.term, rule=RuleCode.BUDGET, subject="2025", pending=True)
+    open_body = get(client, "/api/v1/flags?status=open", "FlagList")
+    assert [item["id"] for item in open_body["items"]] == [live.id]
+    item = open_body["items"][0]
+    assert item["akim_id"] == world.term.akim_id
+    assert item["rural_district"]["kato"] == world.term.rural_district.kato
+    assert item["rule"]["code"] == "reporting" and item["rule"]["title"]
+    assert item["evidence"] == live.evidence
+    closed_body = get(client, "/api/v1/flags?status=closed", "FlagList")
+    assert [item["id"] for item in closed_body["items"]] == [closed.id]
+    assert closed_body["items"][0]["decision"] == "Explained by the district finance office."
+    assert get(client, "/api/v1/flags?status=all", "FlagList")["total"] == 2
+    detail = get(client, f"/api/v1/akims/{world.term.akim_id}", "AkimDetail")
+    assert detail["open_flags"] == 1
+    assert {flag["id"] for flag in detail["flags"]} == {live.id, closed.id}
 
 
 def test_me_is_the_signed_in_user_only(client: FlaskClient, world: World, login: Any) -> None:
