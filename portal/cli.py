@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
     from portal.budgets.cli import budgets
 
     app.cli.add_command(budgets)
+    from portal.feedback.cli import feedback
+
+    app.cli.add_command(feedback)
 
 
 @click.command("seed")

@@ -17,6 +17,13 @@ from portal.budgets.models import (
     BudgetLine,
     BudgetYearSummary,
 )
+from portal.feedback.models import (
+    Comment,
+    CommentComplaint,
+    Rating,
+    ReportRatingTally,
+    TermRatingTally,
+)
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.promises.models import (
     Programme,
@@ -41,6 +48,8 @@ __all__ = [
     "BudgetImport",
     "BudgetLine",
     "BudgetYearSummary",
+    "Comment",
+    "CommentComplaint",
     "District",
     "Programme",
     "Promise",
@@ -49,9 +58,11 @@ __all__ = [
     "PromiseFollower",
     "PromiseUpdate",
     "PromiseVote",
+    "Rating",
     "Region",
     "Report",
     "ReportAttachment",
+    "ReportRatingTally",
     "ReportTextStash",
     "ReportVersion",
     "ResidentRegisterEntry",
@@ -61,6 +72,7 @@ __all__ = [
     "SiteMeta",
     "StoredFile",
     "Term",
+    "TermRatingTally",
     "User",
     "UserRole",
     "VerificationRequest",
