@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from portal.akims import services
 from portal.akims.models import Term
 from portal.budgets.readers import budget_summaries_for_terms
+from portal.feedback.readers import rating_summaries_for_terms
 from portal.permissions import public
 from portal.promises.sections import profile_section
 from portal.reports.readers import timelines_for_terms
@@ -28,6 +29,7 @@ def profile(akim_id: int) -> str:
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
+        ratings=rating_summaries_for_terms([term.id]).get(term.id) if term else None,
     )
 
 

@@ -36,11 +36,11 @@ def _queue(status: int = 200, failed: tuple[int, HideForm] | None = None) -> tup
     ids = [row[0].id for row in page.items]
     hide_forms = {comment_id: HideForm(formdata=None, prefix=f"hide-{comment_id}")
                   for comment_id in ids}
-    hidden = readers.recently_hidden()
+    hidden = readers.with_subjects(readers.recently_hidden())
     if failed is not None:
         hide_forms[failed[0]] = failed[1]
     return render_template(
-        "feedback/moderation.html", page=page, reasons=readers.complaint_reasons(ids),
+        "feedback/moderation.html", page=page, items=readers.with_subjects(page.items), reasons=readers.complaint_reasons(ids),
         hide_forms=hide_forms, hidden=hidden, action_form=ActionForm(formdata=None,
                                                                       prefix="moderate"),
     ), status

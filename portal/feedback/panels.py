@@ -9,7 +9,7 @@ handed to the re-rendered page through `g`, so the typed text and its error stay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import g, request, url_for
@@ -45,11 +45,15 @@ def _failed_form(key: str) -> Any:
 class RatingPanel:
     summary: RatingSummary
     my_score: int | None
-    closes_on: date | None
+    closes_on: date | None  # the first day on which ratings are refused
     is_open: bool
     block: RatingBlock | None
     refusal: str | None
     form: RatingForm | None
+
+    @property
+    def last_day(self) -> date | None:
+        return self.closes_on - timedelta(days=1) if self.closes_on else None
 
 
 def rating_panel(report: Report) -> RatingPanel:

@@ -258,6 +258,21 @@ def awaiting_reply(term_id: int, limit: int = 20) -> tuple[list[AwaitingReply], 
 # ----------------------------------------------------------------------------- moderation
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a comment is about, for a link: a report's period or a promise's number and title."""
+
+    period_start: date | None
+    period_end: date | None
+    promise_number: int | None
+    promise_title: str | None
+
+
+def with_subjects(rows: Iterable[Any]) -> list[tuple[Comment, Subject]]:
+    """Rows of `moderation_queue` or `recently_hidden` as (comment, subject) pairs."""
+    return [(row[0], Subject(*row[1:5])) for row in rows]
+
+
 def moderation_queue() -> Any:
     """Comments hidden by complaints (first) and shown ones with complaints not yet reviewed,
     with what they are about; a select for `paginate(..., scalars=False)`."""

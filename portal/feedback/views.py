@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.feedback import comments, panels, ratings, tasks
 from portal.feedback.errors import FeedbackError
 from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyForm
+from portal.feedback.labels import SCORE_LABELS
 from portal.feedback.models import Comment, ComplaintReason
 from portal.feedback.throttle import limited
 from portal.feedback.transactions import commit_with_retry
@@ -42,7 +43,13 @@ def feedback_helpers() -> dict[str, Any]:
     only when a template calls it."""
     return {"feedback_rating_panel": panels.rating_panel,
             "feedback_comments": panels.comments_panel,
-            "feedback_awaiting_reply": panels.awaiting_reply_panel}
+            "feedback_awaiting_reply": panels.awaiting_reply_panel,
+            "feedback_window_days": ratings.window_days}
+
+
+@blueprint.app_template_filter("score_label")
+def score_label(score: int) -> str:
+    return str(SCORE_LABELS.get(score, score))
 
 
 # The only way a comment's text reaches HTML (and, through the same function, PDFs).
@@ -121,7 +128,6 @@ def _put_error(form: FlaskForm, error: FeedbackError) -> None:
     if target is not None:
         target.errors = [*list(target.errors or []), error.message]
     else:
-        form.form_errors.append(error.message)
         flash(error.message, "error")
 
 
