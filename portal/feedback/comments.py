@@ -137,7 +137,7 @@ def complain(comment: Comment, user: User, reason: ComplaintReason) -> bool:
         .where(Comment.id == comment.id, Comment.status.in_(SHOWN_STATUSES),
                Comment.open_complaints >= complaints_to_hide())
         .values(status=CommentStatus.HIDDEN_PENDING)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
     if hidden:
         audit.record(None, "comment.auto_hide", comment, None,
                      {"status": CommentStatus.HIDDEN_PENDING.value,

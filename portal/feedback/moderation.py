@@ -17,6 +17,7 @@ from portal.feedback.errors import FeedbackError
 from portal.feedback.models import HIDE_REASON_MAX_CHARS, Comment, CommentStatus
 from portal.modeling import utcnow
 
+
 def approve(comment: Comment, moderator: User) -> None:
     """The comment may stay (or come back, when complaints had hidden it)."""
     if comment.status is CommentStatus.HIDDEN:

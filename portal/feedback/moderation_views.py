@@ -40,9 +40,9 @@ def _queue(status: int = 200, failed: tuple[int, HideForm] | None = None) -> tup
     if failed is not None:
         hide_forms[failed[0]] = failed[1]
     return render_template(
-        "feedback/moderation.html", page=page, items=readers.with_subjects(page.items), reasons=readers.complaint_reasons(ids),
-        hide_forms=hide_forms, hidden=hidden, action_form=ActionForm(formdata=None,
-                                                                      prefix="moderate"),
+        "feedback/moderation.html", page=page, items=readers.with_subjects(page.items),
+        reasons=readers.complaint_reasons(ids), hide_forms=hide_forms, hidden=hidden,
+        action_form=ActionForm(formdata=None, prefix="moderate"),
     ), status
 
 

@@ -35,10 +35,10 @@ def official_reply_posted(reply_id: int) -> bool:
             or recipient.email.endswith(UNDELIVERABLE_SUFFIX) or recipient.id == reply.author_id):
         return False
     kind, target_id = target_of(reply)
-    endpoint, argument = (("reports.show", "report_id") if kind == "report"
-                          else ("promises.page", "promise_id"))
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        endpoint, **{argument: target_id}, _anchor=f"comment-{reply.parent.id}")
+    anchor = f"comment-{reply.parent.id}"
+    path = (url_for("reports.show", report_id=target_id, _anchor=anchor) if kind == "report"
+            else url_for("promises.page", promise_id=target_id, _anchor=anchor))
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
     language = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
         mail.send(recipient.email, _l("The akim replied to your comment"),

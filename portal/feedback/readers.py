@@ -28,7 +28,7 @@ from portal.feedback.models import (
     ReportRatingTally,
     TermRatingTally,
 )
-from portal.feedback.tallies import TALLY_COLUMNS, NO_RATINGS, RatingSummary, summary_from
+from portal.feedback.tallies import NO_RATINGS, TALLY_COLUMNS, RatingSummary, summary_from
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportState
 
@@ -202,10 +202,10 @@ def comment_thread(kind: str, target_id: int, page: int = 1, per_page: int = 20)
         .limit(per_page)
     )
     page = max(1, page)
-    rows = db.session.execute(statement.offset((page - 1) * per_page)).all()
+    rows: list[Any] = list(db.session.execute(statement.offset((page - 1) * per_page)))
     if not rows and page > 1:  # past the end: show the first page
         page = 1
-        rows = db.session.execute(statement).all()
+        rows = list(db.session.execute(statement))
     top = [_view(row) for row in rows]
     total = int(rows[0][-1]) if rows else 0
     replies: dict[int, list[CommentView]] = {comment.id: [] for comment in top}
@@ -251,7 +251,7 @@ def awaiting_reply(term_id: int, limit: int = 20) -> tuple[list[AwaitingReply], 
         .order_by(Comment.created_at, Comment.id)
         .limit(limit)
     )
-    rows = db.session.execute(statement).all()
+    rows: list[Any] = list(db.session.execute(statement))
     return [AwaitingReply(*row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
 
 

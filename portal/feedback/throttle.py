@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
 from flask_limiter import RequestLimit
@@ -72,6 +72,6 @@ def limited(action: str) -> Callable[[F], F]:
                                        on_breach=_on_breach(action, "address"))
 
     def decorator(view: F) -> F:
-        return per_account(per_address(view))
+        return cast(F, per_account(per_address(view)))
 
     return decorator

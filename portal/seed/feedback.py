@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -88,7 +88,7 @@ class Seeder:
         self.window = timedelta(days=window_days())
         self.now = datetime.combine(ctx.as_of, time(12), UTC)
         self.comment_share = 0.02 if ctx.national else 0.12
-        self.akim_users: dict[int, int] = {
+        self.akim_users: dict[int | None, int] = {
             akim_id: user_id for akim_id, user_id in db.session.execute(
                 select(User.akim_id, User.id).where(User.akim_id.is_not(None)))}
 
@@ -223,6 +223,7 @@ def seed(ctx: SeedContext) -> None:
             select(Report.id, Report.term_id, Report.first_published_at)
             .where(Report.state == ReportState.PUBLISHED)
             .order_by(Report.term_id, Report.period_start)):
+        assert published_at is not None  # noqa: S101 - the published_has_date constraint
         reports[term_id].append(PublishedReport(report_id, term_id, _utc(published_at)))
     promises: dict[int, list[int]] = defaultdict(list)
     for promise_id, term_id in db.session.execute(select(Promise.id, Promise.term_id)
@@ -324,13 +325,14 @@ def _insert_ratings(ratings: list[tuple[int, int, int, int | None, float]]) -> N
         _copy_text(Rating.__table__, RATING_COLUMNS, lines)
         return
     stored = Rating.__table__.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert stored is not None  # noqa: S101 - SQLite stores datetimes as text
     _bulk(Rating.__table__, ((report_id, user_id, score, comment_id, at, at)
                              for report_id, user_id, score, comment_id, rated_at in ratings
                              for at in (stored(datetime.fromtimestamp(rated_at, UTC)),)),
           RATING_COLUMNS, convert=False)
 
 
-def _copy_text(table: Table, columns: tuple[str, ...], lines: Iterable[str]) -> None:
+def _copy_text(table: Any, columns: tuple[str, ...], lines: Iterable[str]) -> None:
     """COPY … FROM STDIN in PostgreSQL's text format, written in large blocks."""
     names = ", ".join(f'"{name}"' for name in columns)
     driver = db.session.connection().connection.driver_connection
@@ -346,7 +348,7 @@ def _copy_text(table: Table, columns: tuple[str, ...], lines: Iterable[str]) -> 
             copy.write("".join(block))
 
 
-def _bulk(table: Table, rows: Iterable[tuple[Any, ...]], columns: tuple[str, ...],
+def _bulk(table: Any, rows: Iterable[tuple[Any, ...]], columns: tuple[str, ...],
           convert: bool = True) -> None:
     """Many rows given as tuples in `columns` order. COPY on PostgreSQL; on SQLite the driver's
     own executemany, values converted by the columns' types exactly as SQLAlchemy would store

@@ -4,6 +4,7 @@ from tests.factories.accounts import UserFactory, VerificationRequestFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
+from tests.factories.feedback import CommentFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 from tests.factories.promises import ProgrammeFactory, PromiseFactory
 from tests.factories.reports import ReportFactory
@@ -11,6 +12,7 @@ from tests.factories.reports import ReportFactory
 __all__ = [
     "AkimFactory",
     "BudgetLineFactory",
+    "CommentFactory",
     "ProgrammeFactory",
     "PromiseFactory",
     "ReportFactory",
