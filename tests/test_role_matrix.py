@@ -200,8 +200,8 @@ def _feedback_world(world: World) -> None:
                             hidden_reason="Abuse")
     world.extra.update(report=report, promise=PromiseFactory(term=world.term_a),
                        comment=comment, hidden=hidden)
-    world.extra["csrf_prefixes"] = (f"reply-{comment.id}-", f"complaint-{comment.id}-",
-                                    f"hide-{comment.id}-", "moderate-")
+    world.extra["csrf_prefixes"] = (f"reply-{comment.id}-", f"hide-{comment.id}-",
+                                    "moderate-")
 
 
 WORLD_BUILDERS.append(_feedback_world)
@@ -217,10 +217,12 @@ ROWS += [
     Row("official reply", "POST", lambda w: f"/comments/{w.extra['comment'].id}/reply",
         only({"akim_a": 302}),
         lambda w: {f"reply-{w.extra['comment'].id}-body": "We start in May."}),
+    Row("report a comment page", "GET", lambda w: f"/comments/{w.extra['comment'].id}/report",
+        signed_in(200)),
     Row("report a comment", "POST", lambda w: f"/comments/{w.extra['comment'].id}/report",
-        signed_in(302), lambda w: {f"complaint-{w.extra['comment'].id}-reason": "spam"}),
+        signed_in(302), lambda w: {"reason": "spam"}),
     Row("report a missing comment", "POST", lambda w: "/comments/999999/report",
-        signed_in(404), lambda w: {"complaint-999999-reason": "spam"}),
+        signed_in(404), lambda w: {"reason": "spam"}),
     Row("comment moderation queue", "GET", lambda w: "/moderation/comments",
         only(dict.fromkeys(MODERATORS, 200))),
     Row("approve a comment", "POST",

@@ -142,8 +142,10 @@ class Comment(Model):
                         name="rating_score_range"),
         CheckConstraint("open_complaints >= 0 AND complaint_count >= open_complaints",
                         name="complaints_counted"),
-        Index("ix_comment_report_created", "report_id", "created_at"),
-        Index("ix_comment_promise_created", "promise_id", "created_at"),
+        # A thread's page: its top-level comments newest first, read in index order and
+        # stopped after one page, however long the thread.
+        Index("ix_comment_report_thread", "report_id", "parent_id", "created_at", "id"),
+        Index("ix_comment_promise_thread", "promise_id", "parent_id", "created_at", "id"),
         Index("ix_comment_term_awaiting", "term_id", "answered_at"),
         # The moderators' queue: few rows, found without scanning every comment.
         Index("ix_comment_needs_review", "created_at",

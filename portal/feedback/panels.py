@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from portal.akims.models import Term
 from portal.feedback import ratings, readers
 from portal.feedback.comments import is_owning_akim
-from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyForm
+from portal.feedback.forms import CommentForm, RatingForm, ReplyForm
 from portal.feedback.ratings import RatingBlock
 from portal.feedback.readers import CommentThread, CommentView
 from portal.feedback.tallies import RatingSummary
@@ -82,10 +82,6 @@ class CommentsPanel:
     def reply_form(self, comment: CommentView) -> ReplyForm:
         return (_failed_form(f"reply-{comment.id}")
                 or ReplyForm(formdata=None, prefix=f"reply-{comment.id}"))
-
-    def complaint_form(self, comment: CommentView) -> ComplaintForm:
-        return (_failed_form(f"complaint-{comment.id}")
-                or ComplaintForm(formdata=None, prefix=f"complaint-{comment.id}"))
 
     def can_complain_about(self, comment: CommentView) -> bool:
         return self.may_complain and comment.author_id != current_user.id

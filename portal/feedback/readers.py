@@ -192,12 +192,17 @@ def _view(row: Any) -> CommentView:
 
 def comment_thread(kind: str, target_id: int, page: int = 1, per_page: int = 20) -> CommentThread:
     """Comments on a report or a promise: the page of top-level ones with their count (one
-    query), then their replies (one query)."""
+    query), then their replies (one query).
+
+    The count is a subquery rather than a window over the rows: a window would read the whole
+    thread, while the page alone is read in index order and stops after `per_page` rows."""
     column = Comment.report_id if kind == "report" else Comment.promise_id
+    top_level = (column == target_id, Comment.parent_id.is_(None))
+    counted = select(func.count()).select_from(Comment).where(*top_level).scalar_subquery()
     statement = (
-        select(*_VIEW_COLUMNS, func.count().over().label("total"))
+        select(*_VIEW_COLUMNS, counted.label("total"))
         .outerjoin(User, User.id == Comment.author_id)
-        .where(column == target_id, Comment.parent_id.is_(None))
+        .where(*top_level)
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(per_page)
     )

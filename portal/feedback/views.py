@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -225,29 +225,33 @@ def reply(comment_id: int) -> ViewResult:
     return redirect(_target_url(kind, target_id, f"comment-{comment.id}"))
 
 
-@blueprint.route("/comments/<int:comment_id>/report", methods=["POST"])
+@blueprint.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
 @require(Permission.COMMENTS_REPORT)
 @limited("complaint")
-def complain(comment_id: int) -> ViewResult:
+def complain(comment_id: int) -> ViewResult | str:
+    """A page of its own rather than a form under every comment: threads stay light, and
+    nobody reports a comment by a stray tap."""
     comment = _comment(comment_id)
     authorize(Permission.COMMENTS_REPORT, comment)
     kind, target_id = comments.target_of(comment)
-    key = f"complaint-{comment.id}"
-    form = ComplaintForm(prefix=key)
+    back = _target_url(kind, target_id, f"comment-{comment_id}")
+    form = ComplaintForm()
     if not form.validate_on_submit():
-        return _page_again(kind, target_id, key, form, 400)
+        page = render_template("feedback/complain.html", comment=comment, form=form, back=back,
+                               own=comment.author_id == current_user.id)
+        return (page, 400) if form.is_submitted() else page
     try:
         counted = comments.complain(comment, current_user, ComplaintReason(form.reason.data))
     except FeedbackError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(_target_url(kind, target_id, f"comment-{comment_id}"))
+        return redirect(back)
     db.session.commit()
     if counted:
         flash(_("Thank you. Moderators will review the comment."), "success")
     else:
         flash(_("You have already reported this comment; moderators will review it."), "info")
-    return redirect(_target_url(kind, target_id, f"comment-{comment_id}"))
+    return redirect(back)
 
 
 from portal.feedback import moderation_views  # noqa: E402, F401 - routes on this blueprint

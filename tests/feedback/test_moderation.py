@@ -24,7 +24,7 @@ ABUSE = ComplaintReason.ABUSE
 def _complain(client: FlaskClient, csrf: Any, comment: Comment, reason: str = "abuse") -> Any:
     page = f"/reports/{comment.report_id}"
     return client.post(f"/comments/{comment.id}/report",
-                       data={"csrf_token": csrf(page), f"complaint-{comment.id}-reason": reason})
+                       data={"csrf_token": csrf(page), "reason": reason})
 
 
 def _status(comment: Comment) -> CommentStatus:
@@ -34,8 +34,12 @@ def _status(comment: Comment) -> CommentStatus:
 
 def test_reporting_a_comment_counts_once_per_person(client: FlaskClient, login: Any,
                                                     csrf: Any) -> None:
-    comment = CommentFactory()
+    comment = CommentFactory(body="A comment someone finds offensive.")
     login(UserFactory())
+    thread = client.get(f"/reports/{comment.report_id}").get_data(as_text=True)
+    assert f'href="/comments/{comment.id}/report"' in thread
+    page = client.get(f"/comments/{comment.id}/report").get_data(as_text=True)
+    assert "A comment someone finds offensive." in page and "Someone's personal data" in page
     response = _complain(client, csrf, comment)
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -68,7 +72,9 @@ def test_a_complaint_needs_a_reason_and_is_not_about_ones_own_comment(
     assert "Choose what is wrong with the comment." in response.get_data(as_text=True)
     login(comment.author)
     html = client.get(f"/reports/{comment.report_id}").get_data(as_text=True)
-    assert f'action="/comments/{comment.id}/report"' not in html
+    assert f'href="/comments/{comment.id}/report"' not in html
+    page = client.get(f"/comments/{comment.id}/report").get_data(as_text=True)
+    assert "This is your own comment; it cannot be reported." in page
     response = _complain(client, csrf, comment)
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(CommentComplaint)) == 0

@@ -1,8 +1,8 @@
 """feedback: ratings, tallies, comments, complaints
 
-Revision ID: fda74d962b2a
+Revision ID: 523d3c566b1c
 Revises: 5db6bb3342d8
-Create Date: 2026-11-21 20:29:56.086249
+Create Date: 2026-11-21 20:57:52.000287
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 
 # revision identifiers, used by Alembic.
-revision = 'fda74d962b2a'
+revision = '523d3c566b1c'
 down_revision = '5db6bb3342d8'
 branch_labels = None
 depends_on = None
@@ -71,8 +71,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_comment_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_comment_needs_review', ['created_at'], unique=False, sqlite_where=sa.text("status = 'hidden_pending' OR open_complaints > 0"), postgresql_where=sa.text("status = 'hidden_pending' OR open_complaints > 0"))
         batch_op.create_index(batch_op.f('ix_comment_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index('ix_comment_promise_created', ['promise_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_comment_report_created', ['report_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_comment_promise_thread', ['promise_id', 'parent_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_comment_report_thread', ['report_id', 'parent_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_comment_term_awaiting', ['term_id', 'answered_at'], unique=False)
 
     op.create_table('report_rating_tally',
@@ -132,8 +132,8 @@ def downgrade():
     op.drop_table('report_rating_tally')
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_term_awaiting')
-        batch_op.drop_index('ix_comment_report_created')
-        batch_op.drop_index('ix_comment_promise_created')
+        batch_op.drop_index('ix_comment_report_thread')
+        batch_op.drop_index('ix_comment_promise_thread')
         batch_op.drop_index(batch_op.f('ix_comment_parent_id'))
         batch_op.drop_index('ix_comment_needs_review', sqlite_where=sa.text("status = 'hidden_pending' OR open_complaints > 0"), postgresql_where=sa.text("status = 'hidden_pending' OR open_complaints > 0"))
         batch_op.drop_index(batch_op.f('ix_comment_author_id'))
