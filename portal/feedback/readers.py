@@ -242,7 +242,7 @@ class AwaitingReply:
     promise_title: str | None
 
 
-def awaiting_reply(term_id: int, limit: int = 20) -> tuple[list[AwaitingReply], int]:
+def awaiting_reply(term_id: int, limit: int = 10) -> tuple[list[AwaitingReply], int]:
     """The oldest comments waiting for the akim's official reply, and how many wait. One query."""
     statement = (
         select(Comment.id, Comment.report_id, Comment.promise_id, Comment.body,

@@ -30,8 +30,11 @@ DEFAULTS = {
     "RATELIMIT_COMMENT_IP": "60 per minute;600 per hour",
     "RATELIMIT_COMPLAINT": "10 per minute;100 per day",
     "RATELIMIT_COMPLAINT_IP": "60 per minute;600 per hour",
+    # An akim catching up on a backlog of comments answers many in a row.
+    "RATELIMIT_REPLY": "20 per minute;500 per day",
+    "RATELIMIT_REPLY_IP": "60 per minute;1000 per day",
 }
-ACTIONS = ("rating", "comment", "complaint")
+ACTIONS = ("rating", "comment", "complaint", "reply")
 
 
 def limit_of(name: str) -> Callable[[], str]:

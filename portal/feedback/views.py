@@ -65,6 +65,8 @@ def too_many(error: TooManyRequests) -> Response:
                      "minutes and try again."),
         "complaint": _("You have reported many comments in a short while. Please wait a few "
                        "minutes and try again; moderators have your earlier reports."),
+        "reply": _("You have published many replies in a short while. Please wait a minute "
+                   "and try again."),
     }
     response = error_response(429, messages.get(g.get("feedback_limited_action", ""),
                                                 _("Too many attempts. Please wait a little "
@@ -202,7 +204,7 @@ def _post_comment(kind: str, target: Report | Promise) -> ViewResult:
 
 @blueprint.route("/comments/<int:comment_id>/reply", methods=["POST"])
 @require(Permission.COMMENTS_REPLY_OFFICIAL)
-@limited("comment")
+@limited("reply")
 def reply(comment_id: int) -> ViewResult:
     comment = _comment(comment_id)
     authorize(Permission.COMMENTS_REPLY_OFFICIAL, comment)
