@@ -99,8 +99,8 @@ def reply_officially(parent: Comment, akim: User, body: str | None) -> Comment:
         raise FeedbackError(_("Reply to the resident's comment itself, not to a reply."))
     if not is_owning_akim(akim, parent.term):
         raise FeedbackError(_("Only the serving akim replies officially here."))
-    if parent.status is CommentStatus.HIDDEN:
-        raise FeedbackError(_("This comment was hidden by a moderator; it cannot be answered."))
+    if not parent.is_shown:
+        raise FeedbackError(_("This comment is hidden; it cannot be answered while it is."))
     reply = Comment(report_id=parent.report_id, promise_id=parent.promise_id,
                     term_id=parent.term_id, parent_id=parent.id, author_id=akim.id, body=text,
                     is_resident=False, is_official=True)
@@ -120,6 +120,8 @@ def complain(comment: Comment, user: User, reason: ComplaintReason) -> bool:
     so simultaneous complaints neither lose a count nor miss the threshold."""
     if comment.author_id == user.id:
         raise FeedbackError(_("You cannot report your own comment."))
+    if not comment.is_shown:
+        raise FeedbackError(_("This comment is already hidden; moderators are reviewing it."))
     try:
         with db.session.begin_nested():
             db.session.add(CommentComplaint(comment_id=comment.id, user_id=user.id,

@@ -147,9 +147,10 @@ def test_replies_are_one_level_deep_and_not_to_hidden_comments() -> None:
     reply = comments.reply_officially(comment, akim, "Thank you.")
     with pytest.raises(FeedbackError, match="not to a reply"):
         comments.reply_officially(reply, akim, "Again.")
-    hidden = CommentFactory(report=report, status="hidden", hidden_reason="Abuse")
-    with pytest.raises(FeedbackError, match="hidden"):
-        comments.reply_officially(hidden, akim, "Answer.")
+    for status, reason in (("hidden", "Abuse"), ("hidden_pending", None)):
+        hidden = CommentFactory(report=report, status=status, hidden_reason=reason)
+        with pytest.raises(FeedbackError, match="hidden"):
+            comments.reply_officially(hidden, akim, "Answer.")
 
 
 def test_the_akims_own_comment_is_official_and_awaits_nothing() -> None:

@@ -185,6 +185,17 @@ def test_new_complaints_after_a_review_count_from_zero() -> None:
     assert (comment.complaint_count, comment.open_complaints) == (3, 1)
 
 
+def test_hidden_comments_are_not_shown_on_the_report_form(client: FlaskClient, login: Any,
+                                                           csrf: Any) -> None:
+    hidden = CommentFactory(status="hidden_pending", body="Secret phone 8 700 000 00 00")
+    login(UserFactory())
+    page = client.get(f"/comments/{hidden.id}/report").get_data(as_text=True)
+    assert "already hidden" in page and "Secret phone" not in page
+    response = _complain(client, csrf, hidden)
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(CommentComplaint)) == 0
+
+
 def test_only_moderators_see_the_queue(client: FlaskClient, login: Any) -> None:
     login(resident(published_report().term))
     assert client.get("/moderation/comments").status_code == 403
