@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, select
+from sqlalchemy import ForeignKeyConstraint, Table, select
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from portal.accounts.models import User
@@ -325,7 +325,8 @@ def _insert_ratings(ratings: list[tuple[int, int, int, int | None, float]]) -> N
     need it."""
     dialect = db.session.get_bind().dialect
     if dialect.name == "postgresql":
-        foreign_keys = [constraint for constraint in Rating.__table__.constraints
+        table: Table = Rating.__table__  # type: ignore[assignment]
+        foreign_keys = [constraint for constraint in table.constraints
                         if isinstance(constraint, ForeignKeyConstraint)
                         and len(ratings) >= BULK_LOAD_ROWS]
         for constraint in foreign_keys:
