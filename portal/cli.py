@@ -31,6 +31,9 @@ def register(app: Flask) -> None:
     from portal.opendata.cli import opendata
 
     app.cli.add_command(opendata)
+    from portal.feedback.cli import feedback
+
+    app.cli.add_command(feedback)
 
 
 @click.command("seed")

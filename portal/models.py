@@ -17,6 +17,13 @@ from portal.budgets.models import (
     BudgetLine,
     BudgetYearSummary,
 )
+from portal.feedback.models import (
+    Comment,
+    CommentComplaint,
+    Rating,
+    ReportRatingTally,
+    TermRatingTally,
+)
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.promises.models import (
     Programme,
@@ -48,6 +55,8 @@ __all__ = [
     "BudgetImport",
     "BudgetLine",
     "BudgetYearSummary",
+    "Comment",
+    "CommentComplaint",
     "District",
     "Flag",
     "Petition",
@@ -59,10 +68,12 @@ __all__ = [
     "PromiseFollower",
     "PromiseUpdate",
     "PromiseVote",
+    "Rating",
     "RecallEvaluation",
     "Region",
     "Report",
     "ReportAttachment",
+    "ReportRatingTally",
     "ReportTextStash",
     "ReportVersion",
     "ResidentRegisterEntry",
@@ -73,6 +84,7 @@ __all__ = [
     "SiteMeta",
     "StoredFile",
     "Term",
+    "TermRatingTally",
     "User",
     "UserRole",
     "VerificationRequest",

@@ -265,9 +265,67 @@ ROWS += [
         everyone(200)),
 ]
 
+
+def _feedback_world(world: World) -> None:
+    """A report of term A open for rating, a promise, a resident's comment, a hidden one."""
+    from datetime import UTC, date, datetime, time, timedelta
+
+    from portal.reports.timeliness import local_today
+    from tests.factories import CommentFactory, PromiseFactory, ReportFactory
+
+    published_on = local_today() - timedelta(days=3)
+    # The second half of 2025: the API rows already have a report for the first half.
+    report = ReportFactory(term=world.term_a, published=True, first_published_on=published_on,
+                           first_published_at=datetime.combine(published_on, time(5), UTC),
+                           period_start=date(2025, 7, 1), period_end=date(2025, 12, 31),
+                           due_on=date(2026, 1, 31))
+    author = UserFactory.resident_of(world.district_a)
+    comment = CommentFactory(report=report, author=author)
+    hidden = CommentFactory(report=report, author=author, status="hidden",
+                            hidden_reason="Abuse")
+    world.extra.update(report=report, promise=PromiseFactory(term=world.term_a),
+                       comment=comment, hidden=hidden)
+    world.extra["csrf_prefixes"] = (f"reply-{comment.id}-", f"hide-{comment.id}-",
+                                    "moderate-")
+
+
+WORLD_BUILDERS.append(_feedback_world)
+
+ROWS += [
+    Row("rate a report", "POST", lambda w: f"/reports/{w.extra['report'].id}/rate",
+        {**signed_in(403), "anonymous": LOGIN, "citizen_a": 302}, lambda w: {"score": "4"}),
+    Row("comment on a report", "POST", lambda w: f"/reports/{w.extra['report'].id}/comments",
+        signed_in(302), lambda w: {"body": "Thank you for the report."}),
+    Row("comment on a promise", "POST",
+        lambda w: f"/promises/{w.extra['promise'].id}/comments", signed_in(302),
+        lambda w: {"body": "When does the work start?"}),
+    Row("official reply", "POST", lambda w: f"/comments/{w.extra['comment'].id}/reply",
+        only({"akim_a": 302}),
+        lambda w: {f"reply-{w.extra['comment'].id}-body": "We start in May."}),
+    Row("report a comment page", "GET", lambda w: f"/comments/{w.extra['comment'].id}/report",
+        signed_in(200)),
+    Row("report a comment", "POST", lambda w: f"/comments/{w.extra['comment'].id}/report",
+        signed_in(302), lambda w: {"reason": "spam"}),
+    Row("report a missing comment", "POST", lambda w: "/comments/999999/report",
+        signed_in(404), lambda w: {"reason": "spam"}),
+    Row("comment moderation queue", "GET", lambda w: "/moderation/comments",
+        only(dict.fromkeys(MODERATORS, 200))),
+    Row("approve a comment", "POST",
+        lambda w: f"/moderation/comments/{w.extra['comment'].id}/approve",
+        only(dict.fromkeys(MODERATORS, 302))),
+    Row("hide a comment", "POST", lambda w: f"/moderation/comments/{w.extra['comment'].id}/hide",
+        only(dict.fromkeys(MODERATORS, 302)),
+        lambda w: {f"hide-{w.extra['comment'].id}-reason": "Insults another resident"}),
+    Row("restore a comment", "POST",
+        lambda w: f"/moderation/comments/{w.extra['hidden'].id}/restore",
+        only(dict.fromkeys(MODERATORS, 302))),
+    Row("moderate a missing comment", "POST", lambda w: "/moderation/comments/999999/approve",
+        only(dict.fromkeys(MODERATORS, 404))),
+]
+
 # Blueprints whose every route must appear in ROWS; add yours when you add its rows.
 COVERED_BLUEPRINTS = {"accounts", "account", "verification", "admin", "web", "akims",
-                      "recall", "api", "opendata"}
+                      "recall", "api", "opendata", "feedback"}
 
 
 def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> None:
@@ -281,7 +339,8 @@ def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> None
         data = row.data(world)
         # The plain name passes CSRFProtect; prefixed forms check their own field.
         for prefix in ("", "approve-", "password-", "language-", "district-", "verification-",
-                       "sessions-", "roles-", "akim-", "lookup-", f"reject-{world.pending.id}-"):
+                       "sessions-", "roles-", "akim-", "lookup-", f"reject-{world.pending.id}-",
+                       *world.extra.get("csrf_prefixes", ())):
             data[f"{prefix}csrf_token"] = token
         response = client.post(row.url(world), data=data,
                                content_type="multipart/form-data" if row.multipart else None)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.akims import services
 from portal.akims.models import Term
 from portal.budgets.readers import budget_summaries_for_terms
+from portal.feedback.readers import rating_summaries_for_terms
 from portal.permissions import Permission, can, public
 from portal.promises.sections import profile_section
 from portal.recall.readers import recall_for_terms
@@ -31,6 +32,7 @@ def profile(akim_id: int) -> str:
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
         recall=_recall_section(term),
+        ratings=rating_summaries_for_terms([term.id]).get(term.id) if term else None,
     )
 
 

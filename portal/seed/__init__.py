@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
-from portal.seed import accounts, budgets, geo, people, promises, recall, reports
+from portal.seed import accounts, budgets, feedback, geo, people, promises, recall, reports
 from portal.seed.context import Scale, SeedContext, reset_sequences
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
 
@@ -25,6 +25,7 @@ STEPS: tuple[Callable[[SeedContext], None], ...] = (
     promises.seed,
     reports.seed,
     budgets.seed,
+    feedback.seed,
     recall.seed,
 )
 

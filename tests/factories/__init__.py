@@ -4,6 +4,7 @@ from tests.factories.accounts import UserFactory, VerificationRequestFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
+from tests.factories.feedback import CommentFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 from tests.factories.promises import ProgrammeFactory, PromiseFactory
 from tests.factories.recall import FlagFactory, PetitionFactory, PetitionSignatureFactory
@@ -12,6 +13,7 @@ from tests.factories.reports import ReportFactory
 __all__ = [
     "AkimFactory",
     "BudgetLineFactory",
+    "CommentFactory",
     "FlagFactory",
     "PetitionFactory",
     "PetitionSignatureFactory",

@@ -1,0 +1,1 @@
+"""Citizen feedback: residents' ratings of published reports, comments, replies, moderation."""
