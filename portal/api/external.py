@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from portal.akims.models import Term
 from portal.extensions import db
+from portal.feedback import readers as feedback_readers
 from portal.geo.models import District, Region, RuralDistrict
 from portal.labels import label
 from portal.recall import readers as recall_readers
@@ -43,17 +44,24 @@ NO_RATING = Rating()
 # --------------------------------------------------------------------------- ratings
 
 def rating_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, Rating]:
-    """Each term's rating over its published reports. PLACEHOLDER: connect to
-    `portal.feedback.readers.rating_summaries_for_terms(term_ids)` at merge."""
-    del term_ids
-    return {}
+    """Each term's rating over its published reports (the feedback domain's tallies)."""
+    return {term_id: _rating(summary) for term_id, summary
+            in feedback_readers.rating_summaries_for_terms(term_ids).items()}
 
 
 def ratings_for_reports(report_ids: Iterable[int]) -> dict[int, Rating]:
-    """Each report's rating with its 1–5 distribution. PLACEHOLDER: connect to the feedback
-    domain's per-report distribution reader at merge."""
-    del report_ids
-    return {}
+    """Each report's rating with its 1–5 distribution."""
+    return {report_id: _rating(summary) for report_id, summary
+            in feedback_readers.rating_summaries_for_reports(report_ids).items()}
+
+
+def _rating(summary: Any) -> Rating:
+    average = summary.average
+    return Rating(
+        avg=average.quantize(Decimal("0.01"), ROUND_HALF_UP) if average is not None else None,
+        count=summary.count,
+        distribution={score: summary.count_of(score) for score in SCORES},
+    )
 
 
 # --------------------------------------------------------------------------- flags

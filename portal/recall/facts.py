@@ -136,22 +136,17 @@ def promise_facts(term_ids: Iterable[int], as_of: date) -> dict[int, PromiseFact
 
 def satisfaction_facts(term_ids: Iterable[int], as_of: date,
                        reports: int = 2) -> dict[int, SatisfactionFacts]:
-    """Ratings by verified residents of each term's last `reports` published reports.
+    """Ratings by verified residents of each term's last `reports` published reports (those
+    first published on or before `as_of`). One query, in the feedback domain's reader.
 
-    ------------------------------------------------------------------ NOT CONNECTED YET
-    Citizen ratings live in the feedback domain, which is being built on another branch.
-    Until `portal.feedback.readers.recent_report_ratings_for_terms(term_ids, reports=...,
-    as_of=...)` exists, this returns no facts, so rule 3 never fires. At the merge, the body
-    becomes:
-
-        from portal.feedback.readers import recent_report_ratings_for_terms
-        return {term_id: SatisfactionFacts(r.count, r.average, tuple(r.report_ids))
-                for term_id, r in recent_report_ratings_for_terms(
-                    term_ids, reports=reports, as_of=as_of).items()}
-    ------------------------------------------------------------------------------------
+    The counts are the maintained tallies as they stand now: an evaluation of a past date
+    counts ratings given since then to those same reports (ratings carry no history).
     """
-    del term_ids, as_of, reports
-    return {}
+    from portal.feedback.readers import recent_report_ratings_for_terms
+
+    return {term_id: SatisfactionFacts(window.count, window.average, tuple(window.report_ids))
+            for term_id, window in recent_report_ratings_for_terms(
+                term_ids, reports=reports, as_of=as_of).items()}
 
 
 def petition_facts(term_ids: Iterable[int], as_of: date) -> dict[int, PetitionFacts]:

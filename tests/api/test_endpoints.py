@@ -256,3 +256,21 @@ def test_openapi_document_is_served_with_the_public_server(client: FlaskClient) 
     assert body["openapi"] == "3.1.0"
     assert body["servers"][0]["url"].endswith("/api/v1")
     assert "/akims/{akim_id}" in body["paths"]
+
+
+def test_ratings_reach_the_report_and_the_akim_list(client: FlaskClient, world: World) -> None:
+    from datetime import timedelta
+
+    from portal.feedback.ratings import rate_report
+
+    report = world.published
+    today = report.first_published_on + timedelta(days=1)
+    for score in (5, 4, 4):
+        resident = UserFactory.resident_of(report.term.rural_district)
+        rate_report(report.id, resident.id, score, today=today)
+    db.session.commit()
+    body = get(client, f"/api/v1/reports/{report.id}", "Report")
+    assert body["rating"] == {"avg": 4.33, "count": 3,
+                              "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1}}
+    listed = get(client, f"/api/v1/akims/{report.term.akim_id}", "AkimDetail")
+    assert listed["scores"]["rating_count"] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from portal.akims.models import Term
@@ -93,5 +94,32 @@ def test_budget_facts_are_the_closed_years_before_the_date() -> None:
     assert [(year.year, year.plan_own, year.actual_own) for year in years] == [(2024, 100, 60)]
 
 
-def test_satisfaction_facts_are_not_connected_yet() -> None:
-    assert facts.satisfaction_facts([1, 2, 3], AS_OF) == {}
+def test_satisfaction_facts_add_up_the_last_two_published_reports() -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.feedback.ratings import rate_report
+    from portal.recall.evaluation import evaluate
+    from portal.recall.models import Flag, RuleCode
+
+    term = TermFactory(rural_district__registered_voters=1_500)  # 1 % = 15: the minimum is 20
+    older = report(term, date(2025, 7, 31), published_on=date(2025, 7, 20))
+    last = report(term, date(2026, 1, 31), published_on=date(2026, 1, 25))
+    unpublished_then = report(term, date(2026, 7, 31), published_on=AS_OF + timedelta(days=1))
+    residents = [UserFactory.resident_of(term.rural_district) for _ in range(20)]
+    for index, resident in enumerate(residents):
+        rate_report(older.id, resident.id, 1 if index < 12 else 4, today=date(2025, 8, 1))
+        rate_report(last.id, resident.id, 2, today=date(2026, 2, 1))
+        rate_report(unpublished_then.id, resident.id, 5, today=AS_OF + timedelta(days=2))
+    found = facts.satisfaction_facts([term.id], AS_OF)[term.id]
+    assert found.count == 40
+    assert found.average == Decimal(12 * 1 + 8 * 4 + 20 * 2) / 40  # 2.1: below 2.5
+    assert set(found.report_ids) == {older.id, last.id}
+    # And the evaluation raises the satisfaction flag from those facts.
+    evaluate(AS_OF, "tests")
+    flag = db.session.scalar(select(Flag).where(Flag.term_id == term.id,
+                                                Flag.rule == RuleCode.SATISFACTION))
+    assert flag is not None
+    assert flag.evidence["count"] == 40 and flag.evidence["min_count"] == 20
