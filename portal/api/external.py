@@ -126,8 +126,9 @@ def _flag_json(row: recall_readers.FlagRow, place: tuple[int, dict[str, Any]]) -
 # --------------------------------------------------------------------------- open data
 
 def open_data_tables() -> list[Any]:
-    """Extra tables for the bulk download (`portal.opendata.tables.Table`): published flags
-    (rating aggregates join them with the feedback merge)."""
+    """Extra tables for the bulk download (`portal.opendata.tables.Table`): rating aggregates
+    per report and per term, and published flags."""
     from portal.opendata.tables.flags import FLAGS
+    from portal.opendata.tables.ratings import RATINGS
 
-    return [*FLAGS]
+    return [*RATINGS, *FLAGS]
