@@ -239,15 +239,19 @@ def _iins(rng: random.Random, count: int) -> list[str]:
 
 def _due_process(ctx: SeedContext, rng: random.Random) -> int:
     """Responses by akims to public live flags, staff review and decisions; the demo akim
-    answers their latest flag (if it has cleared since, the answer came while it was open).
+    answers a live flag, else their latest (if it has cleared since, the answer came while it
+    was open).
     Returns how many flags were answered."""
     now = moment(ctx.as_of, time(12))
     columns = (Flag.id, Flag.term_id, Flag.raised_at, Flag.public_from, Flag.cleared_on)
     live = list(db.session.execute(select(*columns).where(Flag.cleared_on.is_(None))
                                    .order_by(Flag.id)))
+    # The demo akim answers a live flag if there is one (the staff journey reads the answer),
+    # else their latest.
     demo_latest = db.session.execute(
         select(*columns).where(Flag.term_id == ctx.demo.akim_term_id)
-        .order_by(Flag.first_raised_on.desc(), Flag.id.desc()).limit(1)).first()
+        .order_by(Flag.cleared_on.is_(None).desc(), Flag.first_raised_on.desc(),
+                  Flag.id.desc()).limit(1)).first()
     staff = ctx.demo.user_ids.get("staff@demo.kz")
     akim_users = {ctx.demo.akim_term_id: ctx.demo.user_ids.get("akim@demo.kz"),
                   ctx.demo.akim2_term_id: ctx.demo.user_ids.get("akim2@demo.kz")}

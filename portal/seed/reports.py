@@ -38,9 +38,11 @@ class Outcome:
     MISSING = "missing"
     DRAFT = "draft"  # not yet due
     SUBMITTED = "submitted"
+    RECENT = "recent"  # published three weeks before the seed date (late if past due)
 
 
 NEGLECTFUL_SHARE = 0.06
+RECENTLY = timedelta(days=21)
 
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("reports")
@@ -60,13 +62,15 @@ def seed(ctx: SeedContext) -> None:
         outcomes = _outcomes(ctx, rng, term, periods)
         author = demo_authors.get(term.id)
         for index, (period, outcome) in enumerate(zip(periods, outcomes, strict=True)):
+            demo_amended = 2 if term.id == ctx.demo.akim_term_id else 1
             amend = (outcome in (Outcome.ON_TIME, Outcome.LATE)
-                     and (rng.random() < 0.08 or (author is not None and index == 1)))
+                     and (rng.random() < 0.08 or (author is not None
+                                                  and index == demo_amended)))
             report, report_versions = _report(ctx, rng, writer, term, period, outcome, amend,
                                               author)
             reports.append(report)
             versions.extend(report_versions)
-            counts[outcome] += 1
+            counts[_counted(report, ctx.as_of)] += 1
             counts["amended"] += len(report_versions) > 1
     insert_rows(Report, reports)
     insert_rows(ReportVersion, versions)
@@ -97,16 +101,28 @@ def _outcomes(ctx: SeedContext, rng: random.Random, term: TermSeed,
             outcomes.append(Outcome.MISSING)
         else:
             outcomes.append(Outcome.LATE)
-    if term.id == ctx.demo.akim_term_id and len(outcomes) >= 3:
-        # Published ones (the second late), the previous period submitted, the current a draft.
+    if term.id == ctx.demo.akim_term_id and len(outcomes) >= 4:
+        # The demo akim: one old report never published (a live reporting flag to answer),
+        # the last due one published a few weeks ago (residents can still rate it), the
+        # current period a draft (the akim's journey writes and publishes it).
         outcomes = [Outcome.ON_TIME] * len(outcomes)
-        outcomes[1] = Outcome.LATE
-        outcomes[-2] = Outcome.SUBMITTED
-        outcomes[-1] = Outcome.DRAFT
+        outcomes[1] = Outcome.MISSING
+        last_due = max(i for i, period in enumerate(periods) if period.due_on < ctx.as_of)
+        outcomes[last_due] = Outcome.RECENT
+        outcomes[last_due + 1:] = [Outcome.DRAFT] * (len(outcomes) - last_due - 1)
     elif term.id == ctx.demo.akim2_term_id and outcomes:
         outcomes = [Outcome.ON_TIME if period.due_on < ctx.as_of else Outcome.DRAFT
                     for period in periods]
     return outcomes
+
+
+def _counted(report: dict[str, Any], as_of: date) -> str:
+    """How the report counts in the seed's summary line."""
+    if report["state"] == "published":
+        return "late" if (report["days_late"] or 0) > 0 else "on_time"
+    if report["due_on"] < as_of:
+        return "missing"
+    return str(report["state"])  # draft or submitted
 
 
 def _at(day: date) -> datetime:
@@ -122,6 +138,10 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
     meeting_on = max(start, meeting_on)
     report_id = ctx.new_id(Report)
     published_on: date | None = None
+    if outcome == Outcome.RECENT:
+        published_on = ctx.as_of - RECENTLY
+        if published_on <= end:
+            outcome = Outcome.ON_TIME
     if outcome == Outcome.ON_TIME:
         published_on = min(due, max(meeting_on, end) + timedelta(days=rng.randint(0, 25)))
     elif outcome == Outcome.LATE:
@@ -130,7 +150,7 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
             published_on = max(due + timedelta(days=1), ctx.as_of - timedelta(days=1))
         if published_on <= due or published_on >= ctx.as_of:
             published_on, outcome = None, Outcome.MISSING
-    if outcome in (Outcome.ON_TIME, Outcome.LATE):
+    if outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.RECENT):
         content = writer.sections(start, end, min(meeting_on, published_on or meeting_on))
     elif outcome == Outcome.SUBMITTED:
         content = writer.sections(start, end, meeting_on)
