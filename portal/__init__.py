@@ -94,11 +94,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.budgets.views import blueprint as budgets
+    from portal.exports.views import blueprint as exports
     from portal.geo.views import blueprint as geo
     from portal.promises.views import blueprint as promises
     from portal.reports.views import blueprint as reports
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises):
+                      budgets, promises, exports):
         app.register_blueprint(blueprint)
