@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
     from portal.budgets.cli import budgets
 
     app.cli.add_command(budgets)
+    from portal.exports.cli import export
+
+    app.cli.add_command(export)
 
 
 @click.command("seed")

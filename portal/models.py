@@ -17,6 +17,7 @@ from portal.budgets.models import (
     BudgetLine,
     BudgetYearSummary,
 )
+from portal.exports.models import ExportJob
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.promises.models import (
     Programme,
@@ -42,6 +43,7 @@ __all__ = [
     "BudgetLine",
     "BudgetYearSummary",
     "District",
+    "ExportJob",
     "Programme",
     "Promise",
     "PromiseAmendment",

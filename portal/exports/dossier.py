@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -159,7 +160,7 @@ def dossiers_for_akims(akim_ids: Sequence[int], language: str,
     """One dossier per akim that has a term (the serving one, else the latest), in the
     order asked."""
     terms = _load_terms(list(akim_ids))
-    chosen = {}
+    chosen: dict[int, Term] = {}
     for term in terms:  # newest first within each akim
         current = chosen.get(term.akim_id)
         if current is None or (term.status is TermStatus.SERVING
@@ -177,7 +178,7 @@ def dossiers_for_scope(scope: Scope, language: str, as_of: date | None = None) -
     return _assemble([by_id[term_id] for term_id in chosen_ids], terms, language, as_of)
 
 
-def _load_terms(akim_ids: Select[tuple[int]] | list[int]) -> list[Term]:
+def _load_terms(akim_ids: Select[Any] | list[int]) -> list[Term]:
     """Every term of the akims concerned, with akim and places: one query."""
     return list(db.session.scalars(
         select(Term)

@@ -7,6 +7,7 @@ a PDF, and two processes rendering the same dossier at once both end with a whol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -46,10 +47,8 @@ def write_atomic(path: Path, content: bytes) -> None:
 
 def touch(path: Path) -> None:
     """Mark a cached file as used, so pruning keeps what people still ask for."""
-    try:
+    with contextlib.suppress(OSError):  # pruned meanwhile: the caller copes
         os.utime(path)
-    except OSError:
-        pass
 
 
 def prune(max_age_days: int, now: float | None = None) -> int:
