@@ -77,8 +77,10 @@ def dossier(akim_id: int) -> Response:
         response = Response(status=304)
     else:
         path, _fresh = services.dossier_pdf(item)
-        response = send_file(path, mimetype="application/pdf", conditional=False, etag=False,
-                             download_name=services.download_name(item), max_age=0)
+        # A few hundred kilobytes: sent from memory, so no file stays open after a response.
+        response = Response(path.read_bytes(), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="{services.download_name(item)}"')
     response.set_etag(item.fingerprint)
     # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.
     response.headers["Cache-Control"] = "no-cache"
