@@ -44,6 +44,7 @@ PUBLIC_ENDPOINTS = {
     "promises.page",
     "promises.evidence_file",
     "promises.programme",
+    "exports.dossier",
 }
 
 

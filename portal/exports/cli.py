@@ -60,7 +60,8 @@ def export_bundle(region: str | None, district: str | None, nation: bool, export
     assert result.path is not None  # noqa: S101 - nothing asks the CLI to stop
     output.write_bytes(result.path.read_bytes())
     label = "the whole country" if scope.level is ScopeLevel.NATION else key
-    click.echo(f"Wrote {output}: {result.dossiers} dossiers of {label} "
+    plural = "dossier" if result.dossiers == 1 else "dossiers"
+    click.echo(f"Wrote {output}: {result.dossiers} {plural} of {label} "
                f"({'from the cache' if result.from_cache else 'built'}).")
 
 

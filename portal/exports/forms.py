@@ -21,9 +21,10 @@ class BundleForm(FlaskForm):
                        "shown beside each name."))
     format = RadioField(_l("Format"), default=ExportFormat.PDF.value,
                         validators=[InputRequired(message=_l("Choose one PDF or a ZIP."))])
-    language = SelectField(_l("Language of the dossiers"), choices=LANGUAGE_CHOICES,
-                           validators=[InputRequired()])
+    language = SelectField(_l("Language of the dossiers"), validators=[InputRequired()])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Set after construction: the area list is built per request (see the view).
         self.format.choices = [(value.value, label(value)) for value in ExportFormat]
+        self.language.choices = list(LANGUAGE_CHOICES)

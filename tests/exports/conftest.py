@@ -73,7 +73,9 @@ class Record:
     unrated: Promise
 
 
-def build_record(term: Term | None = None) -> Record:
+def build_record(term: Term | None = None,
+                 names: tuple[str, str] = ("Сәрсенбаев Ғалым Қайратұлы",
+                                           "Sarsenbaev Galym Kairatuly")) -> Record:
     """Four promises (kept and verified with two pieces of evidence, broken, overdue, not yet
     rated), four reports (on time, late, missing, upcoming) and two budget years."""
     today = local_today()
@@ -81,8 +83,7 @@ def build_record(term: Term | None = None) -> Record:
         rural_district = RuralDistrictFactory(
             name_kk="Әйгерім-Құдық ауылдық округі", name_ru="сельский округ Айгерим-Кудык",
             name_en="Aigerim-Kuduk rural district", population=5_432, registered_voters=3_901)
-        akim = AkimFactory(full_name="Сәрсенбаев Ғалым Қайратұлы",
-                           full_name_latn="Sarsenbaev Galym Kairatuly", birth_year=1981)
+        akim = AkimFactory(full_name=names[0], full_name_latn=names[1], birth_year=1981)
         term = TermFactory(akim=akim, rural_district=rural_district,
                            elected_on=date(2023, 6, 4), starts_on=date(2023, 6, 7),
                            ends_on=date(2027, 6, 7))
