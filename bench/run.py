@@ -1,5 +1,5 @@
-"""`make bench`: national seed time, page latencies and a 100,000-row budget import, on the
-national data.
+"""`make bench`: national seed time, page latencies, a 100,000-row budget import and PDF
+dossiers (one, cached, a region bundle; see bench/exports.py), on the national data.
 
 The national database is built once into bench/cache/ and reused (delete it to rebuild).
 The import runs on a throwaway copy of it, so the cache stays as the seed left it.
@@ -153,6 +153,9 @@ def main() -> None:
     seed_seconds = build_national(env)
     latencies = page_latencies(env)
     imported = budget_import()
+    from bench import exports
+
+    dossiers = exports.measure(CACHE)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip() or "uncommitted"
     lines = [
@@ -169,6 +172,7 @@ def main() -> None:
                  f"({imported['inserted']:,.0f} new, {imported['updated']:,.0f} changed) | "
                  f"{imported['seconds']:.1f} s (same file again: "
                  f"{imported['repeat_seconds']:.1f} s) | ≤ 30 s |")
+    lines.extend(exports.table_lines(dossiers))
     table = "\n".join(lines)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)

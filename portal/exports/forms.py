@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired
 
+from portal.exports.labels import export_label
 from portal.exports.models import ExportFormat
-from portal.labels import label
 
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
@@ -26,5 +26,5 @@ class BundleForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # Set after construction: the area list is built per request (see the view).
-        self.format.choices = [(value.value, label(value)) for value in ExportFormat]
+        self.format.choices = [(value.value, export_label(value)) for value in ExportFormat]
         self.language.choices = list(LANGUAGE_CHOICES)

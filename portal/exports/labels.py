@@ -1,4 +1,9 @@
-"""Display names of bulk export formats, statuses and scopes."""
+"""Display names of bulk export formats and statuses.
+
+Kept out of the shared `portal.labels` map on purpose: that map is keyed by enum members, and
+StrEnum members equal their values, so `ExportStatus.FAILED` would replace the label of every
+other enum's "failed" (the budget import's "Rejected"). The `export_label` filter reads here.
+"""
 
 from enum import Enum
 from typing import Any
@@ -16,3 +21,7 @@ LABELS: dict[Enum, Any] = {
     ExportStatus.FAILED: _l("Failed"),
     ExportStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+def export_label(value: Enum) -> str:
+    return str(LABELS.get(value, value.value))

@@ -26,10 +26,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from portal.accounts.models import Role
 from portal.exports import bulk, services, tasks
 from portal.exports.forms import BundleForm
+from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
 from portal.exports.scope import area_choices, scope_names
 from portal.extensions import db, limiter
-from portal.labels import label
 from portal.permissions import Permission, public, require
 from portal.richtext import plain_text_with_links
 
@@ -44,6 +44,7 @@ def _register_filters(state: Any) -> None:
     app: Flask = state.app
     # The same sanitising function other domains may register under this name.
     app.jinja_env.filters.setdefault("plain_text", plain_text_with_links)
+    app.jinja_env.filters["export_label"] = export_label
 
 
 def _dossier_limit() -> str:
@@ -149,7 +150,7 @@ def job_status(job_id: int) -> Response:
     export = _load_job(job_id)
     result = bulk.result_path(export)
     response = jsonify({
-        "status": export.status.value, "status_label": label(export.status),
+        "status": export.status.value, "status_label": export_label(export.status),
         "done": export.progress_done, "total": export.progress_total,
         "progress_text": _progress_text(export),
         "finished": export.is_finished,
