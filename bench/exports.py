@@ -30,7 +30,7 @@ def measure(cache_dir: Path) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{cache_dir / 'portal.db'}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{cache_dir.resolve() / 'portal.db'}",
             "EXPORT_FOLDER": folder, "RATELIMIT_ENABLED": False,
         })
         results: dict[str, Any] = {}
