@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.accounts.models import Role
 from portal.exports import bulk, services, tasks
-from portal.exports.forms import BundleForm
+from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
 from portal.exports.scope import area_choices, scope_names
@@ -140,6 +140,7 @@ def job(job_id: int) -> str:
     export = _load_job(job_id)
     return render_template("exports/job.html", job=export, result=bulk.result_path(export),
                            area=_names([export.scope])[export.scope],
+                           language_name=dict(LANGUAGE_CHOICES).get(export.language),
                            progress_text=_progress_text(export))
 
 
