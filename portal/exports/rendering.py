@@ -9,6 +9,7 @@ database, and write each PDF into the dossier cache, so the parent only reads fi
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -85,6 +86,9 @@ def _start_worker(settings: dict[str, Any]) -> None:
     # No queue, cache or rate-limit storage in a worker: it only renders.
     _worker_app = create_app({**settings, "JOBS_IMMEDIATE": True, "REDIS_URL": None})
     _worker_app.app_context().push()
+    # Everything imported so far lives as long as the worker: keep it out of collections.
+    gc.collect()
+    gc.freeze()
 
 
 def _render_in_worker(item: services.PreparedDossier) -> tuple[str, int]:
