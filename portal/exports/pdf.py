@@ -182,7 +182,9 @@ def write_pdf(documents: Iterable[Document], metadata: Mapping[str, str] | None 
         for key, value in metadata.items():
             setattr(merged.metadata, key, value)
     with _rendering():
-        return bytes(merged.write_pdf(uncompressed_pdf=False))
+        # Tagged: screen readers get headings, tables with their headers and reading order
+        # (about 5 % more time, a third more bytes).
+        return bytes(merged.write_pdf(uncompressed_pdf=False, pdf_tags=True))
 
 
 def render_pdf(template: str, data: Mapping[str, Any], language: str) -> bytes:
