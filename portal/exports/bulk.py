@@ -29,7 +29,7 @@ from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
 from portal.exports.fingerprint import combine
 from portal.exports.models import ExportFormat, ExportJob, ExportStatus
-from portal.exports.pdf import template_version
+from portal.exports.pdf import collector_paused, template_version
 from portal.exports.scope import Scope
 from portal.exports.services import LANGUAGES, PreparedDossier, prepared
 from portal.extensions import db
@@ -142,8 +142,9 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
                    should_stop: Callable[[], bool] = lambda: False) -> BundleResult:
     """The bundle file of an area, from the cache when its inputs are unchanged. The job and
     `flask export bundle` both call this; they differ in how they report progress."""
-    items = prepared(dossiers_for_scope(scope, language))
-    fingerprint = inputs_fingerprint(items, scope, export_format, language)
+    with collector_paused():
+        items = prepared(dossiers_for_scope(scope, language))
+        fingerprint = inputs_fingerprint(items, scope, export_format, language)
     on_start(fingerprint, len(items))
     target = store.bundle_path(fingerprint, export_format.value)
     if target.is_file():
@@ -158,8 +159,9 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
         on_progress(index + 1)
     if len(paths) < len(items):
         return BundleResult(None, fingerprint, len(items), False)
-    content = assemble(scope, items, paths, page_counts, export_format, language,
-                       fingerprint, utcnow())
+    with collector_paused():
+        content = assemble(scope, items, paths, page_counts, export_format, language,
+                           fingerprint, utcnow())
     store.write_atomic(target, content)
     return BundleResult(target, fingerprint, len(items), False)
 

@@ -50,16 +50,23 @@ _lock = threading.RLock()
 
 
 @contextmanager
+def collector_paused() -> Iterator[None]:
+    """For bounded, allocation-heavy work (laying out, writing, merging): cyclic garbage waits
+    until the end instead of triggering collections that scan the whole heap each time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _rendering() -> Iterator[None]:
     """One document at a time per process, with the garbage collector paused."""
-    with _lock:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            yield
-        finally:
-            if was_enabled:
-                gc.enable()
+    with _lock, collector_paused():
+        yield
 
 
 class StaticOnlyFetcher(URLFetcher):
