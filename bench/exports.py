@@ -1,12 +1,18 @@
 """Dossier benchmarks for `make bench`: one dossier in a warm process, the cached route, and a
 region bundle of about 150 akims, on the national seed (bench/cache/portal.db).
 
-Files go to a temporary export folder, so every run starts cold and the cache stays clean.
+Run in a process of its own (`python -m bench.exports CACHE_DIR`, as `run.py` does), so the
+heap left by the other benchmarks does not slow it down. Files go to a temporary export folder,
+so every run starts cold and the cache stays clean.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -106,3 +112,16 @@ def table_lines(results: dict[str, Any]) -> list[str]:
         f"{bundle['dossiers cached']:.1f} s with dossiers cached; "
         f"{bundle['unchanged']:.2f} s unchanged | ≤ 60 s |",
     ]
+
+
+def measure_apart(cache_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`measure` in a fresh interpreter; its result comes back as JSON on stdout."""
+    output = subprocess.run([sys.executable, "-m", "bench.exports", str(cache_dir)],
+                            check=True, capture_output=True, text=True, env=env,
+                            cwd=Path(__file__).resolve().parent.parent).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PORTAL_INSTANCE_PATH", sys.argv[1])
+    print(json.dumps(measure(Path(sys.argv[1]))))

@@ -155,7 +155,7 @@ def main() -> None:
     imported = budget_import()
     from bench import exports
 
-    dossiers = exports.measure(CACHE)
+    dossiers = exports.measure_apart(CACHE, env)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip() or "uncommitted"
     lines = [

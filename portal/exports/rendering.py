@@ -21,6 +21,7 @@ from flask import Flask, current_app
 from pypdf import PdfReader
 
 from portal.exports import services, store
+from portal.exports.pdf import collector_paused
 
 # Below this many dossiers to render, starting workers (about two seconds) does not pay.
 POOL_THRESHOLD = 12
@@ -40,7 +41,8 @@ def process_count(to_render: int) -> int:
 
 
 def page_count(path: Path) -> int:
-    return len(PdfReader(path).pages)
+    with collector_paused():
+        return len(PdfReader(path).pages)
 
 
 def render_all(items: Sequence[services.PreparedDossier],
