@@ -40,9 +40,14 @@ def process_count(to_render: int) -> int:
     return processes if processes > 1 and to_render >= threshold else 1
 
 
-def page_count(path: Path) -> int:
-    with collector_paused():
-        return len(PdfReader(path).pages)
+def page_count(fingerprint: str) -> int:
+    """From the note written beside the dossier; parsed from the PDF (and noted) if missing."""
+    pages = store.dossier_pages(fingerprint)
+    if pages is None:
+        with collector_paused():
+            pages = len(PdfReader(store.dossier_path(fingerprint)).pages)
+        store.write_atomic(store.pages_path(fingerprint), str(pages).encode())
+    return pages
 
 
 def render_all(items: Sequence[services.PreparedDossier],
@@ -57,7 +62,7 @@ def render_all(items: Sequence[services.PreparedDossier],
             if should_stop():
                 return
             path, _fresh = services.dossier_pdf(item)
-            yield index, path, page_count(path)
+            yield index, path, page_count(item.fingerprint)
         return
     settings = {key: current_app.config.get(key) for key in _WORKER_SETTINGS}
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn"),
@@ -75,7 +80,7 @@ def render_all(items: Sequence[services.PreparedDossier],
                 else:
                     path = store.dossier_path(item.fingerprint)
                     store.touch(path)
-                    pages = page_count(path)
+                    pages = page_count(item.fingerprint)
                 yield index, path, pages
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -94,11 +99,5 @@ def _start_worker(settings: dict[str, Any]) -> None:
 
 
 def _render_in_worker(item: services.PreparedDossier) -> tuple[str, int]:
-    path = store.dossier_path(item.fingerprint)
-    if not path.is_file():
-        document = services.render_dossier(item)
-        from portal.exports.pdf import write_pdf
-
-        store.write_atomic(path, write_pdf([document]))
-        return item.fingerprint, len(document.pages)
-    return item.fingerprint, page_count(path)
+    services.dossier_pdf(item)
+    return item.fingerprint, page_count(item.fingerprint)

@@ -74,8 +74,8 @@ def dossier_pdf(item: PreparedDossier) -> tuple[Path, bool]:
     if path.is_file():
         store.touch(path)
         return path, False
-    store.write_atomic(path, write_pdf([render_dossier(item)]))
-    return path, True
+    document = render_dossier(item)
+    return store.write_dossier(item.fingerprint, write_pdf([document]), len(document.pages)), True
 
 
 def download_name(item: PreparedDossier) -> str:

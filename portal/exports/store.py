@@ -29,6 +29,25 @@ def dossier_path(fingerprint: str) -> Path:
     return folder(DOSSIERS) / f"{fingerprint}.pdf"
 
 
+def pages_path(fingerprint: str) -> Path:
+    """A dossier's page count beside it: reading it from the PDF means parsing the PDF."""
+    return folder(DOSSIERS) / f"{fingerprint}.pages"
+
+
+def write_dossier(fingerprint: str, content: bytes, pages: int) -> Path:
+    path = dossier_path(fingerprint)
+    write_atomic(path, content)
+    write_atomic(pages_path(fingerprint), str(pages).encode())
+    return path
+
+
+def dossier_pages(fingerprint: str) -> int | None:
+    try:
+        return int(pages_path(fingerprint).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def bundle_path(fingerprint: str, suffix: str) -> Path:
     return folder(BUNDLES) / f"{fingerprint}.{suffix}"
 
