@@ -275,3 +275,19 @@ def test_bulk_exports_run_on_redis(make_app: Any, redis_url: str, records: list[
         assert (job.progress_done, job.progress_total) == (2, 2)
     finally:
         jobs.huey.flush()
+
+
+def test_page_counts_come_back_when_their_notes_are_gone(app: Flask, records: list[Record],
+                                                         export_folder: Path) -> None:
+    scope = Scope(ScopeLevel.DISTRICT, "6136")
+    first = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
+    notes = sorted((export_folder / "dossiers").glob("*.pages"))
+    assert len(notes) == 2 and all(note.read_text() == "4" for note in notes)
+    for path in [*notes, *(export_folder / "bundles").iterdir()]:
+        path.unlink()
+    again = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
+    assert again.path is not None and first.path is not None
+    rows = re.compile(r"^\d+ (.+)\n.+\n.* (\d+)$", re.M)
+    before = rows.findall(page_texts(first.path.read_bytes())[0])
+    assert before and rows.findall(page_texts(again.path.read_bytes())[0]) == before
+    assert sorted((export_folder / "dossiers").glob("*.pages")) == notes
