@@ -107,7 +107,7 @@ def test_the_profile_links_the_dossier_in_each_language(client: FlaskClient,
     assert "Download the dossier (PDF)" in page
 
 
-def test_the_profile_link_costs_no_query(client: FlaskClient, record: Record,
+def test_the_profile_stays_within_its_query_budget(client: FlaskClient, record: Record,
                                          count_queries: Any) -> None:
     with count_queries() as queries:
         client.get(f"/akims/{record.term.akim_id}")
