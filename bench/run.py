@@ -366,6 +366,9 @@ def main() -> None:
     pg_server = os.environ.get("BENCH_PG_SERVER")
     recall_pg = postgres_national(pg_server, env) if pg_server else None
     report_pages = report_page_ratings()
+    from bench import exports
+
+    dossiers = exports.measure_apart(CACHE, env)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip() or "uncommitted"
     lines = [
@@ -397,6 +400,7 @@ def main() -> None:
         lines.append(f"| report page, {name} (in-process, warm, signed in) | median "
                      f"{numbers['median_ms']:.1f} ms, p99 {numbers['p99_ms']:.1f} ms | "
                      "p99 ≤ 100 ms, same with 10 |")
+    lines.extend(exports.table_lines(dossiers))
     table = "\n".join(lines)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.budgets.views import blueprint as budgets
+    from portal.exports.views import blueprint as exports
     from portal.feedback.views import blueprint as feedback
     from portal.geo.views import blueprint as geo
     from portal.opendata.views import blueprint as opendata
@@ -104,5 +105,5 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises, recall, opendata, feedback):
+                      budgets, promises, recall, opendata, feedback, exports):
         app.register_blueprint(blueprint)

@@ -34,6 +34,9 @@ def register(app: Flask) -> None:
     from portal.feedback.cli import feedback
 
     app.cli.add_command(feedback)
+    from portal.exports.cli import export
+
+    app.cli.add_command(export)
 
 
 @click.command("seed")

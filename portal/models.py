@@ -17,6 +17,7 @@ from portal.budgets.models import (
     BudgetLine,
     BudgetYearSummary,
 )
+from portal.exports.models import ExportJob
 from portal.feedback.models import (
     Comment,
     CommentComplaint,
@@ -58,6 +59,7 @@ __all__ = [
     "Comment",
     "CommentComplaint",
     "District",
+    "ExportJob",
     "Flag",
     "Petition",
     "PetitionSignature",

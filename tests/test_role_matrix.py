@@ -323,9 +323,40 @@ ROWS += [
         only(dict.fromkeys(MODERATORS, 404))),
 ]
 
+def _export_job(world: World) -> None:
+    """Exports: a queued bulk export of the staff persona (no file yet)."""
+    from portal.exports.models import ExportFormat, ExportJob, ExportStatus
+    from portal.extensions import db
+
+    job = ExportJob(user_id=world.users["staff"].id, scope="district:6136",
+                    format=ExportFormat.PDF, language="en", status=ExportStatus.QUEUED)
+    db.session.add(job)
+    db.session.commit()
+    world.extra["export_job"] = job.id
+
+
+WORLD_BUILDERS.append(_export_job)
+STAFF = ("staff", "admin")
+ROWS += [
+    Row("akim dossier pdf", "GET",
+        lambda w: f"/akims/{w.term_a.akim_id}/accountability.pdf?lang=en", everyone(200)),
+    Row("bulk exports", "GET", lambda w: "/exports/", only(dict.fromkeys(STAFF, 200))),
+    Row("bulk export start", "POST", lambda w: "/exports/", only(dict.fromkeys(STAFF, 302)),
+        lambda w: {"area": "district:6136", "format": "zip", "language": "en"}),
+    Row("bulk export job", "GET", lambda w: f"/exports/{w.extra['export_job']}",
+        only(dict.fromkeys(STAFF, 200))),
+    Row("bulk export status", "GET", lambda w: f"/exports/{w.extra['export_job']}/status.json",
+        only(dict.fromkeys(STAFF, 200))),
+    # Not built yet: the download sends the owner back to the job page.
+    Row("bulk export download", "GET",
+        lambda w: f"/exports/{w.extra['export_job']}/download", only(dict.fromkeys(STAFF, 302))),
+    Row("bulk export cancel", "POST", lambda w: f"/exports/{w.extra['export_job']}/cancel",
+        only(dict.fromkeys(STAFF, 302))),
+]
+
 # Blueprints whose every route must appear in ROWS; add yours when you add its rows.
 COVERED_BLUEPRINTS = {"accounts", "account", "verification", "admin", "web", "akims",
-                      "recall", "api", "opendata", "feedback"}
+                      "recall", "api", "opendata", "feedback", "exports"}
 
 
 def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> None:

@@ -59,6 +59,7 @@ PUBLIC_ENDPOINTS = {
     "recall.methodology",
     "recall.term_petitions",
     "recall.petition",
+    "exports.dossier",
 }
 
 

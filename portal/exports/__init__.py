@@ -1,0 +1,1 @@
+"""PDF accountability dossiers: one per akim, and bundles of them built in the background."""

@@ -1,0 +1,243 @@
+"""Bulk exports: start one, cancel one, and the job body that builds the bundle.
+
+`start_export` and `cancel_export` are services (flush and audit; the view commits). The job
+body `run_export` runs in the worker and commits its own progress, so the page can show it
+and a cancel request can reach it; it checks for cancellation between dossiers.
+
+Caching: the job first prepares every dossier's data and hashes the fingerprints, in order,
+with the scope, format and language. When a bundle with that fingerprint is on disk the job
+finishes at once from it; otherwise each dossier comes from the dossier cache or is rendered,
+and only then is the bundle assembled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import audit
+from portal.accounts.models import User
+from portal.exports import bundles, rendering, store
+from portal.exports.dossier import dossiers_for_scope
+from portal.exports.fingerprint import combine
+from portal.exports.models import ExportFormat, ExportJob, ExportStatus
+from portal.exports.pdf import collector_paused, template_version
+from portal.exports.scope import Scope
+from portal.exports.services import LANGUAGES, PreparedDossier, prepared
+from portal.extensions import db
+from portal.modeling import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FORMAT = "1"
+
+
+class ExportError(ValueError):
+    """A request that cannot be served; the message is for the user, `field` for the form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --------------------------------------------------------------------------- services
+
+def start_export(user: User, scope_key: str, export_format: str, language: str) -> ExportJob:
+    """A queued job; the caller commits and then enqueues `tasks.build_export(job.id)`."""
+    scope = Scope.parse(scope_key)
+    if scope is None or not scope.exists():
+        raise ExportError(_("Choose the whole country, a region or a district."), "area")
+    if export_format not in ExportFormat._value2member_map_:
+        raise ExportError(_("Choose one PDF or a ZIP of dossiers."), "format")
+    if language not in LANGUAGES:
+        raise ExportError(_("Choose Kazakh, Russian or English."), "language")
+    job = ExportJob(user_id=user.id, scope=scope.key, format=ExportFormat(export_format),
+                    language=language, status=ExportStatus.QUEUED, progress_done=0,
+                    progress_total=0)
+    db.session.add(job)
+    db.session.flush()
+    audit.record(user, "export.start", job, after={
+        "scope": job.scope, "format": job.format.value, "language": job.language})
+    return job
+
+
+def cancel_export(job: ExportJob, user: User) -> None:
+    """Ask a job to stop. A queued job stops at once; a running one at the next dossier."""
+    if job.is_finished:
+        raise ExportError(_("This export has already finished."))
+    before = {"status": job.status.value, "cancel_requested": job.cancel_requested}
+    job.cancel_requested = True
+    if job.status is ExportStatus.QUEUED:
+        _finish(job, ExportStatus.CANCELLED)
+    db.session.flush()
+    audit.record(user, "export.cancel", job, before=before,
+                 after={"status": job.status.value, "cancel_requested": True})
+
+
+def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
+    return list(db.session.scalars(
+        select(ExportJob).where(ExportJob.user_id == user.id)
+        .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)))
+
+
+def result_path(job: ExportJob) -> Path | None:
+    """The finished file, if it is still on disk (pruning removes old ones)."""
+    if job.status is not ExportStatus.DONE or not job.result_file:
+        return None
+    path = store.folder(store.BUNDLES) / job.result_file
+    return path if path.is_file() else None
+
+
+# --------------------------------------------------------------------------- the job
+
+def run_export(job_id: int) -> None:
+    """Build the bundle of a queued job. Commits progress; never raises for a bad job."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status is not ExportStatus.QUEUED:
+        return
+    if job.cancel_requested:
+        _finish(job, ExportStatus.CANCELLED)
+        db.session.commit()
+        return
+    job.status = ExportStatus.RUNNING
+    job.started_at = utcnow()
+    db.session.commit()
+    try:
+        _build(job)
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        db.session.rollback()
+        failed = db.session.get(ExportJob, job_id)
+        if failed is not None:
+            failed.error = "The export could not be built; the error is in the worker's log."
+            _finish(failed, ExportStatus.FAILED)
+            db.session.commit()
+
+
+def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format: ExportFormat,
+                       language: str) -> str:
+    return combine([item.fingerprint for item in items], "bundle", BUNDLE_FORMAT, scope.key,
+                   export_format.value, language, template_version(language))
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path | None  # None: stopped before the end
+    fingerprint: str
+    dossiers: int
+    from_cache: bool
+
+
+def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
+                   on_start: Callable[[str, int], None] = lambda _fingerprint, _total: None,
+                   on_progress: Callable[[int], None] = lambda _done: None,
+                   should_stop: Callable[[], bool] = lambda: False) -> BundleResult:
+    """The bundle file of an area, from the cache when its inputs are unchanged. The job and
+    `flask export bundle` both call this; they differ in how they report progress."""
+    with collector_paused():
+        items = prepared(dossiers_for_scope(scope, language))
+        fingerprint = inputs_fingerprint(items, scope, export_format, language)
+    on_start(fingerprint, len(items))
+    target = store.bundle_path(fingerprint, export_format.value)
+    if target.is_file():
+        store.touch(target)
+        on_progress(len(items))
+        return BundleResult(target, fingerprint, len(items), True)
+    paths: list[Path] = []
+    page_counts: list[int] = []
+    for index, path, pages in rendering.render_all(items, should_stop):
+        paths.append(path)
+        page_counts.append(pages)
+        on_progress(index + 1)
+    if len(paths) < len(items):
+        return BundleResult(None, fingerprint, len(items), False)
+    with collector_paused():
+        content = assemble(scope, items, paths, page_counts, export_format, language,
+                           fingerprint, utcnow())
+    store.write_atomic(target, content)
+    return BundleResult(target, fingerprint, len(items), False)
+
+
+def _build(job: ExportJob) -> None:
+    scope = Scope.parse(job.scope)
+    assert scope is not None  # noqa: S101 - stored by start_export from a parsed scope
+
+    def started(fingerprint: str, total: int) -> None:
+        job.inputs_fingerprint = fingerprint
+        job.progress_total = total
+        db.session.commit()
+
+    def progressed(done: int) -> None:
+        job.progress_done = done
+        db.session.commit()
+
+    result = produce_bundle(scope, job.format, job.language, started, progressed,
+                            lambda: _cancel_requested(job.id))
+    if result.path is None:
+        db.session.refresh(job)
+        _finish(job, ExportStatus.CANCELLED)
+        db.session.commit()
+        return
+    job.from_cache = result.from_cache
+    _done(job, result.path)
+
+
+def assemble(scope: Scope, items: list[PreparedDossier], paths: list[Path],
+             page_counts: list[int], export_format: ExportFormat, language: str,
+             fingerprint: str, generated_at: datetime) -> bytes:
+    """The summary first, then the dossiers: merged into one PDF, or zipped."""
+    if export_format is ExportFormat.ZIP:
+        summary = bundles.summary_of(scope, items, language, [None] * len(items))
+        summary_pdf, _pages = bundles.render_summary(summary, fingerprint, generated_at, False)
+        names = [bundles.member_name(number, item)
+                 for number, item in enumerate(items, start=1)]
+        return bundles.zip_archive(summary_pdf, paths, names)
+    # The summary lists the page each dossier starts on, which depends on the summary's own
+    # length: lay it out, then again with the real numbers until the length holds.
+    summary_pages = 1
+    for _attempt in range(3):
+        starts = bundles.first_pages(page_counts, summary_pages)
+        summary = bundles.summary_of(scope, items, language, starts)
+        summary_pdf, pages = bundles.render_summary(summary, fingerprint, generated_at, True)
+        if pages == summary_pages:
+            break
+        summary_pages = pages
+    with force_locale(language):
+        titles = [f"{item.dossier.name} — {item.dossier.term.rural_district.name}"
+                  for item in items]
+        summary_title = _("Summary: %(area)s", area=summary.scope_name)
+    return bundles.combined_pdf(summary_pdf, summary_title, paths, titles)
+
+
+def _cancel_requested(job_id: int) -> bool:
+    return bool(db.session.scalar(
+        select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
+
+
+def _done(job: ExportJob, target: Path) -> None:
+    job.result_file = target.name
+    job.result_bytes = target.stat().st_size
+    _finish(job, ExportStatus.DONE)
+    db.session.commit()
+
+
+def _finish(job: ExportJob, status: ExportStatus) -> None:
+    job.status = status
+    job.finished_at = utcnow()
+
+
+def download_name(job: ExportJob) -> str:
+    """'dossiers-region-61-2026-11-22-en.pdf': the area, the day it was built, the language."""
+    moment = as_utc(job.finished_at or job.created_at)
+    assert moment is not None  # noqa: S101 - created_at is always set
+    when = moment.astimezone(ZoneInfo("Asia/Almaty")).date()
+    return (f"dossiers-{job.scope.replace(':', '-')}-{when.isoformat()}-{job.language}"
+            f".{job.format.value}")

@@ -1,0 +1,157 @@
+"""Bundles of dossiers: the summary table of every akim, then one PDF or a ZIP of them all."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from pypdf import PdfReader, PdfWriter
+
+from portal.exports.fingerprint import short
+from portal.exports.pdf import render_document, write_pdf
+from portal.exports.scope import Scope, ScopeLevel
+from portal.exports.services import PreparedDossier
+from portal.promises.readers import PromiseSummary, combine
+from portal.reports.timeliness import ReportSummary
+from portal.translit import to_latin
+
+SUMMARY_TEMPLATE = "bundle.html"
+
+
+@dataclass(frozen=True)
+class BundleRow:
+    number: int
+    akim_id: int
+    name: str
+    rural_district: str
+    district: str
+    starts_on: date
+    promises: PromiseSummary
+    reports: ReportSummary
+    budget_year: int | None
+    own_share: Decimal | None
+    rating_average: Decimal | None
+    rating_count: int | None  # None: ratings not available
+    open_flags: int | None  # None: flags not available
+    first_page: int | None  # in the combined PDF; None in a ZIP
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    scope_name: str
+    level: ScopeLevel
+    language: str
+    as_of: date
+    rows: tuple[BundleRow, ...]
+    promises: PromiseSummary
+    reports: ReportSummary
+    ratings_available: bool
+    flags_available: bool
+    synthetic: bool
+    public_url: str
+
+
+def summary_of(scope: Scope, items: Sequence[PreparedDossier], language: str,
+               first_pages: Sequence[int | None]) -> BundleSummary:
+    with force_locale(language):
+        scope_name = scope.name_in(language, _("Kazakhstan"))
+    rows = []
+    for number, (item, first_page) in enumerate(zip(items, first_pages, strict=True), start=1):
+        dossier = item.dossier
+        headline = dossier.budget_headline
+        rows.append(BundleRow(
+            number=number, akim_id=dossier.akim_id, name=dossier.name,
+            rural_district=dossier.term.rural_district.name,
+            district=dossier.term.district.name, starts_on=dossier.term.starts_on,
+            promises=dossier.promise_summary, reports=dossier.report_summary,
+            budget_year=headline.year if headline else None,
+            own_share=headline.own_share if headline else None,
+            rating_average=dossier.ratings.average if dossier.ratings else None,
+            rating_count=dossier.ratings.count if dossier.ratings else None,
+            open_flags=len(dossier.open_flags) if dossier.flags is not None else None,
+            first_page=first_page,
+        ))
+    reports = ReportSummary()
+    for item in items:
+        reports = reports + item.dossier.report_summary
+    first = items[0].dossier if items else None
+    base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    path = {ScopeLevel.NATION: "/regions/", ScopeLevel.REGION: f"/regions/{scope.code}",
+            ScopeLevel.DISTRICT: f"/districts/{scope.code}"}[scope.level]
+    return BundleSummary(
+        scope_name=scope_name, level=scope.level, language=language,
+        as_of=first.as_of if first else date.today(),
+        rows=tuple(rows),
+        promises=combine(item.dossier.promise_summary for item in items),
+        reports=reports,
+        ratings_available=bool(first and first.ratings is not None),
+        flags_available=bool(first and first.flags is not None),
+        synthetic=bool(first and first.synthetic),
+        public_url=base_url + path,
+    )
+
+
+def render_summary(summary: BundleSummary, fingerprint: str, generated_at: datetime,
+                   combined: bool) -> tuple[bytes, int]:
+    document = render_document(SUMMARY_TEMPLATE, {
+        "summary": summary, "fingerprint_short": short(fingerprint),
+        "generated_at": generated_at, "public_url": summary.public_url, "combined": combined,
+    }, summary.language)
+    return write_pdf([document]), len(document.pages)
+
+
+def first_pages(page_counts: Sequence[int], summary_pages: int) -> list[int | None]:
+    """Where each dossier starts in the combined PDF (pages numbered from 1)."""
+    starts: list[int | None] = []
+    position = summary_pages + 1
+    for count in page_counts:
+        starts.append(position)
+        position += count
+    return starts
+
+
+def combined_pdf(summary_pdf: bytes, summary_title: str, dossiers: Sequence[Path],
+                 titles: Sequence[str]) -> bytes:
+    """The summary, then every dossier; one bookmark per akim over the dossier's own."""
+    writer = PdfWriter()
+    writer.append(io.BytesIO(summary_pdf), outline_item=summary_title)
+    for path, title in zip(dossiers, titles, strict=True):
+        writer.append(str(path), outline_item=title)
+    metadata = PdfReader(io.BytesIO(summary_pdf)).metadata
+    if metadata:
+        writer.add_metadata({key: str(value) for key, value in metadata.items()})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def zip_archive(summary_pdf: bytes, dossiers: Sequence[Path],
+                names: Sequence[str]) -> bytes:
+    """PDFs are compressed already: stored, not deflated."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("000-summary.pdf", summary_pdf)
+        for path, name in zip(dossiers, names, strict=True):
+            archive.write(path, name)
+    return output.getvalue()
+
+
+def file_stem(text: str) -> str:
+    """An ASCII file-name piece: 'Terekti rural district' → 'terekti-rural-district'."""
+    ascii_text = to_latin(text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "akim"
+
+
+def member_name(number: int, item: PreparedDossier) -> str:
+    dossier = item.dossier
+    latin_name = dossier.name if dossier.language == "en" else dossier.name_other_script
+    return f"{number:03d}-{dossier.term.rural_district.kato}-{file_stem(latin_name)}.pdf"

@@ -1,0 +1,292 @@
+"""The dossier's data: plain values for one akim or many, in a fixed number of queries.
+
+Everything a dossier shows is prepared here, in the reader's language, as frozen dataclasses
+of strings, numbers, dates and enum values; templates only format it. The same values are
+hashed into the data fingerprint (`portal.exports.fingerprint`), so the fingerprint is
+exactly what was rendered.
+
+Which term: the akim's serving term, else the latest (as on the profile). Bundles take the
+serving terms of an area. "Data as of" is the Almaty calendar day the figures are judged on:
+deadlines, overdue promises and missing reports all depend on it.
+
+Queries for any number of akims: terms and places (2), promises (1), evidence counts (1),
+reports (1), budgets (1), synthetic-data flag (1), and one each for ratings and flags once
+those domains are installed (see `portal.exports.plugins`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from portal.akims.models import Gender, Term, TermEndReason, TermStatus
+from portal.budgets.indicators import YearIndicators
+from portal.budgets.readers import budget_summaries_for_terms
+from portal.exports import plugins
+from portal.exports.scope import Scope
+from portal.extensions import db
+from portal.geo.models import District, Region, RuralDistrict
+from portal.promises.models import (
+    Promise,
+    PromiseCategory,
+    PromiseEvidence,
+    PromiseStatus,
+    PromiseUpdate,
+)
+from portal.promises.readers import PromiseSummary, promises_for_terms, summarise
+from portal.reports.models import Timeliness
+from portal.reports.readers import timelines_for_terms
+from portal.reports.timeliness import ReportSummary, local_today
+from portal.reports.timeliness import summarise as summarise_reports
+from portal.web.models import is_synthetic
+
+
+@dataclass(frozen=True)
+class Place:
+    kato: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TermFacts:
+    id: int
+    rural_district: Place
+    district: Place
+    region: Place
+    elected_on: date
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    status: TermStatus
+    end_reason: TermEndReason | None
+    vote_share: Decimal  # percent
+    turnout: Decimal  # percent
+    population: int
+    registered_voters: int
+
+    @property
+    def last_day(self) -> date:
+        return self.ended_on or self.ends_on
+
+    @property
+    def is_serving(self) -> bool:
+        return self.status is TermStatus.SERVING
+
+
+@dataclass(frozen=True)
+class PromiseLine:
+    number: int
+    title: str
+    language: str  # the language the akim wrote it in
+    category: PromiseCategory
+    deadline: date
+    original_deadline: date
+    status: PromiseStatus  # what indicators count: the verdict, else the claim
+    claimed_status: PromiseStatus
+    claimed_progress: int
+    verified_status: PromiseStatus | None
+    evidence_count: int
+    confirm_count: int
+    dispute_count: int
+    overdue: bool
+    in_baseline: bool
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    period_start: date
+    period_end: date
+    due_on: date
+    first_published_on: date | None
+    days_late: int | None
+    timeliness: Timeliness
+    days_overdue: int | None  # missing reports: days since the due date
+    corrections: int  # published corrections after the first version
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything one akim's dossier shows."""
+
+    akim_id: int
+    name: str
+    name_other_script: str  # the name as the other script writes it, for citing
+    birth_year: int | None
+    gender: Gender
+    party: str | None  # party code; None: self-nominated
+    term: TermFacts
+    other_terms: tuple[TermFacts, ...]
+    promises: tuple[PromiseLine, ...]
+    promise_summary: PromiseSummary
+    reports: tuple[ReportPeriod, ...]
+    report_summary: ReportSummary
+    budget_series: tuple[YearIndicators, ...]
+    budget_headline: YearIndicators | None
+    term_years: tuple[int, int]
+    ratings: plugins.RatingSummary | None  # None: the feedback domain is not installed
+    flags: tuple[plugins.FlagItem, ...] | None  # None: the recall domain is not installed
+    as_of: date
+    language: str
+    public_url: str
+    synthetic: bool
+
+    @property
+    def open_flags(self) -> tuple[plugins.FlagItem, ...]:
+        return tuple(flag for flag in self.flags or () if flag.is_open)
+
+    @property
+    def past_flags(self) -> tuple[plugins.FlagItem, ...]:
+        return tuple(flag for flag in self.flags or () if not flag.is_open)
+
+    @property
+    def term_budget_series(self) -> tuple[YearIndicators, ...]:
+        first, last = self.term_years
+        return tuple(item for item in self.budget_series if first <= item.year <= last)
+
+
+# --------------------------------------------------------------------------- building
+
+def dossiers_for_akims(akim_ids: Sequence[int], language: str,
+                       as_of: date | None = None) -> list[Dossier]:
+    """One dossier per akim that has a term (the serving one, else the latest), in the
+    order asked."""
+    terms = _load_terms(list(akim_ids))
+    chosen: dict[int, Term] = {}
+    for term in terms:  # newest first within each akim
+        current = chosen.get(term.akim_id)
+        if current is None or (term.status is TermStatus.SERVING
+                               and current.status is not TermStatus.SERVING):
+            chosen[term.akim_id] = term
+    ordered = [chosen[akim_id] for akim_id in akim_ids if akim_id in chosen]
+    return _assemble(ordered, terms, language, as_of)
+
+
+def dossiers_for_scope(scope: Scope, language: str, as_of: date | None = None) -> list[Dossier]:
+    """The dossiers of every serving akim in an area, ordered by KATO code."""
+    chosen_ids = scope.serving_terms()
+    terms = _load_terms(select(Term.akim_id).where(Term.id.in_(chosen_ids)))
+    by_id = {term.id: term for term in terms}
+    return _assemble([by_id[term_id] for term_id in chosen_ids], terms, language, as_of)
+
+
+def _load_terms(akim_ids: Select[Any] | list[int]) -> list[Term]:
+    """Every term of the akims concerned, with akim and places: one query."""
+    return list(db.session.scalars(
+        select(Term)
+        .options(joinedload(Term.akim),
+                 joinedload(Term.rural_district).joinedload(RuralDistrict.district)
+                 .joinedload(District.region))
+        .where(Term.akim_id.in_(akim_ids))
+        .order_by(Term.akim_id, Term.starts_on.desc(), Term.id.desc())
+    ).unique())
+
+
+def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
+              as_of: date | None) -> list[Dossier]:
+    if not chosen:
+        return []
+    as_of = as_of or local_today()
+    term_ids = [term.id for term in chosen]
+    promises = promises_for_terms(term_ids, as_of)
+    evidence = evidence_counts(term_ids)
+    reports = timelines_for_terms(term_ids, as_of)
+    budgets = budget_summaries_for_terms(term_ids)
+    synthetic = is_synthetic()
+    base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    terms_by_akim: dict[int, list[Term]] = defaultdict(list)
+    for term in all_terms:
+        terms_by_akim[term.akim_id].append(term)
+    with force_locale(language):  # labels the plug-ins resolve come out in this language
+        ratings = plugins.rating_summaries(term_ids)
+        flags = plugins.flags(term_ids)
+    result = []
+    for term in chosen:
+        akim = term.akim
+        rows = promises[term.id]
+        lines = reports[term.id]
+        budget = budgets.get(term.id)
+        latin = language == "en"
+        result.append(Dossier(
+            akim_id=akim.id,
+            name=akim.full_name_latn if latin else akim.full_name,
+            name_other_script=akim.full_name if latin else akim.full_name_latn,
+            birth_year=akim.birth_year,
+            gender=akim.gender,
+            party=akim.party,
+            term=term_facts(term, language),
+            other_terms=tuple(term_facts(other, language)
+                              for other in terms_by_akim[akim.id] if other.id != term.id),
+            promises=tuple(
+                PromiseLine(
+                    number=row.number, title=row.title, language=row.language,
+                    category=row.category, deadline=row.deadline,
+                    original_deadline=row.original_deadline, status=row.status,
+                    claimed_status=row.claimed_status, claimed_progress=row.claimed_progress,
+                    verified_status=row.verified_status,
+                    evidence_count=evidence.get(row.id, 0), confirm_count=row.confirm_count,
+                    dispute_count=row.dispute_count, overdue=row.overdue,
+                    in_baseline=row.in_baseline)
+                for row in rows),
+            promise_summary=summarise(rows),
+            reports=tuple(
+                ReportPeriod(
+                    period_start=line.period_start, period_end=line.period_end,
+                    due_on=line.due_on, first_published_on=line.first_published_on,
+                    days_late=line.days_late, timeliness=line.timeliness,
+                    days_overdue=line.days_overdue(as_of)
+                    if line.timeliness is Timeliness.MISSING else None,
+                    corrections=max(0, line.current_version - 1))
+                for line in lines),
+            report_summary=summarise_reports(
+                [(line.due_on, line.first_published_on) for line in lines], as_of),
+            budget_series=tuple(budget.series) if budget else (),
+            budget_headline=budget.headline if budget else None,
+            term_years=(term.starts_on.year, term.last_day.year),
+            ratings=ratings.get(term.id) if ratings is not None else None,
+            flags=flags.get(term.id, ()) if flags is not None else None,
+            as_of=as_of,
+            language=language,
+            public_url=f"{base_url}/akims/{akim.id}",
+            synthetic=synthetic,
+        ))
+    return result
+
+
+def term_facts(term: Term, language: str) -> TermFacts:
+    rural_district = term.rural_district
+    district = rural_district.district
+    region: Region = district.region
+    return TermFacts(
+        id=term.id,
+        rural_district=Place(rural_district.kato, rural_district.name_in(language)),
+        district=Place(district.kato, district.name_in(language)),
+        region=Place(region.kato, region.name_in(language)),
+        elected_on=term.elected_on, starts_on=term.starts_on, ends_on=term.ends_on,
+        ended_on=term.ended_on, status=term.status, end_reason=term.end_reason,
+        vote_share=term.vote_share, turnout=term.turnout,
+        population=rural_district.population,
+        registered_voters=rural_district.registered_voters,
+    )
+
+
+def evidence_counts(term_ids: Sequence[int]) -> dict[int, int]:
+    """Promise id → pieces of evidence (links and files) on its timeline: one query."""
+    if not term_ids:
+        return {}
+    statement = (
+        select(PromiseUpdate.promise_id, func.count(PromiseEvidence.id))
+        .join(PromiseEvidence, PromiseEvidence.update_id == PromiseUpdate.id)
+        .join(Promise, Promise.id == PromiseUpdate.promise_id)
+        .where(Promise.term_id.in_(list(term_ids)))
+        .group_by(PromiseUpdate.promise_id)
+    )
+    return {promise_id: int(count) for promise_id, count in db.session.execute(statement)}

@@ -1,0 +1,156 @@
+"""Residents' ratings and recall-trigger flags for the dossier, from their domains' readers.
+
+Both come as plain values through one set-based call each (one query for any number of
+terms); the flag evidence is turned into short sentences in the reader's language, the same
+facts the flag page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from portal.feedback import readers as feedback_readers
+from portal.labels import label
+from portal.modeling import as_utc
+from portal.recall import readers as recall_readers
+from portal.recall.models import FlagStatus, RuleCode
+from portal.web.templating import day, money, number, percent
+
+SCORES = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """Residents' ratings of the term's reports: average, count, and count per score."""
+
+    average: Decimal | None
+    count: int
+    distribution: tuple[int, int, int, int, int]  # scores 1..5
+
+    @property
+    def shares(self) -> list[tuple[int, int, Decimal | None]]:
+        """(score, count, share of all ratings), highest score first."""
+        return [(score, self.distribution[score - 1],
+                 Decimal(self.distribution[score - 1]) / Decimal(self.count)
+                 if self.count else None)
+                for score in reversed(SCORES)]
+
+
+@dataclass(frozen=True)
+class FlagItem:
+    """A recall-trigger flag: a civic accountability signal, never a legal decision."""
+
+    rule: str
+    rule_label: str
+    status: str
+    status_label: str
+    live: bool  # the conditions still hold and staff have not dismissed it
+    raised_on: date
+    closed_on: date | None
+    evidence: tuple[str, ...]
+    response: str | None
+    responded_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.live
+
+
+# --------------------------------------------------------------------- ratings
+
+def rating_summaries(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
+    """Each term's rating summary (terms without ratings get a zero summary)."""
+    ids = list(term_ids)
+    found = feedback_readers.rating_summaries_for_terms(ids)
+    return {term_id: _rating(found.get(term_id)) for term_id in ids}
+
+
+def _rating(summary: Any) -> RatingSummary:
+    if summary is None or not summary.count:
+        return RatingSummary(None, 0, (0, 0, 0, 0, 0))
+    return RatingSummary(
+        average=summary.average.quantize(Decimal("0.01"), ROUND_HALF_UP),
+        count=summary.count,
+        distribution=tuple(summary.count_of(score) for score in SCORES),
+    )
+
+
+# --------------------------------------------------------------------- flags
+
+def flags(term_ids: Iterable[int]) -> dict[int, tuple[FlagItem, ...]]:
+    """Each term's published flags, live first, then newest."""
+    ids = list(term_ids)
+    found = recall_readers.flags_for_terms(ids, public_only=True)
+    return {term_id: tuple(sorted((_flag(row) for row in found.get(term_id, ())),
+                                  key=lambda flag: (not flag.live, -flag.raised_on.toordinal())))
+            for term_id in ids}
+
+
+def _flag(row: recall_readers.FlagRow) -> FlagItem:
+    responded = as_utc(row.responded_at)
+    return FlagItem(
+        rule=row.rule.value,
+        rule_label=label(row.rule),
+        status=row.status.value,
+        status_label=label(row.status),
+        live=row.cleared_on is None and row.status != FlagStatus.DISMISSED,
+        raised_on=row.first_raised_on,
+        closed_on=row.cleared_on,
+        evidence=evidence_lines(row.rule, row.current_evidence or row.evidence),
+        response=row.response,
+        responded_on=responded.date() if responded else None,
+    )
+
+
+def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
+    """The facts that made a rule fire, as sentences (the flag page shows them as tables)."""
+    as_of = _date(evidence.get("as_of"))
+    if rule is RuleCode.REPORTING:
+        lines = [ngettext("%(num)d report was unpublished past its due date on %(day)s.",
+                          "%(num)d reports were unpublished past their due dates on %(day)s.",
+                          int(evidence.get("missing_count", 0)), day=day(as_of))]
+        lines += [_("%(start)s – %(end)s: due %(due)s, %(days)s days past due.",
+                    start=day(_date(item["period_start"])), end=day(_date(item["period_end"])),
+                    due=day(_date(item["due_on"])), days=number(item["days_past_due"]))
+                  for item in evidence.get("missing", [])]
+        return tuple(lines)
+    if rule is RuleCode.PROMISES:
+        return (_("Promises due on %(day)s: %(due)s; kept %(kept)s (%(kept_share)s), broken "
+                  "%(broken)s (%(broken_share)s).", day=day(as_of),
+                  due=number(evidence.get("due")), kept=number(evidence.get("kept")),
+                  kept_share=percent(_decimal(evidence.get("kept_share")), 1),
+                  broken=number(evidence.get("broken")),
+                  broken_share=percent(_decimal(evidence.get("broken_share")), 1)),)
+    if rule is RuleCode.SATISFACTION:
+        return (_("Average rating %(average)s from %(count)s ratings of verified residents "
+                  "(%(minimum)s needed to count).",
+                  average=number(_decimal(evidence.get("average")), 2),
+                  count=number(evidence.get("count")), minimum=number(evidence.get("min_count"))),)
+    if rule is RuleCode.PETITION:
+        return (_("%(signatures)s signatures of verified residents; %(threshold)s were needed "
+                  "(%(share)s of %(voters)s registered voters).",
+                  signatures=number(evidence.get("signatures")),
+                  threshold=number(evidence.get("threshold")),
+                  share=percent(_decimal(evidence.get("voter_share"))),
+                  voters=number(evidence.get("registered_voters"))),)
+    if rule is RuleCode.BUDGET:
+        return (_("Fiscal year %(year)s: own revenue planned %(plan)s, collected %(actual)s "
+                  "(%(share)s of plan).", year=evidence.get("fiscal_year"),
+                  plan=money(evidence.get("plan_own")), actual=money(evidence.get("actual_own")),
+                  share=percent(_decimal(evidence.get("execution")), 1)),)
+    return ()
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None

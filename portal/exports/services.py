@@ -1,0 +1,85 @@
+"""Single dossiers: prepare the data, fingerprint it, and render or reuse the PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from weasyprint import Document
+
+from portal.budgets import figures
+from portal.exports import store
+from portal.exports.dossier import Dossier, dossiers_for_akims
+from portal.exports.fingerprint import fingerprint, short
+from portal.exports.pdf import render_document, write_pdf
+from portal.modeling import utcnow
+
+DOSSIER_TEMPLATE = "dossier.html"
+LANGUAGES = ("kk", "ru", "en")
+
+
+@dataclass(frozen=True)
+class PreparedDossier:
+    """A dossier's data and the fingerprint of exactly that data, template and language."""
+
+    dossier: Dossier
+    fingerprint: str
+
+    @property
+    def short_fingerprint(self) -> str:
+        return short(self.fingerprint)
+
+    @property
+    def language(self) -> str:
+        return self.dossier.language
+
+
+def prepared(dossiers: Sequence[Dossier]) -> list[PreparedDossier]:
+    return [PreparedDossier(item, fingerprint(item, DOSSIER_TEMPLATE, item.language))
+            for item in dossiers]
+
+
+def prepare(akim_id: int, language: str, as_of: date | None = None) -> PreparedDossier | None:
+    """The akim's dossier data, or None when there is no such akim or no term."""
+    found = dossiers_for_akims([akim_id], language, as_of)
+    return prepared(found)[0] if found else None
+
+
+def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str, Any]:
+    """What the dossier template gets: the plain data, the stamps, and the chart builders
+    the site uses (called in the template so their words come out in its language)."""
+    return {
+        "dossier": item.dossier,
+        "fingerprint_short": item.short_fingerprint,
+        "generated_at": generated_at,
+        "public_url": item.dossier.public_url,
+        "revenue_chart": figures.revenue_by_source,
+        "plan_chart": figures.plan_and_actual,
+        "budget_partial_note": figures.partial_years_note,
+    }
+
+
+def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) -> Document:
+    return render_document(DOSSIER_TEMPLATE, document_context(item, generated_at or utcnow()),
+                           item.language)
+
+
+def dossier_pdf(item: PreparedDossier) -> tuple[Path, bool]:
+    """The cached PDF of this exact data, rendering it first if needed. Returns the file and
+    whether it was rendered now."""
+    path = store.dossier_path(item.fingerprint)
+    if path.is_file():
+        store.touch(path)
+        return path, False
+    document = render_dossier(item)
+    return store.write_dossier(item.fingerprint, write_pdf([document]), len(document.pages)), True
+
+
+def download_name(item: PreparedDossier) -> str:
+    """'dossier-613633000-2026-11-21-en.pdf': the place code, the date, the language."""
+    dossier = item.dossier
+    return (f"dossier-{dossier.term.rural_district.kato}-{dossier.as_of.isoformat()}"
+            f"-{dossier.language}.pdf")

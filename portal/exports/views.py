@@ -1,0 +1,192 @@
+"""The public dossier PDF of one akim, and the staff pages that build bundles of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from portal.accounts.models import Role
+from portal.exports import bulk, services, tasks
+from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
+from portal.exports.labels import export_label
+from portal.exports.models import ExportJob
+from portal.exports.scope import area_choices, scope_names
+from portal.extensions import db, limiter
+from portal.permissions import Permission, public, require
+from portal.richtext import plain_text_with_links
+
+blueprint = Blueprint("exports", __name__)
+
+# Per client address; 304 revalidations are not counted. `RATELIMIT_DOSSIER` overrides.
+DEFAULT_DOSSIER_LIMIT = "20 per minute;300 per hour"
+
+
+@blueprint.record_once
+def _register_filters(state: Any) -> None:
+    app: Flask = state.app
+    # The same sanitising function other domains may register under this name.
+    app.jinja_env.filters.setdefault("plain_text", plain_text_with_links)
+    app.jinja_env.filters["export_label"] = export_label
+
+
+def _dossier_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_DOSSIER") or DEFAULT_DOSSIER_LIMIT)
+
+
+def requested_language() -> str:
+    """?lang= when valid, else the reader's language as the site chose it."""
+    asked = request.args.get("lang")
+    if asked in services.LANGUAGES:
+        return asked
+    locale = get_locale()
+    if locale is not None and locale.language in services.LANGUAGES:
+        return str(locale.language)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+# --------------------------------------------------------------------------- one dossier
+
+@blueprint.route("/akims/<int:akim_id>/accountability.pdf")
+@public
+@limiter.limit(_dossier_limit, deduct_when=lambda response: response.status_code == 200)
+def dossier(akim_id: int) -> Response:
+    """Public, published data. Cheap to ask again: the data is read (a few queries) and
+    fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render."""
+    language = requested_language()
+    item = services.prepare(akim_id, language)
+    if item is None:
+        abort(404)
+    if item.fingerprint in request.if_none_match:
+        response = Response(status=304)
+    else:
+        path, _fresh = services.dossier_pdf(item)
+        # A few hundred kilobytes: sent from memory, so no file stays open after a response.
+        response = Response(path.read_bytes(), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="{services.download_name(item)}"')
+    response.set_etag(item.fingerprint)
+    # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.
+    response.headers["Cache-Control"] = "no-cache"
+    if "lang" not in request.args:
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+# --------------------------------------------------------------------------- bundles
+
+def _load_job(job_id: int) -> ExportJob:
+    """The job if it is the user's own (administrators see every job); else 404."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or not (job.user_id == current_user.id or current_user.has_role(Role.ADMIN)):
+        abort(404)
+    return job
+
+
+@blueprint.route("/exports/", methods=["GET", "POST"])
+@require(Permission.EXPORTS_BULK)
+def index() -> str | WerkzeugResponse:
+    form = BundleForm()
+    if request.method == "GET":
+        form.language.data = requested_language()
+    form.area.choices = area_choices(
+        requested_language(), _("Kazakhstan"), _("%(region)s — whole region (%(count)s)"))
+    if form.validate_on_submit():
+        try:
+            job = bulk.start_export(current_user, form.area.data, form.format.data,
+                                    form.language.data)
+        except bulk.ExportError as error:
+            getattr(form, error.field or "area").errors.append(str(error))
+        else:
+            db.session.commit()
+            tasks.build_export(job.id)  # after the commit: the worker must see the row
+            return redirect(url_for("exports.job", job_id=job.id))
+    jobs = bulk.recent_jobs(current_user)
+    return render_template("exports/index.html", form=form, jobs=jobs,
+                           names=_names([job.scope for job in jobs]))
+
+
+def _names(keys: list[str]) -> dict[str, str]:
+    return scope_names(keys, requested_language(), _("Kazakhstan"))
+
+
+def _progress_text(export: ExportJob) -> str:
+    if not export.progress_total:
+        return ""
+    return ngettext("%(done)s of %(num)d dossier", "%(done)s of %(num)d dossiers",
+                    export.progress_total, done=format_decimal(export.progress_done))
+
+
+@blueprint.route("/exports/<int:job_id>")
+@require(Permission.EXPORTS_BULK)
+def job(job_id: int) -> str:
+    export = _load_job(job_id)
+    return render_template("exports/job.html", job=export, result=bulk.result_path(export),
+                           area=_names([export.scope])[export.scope],
+                           language_name=dict(LANGUAGE_CHOICES).get(export.language),
+                           progress_text=_progress_text(export))
+
+
+@blueprint.route("/exports/<int:job_id>/status.json")
+@require(Permission.EXPORTS_BULK)
+def job_status(job_id: int) -> Response:
+    """What the progress script polls: status, counts, and the download once done."""
+    export = _load_job(job_id)
+    result = bulk.result_path(export)
+    response = jsonify({
+        "status": export.status.value, "status_label": export_label(export.status),
+        "done": export.progress_done, "total": export.progress_total,
+        "progress_text": _progress_text(export),
+        "finished": export.is_finished,
+        "download_url": url_for("exports.download", job_id=export.id) if result else None,
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/exports/<int:job_id>/cancel", methods=["POST"])
+@require(Permission.EXPORTS_BULK)
+def cancel(job_id: int) -> WerkzeugResponse:
+    export = _load_job(job_id)
+    try:
+        bulk.cancel_export(export, current_user)
+    except bulk.ExportError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The export will stop after the dossier it is working on."), "success")
+    return redirect(url_for("exports.job", job_id=export.id))
+
+
+@blueprint.route("/exports/<int:job_id>/download")
+@require(Permission.EXPORTS_BULK)
+def download(job_id: int) -> WerkzeugResponse:
+    export = _load_job(job_id)
+    result = bulk.result_path(export)
+    if result is None:
+        if export.status.value == "done":
+            flash(_("This file is no longer kept. Start the export again; unchanged dossiers "
+                    "are reused, so it is quick."), "error")
+        return redirect(url_for("exports.job", job_id=export.id))
+    response = send_file(result, as_attachment=True, download_name=bulk.download_name(export),
+                         mimetype="application/zip" if export.format.value == "zip"
+                         else "application/pdf", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
