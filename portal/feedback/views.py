@@ -26,11 +26,11 @@ from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyF
 from portal.feedback.labels import SCORE_LABELS
 from portal.feedback.models import Comment, ComplaintReason
 from portal.feedback.throttle import limited
-from portal.feedback.transactions import commit_with_retry
 from portal.permissions import Permission, authorize, require
 from portal.promises.models import Promise
 from portal.reports.models import Report
 from portal.richtext import plain_text_with_links
+from portal.transactions import commit_with_retry
 from portal.web.errors import error_response
 
 blueprint = Blueprint("feedback", __name__)

@@ -7,15 +7,12 @@ on the same blueprint.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
 from portal.extensions import db, limiter
@@ -32,12 +29,11 @@ from portal.promises.models import (
     VoteChoice,
 )
 from portal.promises.rules import local_today
+from portal.transactions import commit_with_retry
 from portal.uploads import send_stored_file
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("promises", __name__)
-T = TypeVar("T")
-RETRIES = 5
 
 
 def load_promise(promise_id: int) -> Promise:
@@ -129,31 +125,6 @@ def _vote_limit() -> str:
     from flask import current_app
 
     return str(current_app.config["RATELIMIT_VOTE"])
-
-
-def commit_with_retry(work: Callable[[], T]) -> T:
-    """Run `work` in a fresh transaction and commit; on a transient conflict (SQLite busy,
-    PostgreSQL serialisation failure or deadlock) roll back and run it again."""
-    for attempt in range(RETRIES):
-        # End the request's read transaction first: on SQLite a transaction that has read
-        # cannot start writing once another writer has committed since ("database is locked").
-        db.session.rollback()
-        try:
-            result = work()
-            db.session.commit()
-            return result
-        except DBAPIError as error:
-            db.session.rollback()
-            if not _transient(error) or attempt == RETRIES - 1:
-                raise
-            time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _transient(error: DBAPIError) -> bool:
-    text = str(error.orig).lower()
-    code = getattr(error.orig, "sqlstate", None)
-    return "database is locked" in text or code in ("40001", "40P01")
 
 
 @blueprint.route("/promises/<int:promise_id>/follow", methods=["POST"])

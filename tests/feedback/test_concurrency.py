@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.feedback import ratings
 from portal.feedback.models import Rating, ReportRatingTally, TermRatingTally
 from portal.feedback.reconcile import reconcile
-from portal.feedback.transactions import commit_with_retry
+from portal.transactions import commit_with_retry
 from tests.conftest import csrf_from
 from tests.feedback.helpers import published_report, resident
 

@@ -21,8 +21,9 @@ from portal.recall.forms import PetitionForm, SimpleForm
 from portal.recall.models import Petition, PetitionStatus
 from portal.recall.services import RecallError
 from portal.recall.views import blueprint
-from portal.recall.views.common import commit_with_retry, put_error
+from portal.recall.views.common import put_error
 from portal.reports.timeliness import local_today
+from portal.transactions import commit_with_retry
 
 SIGN_LIMIT = "20 per minute;200 per hour"
 

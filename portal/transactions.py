@@ -1,4 +1,4 @@
-"""Running a vote's transaction again when the database asks for it (a writer's conflict)."""
+"""Running a write transaction again when the database asks for it (a writer's conflict)."""
 
 from __future__ import annotations
 

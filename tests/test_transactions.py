@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.feedback.errors import FeedbackError
-from portal.feedback.transactions import commit_with_retry
+from portal.transactions import commit_with_retry
 
 
 def test_a_locked_database_is_tried_again() -> None:
