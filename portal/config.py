@@ -44,6 +44,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "kk",
+        # Messages outside a request (CLI output, service errors in jobs); None: the default.
+        "OFFLINE_LOCALE": None,
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
         "LANGUAGES": ("kk", "ru", "en"),
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
@@ -61,6 +63,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
 TESTING_OVERRIDES: dict[str, Any] = {
     "TESTING": True,
     "JOBS_IMMEDIATE": True,
+    # Tests read English, as the test client asks for it; language tests ask for kk/ru.
+    "OFFLINE_LOCALE": "en",
     "WTF_CSRF_ENABLED": True,
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,

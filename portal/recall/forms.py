@@ -129,9 +129,9 @@ class RulesForm(FlaskForm):
     promises_severity = SelectField(_l("Severity of rule 2"), validators=[InputRequired()])
     promises_from_term_share = _share(_l("Applies from this share of the term on, %"),
                                       "from_term_share", _l("50: from mid-term."))
-    promises_broken_share_at_least = _share(_l("Broken promises at least, % of those due"),
+    promises_broken_share_at_least = _share(_l("Broken promises at least (percent of those due)"),
                                             "broken_share_at_least")
-    promises_kept_share_below = _share(_l("… or kept promises below, % of those due"),
+    promises_kept_share_below = _share(_l("… or kept promises below (percent of those due)"),
                                        "kept_share_below")
     promises_min_due = _whole(_l("Only when at least this many promises are due"), "min_due")
     satisfaction_enabled = BooleanField(_l("Rule 3 is on"))
@@ -143,10 +143,10 @@ class RulesForm(FlaskForm):
     satisfaction_reports = _whole(_l("Over the last this many published reports"), "reports")
     satisfaction_min_ratings = _whole(_l("With at least this many ratings"), "min_ratings")
     satisfaction_min_ratings_voter_share = _share(
-        _l("… and at least this % of registered voters"), "min_ratings_voter_share")
+        _l("… and at least this share of registered voters (percent)"), "min_ratings_voter_share")
     petition_enabled = BooleanField(_l("Rule 4 is on"))
     petition_severity = SelectField(_l("Severity of rule 4"), validators=[InputRequired()])
-    petition_voter_share = _share(_l("Signatures needed, % of registered voters"),
+    petition_voter_share = _share(_l("Signatures needed (percent of registered voters)"),
                                   "voter_share")
     petition_duration_days = _whole(_l("Days a petition collects signatures"), "duration_days")
     budget_enabled = BooleanField(_l("Rule 5 is on"))

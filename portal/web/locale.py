@@ -14,8 +14,9 @@ def languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    if not has_request_context():  # CLI commands and jobs: the state language
-        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if not has_request_context():  # CLI commands and jobs: the state language unless set
+        config = current_app.config
+        return str(config.get("OFFLINE_LOCALE") or config["BABEL_DEFAULT_LOCALE"])
     supported = languages()
     asked = request.args.get("lang")
     if asked in supported:

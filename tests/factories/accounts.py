@@ -32,6 +32,7 @@ class UserFactory(BaseFactory):
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
     display_name = factory.Sequence(lambda n: f"User {n}")
     is_active_account = True
+    locale = "en"  # mail to test users comes in English, as the pages do
     session_version = 1
     email_confirmed_at = factory.LazyFunction(lambda: datetime(2025, 1, 5, tzinfo=UTC))
     roles: tuple[Role, ...] = (Role.CITIZEN,)
