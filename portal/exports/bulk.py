@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from portal.modeling import as_utc, utcnow
 log = logging.getLogger(__name__)
 
 BUNDLE_FORMAT = "1"
+STALLED = "The worker stopped while building this export; start it again."
 
 
 class ExportError(ValueError):
@@ -108,7 +109,7 @@ def run_export(job_id: int) -> None:
         db.session.commit()
         return
     job.status = ExportStatus.RUNNING
-    job.started_at = utcnow()
+    job.started_at = job.progress_at = utcnow()
     db.session.commit()
     try:
         _build(job)
@@ -120,6 +121,22 @@ def run_export(job_id: int) -> None:
             failed.error = "The export could not be built; the error is in the worker's log."
             _finish(failed, ExportStatus.FAILED)
             db.session.commit()
+
+
+def fail_stalled(minutes: int) -> int:
+    """Mark failed every running job whose worker has not reported for `minutes` (it died or
+    was restarted mid-job), so its page stops showing progress; the number marked."""
+    cutoff = utcnow() - timedelta(minutes=minutes)
+    stalled = list(db.session.scalars(
+        select(ExportJob).where(ExportJob.status == ExportStatus.RUNNING,
+                                ExportJob.progress_at < cutoff)))
+    for job in stalled:
+        job.error = STALLED
+        _finish(job, ExportStatus.FAILED)
+        audit.record(None, "export.stalled", job, before={"status": "running"},
+                     after={"status": job.status.value})
+    db.session.commit()
+    return len(stalled)
 
 
 def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format: ExportFormat,
@@ -173,10 +190,12 @@ def _build(job: ExportJob) -> None:
     def started(fingerprint: str, total: int) -> None:
         job.inputs_fingerprint = fingerprint
         job.progress_total = total
+        job.progress_at = utcnow()
         db.session.commit()
 
     def progressed(done: int) -> None:
         job.progress_done = done
+        job.progress_at = utcnow()
         db.session.commit()
 
     result = produce_bundle(scope, job.format, job.language, started, progressed,

@@ -60,6 +60,9 @@ class ExportJob(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The worker's heartbeat: set when it starts and at every dossier. A running job whose
+    # heartbeat is older than EXPORT_STALL_MINUTES lost its worker and is marked failed.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship()
 

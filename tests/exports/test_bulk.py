@@ -7,6 +7,7 @@ import io
 import re
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from portal.exports.models import ExportFormat, ExportJob, ExportStatus
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.tasks import build_export
 from portal.extensions import db
+from portal.modeling import as_utc, utcnow
 from tests.conftest import csrf_from
 from tests.exports.conftest import Record, build_record, page_texts, pdf_text
 from tests.factories import UserFactory
@@ -298,3 +300,39 @@ def test_page_counts_come_back_when_their_notes_are_gone(app: Flask, records: li
     before = SUMMARY_ROW.findall(first_summary)
     assert before and SUMMARY_ROW.findall(page_texts(again.path.read_bytes())[0]) == before
     assert sorted((export_folder / "dossiers").glob("*.pages")) == notes
+
+
+def test_a_job_whose_worker_stopped_is_marked_failed_and_a_live_one_is_not(
+        app: Flask, staff: User) -> None:
+    now = utcnow()
+
+    def job(status: ExportStatus, heartbeat_minutes_ago: int | None) -> ExportJob:
+        heartbeat = None if heartbeat_minutes_ago is None else \
+            now - timedelta(minutes=heartbeat_minutes_ago)
+        row = ExportJob(user_id=staff.id, scope=AREA, format=ExportFormat.PDF, language="en",
+                        status=status, progress_done=0, progress_total=3,
+                        started_at=heartbeat, progress_at=heartbeat)
+        db.session.add(row)
+        return row
+
+    dead = job(ExportStatus.RUNNING, 31)
+    alive = job(ExportStatus.RUNNING, 5)
+    queued = job(ExportStatus.QUEUED, None)
+    db.session.commit()
+
+    assert bulk.fail_stalled(30) == 1
+    assert dead.status is ExportStatus.FAILED and dead.finished_at is not None
+    assert dead.error == bulk.STALLED
+    assert alive.status is ExportStatus.RUNNING
+    assert queued.status is ExportStatus.QUEUED
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.stalled"))
+    assert bulk.fail_stalled(30) == 0  # idempotent
+
+
+def test_a_running_job_reports_a_heartbeat(app: Flask, client: FlaskClient, staff: User,
+                                           records: list[Record]) -> None:
+    before = utcnow()
+    start(client)
+    job = only_job()
+    assert job.status is ExportStatus.DONE
+    assert job.progress_at is not None and as_utc(job.progress_at) >= before
