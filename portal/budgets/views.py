@@ -19,6 +19,7 @@ from portal.budgets.forms import ImportForm
 from portal.budgets.services import import_budget_file, recent_imports
 from portal.budgets.template_files import template_csv, template_xlsx
 from portal.budgets.validation import RowError
+from portal.collation import by_name
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
 from portal.permissions import Permission, public, require
@@ -86,7 +87,7 @@ def rural_district(kato: str) -> str:
 @blueprint.route("/budgets/")
 @public
 def nation() -> str:
-    regions = list(db.session.scalars(select(Region).order_by(Region.name_kk)))
+    regions = by_name(db.session.scalars(select(Region)))
     area = readers.area_budget(readers.AreaLevel.NATION)
     units = [(region.id, region.name, "budgets.region", {"kato2": region.kato2})
              for region in regions]

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.akims.models import Term, TermStatus
+from portal.collation import by_name
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 
@@ -73,7 +74,7 @@ def regions_with_counts() -> list[RegionRow]:
         .group_by(District.region_id)
     )
     by_region = {row[4]: _as_counts(row[:4]) for row in db.session.execute(statement)}
-    regions = db.session.scalars(select(Region).order_by(Region.name_kk)).all()
+    regions = by_name(db.session.scalars(select(Region)))
     return [RegionRow(region, by_region.get(region.id, AreaCounts(0, 0, 0, 0)))
             for region in regions]
 

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.akims.models import Akim, Term, TermStatus
+from portal.collation import by_name
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
 from portal.reports.models import Report, ReportAttachment, ReportState, Timeliness
@@ -232,4 +233,4 @@ def serving_term_of_akim(akim_id: int) -> Term | None:
 
 
 def regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name_kk)))
+    return by_name(db.session.scalars(select(Region)))

@@ -116,3 +116,25 @@ def test_search_results_paginate(client: FlaskClient) -> None:
     assert "Page 1 of 2" in first.get_data(as_text=True)
     second = client.get("/search?q=betov&page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+def test_regions_are_listed_in_the_alphabet_of_the_reader(client: FlaskClient) -> None:
+    def order(language: str, *names: str) -> list[int]:
+        html = client.get(f"/?lang={language}").get_data(as_text=True)
+        return [html.index(name) for name in names]
+
+    positions = order("kk", "Абай облысы", "Ақмола облысы", "Алматы облысы", "Шымкент")
+    assert positions == sorted(positions)  # Қ sits after К, not after Я
+    positions = order("ru", "Акмолинская область", "Алматинская область", "Атырауская область")
+    assert positions == sorted(positions)
+    positions = order("en", "Abai Region", "Akmola Region", "Almaty Region", "Jetisu Region")
+    assert positions == sorted(positions)
+
+
+def test_the_sort_key_follows_each_alphabet() -> None:
+    from portal.collation import sort_key
+
+    assert sorted(["Ұлытау", "Үржар", "Іле", "Ақсу", "Аягөз"], key=lambda t: sort_key(t, "kk")) \
+        == ["Ақсу", "Аягөз", "Ұлытау", "Үржар", "Іле"]
+    assert sorted(["Ёлкино", "Ежовка", "Жанакала"], key=lambda t: sort_key(t, "ru")) \
+        == ["Ежовка", "Ёлкино", "Жанакала"]
