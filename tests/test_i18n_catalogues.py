@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 PLURAL_FORMS = {"kk": 2, "ru": 3}
 # Python's %-format: %(name)s, %s, %d, %.1f …; "%%" is a literal percent sign.
-PLACEHOLDER = re.compile(r"%(?:\((?P<name>\w+)\))?[-#0 +]*\d*(?:\.\d+)?(?P<kind>[diouxXeEfFgGcrsa%])")
+PLACEHOLDER = re.compile(
+    r"%(?:\((?P<name>\w+)\))?[-#0 +]*\d*(?:\.\d+)?(?P<kind>[diouxXeEfFgGcrsa%])")
 
 LANGUAGES = [
     pytest.param("kk", id="kk"),

@@ -142,8 +142,8 @@ def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
     if rule is RuleCode.PETITION:
         return (ngettext("%(signatures)s signature of verified residents; %(threshold)s were "
                          "needed (%(share)s of %(voters)s registered voters).",
-                         "%(signatures)s signatures of verified residents; %(threshold)s were needed "
-                         "(%(share)s of %(voters)s registered voters).",
+                         "%(signatures)s signatures of verified residents; %(threshold)s were "
+                         "needed (%(share)s of %(voters)s registered voters).",
                          int(evidence.get("signatures") or 0),
                          signatures=number(evidence.get("signatures")),
                          threshold=number(evidence.get("threshold")),
