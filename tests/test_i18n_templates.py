@@ -69,8 +69,8 @@ class _VisibleText(HTMLParser):
                 self._check(value)
         if tag == "meta" and attributes.get("name") == "description":
             self._check(attributes.get("content") or "")
-            if name == "value" and dict(attrs).get("type") in ("submit", "button") and value:
-                self._check(value)
+        if tag == "input" and attributes.get("type") in ("submit", "button"):
+            self._check(attributes.get("value") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIPPED_ELEMENTS and self._skip:
@@ -112,5 +112,6 @@ def test_the_check_catches_literal_text(app: Flask, tmp_path: Path) -> None:
     sample = tmp_path / "sample.html"
     sample.write_text('<p>{{ _("Fine") }}</p><p>Not fine</p>'
                       '<input placeholder="Type here"><span>{{ n }} · 12 ₸</span>'
+                      '<input type="submit" value="Send">'
                       '{% trans %}Also fine{% endtrans %}', encoding="utf-8")
-    assert untranslated_text(app, sample) == ["Not fine", "Type here"]
+    assert untranslated_text(app, sample) == ["Not fine", "Type here", "Send"]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, select
 from werkzeug.datastructures import FileStorage
 
@@ -101,7 +102,8 @@ def parse(data: bytes) -> list[RegisterRow]:
             rows.append(row)
     if problems:
         raise RegisterFileError(
-            _("Nothing was imported: %(count)d rows need correcting.", count=len(problems)),
+            ngettext("Nothing was imported: %(num)d row needs correcting.",
+                     "Nothing was imported: %(num)d rows need correcting.", len(problems)),
             problems[:MAX_PROBLEMS_SHOWN], max(0, len(problems) - MAX_PROBLEMS_SHOWN),
         )
     if not rows:

@@ -36,7 +36,8 @@ def import_command(file: Path) -> None:
             click.echo(f"  … and {more} more.", err=True)
         raise click.ClickException(
             f"Nothing imported: {record.error_count} problem(s) in {file.name}.")
-    click.echo(f"Imported {record.row_count} rows from {file.name} in {seconds:.1f} s: "
+    rows = "row" if record.row_count == 1 else "rows"
+    click.echo(f"Imported {record.row_count} {rows} from {file.name} in {seconds:.1f} s: "
                f"{record.inserted} new, {record.updated} changed, {record.unchanged} unchanged "
                f"(sha256 {record.file_sha256[:12]}…).")
 

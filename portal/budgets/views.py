@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -200,16 +201,19 @@ def import_file() -> str | WerkzeugResponse:
         else:
             record = outcome.record
             if outcome.succeeded:
-                flash(_("Imported %(rows)s rows from %(name)s: %(inserted)s new, %(updated)s "
-                        "changed, %(unchanged)s unchanged.", rows=record.row_count,
-                        name=record.file_name, inserted=record.inserted,
-                        updated=record.updated, unchanged=record.unchanged), "success")
+                flash(ngettext("Imported %(num)s row from %(name)s: %(inserted)s new, "
+                               "%(updated)s changed, %(unchanged)s unchanged.",
+                               "Imported %(num)s rows from %(name)s: %(inserted)s new, "
+                               "%(updated)s changed, %(unchanged)s unchanged.", record.row_count,
+                               name=record.file_name, inserted=record.inserted,
+                               updated=record.updated, unchanged=record.unchanged), "success")
                 return redirect(url_for("budgets.import_file"))
             errors = outcome.errors[:ERRORS_SHOWN]
             error_count = record.error_count
-            form.file.errors = [_("Nothing was imported: the file has %(count)s problems. "
-                                  "Correct them and upload the file again.",
-                                  count=error_count)]
+            form.file.errors = [ngettext("Nothing was imported: the file has %(num)s problem. "
+                                         "Correct it and upload the file again.",
+                                         "Nothing was imported: the file has %(num)s problems. "
+                                         "Correct them and upload the file again.", error_count)]
     return render_template("budgets/import.html", form=form, errors=errors,
                            error_count=error_count, history=recent_imports(),
                            shown=ERRORS_SHOWN)

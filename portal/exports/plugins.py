@@ -116,9 +116,12 @@ def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
         lines = [ngettext("%(num)d report was unpublished past its due date on %(day)s.",
                           "%(num)d reports were unpublished past their due dates on %(day)s.",
                           int(evidence.get("missing_count", 0)), day=day(as_of))]
-        lines += [_("%(start)s – %(end)s: due %(due)s, %(days)s days past due.",
-                    start=day(_date(item["period_start"])), end=day(_date(item["period_end"])),
-                    due=day(_date(item["due_on"])), days=number(item["days_past_due"]))
+        lines += [ngettext("%(start)s – %(end)s: due %(due)s, %(days)s day past due.",
+                           "%(start)s – %(end)s: due %(due)s, %(days)s days past due.",
+                           int(item["days_past_due"]),
+                           start=day(_date(item["period_start"])),
+                           end=day(_date(item["period_end"])), due=day(_date(item["due_on"])),
+                           days=number(item["days_past_due"]))
                   for item in evidence.get("missing", [])]
         return tuple(lines)
     if rule is RuleCode.PROMISES:
@@ -129,17 +132,23 @@ def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
                   broken=number(evidence.get("broken")),
                   broken_share=percent(_decimal(evidence.get("broken_share")), 1)),)
     if rule is RuleCode.SATISFACTION:
-        return (_("Average rating %(average)s from %(count)s ratings of verified residents "
-                  "(%(minimum)s needed to count).",
-                  average=number(_decimal(evidence.get("average")), 2),
-                  count=number(evidence.get("count")), minimum=number(evidence.get("min_count"))),)
+        return (ngettext("Average rating %(average)s from %(count)s rating of verified residents "
+                         "(%(minimum)s needed to count).",
+                         "Average rating %(average)s from %(count)s ratings of verified residents "
+                         "(%(minimum)s needed to count).", int(evidence.get("count") or 0),
+                         average=number(_decimal(evidence.get("average")), 2),
+                         count=number(evidence.get("count")),
+                         minimum=number(evidence.get("min_count"))),)
     if rule is RuleCode.PETITION:
-        return (_("%(signatures)s signatures of verified residents; %(threshold)s were needed "
-                  "(%(share)s of %(voters)s registered voters).",
-                  signatures=number(evidence.get("signatures")),
-                  threshold=number(evidence.get("threshold")),
-                  share=percent(_decimal(evidence.get("voter_share"))),
-                  voters=number(evidence.get("registered_voters"))),)
+        return (ngettext("%(signatures)s signature of verified residents; %(threshold)s were "
+                         "needed (%(share)s of %(voters)s registered voters).",
+                         "%(signatures)s signatures of verified residents; %(threshold)s were "
+                         "needed (%(share)s of %(voters)s registered voters).",
+                         int(evidence.get("signatures") or 0),
+                         signatures=number(evidence.get("signatures")),
+                         threshold=number(evidence.get("threshold")),
+                         share=percent(_decimal(evidence.get("voter_share"))),
+                         voters=number(evidence.get("registered_voters"))),)
     if rule is RuleCode.BUDGET:
         return (_("Fiscal year %(year)s: own revenue planned %(plan)s, collected %(actual)s "
                   "(%(share)s of plan).", year=evidence.get("fiscal_year"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
@@ -52,13 +53,20 @@ def moment(value: datetime | None, style: str = "medium") -> str:
 
 
 def url_with_lang(language: str) -> str:
-    """The current address with ?lang= set, for the language switcher and shared links."""
-    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=True)}
+    """The current address with ?lang= set, for the language switcher and shared links.
+
+    Every other query value is kept, repeated ones too; an address without a route (a 404)
+    keeps its path."""
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     values["lang"] = language
-    try:
-        return url_for(request.endpoint or "web.home", **values)
-    except Exception:  # noqa: BLE001 - e.g. static or error routes without a buildable endpoint
-        return url_for("web.home", lang=language)
+    if request.endpoint and request.url_rule is not None:
+        try:
+            return url_for(request.endpoint, **values)
+        except Exception:  # noqa: BLE001, S110 - fall back to the path as requested
+            pass
+    path = "/" + request.path.lstrip("/")  # never "//host": that would leave the site
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.script_root}{quote(path)}?{urlencode([*query, ('lang', language)])}"
 
 
 def url_with_page(page: int) -> str:

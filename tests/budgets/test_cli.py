@@ -18,7 +18,7 @@ def test_the_command_imports_a_file(app: Flask, tmp_path: Path, agybet: Any) -> 
     path.write_bytes(xlsx_bytes((AGYBET, 2025, "YEAR", "land_tax", 1_000, None, 990)))
     result = app.test_cli_runner().invoke(args=["budgets", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "Imported 1 rows from budget.xlsx" in result.output and "1 new" in result.output
+    assert "Imported 1 row from budget.xlsx" in result.output and "1 new" in result.output
     again = app.test_cli_runner().invoke(args=["budgets", "import", str(path)])
     assert "0 new, 0 changed, 1 unchanged" in again.output
     assert db.session.scalar(select(func.count()).select_from(BudgetLine)) == 1

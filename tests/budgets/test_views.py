@@ -145,7 +145,7 @@ def test_staff_upload_a_file_and_see_the_history(client: FlaskClient, login: Any
     response = _upload(client, csrf, data, "земля-2025.csv")
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Imported 1 rows from земля-2025.csv: 1 new, 0 changed, 0 unchanged." in html
+    assert "Imported 1 row from земля-2025.csv: 1 new, 0 changed, 0 unchanged." in html
     assert staff.email in html and "земля-2025.csv" in html
     assert db.session.scalar(select(func.count()).select_from(BudgetLine)) == 1
     record = db.session.scalar(select(BudgetImport))

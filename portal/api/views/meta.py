@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -50,17 +50,38 @@ def rate_limit_text(value: str) -> str:
     """"300 per minute;5000 per hour" as a reader would say it, in the page's language."""
     from limits import parse_many
 
-    units = {
-        "second": _("%(count)s requests a second"), "minute": _("%(count)s requests a minute"),
-        "hour": _("%(count)s requests an hour"), "day": _("%(count)s requests a day"),
-    }
     parts = []
     for item in parse_many(value):
-        text = units.get(item.GRANULARITY.name, units["minute"])
+        unit = item.GRANULARITY.name
         count = format_decimal(item.amount)
-        if item.multiples != 1 or item.GRANULARITY.name not in units:
-            parts.append(_("%(count)s requests every %(period)s", count=count,
-                           period=f"{item.multiples} {item.GRANULARITY.name}"))
+        if item.multiples == 1 and unit in ("second", "minute", "hour", "day"):
+            parts.append(_requests_per(unit, item.amount, count))
         else:
-            parts.append(text % {"count": count})
+            parts.append(ngettext("%(count)s request every %(period)s",
+                                  "%(count)s requests every %(period)s", item.amount,
+                                  count=count, period=_period(unit, item.multiples)))
     return _(" and ").join(parts)
+
+
+def _requests_per(unit: str, amount: int, count: str) -> str:
+    if unit == "second":
+        return ngettext("%(count)s request a second", "%(count)s requests a second", amount,
+                        count=count)
+    if unit == "hour":
+        return ngettext("%(count)s request an hour", "%(count)s requests an hour", amount,
+                        count=count)
+    if unit == "day":
+        return ngettext("%(count)s request a day", "%(count)s requests a day", amount,
+                        count=count)
+    return ngettext("%(count)s request a minute", "%(count)s requests a minute", amount,
+                        count=count)
+
+
+def _period(unit: str, multiples: int) -> str:
+    if unit == "second":
+        return ngettext("%(num)d second", "%(num)d seconds", multiples)
+    if unit == "hour":
+        return ngettext("%(num)d hour", "%(num)d hours", multiples)
+    if unit == "day":
+        return ngettext("%(num)d day", "%(num)d days", multiples)
+    return ngettext("%(num)d minute", "%(num)d minutes", multiples)
