@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -104,7 +104,8 @@ def change_language() -> ViewResult:
     response = redirect(url_for("account.overview", lang=form.locale.data))
     # The language cookie outranks the profile; set it too so the choice shows at once.
     response.set_cookie(LANG_COOKIE, form.locale.data or "kk", max_age=ONE_YEAR,
-                        samesite="Lax", httponly=True)
+                        samesite="Lax", httponly=True,
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
 

@@ -79,6 +79,17 @@ def test_language_choice_is_kept(client: FlaskClient, login: Any, submit: Any) -
     assert refused.status_code == 400
 
 
+def test_the_language_cookie_is_secure_where_sessions_are(app: Any, client: FlaskClient,
+                                                          login: Any, submit: Any) -> None:
+    app.config["SESSION_COOKIE_SECURE"] = True
+    login(UserFactory())
+    response = submit("/account", {"language-locale": "en"}, to="/account/language",
+                      prefix="language")
+    cookie = next(value for value in response.headers.getlist("Set-Cookie")
+                  if value.startswith("lang="))
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
 def test_moving_ends_verification(client: FlaskClient, login: Any, submit: Any) -> None:
     home = RuralDistrictFactory()
     new_home = RuralDistrictFactory()
