@@ -1,7 +1,9 @@
 """Measurements made inside one Python process rather than over HTTP: one dossier PDF (median
 of 20 in a warm process), the recall evaluation of the whole nation, and a 100,000-row budget
-import. Each runs in a fresh interpreter (`python -m bench.measures NAME DATABASE_URL`), so the
-heap left by one does not slow the next; its result comes back as JSON on stdout."""
+import; and, beyond the issue's list, a region's PDF bundle and the cached dossier route
+(SQLite only, see docs/exports.md). Each runs in a fresh interpreter
+(`python -m bench.measures NAME DATABASE_URL`), so the heap left by one does not slow the next;
+its result comes back as JSON on stdout."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.seeds import ROOT
@@ -144,10 +147,69 @@ def budget_import(database_url: str) -> dict[str, float]:
     return result
 
 
-MEASURES = {"dossier": dossier, "recall": recall, "budget_import": budget_import}
+BUNDLE_SIZE = 150
 
 
-def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, float]:
+def bundle(database_url: str) -> dict[str, Any]:
+    """The PDF bundle of the region whose number of serving akims is closest to 150: cold,
+    with its dossiers already cached, and unchanged (the finished file is reused); and the
+    cached dossier route (200 from the file, 304 on If-None-Match)."""
+    from sqlalchemy import func, select
+
+    from portal.akims.models import Term, TermStatus
+    from portal.exports import bulk
+    from portal.exports.models import ExportFormat
+    from portal.exports.scope import Scope, ScopeLevel
+    from portal.extensions import db
+    from portal.geo.models import District, Region, RuralDistrict
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = _app(database_url, EXPORT_FOLDER=folder)
+        with app.app_context():
+            counts = db.session.execute(
+                select(Region.kato2, Region.name_en, func.count(Term.id))
+                .join(District, District.region_id == Region.id)
+                .join(RuralDistrict, RuralDistrict.district_id == District.id)
+                .join(Term, Term.rural_district_id == RuralDistrict.id)
+                .where(Term.status == TermStatus.SERVING).group_by(Region.id)).all()
+            kato2, name, size = min(counts, key=lambda row: abs(row[2] - BUNDLE_SIZE))
+            scope = Scope(ScopeLevel.REGION, kato2)
+            runs = {}
+            for label in ("cold", "dossiers_cached", "unchanged"):
+                if label == "dossiers_cached":
+                    for path in (Path(folder) / "bundles").glob("*"):
+                        path.unlink()
+                started = time.perf_counter()
+                result = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
+                runs[label] = time.perf_counter() - started
+                assert result.path is not None and result.dossiers == size
+            assert result.path is not None
+            megabytes = result.path.stat().st_size / 1e6
+
+            client = app.test_client()
+            akim_id = db.session.scalar(select(Term.akim_id).where(
+                Term.status == TermStatus.SERVING).order_by(Term.id))
+            url = f"/akims/{akim_id}/accountability.pdf?lang=en"
+            etag = client.get(url).headers["ETag"]
+            cached, revalidated = [], []
+            for _ in range(50):
+                started = time.perf_counter()
+                assert client.get(url).status_code == 200
+                cached.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+                revalidated.append(time.perf_counter() - started)
+            _close()
+    return {"region": name, "akims": size, "megabytes": megabytes, **runs,
+            "cached_ms": statistics.median(cached) * 1000,
+            "not_modified_ms": statistics.median(revalidated) * 1000}
+
+
+MEASURES = {"dossier": dossier, "recall": recall, "budget_import": budget_import,
+            "bundle": bundle}
+
+
+def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, Any]:
     """One measure in a fresh interpreter."""
     output = subprocess.run([sys.executable, "-m", "bench.measures", name, database_url],
                             check=True, capture_output=True, text=True, env=env,

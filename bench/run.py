@@ -34,11 +34,15 @@ def measure_database(database: seeds.Database) -> DatabaseRun:
             run.measures[name] = measure_apart(name, url, env)
     print(f"[{database.label}] dossier PDF ...", flush=True)
     run.measures["dossier"] = measure_apart("dossier", database.url, env)
+    if database.label == "SQLite" and os.environ.get("BENCH_BUNDLE", "1") == "1":
+        print(f"[{database.label}] region bundle PDF (about a minute) ...", flush=True)
+        run.measures["bundle"] = measure_apart("bundle", database.url, env)
     if database.redis_url:
         _flush_redis(database.redis_url)  # no page cache or rate-limit count left over
     os.environ["PORTAL_INSTANCE_PATH"] = str(database.instance)
     pages = targets.pages(database.url)
     log = seeds.CACHE / f"gunicorn-{database.label.lower()}.log"
+    run.load_average = os.getloadavg()[0]
     with server.gunicorn(env, log) as gunicorn:
         for page in pages:
             result = load.measure(gunicorn.base_url, page.paths)
