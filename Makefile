@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean translations
+.PHONY: install run test test-sqlite test-postgres lint bench bench-clean clean translations
 
 $(STAMP): pyproject.toml
 	@scripts/system-deps.sh base
@@ -49,9 +49,14 @@ test: install
 	@echo "== the suite on PostgreSQL =="
 	$(MAKE) test-postgres
 
+# The national databases are built once (bench/cache/, PostgreSQL `akim_bench`) and reused
+# until the seed code changes; `make bench-clean` forgets them. See docs/performance.md.
 bench: install translations
 	@scripts/system-deps.sh bench
 	$(BIN)/python -m bench.run
+
+bench-clean: install
+	$(BIN)/python -m bench.seeds
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -36,7 +36,7 @@ PRIVATE_TABLES = frozenset({
     "resident_register_import", "resident_register_entry", "report_text_stash", "stored_file",
     "budget_import", "export_job", "site_meta",
 })
-UNCACHED_ENDPOINTS = frozenset({"web.healthz", "static"})
+UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.ping", "static"})
 # Headers a cached answer must keep (CSV downloads, paginated API lists).
 KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -61,9 +61,10 @@ def data_version() -> str:
         return "0"
 
 
-def data_changed_at() -> datetime | None:
-    """When the public data last changed (the version's time), or None if never recorded."""
-    version = data_version()
+def data_changed_at(version: str | None = None) -> datetime | None:
+    """When the public data last changed (the version's time), or None if never recorded.
+    `version`: one already read in this request, saving a second look-up."""
+    version = data_version() if version is None else version
     # Redis versions are "<nanoseconds>-<random>", files are their mtime in nanoseconds.
     head = version.split("-", 1)[0]
     if version == "0" or not head.isdigit():
@@ -148,16 +149,18 @@ def _cacheable_request() -> bool:
     return not session
 
 
-def _key() -> str:
+def _key(version: str) -> str:
     from flask_babel import get_locale
 
-    return f"page:{data_version()}:{get_locale()}:{request.full_path}"
+    return f"page:{version}:{get_locale()}:{request.full_path}"
 
 
 def serve_from_cache() -> Response | None:
     if not _cacheable_request():
         return None
-    key = _key()
+    # Read once per request (a Redis round trip with REDIS_URL): the key and Last-Modified.
+    g.page_cache_version = data_version()
+    key = _key(g.page_cache_version)
     g.page_cache_key = key
     hit = cache.get(key)
     if hit is None:
@@ -190,19 +193,19 @@ def _conditional(response: Response) -> Response:
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     response.add_etag()
-    modified = last_modified()
+    modified = last_modified(g.get("page_cache_version"))
     if modified is not None:
         response.last_modified = modified
     response.make_conditional(request)  # turns into a 304 in place when the ETag matches
     return response
 
 
-def last_modified() -> datetime | None:
+def last_modified(version: str | None = None) -> datetime | None:
     """An honest upper bound of when a public page last changed: the latest of the last data
     change, the start of this process (new code may render differently) and the start of
     today in Almaty (pages show what is due or overdue as of today). None when the data
     version has no time."""
-    changed = data_changed_at()
+    changed = data_changed_at(version)
     if changed is None:
         return None
     midnight = datetime.now(ALMATY).replace(hour=0, minute=0, second=0, microsecond=0)

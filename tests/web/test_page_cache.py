@@ -39,6 +39,32 @@ def test_a_page_is_served_from_cache_until_the_data_changes(cached_app: Flask) -
     assert "Renamed rural district" in third.get_data(as_text=True)
 
 
+def test_a_cached_page_reads_the_data_version_once(
+    cached_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Redis every read is a round trip: a hit looks the version up once, for its key
+    and its Last-Modified alike."""
+    from portal.web import page_cache
+
+    term = TermFactory()
+    db.session.commit()
+    client = cached_app.test_client()
+    url = f"/akims/{term.akim_id}"
+    client.get(url)
+    reads: list[str] = []
+    real = page_cache.data_version
+
+    def counting() -> str:
+        reads.append("read")
+        return real()
+
+    monkeypatch.setattr(page_cache, "data_version", counting)
+    hit = client.get(url)
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert hit.headers["Last-Modified"]
+    assert len(reads) == 1
+
+
 def test_languages_are_cached_apart(cached_app: Flask) -> None:
     term = TermFactory()
     db.session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
@@ -89,6 +91,18 @@ def test_healthz_checks_the_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_ping_answers_without_the_database(client: FlaskClient, count_queries: Any) -> None:
+    with count_queries() as queries:
+        response = client.get("/ping")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True) == "ok"
+    assert queries == []
+    # The same app: the security headers every page gets, and never the page cache.
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "X-Page-Cache" not in client.get("/ping").headers
 
 
 def test_security_headers_on_every_response(client: FlaskClient) -> None:

@@ -1,0 +1,166 @@
+"""The results table: one column per database, numbers over their budget marked "✗", saved to
+bench/results/YYYYMMDD-HHMM-<commit>.md and printed."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import load
+from bench.load import LoadResult
+from bench.seeds import ROOT
+
+RESULTS = ROOT / "bench" / "results"
+BUDGETS = ROOT / "bench" / "budgets.toml"
+CEILING = "ceiling (GET /ping)"
+
+
+@dataclass
+class DatabaseRun:
+    label: str
+    seed_seconds: float
+    seed_cached: bool
+    loads: dict[str, LoadResult] = field(default_factory=dict)
+    rss_mb: list[float] = field(default_factory=list)
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The machine's 1-minute load average just before the load test: others' work shows here.
+    load_average: float = 0.0
+
+
+def budgets() -> dict[str, Any]:
+    with BUDGETS.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _mark(text: str, over: bool) -> str:
+    return f"**{text} ✗**" if over else text
+
+
+def _load_cell(name: str, run: DatabaseRun, limits: dict[str, Any]) -> str:
+    result = run.loads.get(name)
+    if result is None:
+        return "—"
+    budgeted = name in limits["budgeted"]
+    share = result.share_of(run.loads[CEILING])
+    parts = [f"{result.rps:,.0f} req/s"]
+    if name != CEILING:
+        parts.append(_mark(f"{share:.0%} of ceiling",
+                           budgeted and share < limits["ceiling_share"]))
+    parts.append(f"p50 {result.p50_ms:.1f} · p95 {result.p95_ms:.1f} · " + _mark(
+        f"p99 {result.p99_ms:.1f} ms", budgeted and result.p99_ms > limits["p99_ms"]))
+    parts.append(_mark(f"{result.errors} errors", result.errors > limits["errors"]))
+    return "<br>".join(parts)
+
+
+def _once_cell(run: DatabaseRun, text: Callable[[DatabaseRun], tuple[str, float]],
+               limit: float) -> str:
+    try:
+        rendered, value = text(run)
+    except KeyError:
+        return "—"
+    return _mark(rendered, value > limit)
+
+
+def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
+    limits = budgets()
+    pages, once = limits["pages"], limits["once"]
+    now = datetime.now(UTC)
+    labels = [run.label for run in runs]
+    head = f"| measure | {' | '.join(labels)} | budget |"
+    rule = "|---" * (len(runs) + 2) + "|"
+    lines = [
+        f"# Benchmark {now:%Y-%m-%d %H:%M} UTC, commit {commit}",
+        "",
+        f"gunicorn, 2 sync workers on 127.0.0.1; wrk {load.DURATION_S} s per page after "
+        f"{load.WARM_UP_S} s of warm-up, {load.CONNECTIONS} connections, {load.THREADS} "
+        f"threads, anonymous GETs rotating through several URLs. `make bench` took "
+        f"{wall_seconds / 60:.1f} min.",
+        "",
+        "## Pages under load",
+        "",
+        head, rule,
+    ]
+    names = list(dict.fromkeys(name for run in runs for name in run.loads))
+    for name in names:
+        budget = "—"
+        if name == CEILING:
+            budget = "the reference"
+        elif name in pages["budgeted"]:
+            budget = f"p99 ≤ {pages['p99_ms']} ms, ≥ {pages['ceiling_share']:.0%} of ceiling"
+        budget += ", no errors" if name != CEILING else ""
+        cells = " | ".join(_load_cell(name, run, pages) for run in runs)
+        lines.append(f"| {name} | {cells} | {budget} |")
+    lines += ["", "## Once", "", head, rule]
+
+    def seed(run: DatabaseRun) -> tuple[str, float]:
+        note = " (cached)" if run.seed_cached else ""
+        return f"{run.seed_seconds:.1f} s{note}", run.seed_seconds
+
+    def dossier(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["dossier"]
+        return (f"median {numbers['median_s']:.2f} s, max {numbers['max_s']:.2f} s "
+                f"({numbers['pages']:.0f} pages)", numbers["median_s"])
+
+    def recall(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["recall"]
+        return (f"{numbers['seconds']:.2f} s ({numbers['terms']:,.0f} terms, "
+                f"{numbers['raised']:,.0f} flags raised; same day again "
+                f"{numbers['repeat_seconds']:.2f} s)", numbers["seconds"])
+
+    def budget_import(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["budget_import"]
+        return (f"{numbers['seconds']:.1f} s ({numbers['inserted']:,.0f} new, "
+                f"{numbers['updated']:,.0f} changed; same file again "
+                f"{numbers['repeat_seconds']:.1f} s)", numbers["seconds"])
+
+    def rss(run: DatabaseRun) -> tuple[str, float]:
+        if not run.rss_mb:
+            raise KeyError("rss")
+        return " and ".join(f"{size:.0f}" for size in run.rss_mb) + " MB", max(run.rss_mb)
+
+    def bundle(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["bundle"]
+        return (f"{numbers['cold']:.1f} s cold ({numbers['region']}, {numbers['akims']} akims, "
+                f"{numbers['megabytes']:.1f} MB); {numbers['dossiers_cached']:.1f} s with "
+                f"dossiers cached; {numbers['unchanged']:.2f} s unchanged", numbers["cold"])
+
+    def cached_dossier(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["bundle"]
+        return (f"{numbers['cached_ms']:.1f} ms; 304 {numbers['not_modified_ms']:.1f} ms",
+                0.0)
+
+    rows: list[tuple[str, Callable[[DatabaseRun], tuple[str, float]], float, str]] = [
+        ("national seed", seed, once["seed_s"], f"≤ {once['seed_s']} s"),
+        ("dossier PDF, one akim (median of 20, warm process)", dossier, once["dossier_pdf_s"],
+         f"median ≤ {once['dossier_pdf_s']} s"),
+        ("recall evaluation, the whole nation", recall, once["recall_evaluation_s"],
+         f"≤ {once['recall_evaluation_s']} s"),
+        ("budget import, 100,000 rows", budget_import, once["budget_import_s"],
+         f"≤ {once['budget_import_s']} s"),
+        ("bundle PDF, the region closest to 150 akims", bundle, once["bundle_pdf_s"],
+         f"≤ {once['bundle_pdf_s']} s"),
+        ("dossier PDF, cached (200 from the file; 304 on If-None-Match)", cached_dossier,
+         float("inf"), "—"),
+        ("RSS per gunicorn worker, after the load", rss, once["worker_rss_mb"],
+         f"≤ {once['worker_rss_mb']} MB"),
+    ]
+    for name, text, limit, budget in rows:
+        cells = " | ".join(_once_cell(run, text, limit) for run in runs)
+        lines.append(f"| {name} | {cells} | {budget} |")
+    cells = " | ".join(f"{run.load_average:.2f}" for run in runs)
+    lines.append(f"| machine load average (1 min) before the load test | {cells} | "
+                 "— (2 cores; above ~0.5, someone else is using them) |")
+    lines += ["", f"SQL statements per page: ≤ {limits['statements']['per_page']}, enforced by "
+              "the test suite (tests/*/test_queries.py).", ""]
+    return "\n".join(lines)
+
+
+def save(table: str, commit: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{datetime.now(UTC):%Y%m%d-%H%M}-{commit}.md"
+    path.write_text(table)
+    return path

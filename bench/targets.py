@@ -1,0 +1,53 @@
+"""The URLs the load test rotates through, read from the national database being measured:
+several akims, reports, regions and search terms, so no single cached page answers them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+AKIMS = 20
+REPORTS = 20
+REGIONS = ("61", "11", "55", "75")
+SEARCHES = 6
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    paths: list[str]
+
+
+def pages(database_url: str) -> list[Page]:
+    """The ceiling first, then every page the issue names, in table order."""
+    from sqlalchemy import select
+
+    from portal import create_app
+    from portal.akims.models import Akim, Term, TermStatus
+    from portal.extensions import db
+    from portal.reports.models import Report, ReportState
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        serving = select(Term.akim_id).where(Term.status == TermStatus.SERVING)
+        count = len(db.session.scalars(serving).all())
+        step = max(count // AKIMS, 1)
+        akim_ids = list(db.session.scalars(serving.order_by(Term.akim_id)))[::step][:AKIMS]
+        reports = list(db.session.scalars(select(Report.id).where(
+            Report.state == ReportState.PUBLISHED).order_by(Report.id)))
+        report_ids = reports[::max(len(reports) // REPORTS, 1)][:REPORTS]
+        names = list(db.session.scalars(select(Akim.full_name).where(
+            Akim.id.in_(akim_ids[:SEARCHES]))))
+        db.session.remove()
+        db.engine.dispose()
+    surnames = [name.split()[0] for name in names]
+    return [
+        Page("ceiling (GET /ping)", ["/ping"]),
+        Page("home", ["/"]),
+        Page("region page", [f"/regions/{kato2}" for kato2 in REGIONS]),
+        Page("akim profile", [f"/akims/{akim_id}" for akim_id in akim_ids]),
+        Page("report page", [f"/reports/{report_id}" for report_id in report_ids]),
+        Page("akim search", [f"/search?q={quote(surname)}" for surname in surnames]),
+        Page("GET /api/v1/akims", ["/api/v1/akims", "/api/v1/akims?page=2",
+                                   "/api/v1/akims?page=3"]),
+    ]
