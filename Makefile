@@ -33,7 +33,7 @@ run: install translations
 
 lint: install
 	$(BIN)/ruff check portal tests bench
-	$(BIN)/mypy portal
+	$(BIN)/mypy portal bench
 
 test-sqlite: install translations
 	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)

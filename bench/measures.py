@@ -15,9 +15,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.ratings import report_page_ratings
 from bench.seeds import ROOT
 
 DOSSIERS = 20
@@ -205,8 +207,9 @@ def bundle(database_url: str) -> dict[str, Any]:
             "not_modified_ms": statistics.median(revalidated) * 1000}
 
 
-MEASURES = {"dossier": dossier, "recall": recall, "budget_import": budget_import,
-            "bundle": bundle}
+MEASURES: dict[str, Callable[[str], Any]] = {
+    "dossier": dossier, "recall": recall, "budget_import": budget_import, "bundle": bundle,
+    "ratings": report_page_ratings}
 
 
 def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, Any]:

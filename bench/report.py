@@ -133,6 +133,12 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
         return (f"{numbers['cached_ms']:.1f} ms; 304 {numbers['not_modified_ms']:.1f} ms",
                 0.0)
 
+    def ratings(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["ratings"]
+        cells = [f"{label}: median {values['median_ms']:.1f} ms, p99 {values['p99_ms']:.1f} ms"
+                 for label, values in numbers.items()]
+        return "; ".join(cells), max(values["p99_ms"] for values in numbers.values())
+
     rows: list[tuple[str, Callable[[DatabaseRun], tuple[str, float]], float, str]] = [
         ("national seed", seed, once["seed_s"], f"≤ {once['seed_s']} s"),
         ("dossier PDF, one akim (median of 20, warm process)", dossier, once["dossier_pdf_s"],
@@ -145,6 +151,8 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
          f"≤ {once['bundle_pdf_s']} s"),
         ("dossier PDF, cached (200 from the file; 304 on If-None-Match)", cached_dossier,
          float("inf"), "—"),
+        ("report page, signed-in resident, in-process: 10 vs 100,000 ratings", ratings,
+         limits["pages"]["p99_ms"], f"p99 ≤ {limits['pages']['p99_ms']} ms, same with 10"),
         ("RSS per gunicorn worker, after the load", rss, once["worker_rss_mb"],
          f"≤ {once['worker_rss_mb']} MB"),
     ]

@@ -37,6 +37,9 @@ def measure_database(database: seeds.Database) -> DatabaseRun:
     if database.label == "SQLite" and os.environ.get("BENCH_BUNDLE", "1") == "1":
         print(f"[{database.label}] region bundle PDF (about a minute) ...", flush=True)
         run.measures["bundle"] = measure_apart("bundle", database.url, env)
+    if database.label == "SQLite":
+        print(f"[{database.label}] report page with 10 and 100,000 ratings ...", flush=True)
+        run.measures["ratings"] = measure_apart("ratings", database.url, env)
     if database.redis_url:
         _flush_redis(database.redis_url)  # no page cache or rate-limit count left over
     os.environ["PORTAL_INSTANCE_PATH"] = str(database.instance)

@@ -50,4 +50,6 @@ def pages(database_url: str) -> list[Page]:
         Page("akim search", [f"/search?q={quote(surname)}" for surname in surnames]),
         Page("GET /api/v1/akims", ["/api/v1/akims", "/api/v1/akims?page=2",
                                    "/api/v1/akims?page=3"]),
+        Page("GET /api/v1/akims?per_page=200", [f"/api/v1/akims?per_page=200&page={page}"
+                                                for page in (1, 2, 3, 4)]),
     ]
