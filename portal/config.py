@@ -25,6 +25,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CACHE_DEFAULT_TIMEOUT": 300,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A moving window counts the requests of the last period exactly; the default fixed window
+        # lets a burst straddling a minute boundary through twice (and made tests flaky).
+        "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",

@@ -79,9 +79,9 @@ def test_language_choice_is_kept(client: FlaskClient, login: Any, submit: Any) -
     assert refused.status_code == 400
 
 
-def test_the_language_cookie_is_secure_where_sessions_are(app: Any, client: FlaskClient,
-                                                          login: Any, submit: Any) -> None:
-    app.config["SESSION_COOKIE_SECURE"] = True
+def test_the_language_cookie_is_secure_where_sessions_are(app: Any, login: Any, submit: Any,
+                                                          monkeypatch: Any) -> None:
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
     login(UserFactory())
     response = submit("/account", {"language-locale": "en"}, to="/account/language",
                       prefix="language")
