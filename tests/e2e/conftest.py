@@ -54,13 +54,14 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+# The server lives as long as the e2e package's tests: it stops before the rest of the suite.
+@pytest.fixture(scope="package")
 def portal(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedPortal]:
     with served_portal(tmp_path_factory.mktemp("e2e-instance")) as served:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(portal: ServedPortal) -> str:
     return portal.base_url
 
@@ -70,7 +71,7 @@ def browser_type_launch_args(chromium: str) -> dict[str, Any]:
     return {"executable_path": chromium, "args": CHROMIUM_ARGS, "headless": True}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_context_args(base_url: str) -> dict[str, Any]:
     # A Kazakh reader: the portal's default language until a journey picks English.
     return {"base_url": base_url, "viewport": DESKTOP, "locale": "kk-KZ",

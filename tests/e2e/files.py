@@ -5,6 +5,8 @@ from __future__ import annotations
 import struct
 import zlib
 
+from playwright.sync_api import FilePayload
+
 
 def _png(width: int = 8, height: int = 8) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -31,9 +33,14 @@ def _pdf() -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
 PNG = _png()
 PDF = _pdf()
+
+
+def payload(name: str, mime_type: str, data: bytes) -> FilePayload:
+    return {"name": name, "mimeType": mime_type, "buffer": data}

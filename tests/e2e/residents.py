@@ -18,8 +18,8 @@ from portal.accounts import services
 from portal.accounts.models import Role, User, VerificationMethod
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
-from portal.seed.accounts import DEMO_PASSWORD
 from portal.modeling import utcnow
+from portal.seed.accounts import DEMO_PASSWORD
 
 LIKE = "citizen@demo.kz"
 

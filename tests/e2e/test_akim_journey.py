@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browsing import Journey
-from tests.e2e.files import PDF, PNG
+from tests.e2e.files import PDF, PNG, payload
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,7 @@ def test_akim_journey(open_journey: Any) -> None:
            "- **When is the water on?** In September.")
     j.fill(main.get_by_label("Plans for the next period"), "- repair the school roof")
     main.get_by_label("Attach a file").set_input_files(
-        files=[{"name": "meeting-minutes.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[payload("meeting-minutes.pdf", "application/pdf", PDF)])
     j.click(main.get_by_role("button", name="Save draft"))
     expect(main.get_by_role("link", name="meeting-minutes.pdf")).to_be_visible()
     j.step("draft saved with an attachment")
@@ -100,7 +100,7 @@ def test_akim_journey(open_journey: Any) -> None:
     j.fill(main.get_by_label("What was done"), "The contractor laid 4 km of pipe.")
     j.fill(main.get_by_label("Evidence links"), "https://example.org/photos")
     main.get_by_label("Evidence files").set_input_files(
-        files=[{"name": "site-photo.png", "mimeType": "image/png", "buffer": PNG}])
+        files=[payload("site-photo.png", "image/png", PNG)])
     j.step("promise update form")
     j.click(main.get_by_role("button", name="Publish the update"))
     expect(main.get_by_role("heading", level=1)).to_have_text(title)

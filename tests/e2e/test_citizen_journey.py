@@ -56,7 +56,9 @@ def citizen_journey(j: Journey, email: str, comment: str) -> None:
     rating = main.get_by_role("region", name=t("Residents' rating"))
     invitation = t('<a href="%(url)s">Sign in</a> as a verified resident of %(place)s to '
                    'rate this report.')
-    j.click(rating.get_by_role("link", name=re.search(r">([^<]+)</a>", invitation)[1]))
+    link_text = re.search(r">([^<]+)</a>", invitation)
+    assert link_text, invitation
+    j.click(rating.get_by_role("link", name=link_text[1]))
     j.step("sign in form")
     j.fill(main.get_by_label(t("Email")), email)
     j.fill(main.get_by_label(t("Password")), PASSWORD)
