@@ -3,7 +3,8 @@
 
 Locally they skip when Chromium is absent; in CI (CI=true) that is a failure. Each step's
 screenshot goes to a temporary folder, copied to test-artifacts/e2e/<test>/ when the test
-fails; E2E_SCREENSHOTS=DIR keeps every screenshot under DIR/<test>/.
+fails; E2E_SCREENSHOTS=DIR keeps every screenshot under DIR/<test>/, and E2E_VIEWPORT=phone runs
+every journey at 375 px wide.
 """
 
 from __future__ import annotations
@@ -103,8 +104,10 @@ def open_journey(browser: Browser, browser_context_args: dict[str, Any],
     folder, kept = _screenshot_folder(request, tmp_path_factory)
     journeys: list[Journey] = []
 
-    def start(viewport: dict[str, int] = DESKTOP, keyboard: bool = False,
+    def start(viewport: dict[str, int] | None = None, keyboard: bool = False,
               language: str = "en", **extra: Any) -> Journey:
+        # E2E_VIEWPORT=phone runs every journey at 375 px (for reviewing screenshots).
+        viewport = viewport or (PHONE if os.environ.get("E2E_VIEWPORT") == "phone" else DESKTOP)
         context = browser.new_context(**{**browser_context_args, "viewport": viewport, **extra})
         context.set_default_timeout(10_000)
         page: Page = context.new_page()
