@@ -97,7 +97,7 @@ def _failed(item: pytest.Item) -> bool:
 
 
 @pytest.fixture
-def open_journey(browser: Browser, browser_context_args: dict[str, Any],
+def open_journey(browser: Browser, browser_context_args: dict[str, Any], portal: ServedPortal,
                  request: pytest.FixtureRequest,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """`open_journey(viewport=PHONE)` → a Journey on a fresh browser context."""
@@ -123,6 +123,7 @@ def open_journey(browser: Browser, browser_context_args: dict[str, Any],
         target = ARTIFACTS / request.node.name.replace("/", "_")
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(folder, target)
+        shutil.copy(portal.log, target / "server.log")
         print(f"\nscreenshots of {request.node.name}: {target}")
     elif kept:
         print(f"\nscreenshots of {request.node.name}: {kept}")
