@@ -29,7 +29,7 @@ def test_a_wrong_iin_is_explained(open_journey: Any, viewport: dict[str, int] | 
     j.click(page.get_by_role("navigation", name="Main").get_by_role("link", name="Register"))
     expect(main.get_by_role("heading", level=1)).to_have_text("Register as a resident")
     j.fill(main.get_by_label("Email"), f"newcomer-{'phone' if viewport else 'desk'}@example.org")
-    j.fill(main.get_by_label("Password", exact=True), "three unrelated words")
+    j.fill(main.get_by_role("textbox", name="Password", exact=True), "three unrelated words")
     iin = main.get_by_label("IIN (individual identification number)")
     j.fill(iin, wrong_check_digit())
     j.fill(main.get_by_label("Rural district of residence"), "613633000")

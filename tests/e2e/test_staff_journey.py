@@ -4,6 +4,7 @@ download it. Through the UI only."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +65,18 @@ def test_staff_journey(open_journey: Any, tmp_path: Path) -> None:
     j.click(main.get_by_role("button", name="Build the dossiers"))
     progress = main.get_by_role("region", name="Progress")
     expect(progress).to_be_visible()
-    expect(progress.locator("progress")).to_be_visible()
+    bar = progress.locator("progress")
+    expect(bar).to_be_visible()
+    j.step("bundle started")
+    # The worker reports each dossier; the page polls and shows the count as it grows.
+    expect(progress.get_by_role("status")).to_contain_text(
+        re.compile(r"[0-9] of 6 dossiers"), timeout=120_000)
     j.step("bundle in progress")
 
     download_link = progress.get_by_role("link", name="Download")
     expect(download_link).to_be_visible(timeout=150_000)
+    expect(progress.get_by_role("status")).to_contain_text("6 of 6 dossiers")
+    expect(bar).to_have_attribute("value", "6")
     j.step("bundle ready")
     with page.expect_download(timeout=60_000) as download:
         j.click(download_link)
