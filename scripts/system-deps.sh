@@ -2,7 +2,7 @@
 # Installs the Debian packages a target needs, when they are missing and we are root.
 # Usage: scripts/system-deps.sh base|test|bench
 #   base  — Python venv, and WeasyPrint's Pango/HarfBuzz with DejaVu fonts (Kazakh letters)
-#   test  — base + poppler-utils (PDF checks)
+#   test  — base + poppler-utils (PDF checks) and chromium (browser tests, tests/e2e)
 #   bench — base + wrk (HTTP load)
 set -euo pipefail
 target=${1:-base}
@@ -11,7 +11,7 @@ packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-deja
 optional=(libharfbuzz-subset0)
 case "$target" in
   base) ;;
-  test) packages+=(poppler-utils) ;;
+  test) packages+=(poppler-utils chromium) ;;
   bench) packages+=(wrk) ;;
   *) echo "unknown target: $target" >&2; exit 2 ;;
 esac

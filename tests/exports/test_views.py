@@ -107,6 +107,9 @@ def test_the_profile_links_the_dossier_in_each_language(client: FlaskClient,
     assert f'href="/akims/{record.term.akim_id}/accountability.pdf?lang=kk"' in page
     assert f'href="/akims/{record.term.akim_id}/accountability.pdf?lang=ru"' in page
     assert "Download the dossier (PDF)" in page
+    # The button says Download, so it saves the file rather than opening the browser's viewer.
+    assert (f'href="/akims/{record.term.akim_id}/accountability.pdf?lang=en" '
+            'type="application/pdf" download>') in page
 
 
 def test_the_profile_stays_within_its_query_budget(client: FlaskClient, record: Record,
