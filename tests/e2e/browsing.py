@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -159,3 +159,17 @@ class Journey:
         }""")
         if not visible:
             self.unfocusable.append(what)
+
+
+PASSWORD = "demo-pass-2026"  # every demo account's
+
+
+def sign_in(j: Journey, email: str) -> None:
+    """Sign in through the header link and the form, in English, as a demo account."""
+    page, main = j.page, j.page.get_by_role("main")
+    j.go("/?lang=en")
+    j.click(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in"))
+    j.fill(main.get_by_label("Email"), email)
+    j.fill(main.get_by_label("Password"), PASSWORD)
+    j.click(main.get_by_role("button", name="Sign in"))
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -10,23 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import Journey
+from tests.e2e.browsing import Journey, sign_in
 from tests.e2e.files import PDF, PNG, payload
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "demo-pass-2026"
-
-
-def sign_in(j: Journey, email: str) -> None:
-    page, main = j.page, j.page.get_by_role("main")
-    j.go("/?lang=en")
-    j.click(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in"))
-    j.fill(main.get_by_label("Email"), email)
-    j.fill(main.get_by_label("Password"), PASSWORD)
-    j.click(main.get_by_role("button", name="Sign in"))
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
 
 def test_akim_journey(open_journey: Any) -> None:
     j: Journey = open_journey()

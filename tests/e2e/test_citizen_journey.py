@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import Journey
+from tests.e2e.browsing import PASSWORD, Journey
 from tests.e2e.conftest import PHONE
 from tests.e2e.server import EXTRA_RESIDENTS
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "demo-pass-2026"
 SURNAME = {"en": "Khasenov", "kk": "Хасенов"}  # as a reader of that language types it
 PROMISE = "Высадить 1000 деревьев в сельском округе"  # the akim claims progress on it
 

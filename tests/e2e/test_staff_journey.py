@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Download, expect
 
-from tests.e2e.browsing import Journey
-from tests.e2e.test_akim_journey import sign_in
+from tests.e2e.browsing import Journey, sign_in
 
 pytestmark = pytest.mark.e2e
 
