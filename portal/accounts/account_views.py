@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import services, throttle, verification
 from portal.accounts.forms import (
-    ActionForm,
     ChangePasswordForm,
     HomeDistrictForm,
     LanguageForm,
@@ -26,6 +25,7 @@ from portal.geo.models import District, RuralDistrict
 from portal.modeling import current_language
 from portal.permissions import Permission, require
 from portal.richtext import plain_text_with_links
+from portal.web.forms import ButtonForm
 from portal.web.locale import LANG_COOKIE, ONE_YEAR
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -58,7 +58,7 @@ def _page(user: User, status: int = 200, **forms: Any) -> tuple[str, int]:
         "language_form": language,
         "district_form": HomeDistrictForm(prefix="district"),
         "verification_form": VerificationRequestForm(prefix="verification"),
-        "sessions_form": ActionForm(prefix="sessions"),
+        "sessions_form": ButtonForm(prefix="sessions"),
         "plain_text": plain_text_with_links,
     }
     context.update(forms)
@@ -149,7 +149,7 @@ def request_verification() -> ViewResult:
 @require(Permission.ACCOUNT_SELF)
 def end_sessions() -> ViewResult:
     user = _me()
-    form = ActionForm(prefix="sessions")
+    form = ButtonForm(prefix="sessions")
     if not form.validate_on_submit():
         return _page(user, 400)
     services.end_all_sessions(user, user)

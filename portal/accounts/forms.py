@@ -25,10 +25,6 @@ LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "
 PLACE_CHOICES_SHOWN = 8
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})

@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from portal.accounts import notices, verification
-from portal.accounts.forms import ActionForm, RejectForm
+from portal.accounts.forms import RejectForm
 from portal.accounts.models import VerificationRequest
 from portal.accounts.services import AccountError
 from portal.extensions import db
 from portal.permissions import Permission, authorize, require
 from portal.richtext import plain_text_with_links
+from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
 
 blueprint = Blueprint("verification", __name__, url_prefix="/moderation/verifications")
@@ -42,7 +43,7 @@ def _queue(status: int = 200, failed: tuple[int, RejectForm] | None = None) -> t
         reject_forms[failed[0]] = failed[1]
     return render_template(
         "accounts/verification_queue.html", page=page, reject_forms=reject_forms,
-        approve_form=ActionForm(prefix="approve"), note_html=plain_text_with_links,
+        approve_form=ButtonForm(prefix="approve"), note_html=plain_text_with_links,
         per_page=PER_PAGE,
     ), status
 
@@ -57,7 +58,7 @@ def queue() -> ViewResult:
 @require(Permission.RESIDENTS_VERIFY)
 def approve(request_id: int) -> ViewResult:
     request_row = _load(request_id)
-    if not ActionForm(prefix="approve").validate_on_submit():
+    if not ButtonForm(prefix="approve").validate_on_submit():
         abort(400)
     try:
         notice = verification.approve(request_row, current_user)
@@ -92,4 +93,3 @@ def reject(request_id: int) -> ViewResult:
 
 def _who(request_row: VerificationRequest) -> str:
     return request_row.user.display_name or _("account #%(id)d", id=request_row.user_id)
-

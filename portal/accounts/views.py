@@ -24,18 +24,13 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import notices, services, throttle
-from portal.accounts.forms import (
-    ActionForm,
-    ForgotPasswordForm,
-    LoginForm,
-    RegistrationForm,
-    ResetPasswordForm,
-)
+from portal.accounts.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from portal.accounts.models import User
 from portal.accounts.verification import try_register_match
 from portal.extensions import db, limiter
 from portal.modeling import current_language
 from portal.permissions import public, require_login
+from portal.web.forms import ButtonForm
 from portal.web.safety import safe_next_url
 
 blueprint = Blueprint("accounts", __name__)
@@ -134,7 +129,7 @@ def confirm_link(token: str) -> Response:
 @limiter.limit(throttle.token_limit, methods=["POST"])
 def confirm() -> ViewResult:
     token = session.get(CONFIRM_TOKEN, "")
-    form = ActionForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         user = services.confirm_email(token)
         if user is not None:

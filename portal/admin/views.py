@@ -14,7 +14,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import management, residents_register, verification
-from portal.accounts.forms import ActionForm
 from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError
 from portal.admin.forms import (
@@ -26,6 +25,7 @@ from portal.admin.forms import (
 )
 from portal.extensions import db
 from portal.permissions import Permission, authorize, require
+from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -82,7 +82,7 @@ def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int
         "user": user,
         "roles_form": RolesForm(prefix="roles", data={"roles": [r.value for r in user.roles]}),
         "akim_form": AkimLinkForm(prefix="akim"),
-        "action_form": ActionForm(),
+        "action_form": ButtonForm(),
         "akim_query": akim_query,
         "akim_candidates": candidates,
         "linked_accounts": management.accounts_linked_to([akim.id for akim in candidates]),
@@ -145,7 +145,7 @@ def link_akim(user_id: int) -> ViewResult:
 def _apply(user_id: int, change: Callable[[User, User], None], done: str) -> ViewResult:
     """Load, authorize, check the CSRF token, change, commit, and go back to the account."""
     account = _load_user(user_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         change(account, current_user)
@@ -203,4 +203,3 @@ def residents_register_upload() -> ViewResult:
         status = 400
     return render_template("admin/residents_register.html", form=form, report=report,
                            failure=failure, imports=residents_register.recent_imports()), status
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.akims.models import Akim, Term, TermStatus
 from portal.extensions import db
@@ -24,6 +24,18 @@ def akim_with_terms(akim_id: int) -> Akim | None:
             ),
         )
         .where(Akim.id == akim_id)
+    )
+
+
+def term_with_place(term_id: int) -> Term | None:
+    """A term with its akim and its rural district, district and region: one query, for any
+    page that heads itself with the akim and the place (programme, petitions)."""
+    return db.session.scalar(
+        select(Term)
+        .options(joinedload(Term.akim),
+                 joinedload(Term.rural_district).joinedload(RuralDistrict.district)
+                 .joinedload(District.region))
+        .where(Term.id == term_id)
     )
 
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -34,6 +33,7 @@ from portal.exports.scope import Scope
 from portal.exports.services import LANGUAGES, PreparedDossier, prepared
 from portal.extensions import db
 from portal.modeling import as_utc, utcnow
+from portal.reports.timeliness import local_date
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +257,6 @@ def download_name(job: ExportJob) -> str:
     """'dossiers-region-61-2026-11-22-en.pdf': the area, the day it was built, the language."""
     moment = as_utc(job.finished_at or job.created_at)
     assert moment is not None  # noqa: S101 - created_at is always set
-    when = moment.astimezone(ZoneInfo("Asia/Almaty")).date()
+    when = local_date(moment)
     return (f"dossiers-{job.scope.replace(':', '-')}-{when.isoformat()}-{job.language}"
             f".{job.format.value}")

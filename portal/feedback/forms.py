@@ -72,7 +72,3 @@ class HideForm(FlaskForm):
                                      Length(max=HIDE_REASON_MAX_CHARS)],
                          description=_l("For example: insults another resident; contains a "
                                         "phone number."))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

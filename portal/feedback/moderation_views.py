@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from portal.extensions import db
 from portal.feedback import moderation, readers
 from portal.feedback.errors import FeedbackError
-from portal.feedback.forms import ActionForm, HideForm
+from portal.feedback.forms import HideForm
 from portal.feedback.models import Comment
 from portal.feedback.views import blueprint
 from portal.permissions import Permission, authorize, require
+from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
 
 PER_PAGE = 20
@@ -42,7 +43,7 @@ def _queue(status: int = 200, failed: tuple[int, HideForm] | None = None) -> tup
     return render_template(
         "feedback/moderation.html", page=page, items=readers.with_subjects(page.items),
         reasons=readers.complaint_reasons(ids), hide_forms=hide_forms, hidden=hidden,
-        action_form=ActionForm(formdata=None, prefix="moderate"),
+        action_form=ButtonForm(formdata=None, prefix="moderate"),
     ), status
 
 
@@ -55,9 +56,9 @@ def queue() -> ViewResult:
 def _decide(comment_id: int, decide: str) -> ViewResult:
     comment = _load(comment_id)
     if decide == "hide":
-        form: ActionForm | HideForm = HideForm(prefix=f"hide-{comment_id}")
+        form: ButtonForm | HideForm = HideForm(prefix=f"hide-{comment_id}")
     else:
-        form = ActionForm(prefix="moderate")
+        form = ButtonForm(prefix="moderate")
     if not form.validate_on_submit():
         if isinstance(form, HideForm):
             return _queue(400, (comment_id, form))

@@ -214,7 +214,3 @@ class VoteForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choice.choices = _choices(VoteChoice)
-
-
-class SimpleForm(FlaskForm):
-    """Just the CSRF token: follow, unfollow, register, delete."""

@@ -18,12 +18,14 @@ from portal.akims.models import Term, TermStatus
 from portal.extensions import db
 from portal.geo.models import District, RuralDistrict
 from portal.permissions import Permission, authorize, permissions_of, require
-from portal.promises import notify, programme, readers, rules, transitions
+from portal.promises import notify, programme, readers, transitions
 from portal.promises.errors import PromiseError
-from portal.promises.forms import ClaimForm, PromiseForm, ReopenForm, SimpleForm, VerdictForm
+from portal.promises.forms import ClaimForm, PromiseForm, ReopenForm, VerdictForm
 from portal.promises.models import BrokenReason, Promise, PromiseStatus
 from portal.promises.views import _put_error, blueprint
+from portal.reports.timeliness import local_today
 from portal.web.errors import abort_with, error_response
+from portal.web.forms import ButtonForm
 
 # Forms with evidence files accept bodies this large from the people allowed to post them,
 # so that an oversize file is refused beside its field with everything typed kept, instead
@@ -62,7 +64,7 @@ def _evidence_too_large(error: RequestEntityTooLarge) -> Any:
     form.evidence_files.errors = [message]
     return render_template(template, promise=promise, form=form, reopen_form=ReopenForm(
         formdata=None), frozen=programme.is_frozen(promise.term),
-        today=rules.local_today()), 413
+        today=local_today()), 413
 
 
 def _load(promise_id: int) -> Promise:
@@ -111,8 +113,8 @@ def manage(term_id: int) -> str:
     authorize(Permission.PROMISES_EDIT, term)
     programme_row, promises = readers.programme_page(term)
     return render_template("promises/programme.html", term=term, programme=programme_row,
-                           promises=promises, today=rules.local_today(), manage=True,
-                           register_form=SimpleForm())
+                           promises=promises, today=local_today(), manage=True,
+                           register_form=ButtonForm())
 
 
 @blueprint.route("/terms/<int:term_id>/promises/new", methods=["GET", "POST"])
@@ -174,7 +176,7 @@ def delete(promise_id: int) -> Response:
     promise = _load(promise_id)
     authorize(Permission.PROMISES_EDIT, promise)
     term_id = promise.term_id
-    if SimpleForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             programme.delete_promise(promise, current_user)
         except PromiseError as error:
@@ -191,7 +193,7 @@ def delete(promise_id: int) -> Response:
 def register(term_id: int) -> Response:
     term = _term(term_id)
     authorize(Permission.PROMISES_EDIT, term)
-    if SimpleForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             programme.register_programme(term, current_user)
         except PromiseError as error:
@@ -277,7 +279,7 @@ def reopen(promise_id: int) -> Any:
 
 def _form_page(template: str, form: Any, **context: Any) -> Any:
     """A form page; after a failed POST it answers 400 with the messages beside the fields."""
-    html = render_template(template, form=form, today=rules.local_today(), **context)
+    html = render_template(template, form=form, today=local_today(), **context)
     failed = request.method == "POST"
     return (html, 400) if failed else html
 
@@ -290,4 +292,3 @@ def _current_language() -> str:
     from portal.modeling import current_language
 
     return current_language()
-

@@ -29,7 +29,7 @@ from portal.promises.models import (
     PromiseAmendment,
     PromiseCategory,
 )
-from portal.promises.rules import local_today
+from portal.reports.timeliness import local_today
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5_000

@@ -27,7 +27,8 @@ from portal.promises.models import (
     PromiseStatus,
     PromiseUpdate,
 )
-from portal.promises.rules import OPEN_STATUSES, local_today
+from portal.promises.rules import OPEN_STATUSES
+from portal.reports.timeliness import local_today
 
 S = PromiseStatus
 ROLLUP_CACHE_SECONDS = 300
@@ -279,16 +280,6 @@ def promise_for_page(promise_id: int) -> Promise | None:
             selectinload(Promise.amendments),
         )
         .where(Promise.id == promise_id)
-    )
-
-
-def term_for_programme(term_id: int) -> Term | None:
-    return db.session.scalar(
-        select(Term)
-        .options(joinedload(Term.akim),
-                 joinedload(Term.rural_district).joinedload(RuralDistrict.district)
-                 .joinedload(District.region))
-        .where(Term.id == term_id)
     )
 
 

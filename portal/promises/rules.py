@@ -6,12 +6,9 @@ what they allow, docs/promises.md shows them as a table, and tests walk every pa
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from portal.promises.models import PromiseStatus as S
-
-ALMATY = ZoneInfo("Asia/Almaty")
 
 # What an akim may claim (never "not yet rated", the default; never "not verifiable", which
 # is a verifier's finding).
@@ -47,11 +44,6 @@ CLAIMS_NEEDING_EVIDENCE: frozenset[S] = frozenset({S.KEPT, S.PARTIALLY_KEPT})
 OPEN_STATUSES: frozenset[S] = frozenset({
     S.NOT_YET_RATED, S.IN_PROGRESS, S.STALLED, S.PARTIALLY_KEPT,
 })
-
-
-def local_today() -> date:
-    """Today in Kazakhstan: deadlines are calendar days there, not in UTC."""
-    return datetime.now(ALMATY).date()
 
 
 def allowed_claims(current: S) -> tuple[S, ...]:

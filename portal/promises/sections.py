@@ -17,7 +17,7 @@ from portal.promises.readers import (
     promises_for_terms,
     summarise,
 )
-from portal.promises.rules import local_today
+from portal.reports.timeliness import local_today
 
 
 @dataclass(frozen=True)

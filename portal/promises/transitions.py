@@ -29,6 +29,7 @@ from portal.promises.models import (
     UpdateKind,
 )
 from portal.promises.programme import is_frozen
+from portal.reports.timeliness import local_today
 from portal.uploads import UploadError, store_upload
 
 NOTE_MAX = 5_000
@@ -59,7 +60,7 @@ def post_claim(promise: Promise, actor: User, *, status: PromiseStatus, progress
                note: str, broken_reason: BrokenReason | None = None,
                evidence: Evidence | None = None, today: date | None = None) -> PromiseUpdate:
     """The akim's progress update or status claim."""
-    today = today or rules.local_today()
+    today = today or local_today()
     evidence = evidence or Evidence()
     if not is_frozen(promise.term, today):
         raise PromiseError(_("Register the programme before posting updates: until then it "
@@ -99,7 +100,7 @@ def record_verdict(promise: Promise, actor: User, *, status: PromiseStatus, sour
                    evidence: Evidence | None = None,
                    today: date | None = None) -> PromiseUpdate:
     """An independent verdict by a moderator or parliamentary staff, with its source."""
-    today = today or rules.local_today()
+    today = today or local_today()
     evidence = evidence or Evidence()
     if status not in rules.VERDICTS:
         raise PromiseError(_("Choose a verdict."), "status")

@@ -15,11 +15,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from portal.akims.services import term_with_place
 from portal.extensions import db, limiter
 from portal.permissions import Permission, authorize, can, public, require, require_login
 from portal.promises import display, readers, votes
 from portal.promises.errors import PromiseError
-from portal.promises.forms import SimpleForm, VoteForm
+from portal.promises.forms import VoteForm
 from portal.promises.models import (
     Promise,
     PromiseAmendment,
@@ -28,9 +29,10 @@ from portal.promises.models import (
     PromiseVote,
     VoteChoice,
 )
-from portal.promises.rules import local_today
+from portal.reports.timeliness import local_today
 from portal.transactions import commit_with_retry
 from portal.uploads import send_stored_file
+from portal.web.forms import ButtonForm
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("promises", __name__)
@@ -67,7 +69,7 @@ def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int
     html = render_template(
         "promises/promise.html", promise=promise, term=promise.term, claim=claim,
         viewer=viewer, may_vote=may_vote, vote_form=vote_form, timeline=timeline,
-        comments=comments, today=local_today(), follow_form=SimpleForm(),
+        comments=comments, today=local_today(), follow_form=ButtonForm(),
     )
     return html if status == 200 else (html, status)
 
@@ -131,7 +133,7 @@ def _vote_limit() -> str:
 @require_login
 def follow(promise_id: int) -> Response:
     promise = _promise_or_404(promise_id)
-    if SimpleForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         votes.follow(promise, current_user)
         db.session.commit()
         flash(_("You will get an email when this promise's status changes."), "success")
@@ -142,7 +144,7 @@ def follow(promise_id: int) -> Response:
 @require_login
 def unfollow(promise_id: int) -> Response:
     promise = _promise_or_404(promise_id)
-    if SimpleForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         votes.unfollow(promise, current_user)
         db.session.commit()
         flash(_("You no longer follow this promise."), "info")
@@ -152,7 +154,7 @@ def unfollow(promise_id: int) -> Response:
 @blueprint.route("/terms/<int:term_id>/programme")
 @public
 def programme(term_id: int) -> str:
-    term = readers.term_for_programme(term_id)
+    term = term_with_place(term_id)
     if term is None:
         abort(404)
     programme, promises = readers.programme_page(term)

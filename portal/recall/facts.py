@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -33,8 +32,7 @@ from portal.recall.rules import (
     TermInfo,
 )
 from portal.reports.models import Report
-
-ALMATY = ZoneInfo("Asia/Almaty")
+from portal.reports.timeliness import zone
 
 __all__ = ["SatisfactionFacts", "budget_facts", "day_end", "petition_facts", "promise_facts",
            "reporting_facts", "satisfaction_facts", "serving_terms"]
@@ -43,7 +41,7 @@ __all__ = ["SatisfactionFacts", "budget_facts", "day_end", "petition_facts", "pr
 def day_end(as_of: date) -> datetime:
     """The first moment after the as-of day in Kazakhstan, in UTC: records made before it
     were known on that day."""
-    return datetime.combine(as_of + timedelta(days=1), time(0), ALMATY).astimezone(UTC)
+    return datetime.combine(as_of + timedelta(days=1), time(0), zone()).astimezone(UTC)
 
 
 def serving_terms(as_of: date) -> list[TermInfo]:

@@ -32,10 +32,6 @@ from portal.recall.ruleset import (
 )
 
 
-class SimpleForm(FlaskForm):
-    """A button that only needs the CSRF token."""
-
-
 class ResponseForm(FlaskForm):
     response = TextAreaField(
         _l("Your response"),
@@ -194,4 +190,3 @@ class RulesForm(FlaskForm):
                 settings[name] = value
             values[code] = settings
         return RuleSet.from_json(values)
-

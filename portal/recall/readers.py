@@ -280,16 +280,6 @@ def petition_for_page(petition_id: int) -> Petition | None:
     )
 
 
-def term_for_page(term_id: int) -> Term | None:
-    return db.session.scalar(
-        select(Term)
-        .options(joinedload(Term.akim),
-                 joinedload(Term.rural_district).joinedload(RuralDistrict.district)
-                 .joinedload(District.region))
-        .where(Term.id == term_id)
-    )
-
-
 def petitions_of_term(term_id: int) -> list[Petition]:
     return list(db.session.scalars(
         select(Petition).where(Petition.term_id == term_id)

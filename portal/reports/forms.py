@@ -103,7 +103,3 @@ class ReportAmendForm(ReportSectionsForm):
         render_kw={"rows": 3, "data-autosave": "true"},
     )
     publish_correction = SubmitField(_l("Publish correction"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button with a CSRF token, for state changes (submit, return, publish, remove)."""

@@ -21,8 +21,8 @@ from portal.promises.models import (
     PromiseUpdate,
     UpdateKind,
 )
-from portal.promises.rules import local_today
 from portal.reports.models import Report, ReportAttachment, ReportState, ReportVersion
+from portal.reports.timeliness import local_today
 from portal.uploads import store_upload
 from tests.factories import (
     AkimFactory,

@@ -25,8 +25,8 @@ from portal.promises.models import (
     PromiseUpdate,
     UpdateKind,
 )
-from portal.promises.rules import local_today
 from portal.reports.models import ReportState
+from portal.reports.timeliness import local_today
 from tests.factories import (
     AkimFactory,
     BudgetLineFactory,

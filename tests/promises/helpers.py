@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 from portal.accounts.models import User
 from portal.akims.models import Term
 from portal.extensions import db
-from portal.promises.rules import local_today
+from portal.reports.timeliness import local_today
 from tests.factories import TermFactory, UserFactory
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.promises.rules import local_today
 from portal.reports.models import Report, ReportState
+from portal.reports.timeliness import local_today
 from tests.exports.conftest import Record, build_record
 from tests.factories import ReportFactory, TermFactory, UserFactory
 

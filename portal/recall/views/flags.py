@@ -12,13 +12,14 @@ from werkzeug.wrappers import Response
 from portal.extensions import db
 from portal.permissions import Permission, authorize, require
 from portal.recall import notify, readers, services
-from portal.recall.forms import DecisionForm, ResponseForm, SimpleForm
+from portal.recall.forms import DecisionForm, ResponseForm
 from portal.recall.models import UNDECIDED, FlagStatus
 from portal.recall.services import RecallError
 from portal.recall.views import blueprint
 from portal.recall.views.common import load_flag, put_error
 from portal.recall.views.public import render_flag
 from portal.reports.readers import serving_term_of_akim
+from portal.web.forms import ButtonForm
 
 
 @blueprint.route("/flags/<int:flag_id>/respond", methods=["GET", "POST"])
@@ -59,7 +60,7 @@ def my_flags() -> str:
 @require(Permission.FLAGS_REVIEW)
 def start_review(flag_id: int) -> Response:
     item = load_flag(flag_id)
-    if SimpleForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             services.start_review(item, current_user)
         except RecallError as error:

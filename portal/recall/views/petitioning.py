@@ -14,16 +14,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.akims.models import Term
+from portal.akims.services import term_with_place
 from portal.extensions import db, limiter
 from portal.permissions import Permission, authorize, can, public, require
 from portal.recall import petitions, readers
-from portal.recall.forms import PetitionForm, SimpleForm
+from portal.recall.forms import PetitionForm
 from portal.recall.models import Petition, PetitionStatus
 from portal.recall.services import RecallError
 from portal.recall.views import blueprint
 from portal.recall.views.common import put_error
 from portal.reports.timeliness import local_today
 from portal.transactions import commit_with_retry
+from portal.web.forms import ButtonForm
 
 SIGN_LIMIT = "20 per minute;200 per hour"
 
@@ -37,7 +39,7 @@ def _account_key() -> str:
 
 
 def _term_or_404(term_id: int) -> Term:
-    term = readers.term_for_page(term_id)
+    term = term_with_place(term_id)
     if term is None:
         abort(404)
     return term
@@ -48,6 +50,24 @@ def _petition_or_404(petition_id: int) -> Petition:
     if petition is None:
         abort(404)
     return petition
+
+
+def _signer_may_act(petition_id: int) -> bool:
+    """Sign and withdraw: the petition exists, the user may sign it, the form is fresh."""
+    authorize(Permission.PETITIONS_SIGN, _petition_or_404(petition_id))
+    if ButtonForm().validate_on_submit():
+        return True
+    flash(_("Your form expired. Please send it again."), "error")
+    return False
+
+
+def _locked(petition_id: int) -> Petition:
+    """The petition re-read under its write lock: one signer at a time, inside the retried
+    transaction."""
+    petitions.take_write_lock(petition_id)
+    fresh = db.session.get(Petition, petition_id, populate_existing=True)
+    assert fresh is not None  # noqa: S101 - loaded before; petitions are never deleted
+    return fresh
 
 
 @blueprint.route("/terms/<int:term_id>/petitions")
@@ -102,7 +122,7 @@ def petition(petition_id: int) -> str:
         threshold=petitions.threshold_for(item.term), today=today, signed=signed,
         may_sign=(item.accepts_signatures(today)
                   and can(current_user, Permission.PETITIONS_SIGN, item)),
-        form=SimpleForm())
+        form=ButtonForm())
 
 
 @blueprint.route("/petitions/<int:petition_id>/sign", methods=["POST"])
@@ -110,21 +130,11 @@ def petition(petition_id: int) -> str:
 @limiter.limit(_sign_limit, methods=["POST"])
 @limiter.limit(_sign_limit, key_func=_account_key, methods=["POST"])
 def sign(petition_id: int) -> Response:
-    item = _petition_or_404(petition_id)
-    authorize(Permission.PETITIONS_SIGN, item)
-    if not SimpleForm().validate_on_submit():
-        flash(_("Your form expired. Please send it again."), "error")
+    if not _signer_may_act(petition_id):
         return redirect(url_for("recall.petition", petition_id=petition_id))
     user = current_user._get_current_object()
-
-    def work() -> petitions.SignOutcome:
-        petitions.take_write_lock(petition_id)
-        fresh = db.session.get(Petition, petition_id, populate_existing=True)
-        assert fresh is not None  # noqa: S101 - loaded above; petitions are never deleted
-        return petitions.sign(fresh, user)
-
     try:
-        outcome = commit_with_retry(work)
+        outcome = commit_with_retry(lambda: petitions.sign(_locked(petition_id), user))
     except RecallError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -145,21 +155,11 @@ def sign(petition_id: int) -> Response:
 @limiter.limit(_sign_limit, methods=["POST"])
 @limiter.limit(_sign_limit, key_func=_account_key, methods=["POST"])
 def withdraw(petition_id: int) -> Response:
-    item = _petition_or_404(petition_id)
-    authorize(Permission.PETITIONS_SIGN, item)
-    if not SimpleForm().validate_on_submit():
-        flash(_("Your form expired. Please send it again."), "error")
+    if not _signer_may_act(petition_id):
         return redirect(url_for("recall.petition", petition_id=petition_id))
     user = current_user._get_current_object()
-
-    def work() -> bool:
-        petitions.take_write_lock(petition_id)
-        fresh = db.session.get(Petition, petition_id, populate_existing=True)
-        assert fresh is not None  # noqa: S101
-        return petitions.withdraw(fresh, user)
-
     try:
-        withdrawn = commit_with_retry(work)
+        withdrawn = commit_with_retry(lambda: petitions.withdraw(_locked(petition_id), user))
     except RecallError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -6,12 +6,13 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.permissions import Permission, can, public
-from portal.recall.forms import DecisionForm, SimpleForm
+from portal.recall.forms import DecisionForm
 from portal.recall.models import UNDECIDED, FlagStatus, RuleCode
 from portal.recall.ruleset import current_rules, rules_of_version
 from portal.recall.views import blueprint
 from portal.recall.views.common import load_flag
 from portal.reports.timeliness import local_today
+from portal.web.forms import ButtonForm
 
 
 @blueprint.route("/flags/<int:flag_id>")
@@ -32,7 +33,7 @@ def render_flag(flag_id: int, decision_form: DecisionForm | None = None) -> str:
         may_start_review=reviewer and item.status in (FlagStatus.OPEN,
                                                       FlagStatus.AKIM_RESPONDED),
         may_decide=reviewer and item.status in UNDECIDED and item.is_public(),
-        decision_form=decision_form or DecisionForm(), review_form=SimpleForm(),
+        decision_form=decision_form or DecisionForm(), review_form=ButtonForm(),
         today=local_today(),
     )
 

@@ -22,12 +22,13 @@ from werkzeug.wrappers import Response
 from portal.extensions import csrf, db, limiter
 from portal.permissions import Permission, require
 from portal.reports import readers, services, stash
-from portal.reports.forms import ConfirmForm, ReportAmendForm, ReportEditForm
+from portal.reports.forms import ReportAmendForm, ReportEditForm
 from portal.reports.models import Report, ReportAttachment, ReportState
 from portal.reports.services import ReportError
 from portal.reports.views import blueprint
 from portal.reports.views.access import report_to_change
 from portal.web.errors import error_response
+from portal.web.forms import ButtonForm
 
 STASH_LIMIT = "30 per hour"
 
@@ -104,7 +105,7 @@ def edit(report_id: int) -> str | Response:
     if report.is_published:
         return redirect(url_for(".amend", report_id=report.id))
     if report.state == ReportState.SUBMITTED:
-        return render_template("reports/submitted.html", report=report, confirm=ConfirmForm())
+        return render_template("reports/submitted.html", report=report, confirm=ButtonForm())
     form = (_restored_form(ReportEditForm, report) if request.method == "GET" else None) \
         or ReportEditForm(obj=report)
     if request.method == "POST" and form.validate_on_submit():
@@ -120,14 +121,14 @@ def edit(report_id: int) -> str | Response:
             flash(_("Your text is saved."), "success")
             _apply_errors(form, error)
             return render_template("reports/edit.html", report=report, form=form,
-                                   confirm=ConfirmForm())
+                                   confirm=ButtonForm())
         db.session.commit()
         if report.state == ReportState.SUBMITTED:
             flash(_("The report is submitted. Check it once more, then publish it."), "success")
         else:
             flash(_("Draft saved."), "success")
         return redirect(url_for(".edit", report_id=report.id))
-    return render_template("reports/edit.html", report=report, form=form, confirm=ConfirmForm())
+    return render_template("reports/edit.html", report=report, form=form, confirm=ButtonForm())
 
 
 def _posted_too_late(report: Report) -> str:
@@ -142,7 +143,7 @@ def _posted_too_late(report: Report) -> str:
     flash(_("This report was submitted meanwhile, so your text was not saved. It is below: "
             "copy what you need, or return the report to draft and save it again."), "warning")
     return render_template("reports/edit.html", report=report, form=ReportEditForm(),
-                           confirm=ConfirmForm(), locked=True)
+                           confirm=ButtonForm(), locked=True)
 
 
 @blueprint.route("/reports/<int:report_id>/amend", methods=["GET", "POST"])
@@ -179,7 +180,7 @@ def amend(report_id: int) -> str | Response:
 @require(Permission.REPORTS_PUBLISH)
 def publish(report_id: int) -> Response:
     report = report_to_change(report_id, Permission.REPORTS_PUBLISH)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.publish(report, current_user)
@@ -195,7 +196,7 @@ def publish(report_id: int) -> Response:
 @require(Permission.REPORTS_EDIT)
 def return_to_draft(report_id: int) -> Response:
     report = report_to_change(report_id, Permission.REPORTS_EDIT)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.return_to_draft(report, current_user)
@@ -215,7 +216,7 @@ def remove_attachment(report_id: int, attachment_id: int) -> Response:
     attachment = db.session.get(ReportAttachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.remove_attachment(attachment, current_user)
