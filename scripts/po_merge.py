@@ -53,20 +53,17 @@ def merge(base: Catalog, ours: Catalog, theirs: Catalog) -> Catalog:
         mine, other, old = ours_by_key.get(key), theirs_by_key.get(key), base_by_key.get(key)
         if old is not None and (mine is None or other is None):
             continue  # removed on one side
-        if mine is None:
-            chosen = other
-        elif other is None:
-            chosen = mine
-        elif _state(mine) == _state(other) or _state(other) == _state(old):
-            chosen = mine
-        elif _state(mine) == _state(old):
+        if mine is None or other is None:
+            chosen = mine or other
+        elif _state(mine) == _state(old) and _state(other) != _state(old):
             chosen = other
         else:
-            print(f"po_merge: both sides translate {key[0]!r} differently; kept ours",
-                  file=sys.stderr)
+            if _state(mine) not in (_state(other), _state(old)) and _state(other) != _state(old):
+                print(f"po_merge: both sides translate {key[0]!r} differently; kept ours",
+                      file=sys.stderr)
             chosen = mine
-        assert chosen is not None
-        result[chosen.id] = chosen
+        if chosen is not None:
+            result[chosen.id] = chosen
     return result
 
 
