@@ -96,14 +96,22 @@ def test_config(database_url: str, instance_path: Path, **overrides: Any) -> dic
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "IIN_HMAC_KEY": "test-iin-key-" + "y" * 32,
-        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "STORAGE_URL": f"file://{instance_path}",
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
-        "EXPORT_FOLDER": str(instance_path / "exports"),
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "REDIS_URL": None,
     }
     config.update(overrides)
     return config
+
+
+def production_settings(redis_url: str = "redis://127.0.0.1:6379/15",
+                        **overrides: Any) -> dict[str, Any]:
+    """What `PORTAL_ENV=production` insists on (docs/deployment.md), for tests of production
+    behaviour. The Redis URL is only contacted if a test makes requests."""
+    return {"PORTAL_ENV": "production", "REDIS_URL": redis_url,
+            "PUBLIC_BASE_URL": "https://akim-portal.example", "MAIL_SERVER": "smtp.example.invalid",
+            **overrides}
 
 
 @pytest.fixture(scope="session")
@@ -281,3 +289,24 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is unreachable: {error}")
         pytest.skip(f"Redis at {url} is unreachable: {error}")
     return url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's S3 server on 127.0.0.1 for the whole run (tests/s3server.py)."""
+    from tests.s3server import CREDENTIALS, s3_server
+
+    for name, value in CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_url(s3_endpoint: str) -> str:
+    """A STORAGE_URL naming a fresh bucket of the test S3 server."""
+    from tests.s3server import create_bucket
+
+    bucket = f"portal-test-{uuid.uuid4().hex[:12]}"
+    create_bucket(s3_endpoint, bucket)
+    return f"s3://{bucket}/files?endpoint={s3_endpoint}&path_style=1"

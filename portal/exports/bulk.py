@@ -16,13 +16,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, storage
 from portal.accounts.models import User
 from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
@@ -89,12 +88,12 @@ def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
         .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)))
 
 
-def result_path(job: ExportJob) -> Path | None:
-    """The finished file, if it is still on disk (pruning removes old ones)."""
+def result_key(job: ExportJob) -> str | None:
+    """The finished file's storage key, if it is still stored (pruning removes old ones)."""
     if job.status is not ExportStatus.DONE or not job.result_file:
         return None
-    path = store.folder(store.BUNDLES) / job.result_file
-    return path if path.is_file() else None
+    key = store.key(store.BUNDLES, job.result_file)
+    return key if store.exists(key) else None
 
 
 # --------------------------------------------------------------------------- the job
@@ -147,7 +146,7 @@ def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format
 
 @dataclass(frozen=True)
 class BundleResult:
-    path: Path | None  # None: stopped before the end
+    key: str | None  # in the storage; None: stopped before the end
     fingerprint: str
     dossiers: int
     from_cache: bool
@@ -163,12 +162,12 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
         items = prepared(dossiers_for_scope(scope, language))
         fingerprint = inputs_fingerprint(items, scope, export_format, language)
     on_start(fingerprint, len(items))
-    target = store.bundle_path(fingerprint, export_format.value)
-    if target.is_file():
+    target = store.bundle_key(fingerprint, export_format.value)
+    if store.exists(target):
         store.touch(target)
         on_progress(len(items))
         return BundleResult(target, fingerprint, len(items), True)
-    paths: list[Path] = []
+    paths: list[str] = []
     page_counts: list[int] = []
     for index, path, pages in rendering.render_all(items, should_stop):
         paths.append(path)
@@ -179,7 +178,8 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
     with collector_paused():
         content = assemble(scope, items, paths, page_counts, export_format, language,
                            fingerprint, utcnow())
-    store.write_atomic(target, content)
+    store.write(target, content,
+                "application/zip" if export_format is ExportFormat.ZIP else "application/pdf")
     return BundleResult(target, fingerprint, len(items), False)
 
 
@@ -200,16 +200,16 @@ def _build(job: ExportJob) -> None:
 
     result = produce_bundle(scope, job.format, job.language, started, progressed,
                             lambda: _cancel_requested(job.id))
-    if result.path is None:
+    if result.key is None:
         db.session.refresh(job)
         _finish(job, ExportStatus.CANCELLED)
         db.session.commit()
         return
     job.from_cache = result.from_cache
-    _done(job, result.path)
+    _done(job, result.key)
 
 
-def assemble(scope: Scope, items: list[PreparedDossier], paths: list[Path],
+def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
              page_counts: list[int], export_format: ExportFormat, language: str,
              fingerprint: str, generated_at: datetime) -> bytes:
     """The summary first, then the dossiers: merged into one PDF, or zipped."""
@@ -241,9 +241,12 @@ def _cancel_requested(job_id: int) -> bool:
         select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
 
 
-def _done(job: ExportJob, target: Path) -> None:
-    job.result_file = target.name
-    job.result_bytes = target.stat().st_size
+def _done(job: ExportJob, target: str) -> None:
+    info = storage.current().stat(target)
+    if info is None:  # pruned in the instant since it was written or found
+        raise storage.NotStored(target)
+    job.result_file = target.rsplit("/", 1)[-1]
+    job.result_bytes = info.size
     _finish(job, ExportStatus.DONE)
     db.session.commit()
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
+from tests.conftest import production_settings
 from tests.factories import RuralDistrictFactory, SettlementFactory, TermFactory
 
 
@@ -115,8 +116,8 @@ def test_security_headers_on_every_response(client: FlaskClient) -> None:
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_hsts_only_in_production(make_app) -> None:  # type: ignore[no-untyped-def]
-    production = make_app(PORTAL_ENV="production")
+def test_hsts_only_in_production(make_app, redis_url) -> None:  # type: ignore[no-untyped-def]
+    production = make_app(**production_settings(redis_url))
     assert "Strict-Transport-Security" in production.test_client().get("/healthz").headers
     assert production.config["SESSION_COOKIE_SECURE"] is True
 
