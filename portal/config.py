@@ -76,6 +76,8 @@ TESTING_OVERRIDES: dict[str, Any] = {
     "WTF_CSRF_ENABLED": True,
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,
+    # /healthz answers each request afresh (production reuses a result for 2 s).
+    "HEALTH_REUSE_SECONDS": 0,
     # Cheap hashes keep the suite fast; production parameters are tested separately.
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }

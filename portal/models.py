@@ -26,6 +26,7 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.heartbeat import WorkerHeartbeat
 from portal.promises.models import (
     Programme,
     Promise,
@@ -85,6 +86,7 @@ __all__ = [
     "Settlement",
     "SiteMeta",
     "StoredFile",
+    "WorkerHeartbeat",
     "Term",
     "TermRatingTally",
     "User",

@@ -16,12 +16,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from portal import audit, storage
+from portal import audit, heartbeat, storage
 from portal.accounts.models import User
 from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
@@ -107,9 +108,19 @@ def run_export(job_id: int) -> None:
         _finish(job, ExportStatus.CANCELLED)
         db.session.commit()
         return
-    job.status = ExportStatus.RUNNING
-    job.started_at = job.progress_at = utcnow()
+    # Claimed with a conditional update: a job queued twice (a retry racing a late original)
+    # is built once.
+    now = utcnow()
+    claimed = db.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, started_at=now, progress_at=now,
+                worker_id=heartbeat.worker_id(), attempts=ExportJob.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
     db.session.commit()
+    if not claimed:
+        return
+    db.session.refresh(job)
     try:
         _build(job)
     except Exception:
@@ -120,6 +131,41 @@ def run_export(job_id: int) -> None:
             failed.error = "The export could not be built; the error is in the worker's log."
             _finish(failed, ExportStatus.FAILED)
             db.session.commit()
+
+
+def requeue_abandoned(max_attempts: int) -> list[int]:
+    """Running jobs whose consumer died (killed, its machine lost): queued again, or marked
+    failed once they have been started `max_attempts` times. Returns the ids to enqueue, which
+    the caller does after this commits. Safe to run in several consumers at once."""
+    requeued: list[int] = []
+    running = list(db.session.execute(
+        select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
+        .where(ExportJob.status == ExportStatus.RUNNING)))
+    for job_id, worker, attempts in running:
+        if not heartbeat.is_dead(worker):
+            continue
+        retry = attempts < max_attempts
+        values: dict[str, Any] = (
+            {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
+            if retry else
+            {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
+        won = db.session.execute(
+            update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
+                   ExportJob.worker_id.is_(None) if worker is None
+                   else ExportJob.worker_id == worker)
+            .values(**values).execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if not won:
+            continue  # another consumer got there first
+        job = db.session.get(ExportJob, job_id)
+        audit.record(None, "export.retry" if retry else "export.stalled", job,
+                     before={"status": "running", "attempts": attempts},
+                     after={"status": values["status"].value})
+        if retry:
+            requeued.append(job_id)
+    db.session.commit()
+    return requeued
 
 
 def fail_stalled(minutes: int) -> int:

@@ -88,12 +88,6 @@ def test_bad_page_numbers_show_a_page_not_an_error(client: FlaskClient) -> None:
         assert "пейдж" in response.get_data(as_text=True).lower()
 
 
-def test_healthz_checks_the_database(client: FlaskClient) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
-
-
 def test_ping_answers_without_the_database(client: FlaskClient, count_queries: Any) -> None:
     with count_queries() as queries:
         response = client.get("/ping")

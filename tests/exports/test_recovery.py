@@ -1,0 +1,96 @@
+"""A job whose consumer died is queued again (or, after its attempts, marked failed): never
+left running. The crash itself, with real processes, is in tests/cluster/."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from portal import heartbeat
+from portal.audit import AuditEvent
+from portal.exports import bulk
+from portal.exports.models import ExportJob, ExportStatus
+from portal.exports.tasks import recover_abandoned
+from portal.extensions import db
+from portal.heartbeat import WorkerHeartbeat
+from portal.modeling import utcnow
+from tests.exports.conftest import build_record
+from tests.factories import UserFactory
+
+AREA = "district:6136"
+
+
+def running_job(worker: str | None, attempts: int = 1) -> ExportJob:
+    job = bulk.start_export(UserFactory(staff=True), AREA, "zip", "en")
+    job.status, job.worker_id, job.attempts = ExportStatus.RUNNING, worker, attempts
+    job.progress_total, job.progress_done = 2, 1
+    db.session.commit()
+    return job
+
+
+def dead_process_id() -> int:
+    """A pid no process has now: one of a child that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - fixed arguments
+    child.wait()
+    return child.pid
+
+
+def test_a_job_of_a_killed_consumer_on_this_machine_is_built_again(app: Any) -> None:
+    build_record()
+    dead = f"{socket.gethostname()}:{dead_process_id()}:abcd"
+    db.session.add(WorkerHeartbeat(worker_id=dead, host=socket.gethostname(),
+                                   pid=int(dead.split(":")[1]), seen_at=utcnow()))
+    job = running_job(dead)
+    assert heartbeat.is_dead(dead)  # beat a moment ago, but its process is gone
+    assert recover_abandoned() == [job.id]
+    db.session.refresh(job)
+    # Queued again and, jobs running inline in tests, built by this process at once.
+    assert job.status is ExportStatus.DONE and job.attempts == 2
+    assert job.worker_id == heartbeat.worker_id()
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.like("export.%")).order_by(AuditEvent.id)).all()
+    assert actions[-1] == "export.retry"
+
+
+def test_a_consumer_on_another_machine_is_dead_when_it_stops_beating(app: Any) -> None:
+    app.config["WORKER_HEARTBEAT_SECONDS"] = 10
+    try:
+        quiet = "other-machine:4242:beef"
+        db.session.add(WorkerHeartbeat(worker_id=quiet, host="other-machine", pid=4242,
+                                       seen_at=utcnow() - timedelta(seconds=20)))
+        db.session.flush()
+        assert not heartbeat.is_dead(quiet)  # two missed beats: maybe slow, not dead
+        db.session.get(WorkerHeartbeat, quiet).seen_at = utcnow() - timedelta(seconds=31)
+        db.session.flush()
+        assert heartbeat.is_dead(quiet)
+    finally:
+        app.config.pop("WORKER_HEARTBEAT_SECONDS")
+
+
+def test_a_live_consumers_job_is_left_alone(app: Any) -> None:
+    heartbeat.beat()
+    job = running_job(heartbeat.worker_id())
+    assert recover_abandoned() == []
+    db.session.refresh(job)
+    assert job.status is ExportStatus.RUNNING
+
+
+def test_after_its_last_attempt_the_job_is_marked_failed(app: Any) -> None:
+    job = running_job("gone:1:dead", attempts=2)
+    assert recover_abandoned() == []
+    db.session.refresh(job)
+    assert job.status is ExportStatus.FAILED and job.error == bulk.STALLED
+    assert job.finished_at is not None
+
+
+def test_a_job_already_claimed_is_not_built_twice(app: Any) -> None:
+    build_record()
+    job = running_job(heartbeat.worker_id())
+    bulk.run_export(job.id)  # a duplicate delivery of the same job
+    db.session.refresh(job)
+    assert job.status is ExportStatus.RUNNING and job.attempts == 1
