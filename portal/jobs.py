@@ -31,6 +31,7 @@ TASK_MODULES = (
     "portal.feedback.tasks",
     "portal.opendata.tasks",
     "portal.recall.tasks",
+    "portal.storage.tasks",
 )
 _state: dict[str, Flask] = {}
 

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from portal import health
 from portal.geo import services as geo
 from portal.permissions import public
-from portal.storage import tasks as storage_tasks  # noqa: F401 - the worker must know them
 from portal.web.search import search as run_search
 
 blueprint = Blueprint("web", __name__)
