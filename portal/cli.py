@@ -40,6 +40,9 @@ def register(app: Flask) -> None:
     from portal.storage.cli import storage_group
 
     app.cli.add_command(storage_group)
+    from portal.backup.cli import backup
+
+    app.cli.add_command(backup)
 
 
 @click.command("seed")

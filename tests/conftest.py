@@ -141,9 +141,12 @@ def app(database_url: str, instance_path: Path) -> Iterator[Flask]:
 def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     """Build another app on the same database with some settings changed.
 
-    Building an app points the job queue at it; the test app takes it back afterwards.
+    Building an app points the job queue and the rate limiter's storage at it; the test app
+    takes both back afterwards (a limiter left on another app's Redis would count, or fail,
+    for every later test).
     """
     built: list[Flask] = []
+    limiter_state = limiter._storage, limiter._limiter  # type: ignore[attr-defined]
 
     def build(**overrides: Any) -> Flask:
         other = create_app(test_config(database_url, instance_path, **overrides))
@@ -155,6 +158,7 @@ def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     from portal import jobs
 
     jobs.init_app(app)
+    limiter._storage, limiter._limiter = limiter_state  # type: ignore[attr-defined]
     for other in built:
         with other.app_context():
             db.engine.dispose()
