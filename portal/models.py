@@ -26,7 +26,6 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
-from portal.heartbeat import WorkerHeartbeat
 from portal.promises.models import (
     Programme,
     Promise,
@@ -86,7 +85,6 @@ __all__ = [
     "Settlement",
     "SiteMeta",
     "StoredFile",
-    "WorkerHeartbeat",
     "Term",
     "TermRatingTally",
     "User",

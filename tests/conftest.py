@@ -213,6 +213,16 @@ def _delete_test_rows() -> None:
 
 
 @pytest.fixture
+def no_heartbeats(app: Flask) -> Iterator[None]:
+    """No job consumer has beaten (portal.heartbeat), before and after the test."""
+    from portal import heartbeat
+
+    heartbeat.forget_all()
+    yield
+    heartbeat.forget_all()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

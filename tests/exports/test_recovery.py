@@ -3,10 +3,9 @@ left running. The crash itself, with real processes, is in tests/cluster/."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +16,6 @@ from portal.exports import bulk
 from portal.exports.models import ExportJob, ExportStatus
 from portal.exports.tasks import recover_abandoned
 from portal.extensions import db
-from portal.heartbeat import WorkerHeartbeat
-from portal.modeling import utcnow
 from tests.exports.conftest import build_record
 from tests.factories import UserFactory
 
@@ -40,11 +37,17 @@ def dead_process_id() -> int:
     return child.pid
 
 
-def test_a_job_of_a_killed_consumer_on_this_machine_is_built_again(app: Any) -> None:
+def beat_as(worker: str, seconds_ago: float = 0) -> None:
+    host, pid, _token = worker.split(":")
+    moment = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    heartbeat.write(heartbeat.Beat(worker, host, int(pid), moment, moment))
+
+
+def test_a_job_of_a_killed_consumer_on_this_machine_is_built_again(
+        app: Any, no_heartbeats: None) -> None:
     build_record()
-    dead = f"{socket.gethostname()}:{dead_process_id()}:abcd"
-    db.session.add(WorkerHeartbeat(worker_id=dead, host=socket.gethostname(),
-                                   pid=int(dead.split(":")[1]), seen_at=utcnow()))
+    dead = f"{heartbeat.host_name()}:{dead_process_id()}:abcd"
+    beat_as(dead)
     job = running_job(dead)
     assert heartbeat.is_dead(dead)  # beat a moment ago, but its process is gone
     assert recover_abandoned() == [job.id]
@@ -57,22 +60,20 @@ def test_a_job_of_a_killed_consumer_on_this_machine_is_built_again(app: Any) -> 
     assert actions[-1] == "export.retry"
 
 
-def test_a_consumer_on_another_machine_is_dead_when_it_stops_beating(app: Any) -> None:
+def test_a_consumer_on_another_machine_is_dead_when_it_stops_beating(
+        app: Any, no_heartbeats: None) -> None:
     app.config["WORKER_HEARTBEAT_SECONDS"] = 10
     try:
         quiet = "other-machine:4242:beef"
-        db.session.add(WorkerHeartbeat(worker_id=quiet, host="other-machine", pid=4242,
-                                       seen_at=utcnow() - timedelta(seconds=20)))
-        db.session.flush()
+        beat_as(quiet, seconds_ago=20)
         assert not heartbeat.is_dead(quiet)  # two missed beats: maybe slow, not dead
-        db.session.get(WorkerHeartbeat, quiet).seen_at = utcnow() - timedelta(seconds=31)
-        db.session.flush()
+        beat_as(quiet, seconds_ago=31)
         assert heartbeat.is_dead(quiet)
     finally:
         app.config.pop("WORKER_HEARTBEAT_SECONDS")
 
 
-def test_a_live_consumers_job_is_left_alone(app: Any) -> None:
+def test_a_live_consumers_job_is_left_alone(app: Any, no_heartbeats: None) -> None:
     heartbeat.beat()
     job = running_job(heartbeat.worker_id())
     assert recover_abandoned() == []

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
 
 from portal import heartbeat
-from portal.extensions import db
-from portal.heartbeat import WorkerHeartbeat
-from portal.modeling import utcnow
 from tests.s3server import free_port
 
 
@@ -63,8 +59,8 @@ def test_s3_storage_down_is_named(make_app: Any) -> None:
     assert status == 503 and body["failing"] == ["storage"]
 
 
-def test_the_worker_is_judged_by_its_heartbeat_and_backlog(make_app: Any,
-                                                          tmp_path: Path) -> None:
+def test_the_worker_is_judged_by_its_heartbeat_and_backlog(make_app: Any, tmp_path: Path,
+                                                          no_heartbeats: None) -> None:
     queued = make_app(JOBS_IMMEDIATE=False, HUEY_SQLITE_PATH=str(tmp_path / "jobs.db"),
                       WORKER_HEARTBEAT_SECONDS=10, HEALTH_MAX_BACKLOG=1)
     client = queued.test_client()
@@ -87,7 +83,9 @@ def test_the_worker_is_judged_by_its_heartbeat_and_backlog(make_app: Any,
     from portal import jobs
 
     jobs.huey.flush()
-    db.session.execute(update(WorkerHeartbeat).values(seen_at=utcnow() - timedelta(seconds=45)))
+    heartbeat.forget_all()
+    long_ago = datetime.now(UTC) - timedelta(seconds=45)
+    heartbeat.write(heartbeat.Beat("elsewhere:1:ab", "elsewhere", 1, long_ago, long_ago))
     status, body = health(client)
     assert status == 503 and body["checks"]["worker"]["detail"] == (
         "no heartbeat for 45 s; backlog 0")
@@ -98,3 +96,12 @@ def test_readyz_does_no_io(client: FlaskClient, count_queries: Any) -> None:
         response = client.get("/readyz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ready"
     assert queries == []
+
+
+def test_a_heartbeat_leaves_the_page_cache_alone(app: Any, no_heartbeats: None) -> None:
+    """Consumers beat every few seconds; were that a public change, no page would stay cached."""
+    from portal.web import page_cache
+
+    before = page_cache.data_version()
+    heartbeat.beat()
+    assert page_cache.data_version() == before
