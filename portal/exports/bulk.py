@@ -245,12 +245,13 @@ def _build(job: ExportJob) -> None:
         db.session.commit()
 
     result = produce_bundle(scope, job.format, job.language, started, progressed,
-                            lambda: _cancel_requested(job.id))
+                            lambda: _should_stop(job.id))
     if result.key is None:
         db.session.refresh(job)
-        _finish(job, ExportStatus.CANCELLED)
-        db.session.commit()
-        return
+        if job.status is ExportStatus.RUNNING and job.worker_id == heartbeat.worker_id():
+            _finish(job, ExportStatus.CANCELLED)
+            db.session.commit()
+        return  # otherwise another consumer has it now
     job.from_cache = result.from_cache
     _done(job, result.key)
 
@@ -282,9 +283,17 @@ def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
     return bundles.combined_pdf(summary_pdf, summary_title, paths, titles)
 
 
-def _cancel_requested(job_id: int) -> bool:
-    return bool(db.session.scalar(
-        select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
+def _should_stop(job_id: int) -> bool:
+    """Cancelled by its user, or no longer this process's job (taken for dead and queued
+    again elsewhere): stop between dossiers rather than build it twice."""
+    row = db.session.execute(
+        select(ExportJob.cancel_requested, ExportJob.status, ExportJob.worker_id)
+        .where(ExportJob.id == job_id)).one_or_none()
+    if row is None:
+        return True
+    cancelled, status, worker = row
+    return bool(cancelled) or status is not ExportStatus.RUNNING or \
+        worker != heartbeat.worker_id()
 
 
 def _done(job: ExportJob, target: str) -> None:

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from portal import heartbeat
@@ -95,3 +97,27 @@ def test_a_job_already_claimed_is_not_built_twice(app: Any) -> None:
     bulk.run_export(job.id)  # a duplicate delivery of the same job
     db.session.refresh(job)
     assert job.status is ExportStatus.RUNNING and job.attempts == 1
+
+
+def test_a_job_taken_over_elsewhere_stops_here(app: Any, no_heartbeats: None,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Taken for dead (a long pause) and queued again: the first run stops between dossiers
+    rather than build the same file twice, and leaves the job to its new owner."""
+    build_record()
+    build_record()
+    heartbeat.beat()
+    job = bulk.start_export(UserFactory(staff=True), AREA, "zip", "en")
+    db.session.commit()
+    original = bulk.produce_bundle
+
+    def taken_over(*args: Any, **kwargs: Any) -> Any:
+        db.session.execute(sa.update(ExportJob).where(ExportJob.id == job.id)
+                           .values(worker_id="elsewhere:1:ab"))
+        db.session.commit()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "produce_bundle", taken_over)
+    bulk.run_export(job.id)
+    db.session.refresh(job)
+    assert job.status is ExportStatus.RUNNING and job.worker_id == "elsewhere:1:ab"
+    assert job.progress_done == 0
