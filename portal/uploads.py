@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit, storage
 from portal.extensions import Model, db
-from portal.modeling import UTCDateTime, utcnow
+from portal.modeling import Synthetic, UTCDateTime, utcnow
 from portal.storage import sweep
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class UploadError(ValueError):
     """The file cannot be accepted; the message is meant for the person uploading it."""
 
 
-class StoredFile(Model):
+class StoredFile(Synthetic, Model):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
