@@ -1,7 +1,7 @@
 """export jobs: the consumer building them and how many times they were started
 
 Revision ID: 562f23ef6a5f
-Revises: a4c1e9d27b50
+Revises: 3165e486c30f
 Create Date: 2026-12-06 22:08:44.738893
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '562f23ef6a5f'
-down_revision = 'a4c1e9d27b50'
+down_revision = '3165e486c30f'
 branch_labels = None
 depends_on = None
 
