@@ -286,14 +286,18 @@ def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
 def _should_stop(job_id: int) -> bool:
     """Cancelled by its user, or no longer this process's job (taken for dead and queued
     again elsewhere): stop between dossiers rather than build it twice."""
-    row = db.session.execute(
-        select(ExportJob.cancel_requested, ExportJob.status, ExportJob.worker_id)
-        .where(ExportJob.id == job_id)).one_or_none()
-    if row is None:
-        return True
-    cancelled, status, worker = row
-    return bool(cancelled) or status is not ExportStatus.RUNNING or \
-        worker != heartbeat.worker_id()
+    return _cancel_requested(job_id) or _taken_over(job_id)
+
+
+def _cancel_requested(job_id: int) -> bool:
+    return bool(db.session.scalar(
+        select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
+
+
+def _taken_over(job_id: int) -> bool:
+    row = db.session.execute(select(ExportJob.status, ExportJob.worker_id)
+                             .where(ExportJob.id == job_id)).one_or_none()
+    return row is None or row[0] is not ExportStatus.RUNNING or row[1] != heartbeat.worker_id()
 
 
 def _done(job: ExportJob, target: str) -> None:
