@@ -185,6 +185,11 @@ class ReportAttachment(Synthetic, Model):
     def is_published(self) -> bool:
         return self.added_in_version is not None
 
+    @property
+    def term(self) -> Term:
+        """The report's term: whose file it is, for the permission rules."""
+        return self.report.term
+
 
 class ReportTextStash(Model):
     """Text posted to an editor by a browser whose sign-in had expired, kept for a week so
