@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as config_layers
+from portal import jobs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +41,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
+    jobs.register_tasks()
 
     from portal import cli
-    from portal.web import errors, headers, page_cache, templating
+    from portal.web import assets, compression, errors, headers, page_cache, templating
 
     errors.register(app)
     headers.register(app)
+    # Before the page cache: Flask runs after-request hooks in reverse order, so compression
+    # sees a response after the page cache stored it (compressed, which it then leaves alone).
+    compression.register(app)
     page_cache.register(app)
+    assets.register(app)
     templating.register(app)
     cli.register(app)
     return app
