@@ -75,7 +75,8 @@ TESTING_OVERRIDES: dict[str, Any] = {
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 
-ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "PORTAL_ENV",
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY",
+                 "PORTAL_ENV",
                  "PUBLIC_BASE_URL", "TRUSTED_PROXIES",
                  "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
 
@@ -118,16 +119,17 @@ def finalise(config: dict[str, Any], instance_path: Path,
             if key not in (explicit or {}):
                 config[key] = value
     if env == "production":
-        for key in ("SECRET_KEY", "IIN_HMAC_KEY"):
+        for key in ("SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY"):
             if not config.get(key) or len(str(config[key])) < 32:
                 raise ConfigError(f"{key} (32+ characters) is required when PORTAL_ENV=production")
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
     else:
-        # The IIN key is separate from the session key: rotating sessions must not orphan
-        # every stored IIN hash.
-        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key")):
+        # The IIN and audit keys are separate from the session key: rotating sessions must not
+        # orphan every stored IIN hash, nor break every seal of the audit trail.
+        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key"),
+                               ("AUDIT_HMAC_KEY", "audit_hmac_key")):
             if not config.get(key):
                 config[key] = _development_secret(instance_path, file_name)
     redis_url = config.get("REDIS_URL")

@@ -51,10 +51,18 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
     return statement
 
 
-def find_by_iin(iin: str) -> User | None:
-    """The account holding this IIN (matched by its keyed hash), if any."""
-    return db.session.scalar(select(User).where(User.iin_hmac == iin_digest(
+def find_by_iin(iin: str, actor: User) -> User | None:
+    """The account holding this IIN (matched by its keyed hash), if any. A look-up of
+    personal data: recorded, found or not (never the number)."""
+    found = db.session.scalar(select(User).where(User.iin_hmac == iin_digest(
         iin_numbers.validate(iin))))
+    audit.record(actor, "account.lookup_by_iin", found, None, {"found": found is not None})
+    return found
+
+
+def record_account_view(actor: User, account: User) -> None:
+    """An administrator opened an account's page (email, IIN digits, verification)."""
+    audit.record(actor, "account.view", account)
 
 
 def user_for_admin(user_id: int) -> User | None:

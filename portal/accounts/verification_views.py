@@ -37,11 +37,14 @@ def _queue(status: int = 200, failed: tuple[int, RejectForm] | None = None) -> t
     reject_forms = {row.id: RejectForm(prefix=f"reject-{row.id}") for row in page.items}
     if failed is not None and failed[0] in reject_forms:
         reject_forms[failed[0]] = failed[1]
-    return render_template(
+    html = render_template(
         "accounts/verification_queue.html", page=page, reject_forms=reject_forms,
         approve_form=ButtonForm(prefix="approve"), note_html=plain_text_with_links,
         per_page=PER_PAGE,
-    ), status
+    )
+    verification.record_queue_view(current_user, [row.id for row in page.items])
+    db.session.commit()
+    return html, status
 
 
 @blueprint.route("")

@@ -18,6 +18,7 @@ from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError
 from portal.admin.forms import (
     AkimLinkForm,
+    AuditFilterForm,
     IinLookupForm,
     RegisterUploadForm,
     RolesForm,
@@ -60,7 +61,8 @@ def user_by_iin() -> ViewResult:
     form = IinLookupForm(prefix="lookup")
     if not form.validate_on_submit():
         return _users_page(400, form)
-    account = management.find_by_iin(form.iin.data or "")
+    account = management.find_by_iin(form.iin.data or "", current_user)
+    db.session.commit()
     if account is None:
         form.iin.errors = [_("No account has this IIN.")]
         return _users_page(404, form)
@@ -89,7 +91,10 @@ def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int
 @blueprint.route("/users/<int:user_id>")
 @require(Permission.USERS_VIEW, load=management.user_for_admin)
 def user(account: User) -> ViewResult:
-    return _user_page(account)
+    page = _user_page(account)
+    management.record_account_view(current_user, account)
+    db.session.commit()
+    return page
 
 
 @blueprint.route("/users/<int:user_id>/roles", methods=["POST"])
@@ -200,3 +205,16 @@ def residents_register_upload() -> ViewResult:
         status = 400
     return render_template("admin/residents_register.html", form=form, report=report,
                            failure=failure, imports=residents_register.recent_imports()), status
+
+
+@blueprint.route("/audit")
+@require(Permission.AUDIT_VIEW)
+def audit_trail() -> ViewResult:
+    """Every recorded change, newest first; `flask audit verify` checks the seals."""
+    from portal.audit import readers as audit_readers
+
+    form = AuditFilterForm(request.args)
+    target_id = form.target_id.data if form.target_id.validate(form) else None
+    page = paginate(audit_readers.trail(form.action.data or "", form.actor.data or "",
+                                        form.target_type.data or "", target_id), PER_PAGE)
+    return render_template("admin/audit.html", form=form, page=page)
