@@ -183,6 +183,7 @@ ROWS: list[Row] = [
         only({"admin": 302})),
     Row("residents register page", "GET", lambda w: "/admin/residents-register",
         only({"admin": 200})),
+    Row("audit trail", "GET", lambda w: "/admin/audit?action=account.", only({"admin": 200})),
     Row("residents register upload", "POST", lambda w: "/admin/residents-register",
         only({"admin": 200}), _register_csv, multipart=True),
 ]
