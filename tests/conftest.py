@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from portal import create_app
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -219,8 +220,7 @@ def login(client: FlaskClient) -> Any:
     def sign_in(user: Any, on: FlaskClient | None = None) -> Any:
         target = on or client
         with target.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            sign_in_cookie(session, user)
         return user
 
     return sign_in

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.accounts import iin as iin_numbers
+from portal.accounts import sessions
 from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import AccountError, iin_digest
 from portal.akims.models import Akim, Term, TermStatus
@@ -162,7 +163,7 @@ def deactivate(user: User, actor: User) -> None:
     if not user.is_active_account:
         return
     user.is_active_account = False
-    user.session_version += 1
+    sessions.end_every_session(user)
     db.session.flush()
     audit.record(actor, "account.deactivate", user, {"active": True}, {"active": False})
 

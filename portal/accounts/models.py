@@ -113,6 +113,24 @@ class User(UserMixin, Model):
         return f"<User {self.id}>"
 
 
+class UserSession(Model):
+    """One signed-in browser. Its cookie holds a random token; only the token's SHA-256 is
+    stored. Signing out ends the row, so a copy of the cookie is worthless afterwards."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the browser called itself, cut short: to tell one's devices apart on the account page.
+    user_agent: Mapped[str | None] = mapped_column(String(160))
+
+
 class UserRole(Model):
     __tablename__ = "user_role"
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import notices, services, throttle
+from portal.accounts import notices, services, sessions, throttle
 from portal.accounts.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from portal.accounts.models import User
 from portal.accounts.verification import try_register_match
@@ -42,9 +42,17 @@ RESET_TOKEN = "reset_token"  # noqa: S105
 
 
 def _sign_in(user: User) -> None:
-    """A new session at sign-in: nothing from before (a planted id, a CSRF token) carries over."""
+    """A new session at sign-in: nothing from before (a planted id, a CSRF token) carries over,
+    and the server keeps a row for it that signing out ends."""
     session.clear()
     services.record_login(user)
+    continue_signed_in(user)
+
+
+def continue_signed_in(user: User) -> None:
+    """This browser signed in with a session of its own (after sign-in, or after every other
+    session of the account was ended)."""
+    session[sessions.SESSION_KEY] = sessions.start(user)
     login_user(user)
 
 
@@ -85,6 +93,9 @@ def login() -> ViewResult:
 @blueprint.route("/logout", methods=["POST"])
 @require_login
 def logout() -> Response:
+    """Ends this browser's session on the server: a copy of the cookie no longer works."""
+    sessions.end(sessions.current_token())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
