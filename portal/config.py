@@ -28,6 +28,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # A moving window counts the requests of the last period exactly; the default fixed window
         # lets a burst straddling a minute boundary through twice (and made tests flaky).
         "RATELIMIT_STRATEGY": "moving-window",
+        # Two factors for akims, moderators, staff and administrators: forced on in
+        # production; off in development so the demo accounts sign in with a password alone.
+        "TWO_FACTOR_REQUIRED": False,
+        # A signed-in browser's session ends on the server after this many days.
+        "SESSION_MAX_AGE_DAYS": 30,
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",
@@ -122,6 +127,8 @@ def finalise(config: dict[str, Any], instance_path: Path,
         for key in ("SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY"):
             if not config.get(key) or len(str(config[key])) < 32:
                 raise ConfigError(f"{key} (32+ characters) is required when PORTAL_ENV=production")
+        # Akims, moderators, staff and administrators sign in with two factors; not optional.
+        config["TWO_FACTOR_REQUIRED"] = True
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"

@@ -124,6 +124,10 @@ ROWS: list[Row] = [
         everyone(200)),
     # Signing in and registering.
     Row("login page", "GET", lambda w: "/login", everyone(200)),
+    # The code step needs the password step first (in this browser): otherwise back to it.
+    Row("code step without a password", "GET", lambda w: "/login/code", everyone(302)),
+    Row("code without a password", "POST", lambda w: "/login/code", everyone(302),
+        lambda w: {"code": "123456"}),
     Row("register page", "GET", lambda w: "/register", signed_in(302, anonymous=200)),
     Row("register", "POST", lambda w: "/register", everyone(302), lambda w: {
         "email": "newcomer@example.kz", "password": "several unrelated words",

@@ -17,6 +17,7 @@ PUBLIC_ENDPOINTS = {
     "geo.rural_district",
     "akims.profile",
     "accounts.login",
+    "accounts.second_factor",
     "accounts.register",
     "accounts.check_email",
     "accounts.confirm_link",
