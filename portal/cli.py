@@ -40,6 +40,12 @@ def register(app: Flask) -> None:
     from portal.audit.cli import audit
 
     app.cli.add_command(audit)
+    from portal.storage.cli import storage_group
+
+    app.cli.add_command(storage_group)
+    from portal.backup.cli import backup
+
+    app.cli.add_command(backup)
 
 
 @click.command("seed")

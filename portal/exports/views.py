@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_decimal, get_locale, ngettext
@@ -22,7 +21,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.exports import bulk, services, tasks
+from portal import storage
+from portal.exports import bulk, services, store, tasks
 from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
@@ -76,9 +76,9 @@ def dossier(item: services.PreparedDossier) -> Response:
     if item.fingerprint in request.if_none_match:
         response = Response(status=304)
     else:
-        path, _fresh = services.dossier_pdf(item)
+        key, _fresh = services.dossier_pdf(item)
         # A few hundred kilobytes: sent from memory, so no file stays open after a response.
-        response = Response(path.read_bytes(), mimetype="application/pdf")
+        response = Response(store.read(key), mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
     response.set_etag(item.fingerprint)
@@ -134,7 +134,7 @@ def _progress_text(export: ExportJob) -> str:
 @blueprint.route("/exports/<int:job_id>")
 @require(Permission.EXPORTS_BULK, load=export_job, hide=True)
 def job(export: ExportJob) -> str:
-    return render_template("exports/job.html", job=export, result=bulk.result_path(export),
+    return render_template("exports/job.html", job=export, result=bulk.result_key(export),
                            area=_names([export.scope])[export.scope],
                            language_name=dict(LANGUAGE_CHOICES).get(export.language),
                            progress_text=_progress_text(export))
@@ -144,7 +144,7 @@ def job(export: ExportJob) -> str:
 @require(Permission.EXPORTS_BULK, load=export_job, hide=True)
 def job_status(export: ExportJob) -> Response:
     """What the progress script polls: status, counts, and the download once done."""
-    result = bulk.result_path(export)
+    result = bulk.result_key(export)
     response = jsonify({
         "status": export.status.value, "status_label": export_label(export.status),
         "done": export.progress_done, "total": export.progress_total,
@@ -172,14 +172,15 @@ def cancel(export: ExportJob) -> WerkzeugResponse:
 @blueprint.route("/exports/<int:job_id>/download")
 @require(Permission.EXPORTS_BULK, load=export_job, hide=True)
 def download(export: ExportJob) -> WerkzeugResponse:
-    result = bulk.result_path(export)
+    result = bulk.result_key(export)
     if result is None:
         if export.status.value == "done":
             flash(_("This file is no longer kept. Start the export again; unchanged dossiers "
                     "are reused, so it is quick."), "error")
         return redirect(url_for("exports.job", job_id=export.id))
-    response = send_file(result, as_attachment=True, download_name=bulk.download_name(export),
-                         mimetype="application/zip" if export.format.value == "zip"
-                         else "application/pdf", max_age=0)
+    # Streamed from the storage: a national bundle is hundreds of megabytes.
+    response = storage.send(result, download_name=bulk.download_name(export),
+                            mimetype="application/zip" if export.format.value == "zip"
+                            else "application/pdf", etag=export.inputs_fingerprint)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from portal.accounts import two_factor
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, production_settings
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -41,10 +41,11 @@ def _code(secret: str, offset: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + offset)
 
 
-def test_production_requires_two_factors_of_officials_from_start_up(make_app: Any) -> None:
+def test_production_requires_two_factors_of_officials_from_start_up(
+        make_app: Any, redis_url: str) -> None:
     """The production start-up path: no setting turns it off, and a password alone does not
     sign an administrator in."""
-    production = make_app(PORTAL_ENV="production", TWO_FACTOR_REQUIRED=False)
+    production = make_app(**production_settings(redis_url, TWO_FACTOR_REQUIRED=False))
     assert production.config["TWO_FACTOR_REQUIRED"] is True
     UserFactory(email="chief@example.kz", roles=(Role.ADMIN,))
     browser = production.test_client()
