@@ -5,7 +5,7 @@ being a foreign key: the record of who acted outlives their account (deleting an
 to set it to NULL, which an append-only table cannot allow).
 
 Revision ID: c0a1d17e5ea1
-Revises: 3165e486c30f
+Revises: 562f23ef6a5f
 Create Date: 2026-12-06 23:00:00.000000
 
 """
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1d17e5ea1'
-down_revision = '3165e486c30f'
+down_revision = '562f23ef6a5f'
 branch_labels = None
 depends_on = None
 
