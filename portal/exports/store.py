@@ -70,6 +70,21 @@ def touch(path: Path) -> None:
         os.utime(path)
 
 
+def remove_superseded_dossier(name: str, unused_for: float) -> bool:
+    """Delete a dossier file replaced by a newer rendering of the same akim and language,
+    unless someone used it in the last `unused_for` seconds (a reader or a bundle still
+    reading it). True if it was deleted."""
+    path = folder(DOSSIERS) / Path(name).name
+    try:
+        if time.time() - path.stat().st_mtime < unused_for:
+            return False
+    except OSError:
+        return False
+    path.unlink(missing_ok=True)
+    path.with_suffix(".pages").unlink(missing_ok=True)
+    return True
+
+
 def prune(max_age_days: int, now: float | None = None) -> int:
     """Delete cached dossiers and bundles unused for `max_age_days`; returns how many."""
     cutoff = (now or time.time()) - max_age_days * 86400
