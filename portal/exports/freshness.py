@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Select, delete, event, exists, func, inspect, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
@@ -379,9 +380,14 @@ def record_demand(session: Session, akim_id: int, language: str) -> None:
         return
     statement = _insert(session)(DossierDemand).values(
         akim_id=akim_id, language=language, requested_at=now)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["akim_id", "language"], set_={"requested_at": now}))
-    session.commit()
+    try:
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["akim_id", "language"], set_={"requested_at": now}))
+        session.commit()
+    except SQLAlchemyError:  # a busy database must not cost the reader the dossier
+        session.rollback()
+        log.warning("could not record the demand for akim %s (%s)", akim_id, language,
+                    exc_info=True)
 
 
 def take_newest(session: Session) -> tuple[int, str] | None:
