@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench bench-clean clean translations
+.PHONY: install run test test-sqlite test-postgres lint bench bench-clean clean translations \
+	cluster-test
 
 $(STAMP): pyproject.toml
 	@scripts/system-deps.sh base
@@ -48,6 +49,11 @@ test: install
 	$(MAKE) test-sqlite
 	@echo "== the suite on PostgreSQL =="
 	$(MAKE) test-postgres
+
+# The two-machine rehearsal and the crash tests alone (they also run in `make test`): two
+# gunicorn instances, one job consumer, PostgreSQL, Redis and moto's S3 server on 127.0.0.1.
+cluster-test: install translations
+	TEST_DATABASE_URL=$(TEST_PG_SERVER) TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest tests/cluster $(PYTEST_ARGS)
 
 # The national databases are built once (bench/cache/, PostgreSQL `akim_bench`) and reused
 # until the seed code changes; `make bench-clean` forgets them. See docs/performance.md.

@@ -112,37 +112,43 @@ def _edit(akim_id: int, mark: str) -> None:
     db.session.commit()
 
 
-def _file_of(akim_id: int) -> Path:
+def _key_of(akim_id: int) -> str:
+    """The storage key of the dossier of the akim's data as it is now."""
     from portal.exports import services, store
     from portal.extensions import db
 
     item = services.prepare(akim_id, LANGUAGE)
     assert item is not None
     db.session.commit()
-    return store.dossier_path(item.fingerprint)
+    return store.dossier_key(item.fingerprint)
 
 
-def _wait_for(path: Path, since: float) -> float:
-    while not path.is_file():
+def _wait_for(key: str, since: float) -> float:
+    from portal.exports import store
+
+    while not store.exists(key):
         if time.monotonic() - since > READY_TIMEOUT_S:
-            raise RuntimeError(f"no rebuilt dossier {path.name} in {READY_TIMEOUT_S} s")
+            raise RuntimeError(f"no rebuilt dossier {key} in {READY_TIMEOUT_S} s")
         time.sleep(0.05)
     return time.monotonic() - since
 
 
 class _Watcher(threading.Thread):
-    """Notes when the last of some files appears (written by the worker or by a request)."""
+    """Notes when the last of some dossiers is stored (by the worker or by a request)."""
 
-    def __init__(self, paths: list[Path], since: float) -> None:
+    def __init__(self, app: Any, keys: list[str], since: float) -> None:
         super().__init__(daemon=True)
-        self.paths, self.since = paths, since
+        self.app, self.keys, self.since = app, keys, since
         self.last_seen = float("nan")
 
     def run(self) -> None:
-        waiting = set(self.paths)
-        while waiting and time.monotonic() - self.since < READY_TIMEOUT_S:
-            waiting = {path for path in waiting if not path.is_file()}
-            time.sleep(0.05)
+        from portal.exports import store
+
+        waiting = set(self.keys)
+        with self.app.app_context():
+            while waiting and time.monotonic() - self.since < READY_TIMEOUT_S:
+                waiting = {key for key in waiting if not store.exists(key)}
+                time.sleep(0.05)
         if not waiting:
             self.last_seen = time.monotonic() - self.since
 
@@ -182,13 +188,12 @@ def measure(database_url: str) -> dict[str, Any]:
                 time.sleep(1)  # the worker idle
                 started = time.monotonic()
                 _edit(akim_id, f"ready {index}")
-                ready.append(_wait_for(_file_of(akim_id), started))
+                ready.append(_wait_for(_key_of(akim_id), started))
             started = time.monotonic()
             for akim_id in akim_ids:
                 _edit(akim_id, "burst")
             committed = time.monotonic() - started
-            burst_files = [_file_of(akim_id) for akim_id in akim_ids]
-            watcher = _Watcher(burst_files, started)
+            watcher = _Watcher(app, [_key_of(akim_id) for akim_id in akim_ids], started)
             watcher.start()
             numbers = _load(served.base_url, paths)
             watcher.join(READY_TIMEOUT_S)

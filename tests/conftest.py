@@ -96,14 +96,22 @@ def test_config(database_url: str, instance_path: Path, **overrides: Any) -> dic
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "IIN_HMAC_KEY": "test-iin-key-" + "y" * 32,
-        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "STORAGE_URL": f"file://{instance_path}",
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
-        "EXPORT_FOLDER": str(instance_path / "exports"),
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "REDIS_URL": None,
     }
     config.update(overrides)
     return config
+
+
+def production_settings(redis_url: str = "redis://127.0.0.1:6379/15",
+                        **overrides: Any) -> dict[str, Any]:
+    """What `PORTAL_ENV=production` insists on (docs/deployment.md), for tests of production
+    behaviour. The Redis URL is only contacted if a test makes requests."""
+    return {"PORTAL_ENV": "production", "REDIS_URL": redis_url,
+            "PUBLIC_BASE_URL": "https://akim-portal.example", "MAIL_SERVER": "smtp.example.invalid",
+            **overrides}
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +141,12 @@ def app(database_url: str, instance_path: Path) -> Iterator[Flask]:
 def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     """Build another app on the same database with some settings changed.
 
-    Building an app points the job queue at it; the test app takes it back afterwards.
+    Building an app points the job queue and the rate limiter's storage at it; the test app
+    takes both back afterwards (a limiter left on another app's Redis would count, or fail,
+    for every later test).
     """
     built: list[Flask] = []
+    limiter_state = limiter._storage, limiter._limiter  # type: ignore[attr-defined]
 
     def build(**overrides: Any) -> Flask:
         other = create_app(test_config(database_url, instance_path, **overrides))
@@ -147,6 +158,7 @@ def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     from portal import jobs
 
     jobs.init_app(app)
+    limiter._storage, limiter._limiter = limiter_state  # type: ignore[attr-defined]
     for other in built:
         with other.app_context():
             db.engine.dispose()
@@ -198,6 +210,16 @@ def _delete_test_rows() -> None:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 connection.execute(table.delete())
+
+
+@pytest.fixture
+def no_heartbeats(app: Flask) -> Iterator[None]:
+    """No job consumer has beaten (portal.heartbeat), before and after the test."""
+    from portal import heartbeat
+
+    heartbeat.forget_all()
+    yield
+    heartbeat.forget_all()
 
 
 @pytest.fixture
@@ -281,3 +303,24 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is unreachable: {error}")
         pytest.skip(f"Redis at {url} is unreachable: {error}")
     return url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's S3 server on 127.0.0.1 for the whole run (tests/s3server.py)."""
+    from tests.s3server import CREDENTIALS, s3_server
+
+    for name, value in CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_url(s3_endpoint: str) -> str:
+    """A STORAGE_URL naming a fresh bucket of the test S3 server."""
+    from tests.s3server import create_bucket
+
+    bucket = f"portal-test-{uuid.uuid4().hex[:12]}"
+    create_bucket(s3_endpoint, bucket)
+    return f"s3://{bucket}/files?endpoint={s3_endpoint}&path_style=1"

@@ -114,6 +114,7 @@ ROWS: list[Row] = [
     Row("home", "GET", lambda w: "/", everyone(200)),
     Row("search", "GET", lambda w: "/search?q=akim", everyone(200)),
     Row("health check", "GET", lambda w: "/healthz", everyone(200)),
+    Row("readiness", "GET", lambda w: "/readyz", everyone(200)),
     Row("ping (the bench ceiling)", "GET", lambda w: "/ping", everyone(200)),
     Row("akim profile", "GET", lambda w: f"/akims/{w.term_a.akim_id}", everyone(200)),
     Row("rural district", "GET", lambda w: f"/rural-districts/{w.district_a.kato}",

@@ -10,6 +10,7 @@ PUBLIC_ENDPOINTS = {
     "web.home",
     "web.search",
     "web.healthz",
+    "web.readyz",
     "web.ping",
     "geo.regions",
     "geo.region",

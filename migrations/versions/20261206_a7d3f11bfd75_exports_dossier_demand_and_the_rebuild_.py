@@ -1,7 +1,7 @@
 """exports: which dossiers readers asked for, and the queue of dossiers to rebuild ahead of them
 
 Revision ID: a7d3f11bfd75
-Revises: 3165e486c30f
+Revises: 562f23ef6a5f
 Create Date: 2026-12-06 22:30:31.568692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3f11bfd75'
-down_revision = '3165e486c30f'
+down_revision = '562f23ef6a5f'
 branch_labels = None
 depends_on = None
 

@@ -45,8 +45,8 @@ EVERY_ROW = "*"  # a column name meaning: the rows are unknown, every dossier ma
 CHUNK = 5_000  # keys per IN (...) list; SQLite allows 32,766 parameters a statement
 # A pair's demand is written at most this often: a public GET rarely writes.
 DEMAND_REFRESH = timedelta(hours=12)
-# A replaced dossier file is deleted at once unless used this recently (seconds).
-SUPERSEDED_GRACE = 300
+# A replaced dossier file is deleted at once unless used this recently.
+SUPERSEDED_GRACE = timedelta(minutes=5)
 
 Resolver = Callable[[list[Any]], Select[Any]]
 
@@ -435,9 +435,9 @@ def drain(session: Session, seconds: float) -> Drained:
             session.commit()  # no transaction held open through the render
             if item is None:
                 continue
-            path, rendered = services.dossier_pdf(item)
+            key, rendered = services.dossier_pdf(item)
             result.rendered += rendered
-            _replace_built(session, akim_id, language, path.name)
+            _replace_built(session, akim_id, language, key)
         except Exception:  # one dossier that fails must not hold up the others
             session.rollback()
             result.failed += 1
@@ -447,13 +447,14 @@ def drain(session: Session, seconds: float) -> Drained:
     return result
 
 
-def _replace_built(session: Session, akim_id: int, language: str, name: str) -> None:
-    """Note the pair's new file and delete the one it replaces (unless still in use)."""
+def _replace_built(session: Session, akim_id: int, language: str, key: str) -> None:
+    """Note the pair's new file (its storage key) and delete the one it replaces (unless
+    still in use)."""
     demand = session.get(DossierDemand, (akim_id, language))
-    if demand is None or demand.built_file == name:
+    if demand is None or demand.built_file == key:
         session.commit()
         return
-    replaced, demand.built_file = demand.built_file, name
+    replaced, demand.built_file = demand.built_file, key
     session.commit()
     if replaced and not session.scalar(select(exists().where(
             DossierDemand.built_file == replaced))):

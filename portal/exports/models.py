@@ -63,6 +63,10 @@ class ExportJob(Model):
     # The worker's heartbeat: set when it starts and at every dossier. A running job whose
     # heartbeat is older than EXPORT_STALL_MINUTES lost its worker and is marked failed.
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The consumer process building it (portal.heartbeat.worker_id) and how many times it was
+    # started: a job whose consumer died is queued again, up to EXPORT_MAX_ATTEMPTS.
+    worker_id: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     user: Mapped[User | None] = relationship()
 
@@ -90,8 +94,8 @@ class DossierDemand(Model):
                                          primary_key=True)
     language: Mapped[str] = mapped_column(String(2), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # The cached file the worker last built for this pair: a rebuild deletes the file it
-    # replaces, so a day's rebuilds do not pile up until pruning.
+    # The storage key of the file the worker last built for this pair: a rebuild deletes the
+    # file it replaces, so a day's rebuilds do not pile up until pruning.
     built_file: Mapped[str | None] = mapped_column(String(120))
 
 

@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_decimal, get_locale, ngettext
@@ -23,8 +22,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from portal import storage
 from portal.accounts.models import Role
-from portal.exports import bulk, freshness, services, tasks
+from portal.exports import bulk, freshness, services, store, tasks
 from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
@@ -82,9 +82,9 @@ def dossier(akim_id: int) -> Response:
     if item.fingerprint in request.if_none_match:
         response = Response(status=304)
     else:
-        path, rendered = services.dossier_pdf(item)
+        key, rendered = services.dossier_pdf(item)
         # A few hundred kilobytes: sent from memory, so no file stays open after a response.
-        response = Response(path.read_bytes(), mimetype="application/pdf")
+        response = Response(store.read(key), mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
         response.headers["X-Dossier-Cache"] = "miss" if rendered else "hit"
@@ -145,7 +145,7 @@ def _progress_text(export: ExportJob) -> str:
 @require(Permission.EXPORTS_BULK)
 def job(job_id: int) -> str:
     export = _load_job(job_id)
-    return render_template("exports/job.html", job=export, result=bulk.result_path(export),
+    return render_template("exports/job.html", job=export, result=bulk.result_key(export),
                            area=_names([export.scope])[export.scope],
                            language_name=dict(LANGUAGE_CHOICES).get(export.language),
                            progress_text=_progress_text(export))
@@ -156,7 +156,7 @@ def job(job_id: int) -> str:
 def job_status(job_id: int) -> Response:
     """What the progress script polls: status, counts, and the download once done."""
     export = _load_job(job_id)
-    result = bulk.result_path(export)
+    result = bulk.result_key(export)
     response = jsonify({
         "status": export.status.value, "status_label": export_label(export.status),
         "done": export.progress_done, "total": export.progress_total,
@@ -186,14 +186,15 @@ def cancel(job_id: int) -> WerkzeugResponse:
 @require(Permission.EXPORTS_BULK)
 def download(job_id: int) -> WerkzeugResponse:
     export = _load_job(job_id)
-    result = bulk.result_path(export)
+    result = bulk.result_key(export)
     if result is None:
         if export.status.value == "done":
             flash(_("This file is no longer kept. Start the export again; unchanged dossiers "
                     "are reused, so it is quick."), "error")
         return redirect(url_for("exports.job", job_id=export.id))
-    response = send_file(result, as_attachment=True, download_name=bulk.download_name(export),
-                         mimetype="application/zip" if export.format.value == "zip"
-                         else "application/pdf", max_age=0)
+    # Streamed from the storage: a national bundle is hundreds of megabytes.
+    response = storage.send(result, download_name=bulk.download_name(export),
+                            mimetype="application/zip" if export.format.value == "zip"
+                            else "application/pdf", etag=export.inputs_fingerprint)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

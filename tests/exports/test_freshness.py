@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from portal.akims.models import Term
 from portal.budgets.services import import_budget_file
-from portal.exports import freshness, services, tasks
+from portal.exports import freshness, services, store, tasks
 from portal.exports.models import DossierDemand
 from portal.extensions import db
 from portal.modeling import utcnow
@@ -182,8 +181,7 @@ def test_newest_changes_come_first_and_a_burst_is_one_rebuild(world: World) -> N
 # --------------------------------------------------------------------------- the worker's side
 
 def test_the_worker_renders_the_newest_change_first_and_readers_get_the_cached_file(
-        world: World, client: FlaskClient, export_folder: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        world: World, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     world.second.broken.title = "Build a bridge over the river, with lights"
     db.session.commit()
     world.first.overdue.title = "Lay a water pipe to the school and the clinic"
@@ -191,7 +189,7 @@ def test_the_worker_renders_the_newest_change_first_and_readers_get_the_cached_f
     rendered: list[tuple[int, str]] = []
     real = services.dossier_pdf
 
-    def recording(item: services.PreparedDossier) -> tuple[Path, bool]:
+    def recording(item: services.PreparedDossier) -> tuple[str, bool]:
         rendered.append((item.dossier.akim_id, item.language))
         return real(item)
 
@@ -206,24 +204,25 @@ def test_the_worker_renders_the_newest_change_first_and_readers_get_the_cached_f
     assert "and the clinic" in pdf_text(response.get_data())
 
 
-def test_a_rebuild_replaces_the_file_it_supersedes(world: World, export_folder: Path,
+def test_a_rebuild_replaces_the_file_it_supersedes(world: World,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(freshness, "SUPERSEDED_GRACE", 0)
+    monkeypatch.setattr(freshness, "SUPERSEDED_GRACE", timedelta(0))
     akim_id = world.second.term.akim_id
     world.second.broken.title = "A first wording"
     db.session.commit()
     freshness.drain(db.session(), seconds=60)
     first = db.session.get(DossierDemand, (akim_id, "ru"))
     assert first is not None and first.built_file
-    old_file = export_folder / "dossiers" / first.built_file
-    assert old_file.is_file()
+    old_key = first.built_file
+    assert store.exists(old_key)
     world.second.broken.title = "A second wording"
     db.session.commit()
     freshness.drain(db.session(), seconds=60)
     latest = db.session.get(DossierDemand, (akim_id, "ru"))
-    assert latest is not None and latest.built_file != old_file.name
-    assert (export_folder / "dossiers" / latest.built_file).is_file()
-    assert not old_file.exists()
+    assert latest is not None and latest.built_file and latest.built_file != old_key
+    assert store.exists(latest.built_file)
+    assert not store.exists(old_key)
+    assert not store.exists(old_key.removesuffix(".pdf") + ".pages")
 
 
 def test_the_dossier_route_records_what_readers_ask_for(client: FlaskClient,
