@@ -29,6 +29,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # A moving window counts the requests of the last period exactly; the default fixed window
         # lets a burst straddling a minute boundary through twice (and made tests flaky).
         "RATELIMIT_STRATEGY": "moving-window",
+        # Two factors for akims, moderators, staff and administrators: forced on in
+        # production; off in development so the demo accounts sign in with a password alone.
+        "TWO_FACTOR_REQUIRED": False,
+        # A signed-in browser's session ends on the server after this many days.
+        "SESSION_MAX_AGE_DAYS": 30,
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",
@@ -82,8 +87,9 @@ TESTING_OVERRIDES: dict[str, Any] = {
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 
-ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "PORTAL_ENV",
-                 "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "STORAGE_URL", "PORTAL_MACHINES",
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY",
+                 "PORTAL_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "STORAGE_URL",
+                 "PORTAL_MACHINES",
                  "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
 
 
@@ -125,9 +131,11 @@ def finalise(config: dict[str, Any], instance_path: Path,
             if key not in (explicit or {}):
                 config[key] = value
     if env == "production":
-        for key in ("SECRET_KEY", "IIN_HMAC_KEY"):
+        for key in ("SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY"):
             if not config.get(key) or len(str(config[key])) < 32:
                 raise ConfigError(f"{key} (32+ characters) is required when PORTAL_ENV=production")
+        # Akims, moderators, staff and administrators sign in with two factors; not optional.
+        config["TWO_FACTOR_REQUIRED"] = True
         problems = production_problems(config)
         if problems:
             raise ConfigError("PORTAL_ENV=production refuses to start half-configured:\n"
@@ -136,9 +144,10 @@ def finalise(config: dict[str, Any], instance_path: Path,
         config["REMEMBER_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
     else:
-        # The IIN key is separate from the session key: rotating sessions must not orphan
-        # every stored IIN hash.
-        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key")):
+        # The IIN and audit keys are separate from the session key: rotating sessions must not
+        # orphan every stored IIN hash, nor break every seal of the audit trail.
+        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key"),
+                               ("AUDIT_HMAC_KEY", "audit_hmac_key")):
             if not config.get(key):
                 config[key] = _development_secret(instance_path, file_name)
     redis_url = config.get("REDIS_URL")

@@ -27,6 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 huey = Huey("portal", storage_class=MemoryStorage, utc=True)
 
 TASK_MODULES = (
+    "portal.audit.tasks",
     "portal.exports.tasks",
     "portal.feedback.tasks",
     "portal.opendata.tasks",

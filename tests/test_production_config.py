@@ -70,7 +70,7 @@ def test_the_command_line_refuses_to_start_and_says_why(tmp_path: Path) -> None:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("PORTAL_", "REDIS_", "MAIL_", "STORAGE_", "PUBLIC_"))}
     environment.update(PORTAL_ENV="production", PORTAL_INSTANCE_PATH=str(tmp_path),
-                       SECRET_KEY="s" * 40, IIN_HMAC_KEY="i" * 40,
+                       SECRET_KEY="s" * 40, IIN_HMAC_KEY="i" * 40, AUDIT_HMAC_KEY="a" * 40,
                        PUBLIC_BASE_URL="https://akim-portal.example", PORTAL_MACHINES="2",
                        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.db'}")
     flask = str(Path(sys.executable).with_name("flask"))

@@ -26,7 +26,8 @@ from portal.exports.pdf import collector_paused
 # Below this many dossiers to render, starting workers (about two seconds) does not pay.
 POOL_THRESHOLD = 12
 # Settings a worker needs to render exactly like the parent.
-_WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "PUBLIC_BASE_URL", "STORAGE_URL",
+_WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY", "PUBLIC_BASE_URL",
+                    "STORAGE_URL",
                     "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "LANGUAGES",
                     "SQLALCHEMY_DATABASE_URI")
 

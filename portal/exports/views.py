@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -23,7 +22,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import storage
-from portal.accounts.models import Role
 from portal.exports import bulk, freshness, services, store, tasks
 from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
@@ -67,18 +65,19 @@ def requested_language() -> str:
 
 # --------------------------------------------------------------------------- one dossier
 
+def dossier_in_requested_language(akim_id: int) -> services.PreparedDossier | None:
+    """The akim's dossier data in the language asked for; None without akim or term."""
+    return services.prepare(akim_id, requested_language())
+
+
 @blueprint.route("/akims/<int:akim_id>/accountability.pdf")
-@public
+@public(load=dossier_in_requested_language)
 @limiter.limit(_dossier_limit, deduct_when=lambda response: response.status_code == 200)
-def dossier(akim_id: int) -> Response:
+def dossier(item: services.PreparedDossier) -> Response:
     """Public, published data. Cheap to ask again: the data is read (a few queries) and
     fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render. The
     job worker rebuilds a dossier served once whenever its data changes (`freshness`), so a
     new render here is rare; `X-Dossier-Cache` says which it was."""
-    language = requested_language()
-    item = services.prepare(akim_id, language)
-    if item is None:
-        abort(404)
     if item.fingerprint in request.if_none_match:
         response = Response(status=304)
     else:
@@ -88,7 +87,7 @@ def dossier(akim_id: int) -> Response:
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
         response.headers["X-Dossier-Cache"] = "miss" if rendered else "hit"
-    freshness.record_demand(db.session(), akim_id, language)
+    freshness.record_demand(db.session(), item.dossier.akim_id, item.language)
     response.set_etag(item.fingerprint)
     # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.
     response.headers["Cache-Control"] = "no-cache"
@@ -99,12 +98,10 @@ def dossier(akim_id: int) -> Response:
 
 # --------------------------------------------------------------------------- bundles
 
-def _load_job(job_id: int) -> ExportJob:
-    """The job if it is the user's own (administrators see every job); else 404."""
-    job = db.session.get(ExportJob, job_id)
-    if job is None or not (job.user_id == current_user.id or current_user.has_role(Role.ADMIN)):
-        abort(404)
-    return job
+def export_job(job_id: int) -> ExportJob | None:
+    """A bulk export; `can()` lets its owner (and administrators) at it, and for anyone else
+    the routes answer 404: someone else's job does not exist for you."""
+    return db.session.get(ExportJob, job_id)
 
 
 @blueprint.route("/exports/", methods=["GET", "POST"])
@@ -142,9 +139,8 @@ def _progress_text(export: ExportJob) -> str:
 
 
 @blueprint.route("/exports/<int:job_id>")
-@require(Permission.EXPORTS_BULK)
-def job(job_id: int) -> str:
-    export = _load_job(job_id)
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def job(export: ExportJob) -> str:
     return render_template("exports/job.html", job=export, result=bulk.result_key(export),
                            area=_names([export.scope])[export.scope],
                            language_name=dict(LANGUAGE_CHOICES).get(export.language),
@@ -152,10 +148,9 @@ def job(job_id: int) -> str:
 
 
 @blueprint.route("/exports/<int:job_id>/status.json")
-@require(Permission.EXPORTS_BULK)
-def job_status(job_id: int) -> Response:
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def job_status(export: ExportJob) -> Response:
     """What the progress script polls: status, counts, and the download once done."""
-    export = _load_job(job_id)
     result = bulk.result_key(export)
     response = jsonify({
         "status": export.status.value, "status_label": export_label(export.status),
@@ -169,9 +164,8 @@ def job_status(job_id: int) -> Response:
 
 
 @blueprint.route("/exports/<int:job_id>/cancel", methods=["POST"])
-@require(Permission.EXPORTS_BULK)
-def cancel(job_id: int) -> WerkzeugResponse:
-    export = _load_job(job_id)
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def cancel(export: ExportJob) -> WerkzeugResponse:
     try:
         bulk.cancel_export(export, current_user)
     except bulk.ExportError as error:
@@ -183,9 +177,8 @@ def cancel(job_id: int) -> WerkzeugResponse:
 
 
 @blueprint.route("/exports/<int:job_id>/download")
-@require(Permission.EXPORTS_BULK)
-def download(job_id: int) -> WerkzeugResponse:
-    export = _load_job(job_id)
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def download(export: ExportJob) -> WerkzeugResponse:
     result = bulk.result_key(export)
     if result is None:
         if export.status.value == "done":
