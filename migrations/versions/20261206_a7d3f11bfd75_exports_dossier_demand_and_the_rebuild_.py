@@ -1,7 +1,7 @@
 """exports: which dossiers readers asked for, and the queue of dossiers to rebuild ahead of them
 
 Revision ID: a7d3f11bfd75
-Revises: 562f23ef6a5f
+Revises: c0a1d17e5ea1
 Create Date: 2026-12-06 22:30:31.568692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3f11bfd75'
-down_revision = '562f23ef6a5f'
+down_revision = 'c0a1d17e5ea1'
 branch_labels = None
 depends_on = None
 
