@@ -1,7 +1,7 @@
 """exports: which dossiers readers asked for, and the queue of dossiers to rebuild ahead of them
 
 Revision ID: a7d3f11bfd75
-Revises: c0a1d17e5ea1
+Revises: 7f0a2c3b4d5e
 Create Date: 2026-12-06 22:30:31.568692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3f11bfd75'
-down_revision = 'c0a1d17e5ea1'
+down_revision = '7f0a2c3b4d5e'
 branch_labels = None
 depends_on = None
 
