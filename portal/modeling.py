@@ -52,10 +52,12 @@ class LocalizedName:
         return localized({"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}, language)
 
 
-def str_enum(enum_class: type[enum.StrEnum], length: int = 32) -> Enum:
-    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
+def str_enum(enum_class: type[enum.StrEnum], length: int = 32, name: str | None = None) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values. `name`
+    names the CHECK constraint when one table has two columns of the same enum."""
     return Enum(
         enum_class,
+        name=name,
         native_enum=False,
         create_constraint=True,
         length=length,

@@ -118,14 +118,14 @@ def test_a_flag_clears_with_the_date_when_its_condition_ends() -> None:
     assert len(flags()) == 1 and flags()[0].status is FlagStatus.CLEARED
 
 
-def test_a_staff_decision_stands_when_the_condition_ends_and_a_new_flag_follows_later(
+def test_a_review_decision_stands_when_the_condition_ends_and_a_new_flag_follows_later(
 ) -> None:
     term = TermFactory()
     budget_year(term, 2025, 100_000_000, 50_000_000)
     evaluation.evaluate(AS_OF, "cli", now=NOW - timedelta(days=30))
     (flag,) = flags()
-    staff = UserFactory(staff=True)
-    services.decide(flag, staff, FlagStatus.DISMISSED, "Drought year: the land tax was waived "
+    moderator = UserFactory(moderator=True)
+    services.decide(flag, moderator, FlagStatus.DISMISSED, "Drought year: the land tax was waived "
                     "by the district maslikhat.", now=NOW)
     db.session.commit()
     # The year's figures are corrected: the condition ends, the dismissal stays.
@@ -151,7 +151,7 @@ def test_a_dismissed_flag_whose_condition_holds_is_not_raised_again() -> None:
     overdue_term()
     evaluation.evaluate(AS_OF, "cli", now=NOW - timedelta(days=30))
     (flag,) = flags()
-    services.decide(flag, UserFactory(staff=True), FlagStatus.DISMISSED,
+    services.decide(flag, UserFactory(moderator=True), FlagStatus.DISMISSED,
                     "The district finance office delayed the data.", now=NOW)
     db.session.commit()
     evaluation.evaluate(AS_OF + timedelta(days=5), "cli")

@@ -18,15 +18,15 @@ def _flags() -> Iterator[tuple[Any, ...]]:
     statement = (select(Flag.id, Flag.term_id, Flag.rule, Flag.severity, Flag.status,
                         Flag.first_raised_on, Flag.last_confirmed_on, Flag.cleared_on,
                         Flag.public_from, Flag.rule_version, Flag.evidence, Flag.response,
-                        Flag.decision_reason)
+                        Flag.decision_reason, Flag.decided_by_role)
                  .where(is_public(utcnow())).order_by(Flag.id))
     for row in stream(statement):
         (flag_id, term_id, rule, severity, status, raised, confirmed, cleared, public_from,
-         version, evidence, response, decision) = row
+         version, evidence, response, decision, decided_by_role) = row
         yield (flag_id, term_id, getattr(rule, "value", rule), getattr(severity, "value", severity),
                getattr(status, "value", status), raised, confirmed, cleared, public_from,
                version, json.dumps(evidence or {}, ensure_ascii=False, sort_keys=True),
-               response, decision)
+               response, decision, getattr(decided_by_role, "value", decided_by_role))
 
 
 FLAGS = [
@@ -46,5 +46,7 @@ FLAGS = [
         S("evidence", "The facts the rule found, as JSON."),
         S("response", "The akim's published response."),
         S("decision", "The reviewers' published reasons."),
+        S("decided_by_role", "The role the decision was taken under: moderator, admin, or "
+          "staff (parliamentary staff, before review passed to the portal's moderators)."),
     ], rows=_flags, primary_key=["id"], foreign_keys=[("term_id", "terms", "id")]),
 ]
