@@ -23,16 +23,20 @@ depends_on = None
 ROLES = ('citizen', 'akim', 'staff', 'moderator', 'admin')
 
 
-def _backfill(role_column: str, user_column: str, moment_column: str) -> None:
+def backfill_statement(role_column: str, user_column: str, moment_column: str) -> str:
+    """The UPDATE that gives the steps already taken their role (tested on both databases:
+    tests/recall/test_review_roles_migration.py)."""
     def holds(role: str) -> str:
         return (f"EXISTS (SELECT 1 FROM user_role WHERE user_role.user_id = "
                 f"recall_flag.{user_column} AND user_role.role = '{role}')")
 
-    op.execute(
-        f"UPDATE recall_flag SET {role_column} = CASE WHEN {holds('staff')} THEN 'staff' "
-        f"WHEN {holds('admin')} THEN 'admin' ELSE 'staff' END "
-        f"WHERE {moment_column} IS NOT NULL"
-    )
+    return (f"UPDATE recall_flag SET {role_column} = CASE WHEN {holds('staff')} THEN 'staff' "
+            f"WHEN {holds('admin')} THEN 'admin' ELSE 'staff' END "
+            f"WHERE {moment_column} IS NOT NULL")
+
+
+def _backfill(role_column: str, user_column: str, moment_column: str) -> None:
+    op.execute(backfill_statement(role_column, user_column, moment_column))
 
 
 def upgrade():
