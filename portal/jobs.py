@@ -4,12 +4,17 @@ Tasks are declared at import time with `@app_task(...)` on the module-level `hue
 is chosen in `init_app` from the app's configuration. Every task runs inside an app context of
 the app that configured the queue. The worker process is `huey_consumer portal.worker.huey`.
 In tests (`JOBS_IMMEDIATE`), tasks run inline at enqueue time.
+
+Every module that declares tasks is listed in `TASK_MODULES` and imported when the app is built
+(`register_tasks`), so the web processes and the worker know the same tasks whichever views
+they happen to import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +25,13 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 F = TypeVar("F", bound=Callable[..., Any])
 
 huey = Huey("portal", storage_class=MemoryStorage, utc=True)
+
+TASK_MODULES = (
+    "portal.exports.tasks",
+    "portal.feedback.tasks",
+    "portal.opendata.tasks",
+    "portal.recall.tasks",
+)
 _state: dict[str, Flask] = {}
 
 
@@ -44,6 +56,12 @@ def init_app(app: Flask) -> None:
         huey.storage_kwargs = {"filename": str(path)}
     huey.storage = huey.create_storage()
     app.extensions["huey"] = huey
+
+
+def register_tasks() -> None:
+    """Import every task module (idempotent): called by `create_app`, in web and worker."""
+    for name in TASK_MODULES:
+        import_module(name)
 
 
 def current_app_for_jobs() -> Flask:

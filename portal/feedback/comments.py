@@ -29,6 +29,7 @@ from portal.feedback.models import (
     ComplaintReason,
 )
 from portal.modeling import utcnow
+from portal.notifications import signals
 from portal.permissions import Permission, can
 from portal.promises.models import Promise
 from portal.reports.models import Report
@@ -110,6 +111,7 @@ def reply_officially(parent: Comment, akim: User, body: str | None) -> Comment:
     db.session.flush()
     audit.record(akim, "comment.reply_official", reply, None,
                  {**_audit_values(reply), "parent_id": parent.id})
+    signals.official_reply_posted.send(reply, actor=akim)
     return reply
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import mail
 from portal.akims.models import Term
+from portal.api.serialize import public_url
 from portal.extensions import db
 from portal.feedback.comments import target_of
 from portal.feedback.models import Comment
@@ -35,10 +36,10 @@ def official_reply_posted(reply_id: int) -> bool:
             or recipient.email.endswith(UNDELIVERABLE_SUFFIX) or recipient.id == reply.author_id):
         return False
     kind, target_id = target_of(reply)
-    anchor = f"comment-{reply.parent.id}"
-    path = (url_for("reports.show", report_id=target_id, _anchor=anchor) if kind == "report"
-            else url_for("promises.page", promise_id=target_id, _anchor=anchor))
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    # The job worker has no request: the link is built on PUBLIC_BASE_URL alone.
+    page = (public_url("reports.show", report_id=target_id) if kind == "report"
+            else public_url("promises.page", promise_id=target_id))
+    link = f"{page}#comment-{reply.parent.id}"
     language = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
         mail.send(recipient.email, _l("The akim replied to your comment"),

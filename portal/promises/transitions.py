@@ -18,6 +18,7 @@ from portal import audit
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.modeling import snapshot, utcnow
+from portal.notifications import signals
 from portal.promises import rules
 from portal.promises.errors import PromiseError
 from portal.promises.models import (
@@ -92,6 +93,8 @@ def post_claim(promise: Promise, actor: User, *, status: PromiseStatus, progress
     db.session.flush()
     audit.record(actor, "promise.claim", promise, before,
                  dict(snapshot(promise, _STATE), update_id=update.id))
+    if update.is_status_change:
+        signals.promise_status_changed.send(promise, update=update, actor=actor)
     return update
 
 
@@ -130,6 +133,7 @@ def record_verdict(promise: Promise, actor: User, *, status: PromiseStatus, sour
     db.session.flush()
     audit.record(actor, "promise.verdict", promise, before,
                  dict(snapshot(promise, _STATE), update_id=update.id))
+    signals.verdict_recorded.send(promise, update=update, actor=actor)
     return update
 
 
@@ -153,6 +157,7 @@ def reopen_claim(promise: Promise, actor: User, note: str) -> PromiseUpdate:
     db.session.flush()
     audit.record(actor, "promise.reopen", promise, before,
                  dict(snapshot(promise, _STATE), update_id=update.id))
+    signals.promise_status_changed.send(promise, update=update, actor=actor)
     return update
 
 

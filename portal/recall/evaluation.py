@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, update
 from portal import audit
 from portal.extensions import db
 from portal.modeling import utcnow
+from portal.notifications import signals
 from portal.recall import facts as gather
 from portal.recall.models import (
     UNDECIDED,
@@ -170,6 +171,8 @@ def evaluate(as_of: date, actor: Any, now: datetime | None = None) -> Evaluation
         "raised": outcome.raised_ids, "cleared": outcome.cleared_ids,
         "confirmed": outcome.confirmed,
     })
+    if outcome.raised_ids:
+        signals.flags_raised.send(run, flag_ids=list(outcome.raised_ids), actor=actor)
     return outcome
 
 

@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.akims.models import Term
 from portal.extensions import db
 from portal.modeling import utcnow
+from portal.notifications import signals
 from portal.recall.models import Petition, PetitionSignature, PetitionStatus
 from portal.recall.ruleset import PetitionRule, current_rules
 from portal.recall.services import RecallError
@@ -122,6 +123,8 @@ def sign(petition: Petition, user: User, today: date | None = None,
     db.session.expire(petition, ["signature_count", "status", "succeeded_on"])
     audit.record(user, "recall.petition.sign", petition, None,
                  {"succeeded": reached, "threshold": threshold})
+    if reached:
+        signals.petition_threshold_reached.send(petition, actor=user)
     return SignOutcome(True, reached)
 
 

@@ -11,6 +11,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.modeling import as_utc, snapshot, utcnow
+from portal.notifications import signals
 from portal.permissions import Permission, acting_role
 from portal.recall.models import UNDECIDED, Flag, FlagStatus, RuleSetVersion, RuleSource
 from portal.recall.ruleset import RuleSet, current_rules, ensure_current_version, save_version
@@ -54,6 +55,7 @@ def respond(flag: Flag, actor: User, text: str, now: datetime | None = None) -> 
         flag.public_from = now
     db.session.flush()
     audit.record(actor, "recall.flag.respond", flag, before, snapshot(flag, _STATE))
+    signals.flag_responded.send(flag, actor=actor)
     return flag
 
 
@@ -97,6 +99,7 @@ def decide(flag: Flag, actor: User, decision: FlagStatus, reason: str,
     flag.decided_at, flag.decided_by_id, flag.decided_by_role = now, actor_id, role
     db.session.flush()
     audit.record(actor, "recall.flag.decide", flag, before, snapshot(flag, _STATE))
+    signals.flag_decided.send(flag, actor=actor)
     return flag
 
 

@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from portal import audit
 from portal.extensions import db
 from portal.modeling import utcnow
+from portal.notifications import signals
 from portal.reports.models import (
     CONTENT_FIELDS,
     MARKDOWN_SECTIONS,
@@ -155,6 +156,7 @@ def publish(report: Report, actor: User | str | None,
     db.session.flush()
     audit.record(actor, "report.publish", report, {"state": "submitted"},
                  {"state": "published", "version": 1, "days_late": report.days_late})
+    signals.report_published.send(report, actor=actor)
     return version
 
 
@@ -195,6 +197,7 @@ def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | 
     audit.record(actor, "report.amend", report, {"version": previous.number},
                  {"version": number, "reason": reason, "changed": changed,
                   "files_added": len(files)})
+    signals.report_amended.send(report, version=version, actor=actor)
     return version
 
 

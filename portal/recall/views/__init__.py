@@ -42,9 +42,7 @@ def recall_text(value: str | None) -> Markup:
     return plain_text_with_links(value)
 
 
-# The route modules register on `blueprint` when imported; the tasks module is imported so
-# the web and worker processes both know the jobs.
-from portal.recall import tasks  # noqa: E402, F401
+# The route modules register on `blueprint` when imported.
 from portal.recall.views import (  # noqa: E402, F401
     admin,
     flags,
