@@ -44,11 +44,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.register_tasks()
 
     from portal import cli
-    from portal.web import errors, headers, page_cache, templating
+    from portal.web import assets, compression, errors, headers, page_cache, templating
 
     errors.register(app)
     headers.register(app)
+    # Before the page cache: Flask runs after-request hooks in reverse order, so compression
+    # sees a response after the page cache stored it (compressed, which it then leaves alone).
+    compression.register(app)
     page_cache.register(app)
+    assets.register(app)
     templating.register(app)
     cli.register(app)
     return app

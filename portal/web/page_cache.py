@@ -1,11 +1,15 @@
 """A cache of whole public pages for anonymous readers, invalidated whenever public data changes.
 
-A page is stored under (data version, language, path with query). The data version changes
+A page is stored under (data version, language, encoding, path with query), compressed for
+that encoding when it is stored, so a hit costs no compression. The data version changes
 after every commit that touched a public table — from a web request, a CLI command or a job —
 so a cached page is never older than the data it shows. The version lives in Redis when
 REDIS_URL is set (shared by every machine), otherwise in a small file under instance/ (shared
 by every process of one machine). Only anonymous GETs of `@public` views are cached, and only
 when the response carries no session (no CSRF token, no flash): nothing personal is stored.
+Nothing of the request other than these goes into a page: the Host header and
+X-Forwarded-* never do (absolute addresses come from PUBLIC_BASE_URL), so nobody can plant
+another site's address in a page that others will be served.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.http import generate_etag
 
 from portal.extensions import cache
 from portal.permissions import ACCESS_ATTRIBUTE
+from portal.web import compression
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +155,10 @@ def _cacheable_request() -> bool:
     return not session
 
 
-def _key(version: str) -> str:
+def _key(version: str, encoding: str | None) -> str:
     from flask_babel import get_locale
 
-    return f"page:{version}:{get_locale()}:{request.full_path}"
+    return f"page:{version}:{get_locale()}:{encoding or 'identity'}:{request.full_path}"
 
 
 def serve_from_cache() -> Response | None:
@@ -160,18 +166,21 @@ def serve_from_cache() -> Response | None:
         return None
     # Read once per request (a Redis round trip with REDIS_URL): the key and Last-Modified.
     g.page_cache_version = data_version()
-    key = _key(g.page_cache_version)
+    key = _key(g.page_cache_version,
+               compression.negotiate(request.headers.get("Accept-Encoding")))
     g.page_cache_key = key
     hit = cache.get(key)
-    if hit is None:
+    if hit is None or len(hit) != 6:  # absent, or stored by an older release
         return None
-    body, status, mimetype, *kept = hit
+    body, status, mimetype, kept, encoding, etag = hit
     response = Response(body, status=status, mimetype=mimetype)
-    for name, value in (kept[0] if kept else ()):
+    for name, value in kept:
         response.headers[name] = value
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
     response.headers["X-Page-Cache"] = "hit"
     g.page_cache_key = None  # already stored
-    return _conditional(response)
+    return _conditional(response, etag)
 
 
 def store_in_cache(response: Response) -> Response:
@@ -182,17 +191,23 @@ def store_in_cache(response: Response) -> Response:
         return response
     kept = tuple((name, response.headers[name]) for name in KEPT_HEADERS
                  if name in response.headers)
-    cache.set(key, (response.get_data(), response.status_code, response.mimetype, kept),
+    # Compressed once, here, for the encoding in the key; every hit sends these bytes.
+    body, encoding = compression.encode_body(
+        response.get_data(), response.mimetype, request.headers.get("Accept-Encoding"))
+    etag = generate_etag(body)
+    cache.set(key, (body, response.status_code, response.mimetype, kept, encoding, etag),
               timeout=PAGE_TIMEOUT)
+    compression.set_encoded(response, body, encoding)
     response.headers["X-Page-Cache"] = "miss"
-    return _conditional(response)
+    return _conditional(response, etag)
 
 
-def _conditional(response: Response) -> Response:
+def _conditional(response: Response, etag: str) -> Response:
     response.headers["Cache-Control"] = f"public, max-age={BROWSER_MAX_AGE}"
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
-    response.add_etag()
+    compression.add_vary(response)
+    response.set_etag(etag)
     modified = last_modified(g.get("page_cache_version"))
     if modified is not None:
         response.last_modified = modified

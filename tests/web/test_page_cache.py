@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from flask import Flask
 
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
-from tests.factories import TermFactory, UserFactory
+from tests.factories import ReportFactory, TermFactory, UserFactory
 
 
 @pytest.fixture
@@ -104,3 +105,39 @@ def test_forms_and_health_checks_are_never_cached(cached_app: Flask) -> None:
     assert "X-Page-Cache" not in client.get("/login").headers  # carries a CSRF token
     client.get("/healthz")
     assert "X-Page-Cache" not in client.get("/healthz").headers
+
+
+@pytest.mark.parametrize("headers", [
+    {"Host": "evil.example"},
+    {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"},
+])
+def test_the_host_header_never_reaches_a_cached_page(make_app: Any,
+                                                     headers: dict[str, str]) -> None:
+    """Issue 24, finding 11: the first reader of a page must not choose the address that
+    every later reader sees in its "Cite as" line."""
+    app = make_app(CACHE_TYPE="SimpleCache", TRUSTED_PROXIES=1,
+                   PUBLIC_BASE_URL="https://akim.example.kz")
+    report = ReportFactory(published=True)
+    db.session.commit()
+    client = app.test_client()
+    url = f"/reports/{report.id}"
+    planted = client.get(url, headers=headers)
+    assert planted.status_code == 200
+    assert planted.headers["X-Page-Cache"] == "miss"
+    served = client.get(url)
+    assert served.headers["X-Page-Cache"] == "hit"
+    for response in (planted, served):
+        html = response.get_data(as_text=True)
+        assert "evil.example" not in html
+        assert f"https://akim.example.kz/reports/{report.id}/versions/1" in html
+
+
+def test_no_template_builds_an_address_from_the_request() -> None:
+    """Absolute addresses come from PUBLIC_BASE_URL (`public_url`), never from the request."""
+    from portal import PROJECT_ROOT
+
+    offenders = [str(path.relative_to(PROJECT_ROOT))
+                 for path in (PROJECT_ROOT / "templates").rglob("*.html")
+                 if re.search(r"_external|request\.(host|url_root|host_url|url\b)",
+                              path.read_text())]
+    assert offenders == []
