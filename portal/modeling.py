@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_babel import get_locale
-from sqlalchemy import DateTime, Enum, String
+from sqlalchemy import Boolean, DateTime, Enum, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 LOCALES = ("kk", "ru", "en")
@@ -50,6 +50,19 @@ class LocalizedName:
 
     def name_in(self, language: str) -> str:
         return localized({"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}, language)
+
+
+class Synthetic:
+    """Mixin for every table of fictional data: `synthetic` is true on each row a seed made.
+
+    A demo or test installation mixes fictional records (akims, promises, reports, budget
+    figures, ratings, comments, petitions, the people behind them) with the real map. The
+    mark travels with the row: pages show the demo ribbon, the API says `"synthetic": true`,
+    CSV and open data carry a `synthetic` column. `portal.seed.context.insert_rows` sets it
+    on every row it inserts; rows people add later are real (false). See docs/development.md.
+    """
+
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def str_enum(enum_class: type[enum.StrEnum], length: int = 32, name: str | None = None) -> Enum:

@@ -7,9 +7,10 @@ test can walk the URL map and fail on any route without a decision.
 from __future__ import annotations
 
 import enum
+import inspect
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar, overload
 
 from flask import abort, request
 from flask_login import current_user
@@ -168,7 +169,11 @@ def term_of(obj: Any) -> Term | None:
 
 
 def authorize(permission: Permission, obj: Any = None, *, hide: bool = False) -> None:
-    """Abort unless the current user may act; 404 instead of 403 when the object is private."""
+    """Abort unless the current user may act; 404 instead of 403 when the object is private.
+
+    For checks inside a view on something other than the route's object (a second object
+    named in the form, say). The route's own object is checked by `@require(P, load=…)`.
+    """
     if not can(current_user, permission, obj):
         deny(hide=hide)
 
@@ -187,38 +192,103 @@ def _ask_to_sign_in() -> NoReturn:
     abort(login_manager.unauthorized())
 
 
-def public(view: F) -> F:
-    """Mark a view as open to everyone, anonymous visitors included."""
-    setattr(view, ACCESS_ATTRIBUTE, ("public", None))
-    return view
+# --------------------------------------------------------------------------- route decorators
+#
+# Every view carries exactly one of `@public`, `@require_login` or `@require(P)`. A route
+# about one object names its loader there: the decorator takes the URL values the loader asks
+# for, loads the object (None: 404), checks it with `can()` and hands it to the view as its
+# first argument. The view never sees the id, so it cannot hold an object it has not checked:
+#
+#     @blueprint.route("/reports/<int:report_id>/publish", methods=["POST"])
+#     @require(Permission.REPORTS_PUBLISH, load=report_to_change, hide=is_unpublished)
+#     def publish(report: Report) -> Response: ...
+
+Loader = Callable[..., Any]
+Hide = bool | Callable[[Any], bool]
 
 
-def require_login(view: F) -> F:
-    """Signed-in users only; the view makes its own object-level `authorize` call."""
+class Access(NamedTuple):
+    """What the route gate test and the page cache read from a view."""
+
+    kind: str  # "public", "login" or "permission"
+    permission: Permission | None
+    load: Loader | None = None
+
+
+def loader_arguments(load: Loader) -> tuple[str, ...]:
+    """The URL values a loader takes, by name (its parameters)."""
+    return tuple(inspect.signature(load).parameters)
+
+
+def _guarded(view: F, access: Access, hide: Hide) -> F:
+    load = access.load
+    arguments = loader_arguments(load) if load is not None else ()
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
+        if access.kind != "public" and not current_user.is_authenticated:
             _ask_to_sign_in()
-        return view(*args, **kwargs)
+        if access.permission is not None and access.permission not in permissions_of(
+                current_user):
+            abort(403)
+        if load is None:
+            return view(*args, **kwargs)
+        obj = load(**{name: kwargs.pop(name) for name in arguments})
+        if obj is None:
+            abort(404)
+        if access.permission is not None and not can(current_user, access.permission, obj):
+            deny(hide=hide(obj) if callable(hide) else hide)
+        return view(obj, *args, **kwargs)
 
-    setattr(wrapper, ACCESS_ATTRIBUTE, ("login", None))
+    setattr(wrapper, ACCESS_ATTRIBUTE, access)
     return wrapper  # type: ignore[return-value]
 
 
-def require(permission: Permission) -> Callable[[F], F]:
-    """Users whose roles grant `permission`; object checks follow inside the view."""
+@overload
+def public(view: F, /) -> F: ...
+
+
+@overload
+def public(*, load: Loader) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+
+def public(view: F | None = None, /, *, load: Loader | None = None) -> Any:
+    """Open to everyone, anonymous visitors included. `load` returns the object, or None when
+    it does not exist for this visitor (a draft, a pending flag): 404."""
+    if view is None:
+        return lambda inner: _guarded(inner, Access("public", None, load), False)
+    if load is None:
+        setattr(view, ACCESS_ATTRIBUTE, Access("public", None))
+        return view
+    return _guarded(view, Access("public", None, load), False)
+
+
+def require_login(view: F) -> F:
+    """Signed-in users only, whatever their roles (what is one's own is found by the view)."""
+    return _guarded(view, Access("login", None), False)
+
+
+@overload
+def require(permission: Permission) -> Callable[[F], F]: ...
+
+
+@overload
+def require(permission: Permission, *, load: Loader,
+            hide: Hide = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+
+def require(permission: Permission, *, load: Loader | None = None, hide: Hide = False) -> Any:
+    """Users whose roles grant `permission`; with `load`, on that object (`can()` decides).
+
+    Refused: anonymous visitors are asked to sign in; a user without the permission gets 403;
+    a missing object 404; an object `can()` refuses 403, or 404 when `hide` is true (or
+    returns true for the object): private objects do not admit they exist.
+
+    With `load` the view is called with the object in place of the URL values the loader
+    took, so its signature changes: call such a view by keywords, as Flask does.
+    """
 
     def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                _ask_to_sign_in()
-            if permission not in permissions_of(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-
-        setattr(wrapper, ACCESS_ATTRIBUTE, ("permission", permission))
-        return wrapper  # type: ignore[return-value]
+        return _guarded(view, Access("permission", permission, load), hide)
 
     return decorator

@@ -23,7 +23,7 @@ from werkzeug.utils import secure_filename
 
 from portal import audit
 from portal.extensions import Model, db
-from portal.modeling import UTCDateTime, utcnow
+from portal.modeling import Synthetic, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -42,7 +42,7 @@ class UploadError(ValueError):
     """The file cannot be accepted; the message is meant for the person uploading it."""
 
 
-class StoredFile(Model):
+class StoredFile(Synthetic, Model):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ person holds the staff role (or no longer exists: only staff and administrators 
 otherwise administrator.
 
 Revision ID: a56f8f66a668
-Revises: a4c1e9d27b50
+Revises: 3165e486c30f
 Create Date: 2026-12-06 21:49:00.720771
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a56f8f66a668'
-down_revision = 'a4c1e9d27b50'
+down_revision = '3165e486c30f'
 branch_labels = None
 depends_on = None
 

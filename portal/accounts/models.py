@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model, db
-from portal.modeling import UTCDateTime, str_enum, utcnow
+from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.akims.models import Akim
@@ -45,7 +45,7 @@ class TokenPurpose(enum.StrEnum):
     RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a secret
 
 
-class User(UserMixin, Model):
+class User(Synthetic, UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +142,7 @@ class AccountToken(Model):
     user: Mapped[User] = relationship()
 
 
-class VerificationRequest(Model):
+class VerificationRequest(Synthetic, Model):
     """One attempt to be verified as a resident of a rural district, and its outcome."""
 
     __tablename__ = "verification_request"

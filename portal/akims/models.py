@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model, db
 from portal.geo.models import RuralDistrict
-from portal.modeling import current_language, str_enum
+from portal.modeling import Synthetic, current_language, str_enum
 
 
 class Gender(enum.StrEnum):
@@ -32,7 +32,7 @@ class TermEndReason(enum.StrEnum):
     DIED = "died"
 
 
-class Akim(Model):
+class Akim(Synthetic, Model):
     __tablename__ = "akim"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class Akim(Model):
         return f"<Akim {self.id} {self.full_name_latn}>"
 
 
-class Term(Model):
+class Term(Synthetic, Model):
     """One mandate. At most one serving term per rural district, enforced by a partial index."""
 
     __tablename__ = "term"

@@ -86,26 +86,29 @@ def published_flags(status: str, offset: int, limit: int) -> tuple[list[dict[str
     return [_flag_json(row, places[row.term_id]) for row in rows], total
 
 
-def _term_places(term_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, Any]]]:
-    """Akim id and rural district of each term: one query."""
+def _term_places(term_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, Any], bool]]:
+    """Akim id, rural district and the synthetic mark of each term: one query."""
     ids = sorted(set(term_ids))
     if not ids:
         return {}
     rows = db.session.execute(
         select(Term.id, Term.akim_id, RuralDistrict.kato, RuralDistrict.name_kk,
-               RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2)
+               RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2,
+               Term.synthetic)
         .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
         .join(District, District.id == RuralDistrict.district_id)
         .join(Region, Region.id == District.region_id)
         .where(Term.id.in_(ids))
     )
     return {term_id: (akim_id, {"kato": kato, "name": {"kk": kk, "ru": ru, "en": en},
-                                "district_kato": kato4, "region_kato": kato2})
-            for term_id, akim_id, kato, kk, ru, en, kato4, kato2 in rows}
+                                "district_kato": kato4, "region_kato": kato2}, bool(synthetic))
+            for term_id, akim_id, kato, kk, ru, en, kato4, kato2, synthetic in rows}
 
 
-def _flag_json(row: recall_readers.FlagRow, place: tuple[int, dict[str, Any]]) -> dict[str, Any]:
-    akim_id, rural_district = place
+def _flag_json(row: recall_readers.FlagRow,
+               place: tuple[int, dict[str, Any], bool]) -> dict[str, Any]:
+    """A flag is as fictional as the term it was raised on (it carries no mark of its own)."""
+    akim_id, rural_district, synthetic = place
     return {
         "id": row.id,
         "akim_id": akim_id,
@@ -121,6 +124,7 @@ def _flag_json(row: recall_readers.FlagRow, place: tuple[int, dict[str, Any]]) -
         "response": row.response,
         "decision": row.decision_reason if row.decided_at is not None else None,
         "decided_by_role": row.decided_by_role,
+        "synthetic": synthetic,
     }
 
 

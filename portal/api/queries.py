@@ -54,13 +54,16 @@ class AkimListRow:
     name_en: str
     district_kato: str
     region_kato: str
+    akim_synthetic: bool
+    term_synthetic: bool
 
 
 _LIST_COLUMNS = (
     Akim.id, Akim.full_name, Akim.full_name_latn, Akim.party, Term.id, Term.starts_on,
     Term.ends_on, Term.ended_on, type_coerce(Term.status, String),
     type_coerce(Term.end_reason, String), RuralDistrict.kato, RuralDistrict.name_kk,
-    RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2,
+    RuralDistrict.name_ru, RuralDistrict.name_en, District.kato4, Region.kato2, Akim.synthetic,
+    Term.synthetic,
 )
 
 

@@ -83,7 +83,8 @@ def place(rural_district: RuralDistrict) -> dict[str, Any]:
 def term(item: Term) -> dict[str, Any]:
     return {"id": item.id, "starts_on": iso(item.starts_on), "ends_on": iso(item.ends_on),
             "ended_on": iso(item.ended_on), "status": item.status.value,
-            "end_reason": item.end_reason.value if item.end_reason else None}
+            "end_reason": item.end_reason.value if item.end_reason else None,
+            "synthetic": item.synthetic}
 
 
 def scores(promises: PromiseSummary, reports: ReportSummary, rating: Rating) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def akim(person: Akim, current: Term | None, score: dict[str, Any],
     """An akim (loaded with their terms) and the term shown."""
     return _akim(person.id, person.full_name, person.full_name_latn, person.party,
                  place(current.rural_district) if current else None,
-                 term(current) if current else None, score, open_flags)
+                 term(current) if current else None, score, open_flags, person.synthetic)
 
 
 def akim_row(row: AkimListRow, score: dict[str, Any], open_flags: int) -> dict[str, Any]:
@@ -115,13 +116,14 @@ def akim_row(row: AkimListRow, score: dict[str, Any], open_flags: int) -> dict[s
         {"kato": row.kato, "name": {"kk": row.name_kk, "ru": row.name_ru, "en": row.name_en},
          "district_kato": row.district_kato, "region_kato": row.region_kato},
         {"id": row.term_id, "starts_on": iso(row.starts_on), "ends_on": iso(row.ends_on),
-         "ended_on": iso(row.ended_on), "status": row.status, "end_reason": row.end_reason},
-        score, open_flags)
+         "ended_on": iso(row.ended_on), "status": row.status, "end_reason": row.end_reason,
+         "synthetic": row.term_synthetic},
+        score, open_flags, row.akim_synthetic)
 
 
 def _akim(akim_id: int, name: str, name_latn: str, party: str | None,
           where: dict[str, Any] | None, shown: dict[str, Any] | None, score: dict[str, Any],
-          open_flags: int) -> dict[str, Any]:
+          open_flags: int, synthetic: bool) -> dict[str, Any]:
     return {
         "id": akim_id,
         "name": name,
@@ -131,6 +133,7 @@ def _akim(akim_id: int, name: str, name_latn: str, party: str | None,
         "term": shown,
         "scores": score,
         "open_flags": open_flags,
+        "synthetic": synthetic,
         "url": public_url("akims.profile", akim_id=akim_id),
     }
 
@@ -158,6 +161,7 @@ def promise(row: PromiseRow, evidence_count: int) -> dict[str, Any]:
         "confirm_count": row.confirm_count,
         "dispute_count": row.dispute_count,
         "evidence_count": evidence_count,
+        "synthetic": row.synthetic,
         "url": public_url("promises.page", promise_id=row.id),
     }
 
@@ -174,6 +178,7 @@ def report_line(line: ReportLine) -> dict[str, Any]:
         "first_published_on": iso(line.first_published_on),
         "days_late": line.days_late,
         "current_version": line.current_version,
+        "synthetic": line.synthetic,
         "url": public_url("reports.show", report_id=line.id) if line.is_published else None,
     }
 
@@ -191,7 +196,7 @@ def report(item: Report, value: Rating, today: date) -> dict[str, Any]:
     return {
         "id": item.id,
         "akim": {"id": held.akim.id, "name": held.akim.full_name,
-                 "name_latn": held.akim.full_name_latn},
+                 "name_latn": held.akim.full_name_latn, "synthetic": held.akim.synthetic},
         "term": term(held),
         "rural_district": place(held.rural_district),
         "period_start": iso(item.period_start),
@@ -223,6 +228,7 @@ def report(item: Report, value: Rating, today: date) -> dict[str, Any]:
                               attachment_id=attachment.id),
         } for attachment in item.attachments if attachment.added_in_version is not None],
         "rating": rating(value),
+        "synthetic": item.synthetic,
         "url": public_url("reports.show", report_id=item.id),
     }
 
@@ -249,4 +255,5 @@ def budget(rural_district: RuralDistrict, found: RuralDistrictBudget, selection:
         "lines": values["lines"],
         "indicators": _indicators(values["indicators"]) if values["indicators"] else None,
         "series": [_indicators(item) for item in values["series"]],
+        "synthetic": values["synthetic"],
     }

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.extensions import JSONType, Model
 from portal.geo.models import RuralDistrict
-from portal.modeling import LocalizedName, UTCDateTime, str_enum, utcnow
+from portal.modeling import LocalizedName, Synthetic, UTCDateTime, str_enum, utcnow
 
 
 class RevenueSection(enum.StrEnum):
@@ -75,7 +75,7 @@ class BudgetCategory(LocalizedName, Model):
         return f"<BudgetCategory {self.code}>"
 
 
-class BudgetLine(Model):
+class BudgetLine(Synthetic, Model):
     """Approved plan, adjusted plan and actual of one category in one period, in whole tenge.
 
     The natural key is (rural district, year, period kind, period number, category); the

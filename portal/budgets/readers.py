@@ -68,6 +68,7 @@ class PeriodLine:
     approved: int | None
     adjusted: int | None
     actual: int | None
+    synthetic: bool = False  # made by a seed (portal.modeling.Synthetic)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +137,11 @@ class RuralDistrictBudget:
         return sections_of(self.categories)
 
     @property
+    def synthetic(self) -> bool:
+        """The year's figures come from a seed: fictional (portal.modeling.Synthetic)."""
+        return any(line.synthetic for line in self.lines)
+
+    @property
     def total(self) -> SectionTotal | None:
         """All categories together, as one pseudo-section (for the table's last row)."""
         if not self.categories:
@@ -151,6 +157,7 @@ class RuralDistrictBudget:
             "lines": [line.as_dict() for line in self.lines],
             "indicators": self.indicators.as_dict() if self.indicators else None,
             "series": [item.as_dict() for item in self.series],
+            "synthetic": self.synthetic,
         }
 
 
@@ -211,7 +218,8 @@ def _series_by_rural_district(rows: Iterable[Any]) -> dict[int, list[YearIndicat
     """Rows of (summary, population), grouped per rural district, as indicator series."""
     summaries: dict[int, dict[int, tuple[Any, int]]] = defaultdict(dict)
     for summary, population in rows:
-        summaries[summary.rural_district_id][summary.year] = (summary, population)
+        # Unknown population counts as none: per-resident figures are then undefined.
+        summaries[summary.rural_district_id][summary.year] = (summary, population or 0)
     result: dict[int, list[YearIndicators]] = {}
     for rural_district_id, by_year in summaries.items():
         series = {}
@@ -258,7 +266,7 @@ def budget_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, TermBudget]
     for term_id, rural_district_id, starts_on, ended_on, ends_on, summary, population in rows:
         terms[term_id] = (rural_district_id, starts_on, ended_on or ends_on)
         if summary is not None:
-            summaries[term_id].append((summary, population))
+            summaries[term_id].append((summary, population or 0))
     result: dict[int, TermBudget] = {}
     for term_id, (rural_district_id, starts_on, last_day) in terms.items():
         series = _series_by_rural_district(summaries[term_id]).get(rural_district_id, [])
@@ -279,10 +287,11 @@ def rural_district_budget(rural_district: RuralDistrict,
         return RuralDistrictBudget(rural_district.kato, None, [], [], [], None, [])
     categories = _category_years(rural_district.id, chosen)
     lines = [
-        PeriodLine(code, period_label(kind, number), approved, adjusted, actual)
-        for code, kind, number, approved, adjusted, actual in db.session.execute(
+        PeriodLine(code, period_label(kind, number), approved, adjusted, actual, synthetic)
+        for code, kind, number, approved, adjusted, actual, synthetic in db.session.execute(
             select(BudgetCategory.code, BudgetLine.period_kind, BudgetLine.period_number,
-                   BudgetLine.approved, BudgetLine.adjusted, BudgetLine.actual)
+                   BudgetLine.approved, BudgetLine.adjusted, BudgetLine.actual,
+                   BudgetLine.synthetic)
             .join(BudgetCategory, BudgetCategory.id == BudgetLine.category_id)
             .where(BudgetLine.rural_district_id == rural_district.id, BudgetLine.year == chosen)
             .order_by(BudgetCategory.sort_order, BudgetLine.period_kind.desc(),

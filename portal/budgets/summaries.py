@@ -191,7 +191,8 @@ def totals_by_unit_select(unit: Any) -> Select[Any]:
 
     return (
         select(
-            unit, current.year, func.count(), func.sum(RuralDistrict.population),
+            unit, current.year, func.count(),
+            func.coalesce(func.sum(RuralDistrict.population), 0),
             func.sum(current.approved_total), func.sum(current.plan_total),
             func.sum(current.actual_total), func.sum(current.approved_own),
             func.sum(current.plan_own), func.sum(current.actual_own),

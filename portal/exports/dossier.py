@@ -70,8 +70,8 @@ class TermFacts:
     end_reason: TermEndReason | None
     vote_share: Decimal  # percent
     turnout: Decimal  # percent
-    population: int
-    registered_voters: int
+    population: int | None  # None: not on record
+    registered_voters: int | None
 
     @property
     def last_day(self) -> date:

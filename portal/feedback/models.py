@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model, db
-from portal.modeling import UTCDateTime, str_enum, utcnow
+from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -99,7 +99,7 @@ class TermRatingTally(TallyColumns, Model):
                                          primary_key=True)
 
 
-class Rating(Model):
+class Rating(Synthetic, Model):
     """A verified resident's score for a published report. Rating again changes this row."""
 
     __tablename__ = "rating"
@@ -122,7 +122,7 @@ class Rating(Model):
         return f"<Rating report={self.report_id} user={self.user_id} {self.score}>"
 
 
-class Comment(Model):
+class Comment(Synthetic, Model):
     """A comment on a report or a promise, or the akim's official reply to one.
 
     `term_id` is the term that owns the report or promise: the akim who may reply officially
@@ -189,7 +189,7 @@ class Comment(Model):
         return f"<Comment {self.id} {self.status}>"
 
 
-class CommentComplaint(Model):
+class CommentComplaint(Synthetic, Model):
     """Someone signed in reported a comment to the moderators, once per person and comment."""
 
     __tablename__ = "comment_complaint"

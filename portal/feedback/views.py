@@ -121,7 +121,8 @@ def _page_again(kind: str, target_id: int, key: str, form: FlaskForm,
     from portal.reports.views.public import show as report_page
 
     panels.keep_failed_form(key, form)
-    html = report_page(target_id) if kind == "report" else promise_page(target_id)
+    html = (report_page(report_id=target_id) if kind == "report"
+            else promise_page(promise_id=target_id))
     return html, status
 
 

@@ -56,6 +56,12 @@ def T(name: str, description: str) -> Column:  # noqa: N802
     return Column(name, "datetime", description)
 
 
+def SYNTHETIC(what: str = "record") -> Column:  # noqa: N802
+    """The mark of fictional data (docs/development.md, "Fictional data")."""
+    return B("synthetic", f"true: a fictional {what}, made by a seed for a demonstration, "
+                          "not a real one.")
+
+
 def NAMES(what: str) -> list[Column]:  # noqa: N802
     return [S("name_kk", f"{what} in Kazakh."), S("name_ru", f"{what} in Russian."),
             S("name_en", f"{what} in English.")]

@@ -50,7 +50,9 @@ def _evidence_too_large(error: RequestEntityTooLarge) -> Any:
     promise_id = (request.view_args or {}).get("promise_id")
     if request.endpoint not in EVIDENCE_ENDPOINTS or promise_id is None:
         return error_response(413)
-    promise = _load(promise_id)
+    promise = promise_to_manage(promise_id)
+    if promise is None:
+        abort(404)
     authorize(EVIDENCE_ENDPOINTS[request.endpoint], promise)
     message = _("The file is too large: at most %(size)d MB. Nothing was saved; please "
                 "enter the update again with a smaller file.",
@@ -67,30 +69,26 @@ def _evidence_too_large(error: RequestEntityTooLarge) -> Any:
         today=local_today()), 413
 
 
-def _load(promise_id: int) -> Promise:
-    promise = db.session.scalar(
+def promise_to_manage(promise_id: int) -> Promise | None:
+    """A promise with its term, akim and places, for the programme and verdict pages."""
+    return db.session.scalar(
         select(Promise)
         .options(joinedload(Promise.term).joinedload(Term.akim),
                  joinedload(Promise.term).joinedload(Term.rural_district)
                  .selectinload(RuralDistrict.settlements),
                  selectinload(Promise.settlements))
         .where(Promise.id == promise_id))
-    if promise is None:
-        abort(404)
-    return promise
 
 
-def _term(term_id: int) -> Term:
-    term = db.session.scalar(
+def term_for_programme(term_id: int) -> Term | None:
+    """A term with its akim, place and settlements, for the programme pages."""
+    return db.session.scalar(
         select(Term).options(joinedload(Term.akim),
                              joinedload(Term.rural_district).joinedload(RuralDistrict.district)
                              .joinedload(District.region),
                              joinedload(Term.rural_district)
                              .selectinload(RuralDistrict.settlements))
         .where(Term.id == term_id))
-    if term is None:
-        abort(404)
-    return term
 
 
 @blueprint.route("/my/programme")
@@ -107,10 +105,8 @@ def my_programme() -> Response:
 
 
 @blueprint.route("/terms/<int:term_id>/programme/manage")
-@require(Permission.PROMISES_EDIT)
-def manage(term_id: int) -> str:
-    term = _term(term_id)
-    authorize(Permission.PROMISES_EDIT, term)
+@require(Permission.PROMISES_EDIT, load=term_for_programme)
+def manage(term: Term) -> str:
     programme_row, promises = readers.programme_page(term)
     return render_template("promises/programme.html", term=term, programme=programme_row,
                            promises=promises, today=local_today(), manage=True,
@@ -118,10 +114,8 @@ def manage(term_id: int) -> str:
 
 
 @blueprint.route("/terms/<int:term_id>/promises/new", methods=["GET", "POST"])
-@require(Permission.PROMISES_EDIT)
-def new(term_id: int) -> Any:
-    term = _term(term_id)
-    authorize(Permission.PROMISES_EDIT, term)
+@require(Permission.PROMISES_EDIT, load=term_for_programme)
+def new(term: Term) -> Any:
     frozen = programme.is_frozen(term)
     form = PromiseForm(term, frozen)
     if request.method == "GET":
@@ -142,10 +136,8 @@ def new(term_id: int) -> Any:
 
 
 @blueprint.route("/promises/<int:promise_id>/edit", methods=["GET", "POST"])
-@require(Permission.PROMISES_EDIT)
-def edit(promise_id: int) -> Any:
-    promise = _load(promise_id)
-    authorize(Permission.PROMISES_EDIT, promise)
+@require(Permission.PROMISES_EDIT, load=promise_to_manage)
+def edit(promise: Promise) -> Any:
     frozen = programme.is_frozen(promise.term)
     form = PromiseForm(promise.term, frozen, obj=promise if request.method == "GET" else None)
     if request.method == "GET":
@@ -165,17 +157,15 @@ def edit(promise_id: int) -> Any:
             db.session.commit()
             flash(_("Saved.") if changed is not None or not frozen else
                   _("Nothing was changed."), "success")
-            return redirect(url_for("promises.page", promise_id=promise_id))
+            return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/edit.html", form, term=promise.term, promise=promise,
                       frozen=frozen)
 
 
 @blueprint.route("/promises/<int:promise_id>/delete", methods=["POST"])
-@require(Permission.PROMISES_EDIT)
-def delete(promise_id: int) -> Response:
-    promise = _load(promise_id)
-    authorize(Permission.PROMISES_EDIT, promise)
-    term_id = promise.term_id
+@require(Permission.PROMISES_EDIT, load=promise_to_manage)
+def delete(promise: Promise) -> Response:
+    promise_id, term_id = promise.id, promise.term_id
     if ButtonForm().validate_on_submit():
         try:
             programme.delete_promise(promise, current_user)
@@ -189,10 +179,8 @@ def delete(promise_id: int) -> Response:
 
 
 @blueprint.route("/terms/<int:term_id>/programme/register", methods=["POST"])
-@require(Permission.PROMISES_EDIT)
-def register(term_id: int) -> Response:
-    term = _term(term_id)
-    authorize(Permission.PROMISES_EDIT, term)
+@require(Permission.PROMISES_EDIT, load=term_for_programme)
+def register(term: Term) -> Response:
     if ButtonForm().validate_on_submit():
         try:
             programme.register_programme(term, current_user)
@@ -203,14 +191,12 @@ def register(term_id: int) -> Response:
             db.session.commit()
             flash(_("The programme is registered as the baseline. From now on changes are "
                     "public amendments with a reason."), "success")
-    return redirect(url_for("promises.manage", term_id=term_id))
+    return redirect(url_for("promises.manage", term_id=term.id))
 
 
 @blueprint.route("/promises/<int:promise_id>/update", methods=["GET", "POST"])
-@require(Permission.PROMISES_UPDATE)
-def claim(promise_id: int) -> Any:
-    promise = _load(promise_id)
-    authorize(Permission.PROMISES_UPDATE, promise)
+@require(Permission.PROMISES_UPDATE, load=promise_to_manage)
+def claim(promise: Promise) -> Any:
     form = ClaimForm(promise.claimed_status)
     if request.method == "GET":
         form.progress.data = promise.claimed_progress
@@ -227,16 +213,14 @@ def claim(promise_id: int) -> Any:
             db.session.commit()
             notify.status_changed(promise, update, current_user)
             flash(_("Your update is published on the promise's page."), "success")
-            return redirect(url_for("promises.page", promise_id=promise_id))
+            return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/claim.html", form, promise=promise, frozen=programme.is_frozen(
         promise.term))
 
 
 @blueprint.route("/promises/<int:promise_id>/verdict", methods=["GET", "POST"])
-@require(Permission.PROMISES_VERIFY)
-def verdict(promise_id: int) -> Any:
-    promise = _load(promise_id)
-    authorize(Permission.PROMISES_VERIFY, promise)
+@require(Permission.PROMISES_VERIFY, load=promise_to_manage)
+def verdict(promise: Promise) -> Any:
     form = VerdictForm()
     if form.validate_on_submit():
         try:
@@ -251,16 +235,14 @@ def verdict(promise_id: int) -> Any:
             db.session.commit()
             notify.status_changed(promise, update, current_user)
             flash(_("The verdict is published on the promise's page."), "success")
-            return redirect(url_for("promises.page", promise_id=promise_id))
+            return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/verdict.html", form, promise=promise,
                       reopen_form=ReopenForm(formdata=None))
 
 
 @blueprint.route("/promises/<int:promise_id>/reopen", methods=["POST"])
-@require(Permission.PROMISES_VERIFY)
-def reopen(promise_id: int) -> Any:
-    promise = _load(promise_id)
-    authorize(Permission.PROMISES_VERIFY, promise)
+@require(Permission.PROMISES_VERIFY, load=promise_to_manage)
+def reopen(promise: Promise) -> Any:
     reopen_form = ReopenForm()
     if reopen_form.validate_on_submit():
         try:
@@ -272,7 +254,7 @@ def reopen(promise_id: int) -> Any:
             db.session.commit()
             notify.status_changed(promise, update, current_user)
             flash(_("The claim is reopened: the akim can report on it again."), "success")
-            return redirect(url_for("promises.page", promise_id=promise_id))
+            return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/verdict.html", VerdictForm(formdata=None), promise=promise,
                       reopen_form=reopen_form)
 

@@ -33,7 +33,7 @@ from portal.accounts.models import Role
 from portal.akims.models import Term
 from portal.extensions import JSONType, Model
 from portal.geo.models import Settlement
-from portal.modeling import UTCDateTime, str_enum, utcnow
+from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
 from portal.uploads import StoredFile
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _broken_needs_reason(status: str, reason: str) -> str:
             f" OR (({status} IS NULL OR {status} <> 'broken') AND {reason} IS NULL)")
 
 
-class Programme(Model):
+class Programme(Synthetic, Model):
     """A term's programme. Its baseline freezes on `baseline_date` (see docs/promises.md)."""
 
     __tablename__ = "promise_programme"
@@ -148,7 +148,7 @@ promise_settlement = Table(
 )
 
 
-class Promise(Model):
+class Promise(Synthetic, Model):
     __tablename__ = "promise"
     __table_args__ = (
         CheckConstraint("claimed_progress >= 0 AND claimed_progress <= 100",
@@ -225,7 +225,7 @@ class Promise(Model):
         return f"<Promise {self.id} term={self.term_id} {self.status}>"
 
 
-class PromiseUpdate(Model):
+class PromiseUpdate(Synthetic, Model):
     """One entry of a promise's public timeline: a claim, a verdict or a reopening."""
 
     __tablename__ = "promise_update"
@@ -268,7 +268,7 @@ class PromiseUpdate(Model):
         return self.previous_status != self.status
 
 
-class PromiseEvidence(Model):
+class PromiseEvidence(Synthetic, Model):
     """A link or an uploaded file backing an update."""
 
     __tablename__ = "promise_evidence"
@@ -286,7 +286,7 @@ class PromiseEvidence(Model):
     file: Mapped[StoredFile | None] = relationship()
 
 
-class PromiseAmendment(Model):
+class PromiseAmendment(Synthetic, Model):
     """A public change to the programme after its baseline froze, with the reason."""
 
     __tablename__ = "promise_amendment"
@@ -305,7 +305,7 @@ class PromiseAmendment(Model):
     promise: Mapped[Promise] = relationship(back_populates="amendments")
 
 
-class PromiseVote(Model):
+class PromiseVote(Synthetic, Model):
     """A resident's answer to "is it done?" on one claim: one row per resident and claim."""
 
     __tablename__ = "promise_vote"
@@ -323,7 +323,7 @@ class PromiseVote(Model):
     user: Mapped[User] = relationship()
 
 
-class PromiseFollower(Model):
+class PromiseFollower(Synthetic, Model):
     """A signed-in user who wants an email when the promise's status changes."""
 
     __tablename__ = "promise_follower"

@@ -92,6 +92,7 @@ class PromiseRow:
     amendment_count: int
     due: bool
     overdue: bool
+    synthetic: bool = False  # made by a seed (portal.modeling.Synthetic)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -205,7 +206,7 @@ def row_of(promise: Promise, as_of: date) -> PromiseRow:
         verified_status=promise.verified_status, status=promise.status,
         confirm_count=promise.confirm_count, dispute_count=promise.dispute_count,
         amendment_count=promise.amendment_count, due=promise.deadline <= as_of,
-        overdue=promise.is_overdue(as_of),
+        overdue=promise.is_overdue(as_of), synthetic=promise.synthetic,
     )
 
 

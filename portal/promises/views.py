@@ -15,9 +15,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from portal.akims.models import Term
 from portal.akims.services import term_with_place
 from portal.extensions import db, limiter
-from portal.permissions import Permission, authorize, can, public, require, require_login
+from portal.permissions import Permission, can, public, require
 from portal.promises import display, readers, votes
 from portal.promises.errors import PromiseError
 from portal.promises.forms import VoteForm
@@ -38,17 +39,10 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("promises", __name__)
 
 
-def load_promise(promise_id: int) -> Promise:
-    promise = readers.promise_for_page(promise_id)
-    if promise is None:
-        abort(404)
-    return promise
-
-
 @blueprint.route("/promises/<int:promise_id>")
-@public
-def page(promise_id: int) -> str:
-    return render_page(load_promise(promise_id))
+@public(load=readers.promise_for_page)
+def page(promise: Promise) -> str:
+    return render_page(promise)
 
 
 def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int = 200) -> Any:
@@ -83,23 +77,27 @@ def _claim_comments(claim: Any) -> list[PromiseVote]:
     ))
 
 
-@blueprint.route("/promises/<int:promise_id>/evidence/<int:evidence_id>")
-@public
-def evidence_file(promise_id: int, evidence_id: int) -> Response:
-    """Evidence is public: the file is sent as a download, never rendered inline."""
+def evidence_of_promise(promise_id: int, evidence_id: int) -> PromiseEvidence | None:
+    """A file of evidence under one of the promise's updates (a file, not a link)."""
     evidence = db.session.get(PromiseEvidence, evidence_id)
-    if (evidence is None or evidence.file is None
-            or evidence.update.promise_id != promise_id):
-        abort(404)
+    if evidence is None or evidence.file is None or evidence.update.promise_id != promise_id:
+        return None
+    return evidence
+
+
+@blueprint.route("/promises/<int:promise_id>/evidence/<int:evidence_id>")
+@public(load=evidence_of_promise)
+def evidence_file(evidence: PromiseEvidence) -> Response:
+    """Evidence is public: the file is sent as a download, never rendered inline."""
+    assert evidence.file is not None  # noqa: S101 - the loader keeps only files
     return send_stored_file(evidence.file)
 
 
 @blueprint.route("/promises/<int:promise_id>/vote", methods=["POST"])
-@require(Permission.PROMISES_VOTE)
+@require(Permission.PROMISES_VOTE, load=readers.promise_for_page)
 @limiter.limit(lambda: _vote_limit(), methods=["POST"])
-def vote(promise_id: int) -> Any:
-    promise = load_promise(promise_id)
-    authorize(Permission.PROMISES_VOTE, promise)
+def vote(promise: Promise) -> Any:
+    promise_id = promise.id
     form = VoteForm()
     if not form.validate_on_submit():
         return render_page(promise, vote_form=form, status=400)
@@ -118,7 +116,10 @@ def vote(promise_id: int) -> Any:
     except PromiseError as error:
         db.session.rollback()
         _put_error(form, error)
-        return render_page(load_promise(promise_id), vote_form=form, status=409)
+        fresh = readers.promise_for_page(promise_id)
+        if fresh is None:
+            abort(404)
+        return render_page(fresh, vote_form=form, status=409)
     flash(_("Thank you: your answer is counted. You can change it at any time."), "success")
     return redirect(url_for("promises.page", promise_id=promise_id, _anchor="is-it-done"))
 
@@ -129,44 +130,36 @@ def _vote_limit() -> str:
     return str(current_app.config["RATELIMIT_VOTE"])
 
 
+def _promise(promise_id: int) -> Promise | None:
+    return db.session.get(Promise, promise_id)
+
+
 @blueprint.route("/promises/<int:promise_id>/follow", methods=["POST"])
-@require_login
-def follow(promise_id: int) -> Response:
-    promise = _promise_or_404(promise_id)
+@require(Permission.ACCOUNT_SELF, load=_promise)
+def follow(promise: Promise) -> Response:
     if ButtonForm().validate_on_submit():
         votes.follow(promise, current_user)
         db.session.commit()
         flash(_("You will get an email when this promise's status changes."), "success")
-    return redirect(url_for("promises.page", promise_id=promise_id))
+    return redirect(url_for("promises.page", promise_id=promise.id))
 
 
 @blueprint.route("/promises/<int:promise_id>/unfollow", methods=["POST"])
-@require_login
-def unfollow(promise_id: int) -> Response:
-    promise = _promise_or_404(promise_id)
+@require(Permission.ACCOUNT_SELF, load=_promise)
+def unfollow(promise: Promise) -> Response:
     if ButtonForm().validate_on_submit():
         votes.unfollow(promise, current_user)
         db.session.commit()
         flash(_("You no longer follow this promise."), "info")
-    return redirect(url_for("promises.page", promise_id=promise_id))
+    return redirect(url_for("promises.page", promise_id=promise.id))
 
 
 @blueprint.route("/terms/<int:term_id>/programme")
-@public
-def programme(term_id: int) -> str:
-    term = term_with_place(term_id)
-    if term is None:
-        abort(404)
+@public(load=term_with_place)
+def programme(term: Term) -> str:
     programme, promises = readers.programme_page(term)
     return render_template("promises/programme.html", term=term, programme=programme,
                            promises=promises, today=local_today(), manage=False)
-
-
-def _promise_or_404(promise_id: int) -> Promise:
-    promise = db.session.get(Promise, promise_id)
-    if promise is None:
-        abort(404)
-    return promise
 
 
 def _put_error(form: Any, error: PromiseError) -> None:

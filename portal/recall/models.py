@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Role
 from portal.extensions import JSONType, Model, db
-from portal.modeling import UTCDateTime, as_utc, str_enum, utcnow
+from portal.modeling import Synthetic, UTCDateTime, as_utc, str_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -206,7 +206,7 @@ class Flag(Model):
         return f"<Flag {self.id} term={self.term_id} {self.rule} {self.subject} {self.status}>"
 
 
-class Petition(Model):
+class Petition(Synthetic, Model):
     """A recall petition of a term, started by a verified resident. Signers stay private."""
 
     __tablename__ = "recall_petition"
@@ -245,7 +245,7 @@ class Petition(Model):
         return f"<Petition {self.id} term={self.term_id} {self.status} {self.signature_count}>"
 
 
-class PetitionSignature(Model):
+class PetitionSignature(Synthetic, Model):
     """One resident's signature. Withdrawing keeps the row (with the time), so that an
     evaluation as of an earlier date counts what was signed then; signing again restores it."""
 

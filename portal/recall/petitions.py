@@ -32,9 +32,11 @@ def petition_rule() -> PetitionRule:
     return current_rules().rules.petition
 
 
-def threshold_for(term: Term, rule: PetitionRule | None = None) -> int:
-    """Signatures needed: ⌈share × registered voters of the rural district⌉ (rule 4)."""
-    return (rule or petition_rule()).threshold(term.rural_district.registered_voters)
+def threshold_for(term: Term, rule: PetitionRule | None = None) -> int | None:
+    """Signatures needed: ⌈share × registered voters of the rural district⌉ (rule 4); None
+    while the number of registered voters is not on record."""
+    voters = term.rural_district.registered_voters
+    return (rule or petition_rule()).threshold(voters) if voters is not None else None
 
 
 def current_petition(term_id: int) -> Petition | None:
@@ -58,6 +60,9 @@ def start_petition(term: Term, actor: User, reason: str, today: date | None = No
     if len(reason) > REASON_MAX:
         raise RecallError(_("The reason can have at most %(max)d characters.", max=REASON_MAX),
                           "reason")
+    if term.rural_district.registered_voters is None:
+        raise RecallError(_("The number of registered voters of this rural district is not on "
+                            "record, so no petition threshold can be set."), "reason")
     if not term.is_serving:
         raise RecallError(_("Petitions can only be started for a serving akim."))
     close_expired(today)
@@ -114,6 +119,10 @@ def sign(petition: Petition, user: User, today: date | None = None,
         return SignOutcome(False, False)
     _count(petition, +1)
     threshold = threshold_for(petition.term, rule)
+    if threshold is None:  # no voter count on record: no threshold can be reached
+        audit.record(user, "recall.petition.sign", petition, None,
+                     {"succeeded": False, "threshold": None})
+        return SignOutcome(True, False)
     reached = db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id, Petition.status == PetitionStatus.OPEN,

@@ -37,7 +37,7 @@ class TermInfo:
     rural_district_id: int
     starts_on: date
     ends_on: date  # the scheduled end
-    registered_voters: int
+    registered_voters: int | None  # None: not on record (the voter-share rules cannot judge)
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def check_satisfaction(term: TermInfo, facts: SatisfactionFacts | None, rule: Sa
                        as_of: date) -> Finding | None:
     """Fires when at least max(`min_ratings`, ⌈`min_ratings_voter_share` × voters⌉) ratings
     from verified residents average below `average_below` over the last `reports` reports."""
-    if facts is None or facts.average is None:
+    if facts is None or facts.average is None or term.registered_voters is None:
         return None
     minimum = rule.min_count(term.registered_voters)
     if facts.count < minimum or not Fraction(facts.average) < Fraction(rule.average_below):
@@ -226,7 +226,7 @@ def check_satisfaction(term: TermInfo, facts: SatisfactionFacts | None, rule: Sa
 def check_petition(term: TermInfo, facts: PetitionFacts | None, rule: PetitionRule,
                    as_of: date) -> Finding | None:
     """Fires when a petition has at least ⌈`voter_share` × voters⌉ valid signatures."""
-    if facts is None:
+    if facts is None or term.registered_voters is None:
         return None
     threshold = rule.threshold(term.registered_voters)
     if facts.signatures < threshold:

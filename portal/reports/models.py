@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import JSONType, Model
-from portal.modeling import UTCDateTime, str_enum, utcnow
+from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -73,7 +73,7 @@ class ReportContent:
         return all(value in (None, "") for value in self.content().values())
 
 
-class Report(ReportContent, Model):
+class Report(Synthetic, ReportContent, Model):
     """The report a term owes for one period. Created by the schedule, in draft, with no text."""
 
     __tablename__ = "report"
@@ -128,7 +128,7 @@ class Report(ReportContent, Model):
         return f"<Report {self.id} term={self.term_id} {self.period_start} {self.state}>"
 
 
-class ReportVersion(ReportContent, Model):
+class ReportVersion(Synthetic, ReportContent, Model):
     """A published text, frozen. Version 1 at publication; each correction adds the next one.
 
     Rows are never updated or deleted: an ORM guard (`portal.reports.guards`) and a database
@@ -162,7 +162,7 @@ class ReportVersion(ReportContent, Model):
         return f"<ReportVersion report={self.report_id} v{self.number}>"
 
 
-class ReportAttachment(Model):
+class ReportAttachment(Synthetic, Model):
     """A file attached to a report. Private while the report is unpublished; public after.
 
     `added_in_version` is None while the report is a draft, 1 for files published with the
@@ -184,6 +184,11 @@ class ReportAttachment(Model):
     @property
     def is_published(self) -> bool:
         return self.added_in_version is not None
+
+    @property
+    def term(self) -> Term:
+        """The report's term: whose file it is, for the permission rules."""
+        return self.report.term
 
 
 class ReportTextStash(Model):

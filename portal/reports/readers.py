@@ -42,6 +42,7 @@ class ReportLine:
     days_late: int | None
     current_version: int
     timeliness: Timeliness
+    synthetic: bool = False  # made by a seed (portal.modeling.Synthetic)
 
     @property
     def is_published(self) -> bool:
@@ -57,13 +58,15 @@ class ReportLine:
 
 _LINE_COLUMNS = (Report.id, Report.term_id, Report.period_start, Report.period_end,
                  Report.due_on, Report.state, Report.first_published_on, Report.days_late,
-                 Report.current_version)
+                 Report.current_version, Report.synthetic)
 
 
 def _line(row: Sequence[Any], today: date) -> ReportLine:
-    (report_id, term_id, start, end, due_on, state, published_on, late_days, version) = row
+    (report_id, term_id, start, end, due_on, state, published_on, late_days, version,
+     synthetic) = row
     return ReportLine(report_id, term_id, start, end, due_on, ReportState(state), published_on,
-                      late_days, version, classify(due_on, published_on, today))
+                      late_days, version, classify(due_on, published_on, today),
+                      bool(synthetic))
 
 
 def timelines_for_terms(term_ids: Iterable[int], today: date) -> dict[int, list[ReportLine]]:
@@ -189,8 +192,8 @@ def late_and_missing(region: Region, today: date, per_page: int, status: str | N
     )
     result = paginate(statement, per_page, page=page, scalars=False)
     items = [
-        OverdueRow(_line(row[:9], today), row[9] == TermStatus.SERVING, row[10], row[11],
-                   row[12])
+        OverdueRow(_line(row[:10], today), row[10] == TermStatus.SERVING, row[11], row[12],
+                   row[13])
         for row in result.items
     ]
     return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)

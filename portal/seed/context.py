@@ -100,12 +100,18 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
 
     Every row must have the same keys: an executemany takes its columns from the first row
     and would silently drop any key that only later rows carry.
+
+    Rows of a table of fictional data (one with a `synthetic` column, `portal.modeling.
+    Synthetic`) are marked synthetic unless the row says otherwise.
     """
     table = model.__table__
+    mark = "synthetic" in table.c
     count = 0
     batch: list[dict[str, Any]] = []
     keys: set[str] | None = None
     for row in rows:
+        if mark and "synthetic" not in row:
+            row = {**row, "synthetic": True}
         if keys is None:
             keys = set(row)
         elif set(row) != keys:

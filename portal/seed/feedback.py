@@ -46,12 +46,13 @@ from portal.seed.feedback_texts import (
 # (centre of the scores, share of terms): loved, liked, mixed, poorly rated.
 MOODS = ((4.5, 20), (3.9, 42), (3.2, 26), (1.8, 12))
 SPREAD = 0.95
-RATING_COLUMNS = ("report_id", "user_id", "score", "comment_id", "created_at", "updated_at")
+RATING_COLUMNS = ("report_id", "user_id", "score", "comment_id", "created_at", "updated_at",
+                  "synthetic")
 BULK_LOAD_ROWS = 100_000  # from here on, PostgreSQL loads ratings with foreign keys dropped
 COMMENT_COLUMNS = ("id", "report_id", "promise_id", "term_id", "parent_id", "author_id", "body",
                    "is_resident", "is_official", "rating_score", "status", "hidden_reason",
                    "complaint_count", "open_complaints", "answered_at", "created_at",
-                   "moderated_at", "moderated_by_id")
+                   "moderated_at", "moderated_by_id", "synthetic")
 
 
 @dataclass
@@ -152,7 +153,7 @@ class Seeder:
             "is_resident": resident, "is_official": False, "rating_score": score,
             "status": "visible", "hidden_reason": None, "complaint_count": 0,
             "open_complaints": 0, "answered_at": None, "created_at": at, "moderated_at": None,
-            "moderated_by_id": None,
+            "moderated_by_id": None, "synthetic": True,
         })
         return comment_id
 
@@ -333,7 +334,7 @@ def _insert_ratings(ratings: list[tuple[int, int, int, int | None, float]]) -> N
             db.session.execute(DropConstraint(constraint))
         null = "\\N"
         lines = (f"{report_id}\t{user_id}\t{score}\t{null if comment_id is None else comment_id}"
-                 f"\t{at}\t{at}\n"
+                 f"\t{at}\t{at}\tt\n"
                  for report_id, user_id, score, comment_id, rated_at in ratings
                  for at in (datetime.fromtimestamp(rated_at, UTC).isoformat(" "),))
         _copy_text(Rating.__table__, RATING_COLUMNS, lines)
@@ -342,7 +343,7 @@ def _insert_ratings(ratings: list[tuple[int, int, int, int | None, float]]) -> N
         return
     stored = Rating.__table__.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     assert stored is not None  # noqa: S101 - SQLite stores datetimes as text
-    _bulk(Rating.__table__, ((report_id, user_id, score, comment_id, at, at)
+    _bulk(Rating.__table__, ((report_id, user_id, score, comment_id, at, at, 1)
                              for report_id, user_id, score, comment_id, rated_at in ratings
                              for at in (stored(datetime.fromtimestamp(rated_at, UTC)),)),
           RATING_COLUMNS, convert=False)

@@ -99,6 +99,8 @@ def _bulk(table: Table, rows: list[dict[str, Any]]) -> None:
     row for the ~350,000 rows of the national seed; elsewhere through `insert_rows`."""
     if not rows:
         return
+    if "synthetic" in table.c:
+        rows = [{**row, "synthetic": True} for row in rows]
     if db.engine.dialect.name != "postgresql":
         insert_rows(_HasTable(table), rows)
         return

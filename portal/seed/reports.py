@@ -209,8 +209,10 @@ def _demo_files(ctx: SeedContext, reports: list[dict[str, Any]]) -> None:
     actor = "seed"
     for name, data in (("meeting-minutes.pdf", _tiny_pdf()), ("meeting-photo.png", _tiny_png())):
         stored = store_upload(FileStorage(stream=BytesIO(data), filename=name), actor)
+        stored.synthetic = True
         db.session.add(ReportAttachment(report_id=target["id"], stored_file_id=stored.id,
-                                        added_in_version=1, added_at=stored.uploaded_at))
+                                        added_in_version=1, added_at=stored.uploaded_at,
+                                        synthetic=True))
     db.session.flush()
 
 

@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from portal.accounts import tokens
 from portal.akims.models import Term
 from portal.extensions import db
-from portal.permissions import ACCESS_ATTRIBUTE, Permission, authorize, can, require
+from portal.permissions import ACCESS_ATTRIBUTE, Permission, can, require
 from tests.accounts.conftest import Outbox, link_path
 from tests.factories import (
     RuralDistrictFactory,
@@ -122,42 +122,47 @@ def test_passwords_are_hashed_with_argon2id(make_app: Any) -> None:
 
 @pytest.fixture
 def term_app(make_app: Any) -> Flask:
-    """An app with one akim-owned route, as the promises and reports editors will have."""
+    """An app with one akim-owned route, declared as the editors declare theirs."""
     app: Flask = make_app()
     probe = Blueprint("probe", __name__)
 
-    @probe.route("/probe/terms/<int:term_id>/edit", methods=["GET"])
-    @require(Permission.REPORTS_EDIT)
-    def edit_term(term_id: int) -> str:
-        term = db.session.get(Term, term_id)
-        if term is None:
-            from flask import abort
+    def term_or_none(term_id: int) -> Term | None:
+        return db.session.get(Term, term_id)
 
-            abort(404)
-        authorize(Permission.REPORTS_EDIT, term, hide=True)
-        return "editor"
+    @probe.route("/probe/terms/<int:term_id>/edit/<int:number>", methods=["GET"])
+    @require(Permission.REPORTS_EDIT, load=term_or_none, hide=lambda term: not term.is_serving)
+    def edit_term(term: Term, number: int) -> str:
+        return f"editor of term {term.id}, part {number}"
 
     app.register_blueprint(probe)
     return app
 
 
 def test_an_akim_edits_only_their_own_serving_term(term_app: Flask, login: Any) -> None:
+    """The decorator loads the term, checks it and hands it to the view with the other path
+    values; refusals are 403, or 404 where `hide` says the object is private."""
     term_a, term_b = TermFactory(), TermFactory()
     ended = TermFactory(ended=True)
     akim_a = UserFactory.akim_for(term_a)
     former = UserFactory.akim_for(ended)
     citizen = UserFactory.resident_of(term_a.rural_district)
+
     cases = [
-        (akim_a, term_a, 200), (akim_a, term_b, 404), (former, ended, 404),
+        (akim_a, term_a, 200), (akim_a, term_b, 403), (former, ended, 404),
         (citizen, term_a, 403), (UserFactory(admin=True), term_b, 200),
         (UserFactory(moderator=True), term_a, 403),
     ]
     for user, term, status in cases:
         client = term_app.test_client()
         login(user, on=client)
-        response = client.get(f"/probe/terms/{term.id}/edit")
+        response = client.get(f"/probe/terms/{term.id}/edit/7")
         assert response.status_code == status, (user.roles, term.id, status)
-    anonymous = term_app.test_client().get(f"/probe/terms/{term_a.id}/edit")
+        if status == 200:
+            assert response.get_data(as_text=True) == f"editor of term {term.id}, part 7"
+    missing = term_app.test_client()
+    login(akim_a, on=missing)
+    assert missing.get("/probe/terms/999999/edit/7").status_code == 404
+    anonymous = term_app.test_client().get(f"/probe/terms/{term_a.id}/edit/7")
     assert anonymous.status_code == 302
 
 

@@ -66,7 +66,8 @@ def test_akims_list_shows_the_spec_fields_with_true_numbers(client: FlaskClient,
     assert item["rural_district"]["region_kato"] == "61"
     assert item["term"] == {"id": world.term.id, "starts_on": world.term.starts_on.isoformat(),
                             "ends_on": world.term.ends_on.isoformat(), "ended_on": None,
-                            "status": "serving", "end_reason": None}
+                            "status": "serving", "end_reason": None,
+                                "synthetic": False}
     scores = item["scores"]
     assert (scores["promises_total"], scores["promises_kept"], scores["promises_due"]) == (3, 1, 2)
     # Published on time, published 3 days late, missing; the draft is not yet due.

@@ -30,12 +30,14 @@ from portal.geo.models import DistrictKind, RegionKind
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports.models import Timeliness
 
+SYNTHETIC = ("Fictional: made by a seed for a demonstration, not a real record "
+             "(docs/development.md, \"Fictional data\").")
 NAMES_EXAMPLE = {"kk": "Ағыбет ауылдық округі", "ru": "Агыбетский сельский округ",
                  "en": "Agybet rural district"}
 PLACE_EXAMPLE = {"kato": "613633000", "name": NAMES_EXAMPLE, "district_kato": "6136",
                  "region_kato": "61"}
 TERM_EXAMPLE = {"id": 41, "starts_on": "2023-06-07", "ends_on": "2027-06-07",
-                "ended_on": None, "status": "serving", "end_reason": None}
+                "ended_on": None, "status": "serving", "end_reason": None, "synthetic": False}
 SCORES_EXAMPLE = {"promises_total": 12, "promises_due": 5, "promises_kept": 3,
                   "reports_due": 4, "reports_on_time": 3, "reports_late": 1,
                   "reports_missing": 0, "rating_avg": 3.85, "rating_count": 41}
@@ -91,6 +93,7 @@ def _term() -> Schema:
         "ended_on": nullable(date("The actual last day, once the term has ended.")),
         "status": enum_of(TermStatus, "serving or ended."),
         "end_reason": nullable(enum_of(TermEndReason, "Why the term ended.")),
+        "synthetic": boolean(SYNTHETIC),
     }, "One mandate of an akim in one rural district.", example=TERM_EXAMPLE)
 
 
@@ -124,13 +127,14 @@ def _akim_fields(place: Schema, term: Schema) -> dict[str, Schema]:
         "term": described(term, "The serving term, else the most recent one."),
         "scores": ref("Scores"),
         "open_flags": integer("Published recall-trigger flags open on the term.", minimum=0),
+        "synthetic": boolean(SYNTHETIC),
         "url": string("The public profile page.", format="uri"),
     }
 
 
 AKIM_EXAMPLE = {"id": 7, "name": "Сейітов Нұрлан Асқарұлы", "name_latn": "Seiitov Nurlan",
                 "party": "amanat", "rural_district": PLACE_EXAMPLE, "term": TERM_EXAMPLE,
-                "scores": SCORES_EXAMPLE, "open_flags": 0,
+                "scores": SCORES_EXAMPLE, "open_flags": 0, "synthetic": False,
                 "url": "https://akim-portal.kz/akims/7"}
 
 
@@ -162,6 +166,7 @@ def _promise() -> Schema:
         "dispute_count": integer("Residents who disputed the current claim.", minimum=0),
         "evidence_count": integer("Links and files backing the promise's updates.",
                                   minimum=0),
+        "synthetic": boolean(SYNTHETIC),
         "url": string("The promise's public page.", format="uri"),
     }, "A promise of an akim's programme.")
 
@@ -180,6 +185,7 @@ def _report_line() -> Schema:
         "days_late": nullable(integer("Days after the due date it was first published.",
                                       minimum=0)),
         "current_version": integer("Published versions (corrections add one).", minimum=0),
+        "synthetic": boolean(SYNTHETIC),
         "url": nullable(string("Its public page, once published.", format="uri")),
     }, "One mandatory report a term owes, without its text.")
 
@@ -217,6 +223,8 @@ def _flag() -> Schema:
             "The role the decision was taken under: moderator (the portal's moderators review "
             "flags), admin, or staff for decisions taken by parliamentary staff before review "
             "passed to the moderators.")),
+        "synthetic": boolean("Raised on a fictional term (" + SYNTHETIC[0].lower()
+                             + SYNTHETIC[1:] + ")"),
     }, "A civic accountability flag: the conditions of a configurable recall-trigger rule "
        "were met. It is never a legal recall decision. Only published flags appear.")
 
@@ -226,7 +234,8 @@ def _report() -> Schema:
     return obj({
         "id": integer("The report's id.", minimum=1),
         "akim": obj({"id": integer("", minimum=1), "name": string("Name in Cyrillic."),
-                     "name_latn": string("Name in Latin letters.")}, "Whose report it is."),
+                     "name_latn": string("Name in Latin letters."),
+                     "synthetic": boolean(SYNTHETIC)}, "Whose report it is."),
         "term": ref("Term"),
         "rural_district": ref("Place"),
         "period_start": date("First day of the period."),
@@ -263,6 +272,7 @@ def _report() -> Schema:
             "url": string("Download address.", format="uri"),
         }), "Published files."),
         "rating": ref("Rating"),
+        "synthetic": boolean(SYNTHETIC),
         "url": string("The report's public page.", format="uri"),
     }, "A published report with its text. Drafts are never in the API.")
 
@@ -293,6 +303,7 @@ def _budget_line() -> Schema:
         "approved": nullable(money("Approved plan.")),
         "adjusted": nullable(money("Adjusted plan.")),
         "actual": nullable(money("Actual receipts.")),
+        "synthetic": boolean(SYNTHETIC),
     }, "A line exactly as the budget file states it.")
 
 
@@ -340,6 +351,8 @@ def _budget() -> Schema:
                                           "monthly)."),
         "indicators": nullable(ref("Indicators")),
         "series": array(ref("Indicators"), "Indicators of every year on record."),
+        "synthetic": boolean("The year's figures are fictional: made by a seed for a "
+                             "demonstration (docs/development.md, \"Fictional data\")."),
     }, "A rural district's fourth-level budget revenues for one year, with the series.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, func, select
 
 from portal.budgets.indicators import YearIndicators
 from portal.budgets.models import BudgetCategory, BudgetLine
@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.opendata.columns import (
     NAMES,
+    SYNTHETIC,
     B,
     Column,
     I,
@@ -36,13 +37,15 @@ def _budget_categories() -> Iterator[tuple[Any, ...]]:
 def _budget_lines() -> Iterator[tuple[Any, ...]]:
     statement = (select(RuralDistrict.kato, BudgetLine.year, BudgetLine.period_kind,
                         BudgetLine.period_number, BudgetCategory.code, BudgetLine.approved,
-                        BudgetLine.adjusted, BudgetLine.actual)
+                        BudgetLine.adjusted, BudgetLine.actual, BudgetLine.synthetic)
                  .join(RuralDistrict, RuralDistrict.id == BudgetLine.rural_district_id)
                  .join(BudgetCategory, BudgetCategory.id == BudgetLine.category_id)
                  .order_by(RuralDistrict.kato, BudgetLine.year, BudgetCategory.sort_order,
                            BudgetLine.period_kind.desc(), BudgetLine.period_number))
-    for kato, year, kind, number, code, approved, adjusted, actual in stream(statement):
-        yield (kato, year, period_label(kind, number), code, approved, adjusted, actual)
+    for kato, year, kind, number, code, approved, adjusted, actual, synthetic in stream(
+            statement):
+        yield (kato, year, period_label(kind, number), code, approved, adjusted, actual,
+               synthetic)
 
 
 INDICATOR_COLUMNS = [name for name in YearIndicators.__dataclass_fields__
@@ -53,11 +56,16 @@ def _budget_indicators() -> Iterator[tuple[Any, ...]]:
     """Indicators of every rural district and year, from the maintained yearly summaries."""
     katos = dict(db.session.execute(select(RuralDistrict.id, RuralDistrict.kato)).all())
     series = budget_summaries_for_rural_districts(katos)
+    # An indicator is as fictional as the lines it sums: one grouped query.
+    synthetic = {(rural_district_id, year): bool(marked) for rural_district_id, year, marked
+                 in db.session.execute(select(BudgetLine.rural_district_id, BudgetLine.year,
+                                              func.max(BudgetLine.synthetic.cast(Integer)))
+                                       .group_by(BudgetLine.rural_district_id, BudgetLine.year))}
     for rural_district_id in sorted(series, key=katos.__getitem__):
         for item in series[rural_district_id]:
             values = item.as_dict()
             yield (katos[rural_district_id], *[values[name] for name in INDICATOR_COLUMNS],
-                   item.closed)
+                   item.closed, synthetic.get((rural_district_id, item.year), False))
 
 
 def _indicator_column(name: str) -> Column:
@@ -86,7 +94,7 @@ BUDGETS = [
         S("rural_district_kato", "The rural district."), I("year", "Fiscal year."),
         S("period", "YEAR, Q1–Q4 or M01–M12."), S("category", "The category's code."),
         I("approved", "Approved plan."), I("adjusted", "Adjusted plan."),
-        I("actual", "Actual receipts."),
+        I("actual", "Actual receipts."), SYNTHETIC("budget figure"),
     ], _budget_lines, ["rural_district_kato", "year", "period", "category"],
         [("rural_district_kato", "rural_districts", "kato"),
          ("category", "budget_categories", "code")]),
@@ -95,6 +103,7 @@ BUDGETS = [
         S("rural_district_kato", "The rural district."),
         *[_indicator_column(name) for name in INDICATOR_COLUMNS],
         B("closed", "The actuals cover the whole year."),
+        SYNTHETIC("budget figure (it sums fictional lines)"),
     ], _budget_indicators, ["rural_district_kato", "year"],
         [("rural_district_kato", "rural_districts", "kato")]),
 ]

@@ -12,6 +12,7 @@ from portal.akims.models import Akim, Term
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.opendata.columns import (
     NAMES,
+    SYNTHETIC,
     D,
     I,
     N,
@@ -51,13 +52,13 @@ def _settlements() -> Iterator[tuple[Any, ...]]:
 
 def _akims() -> Iterator[tuple[Any, ...]]:
     return stream(select(Akim.id, Akim.full_name, Akim.full_name_latn, Akim.birth_year,
-                         Akim.gender, Akim.party).order_by(Akim.id))
+                         Akim.gender, Akim.party, Akim.synthetic).order_by(Akim.id))
 
 
 def _terms() -> Iterator[tuple[Any, ...]]:
     return stream(select(Term.id, Term.akim_id, RuralDistrict.kato, Term.elected_on,
                          Term.starts_on, Term.ends_on, Term.ended_on, Term.status,
-                         Term.end_reason, Term.vote_share, Term.turnout)
+                         Term.end_reason, Term.vote_share, Term.turnout, Term.synthetic)
                   .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
                   .order_by(Term.id))
 
@@ -90,6 +91,7 @@ PLACES = [
         S("full_name_latn", "Name in Latin letters."), I("birth_year", "Year of birth."),
         S("gender", "female or male."), S("party", "Nominating party's code; empty when "
                                                    "self-nominated."),
+        SYNTHETIC("person"),
     ], _akims, ["id"]),
     Table("terms", "Terms", "Each mandate of an akim in a rural district.", [
         I("id", "The term's id."), I("akim_id", "The akim."),
@@ -98,6 +100,7 @@ PLACES = [
         D("ended_on", "Actual last day, once ended."), S("status", "serving or ended."),
         S("end_reason", "Why it ended: term_end, resigned, dismissed, recalled or died."),
         N("vote_share", "Share of valid votes, percent."), N("turnout", "Turnout, percent."),
+        SYNTHETIC("term"),
     ], _terms, ["id"], [("akim_id", "akims", "id"),
                         ("rural_district_kato", "rural_districts", "kato")]),
 ]

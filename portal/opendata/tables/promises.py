@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.geo.models import Settlement
 from portal.opendata.columns import (
+    SYNTHETIC,
     B,
     Column,
     D,
@@ -30,7 +31,8 @@ from portal.uploads import StoredFile
 
 
 def _programmes() -> Iterator[tuple[Any, ...]]:
-    return stream(select(Programme.term_id, Programme.baseline_date).order_by(Programme.term_id))
+    return stream(select(Programme.term_id, Programme.baseline_date, Programme.synthetic)
+                  .order_by(Programme.term_id))
 
 
 def _promises() -> Iterator[tuple[Any, ...]]:
@@ -41,6 +43,7 @@ def _promises() -> Iterator[tuple[Any, ...]]:
         Promise.claimed_status, Promise.claimed_progress, Promise.claimed_broken_reason,
         Promise.verified_status, Promise.verified_broken_reason, Promise.status,
         Promise.confirm_count, Promise.dispute_count, Promise.amendment_count,
+        Promise.synthetic,
     ).order_by(Promise.id))
 
 
@@ -56,7 +59,7 @@ def _promise_updates() -> Iterator[tuple[Any, ...]]:
         PromiseUpdate.kind, PromiseUpdate.status, PromiseUpdate.previous_status,
         PromiseUpdate.progress, PromiseUpdate.broken_reason, PromiseUpdate.note,
         PromiseUpdate.source, PromiseUpdate.author_role, PromiseUpdate.confirm_count,
-        PromiseUpdate.dispute_count,
+        PromiseUpdate.dispute_count, PromiseUpdate.synthetic,
     ).order_by(PromiseUpdate.id))
 
 
@@ -65,21 +68,22 @@ def _promise_evidence() -> Iterator[tuple[Any, ...]]:
 
     statement = (select(PromiseEvidence.id, PromiseEvidence.update_id, PromiseUpdate.promise_id,
                         PromiseEvidence.url, PromiseEvidence.file_id, StoredFile.content_type,
-                        StoredFile.size_bytes, StoredFile.sha256)
+                        StoredFile.size_bytes, StoredFile.sha256, PromiseEvidence.synthetic)
                  .join(PromiseUpdate, PromiseUpdate.id == PromiseEvidence.update_id)
                  .outerjoin(StoredFile, StoredFile.id == PromiseEvidence.file_id)
                  .order_by(PromiseEvidence.id))
     for (evidence_id, update_id, promise_id, url, file_id, content_type, size,
-         sha256) in stream(statement):
+         sha256, synthetic) in stream(statement):
         file_url = (public_url("promises.evidence_file", promise_id=promise_id,
                                evidence_id=evidence_id) if file_id else None)
-        yield (evidence_id, update_id, url, file_url, content_type, size, sha256)
+        yield (evidence_id, update_id, url, file_url, content_type, size, sha256, synthetic)
 
 
 def _promise_amendments() -> Iterator[tuple[Any, ...]]:
     return stream(select(PromiseAmendment.id, PromiseAmendment.promise_id,
                          PromiseAmendment.created_at, PromiseAmendment.kind,
-                         PromiseAmendment.changes, PromiseAmendment.reason)
+                         PromiseAmendment.changes, PromiseAmendment.reason,
+                         PromiseAmendment.synthetic)
                   .order_by(PromiseAmendment.id))
 
 
@@ -89,6 +93,7 @@ PROMISES = [
     Table("programmes", "Programmes", "Each term's programme and the day its baseline froze.", [
         I("term_id", "The term."), D("baseline_date", "The day the registered programme "
                                                       "became the baseline; empty: a draft."),
+        SYNTHETIC("programme"),
     ], _programmes, ["term_id"], [("term_id", "terms", "id")]),
     Table("promises", "Promises", "Promises of the akims' programmes, with their current "
           "claimed status, verified verdict and residents' confirm/dispute counts.", [
@@ -110,6 +115,7 @@ PROMISES = [
         I("confirm_count", "Residents confirming the current claim."),
         I("dispute_count", "Residents disputing it."),
         I("amendment_count", "Public changes after the baseline froze."),
+        SYNTHETIC("promise"),
     ], _promises, ["id"], [("term_id", "terms", "id")]),
     Table("promise_settlements", "Promise villages", "The villages a promise concerns.", [
         I("promise_id", "The promise."), S("settlement_kato", "The village."),
@@ -126,17 +132,19 @@ PROMISES = [
         S("author_role", "akim, moderator, staff or admin."),
         I("confirm_count", "Residents confirming this claim."),
         I("dispute_count", "Residents disputing it."),
+        SYNTHETIC("update"),
     ], _promise_updates, ["id"], [("promise_id", "promises", "id")]),
     Table("promise_evidence", "Promise evidence", "Links and files backing updates.", [
         I("id", "The evidence's id."), I("update_id", "The update."), S("url", "A link."),
         S("file_url", "Download address of a file."), S("content_type", "The file's type."),
         I("size_bytes", "The file's size."), S("sha256", "SHA-256 of the file."),
+        SYNTHETIC("piece of evidence"),
     ], _promise_evidence, ["id"], [("update_id", "promise_updates", "id")]),
     Table("promise_amendments", "Programme amendments", "Changes after the baseline froze, "
           "with the reason.", [
         I("id", "The amendment's id."), I("promise_id", "The promise."),
         T("created_at", "When (UTC)."), S("kind", "added or edited."),
         Column("changes", "object", "{field: [before, after]} as JSON."),
-        S("reason", "Why."),
+        S("reason", "Why."), SYNTHETIC("amendment"),
     ], _promise_amendments, ["id"], [("promise_id", "promises", "id")]),
 ]

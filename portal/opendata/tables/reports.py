@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.akims.models import Term
 from portal.opendata.columns import (
+    SYNTHETIC,
     D,
     I,
     S,
@@ -26,7 +27,7 @@ def _reports() -> Iterator[tuple[Any, ...]]:
     today = local_today()
     statement = (select(Report.id, Report.term_id, Report.period_start, Report.period_end,
                         Report.due_on, Report.first_published_on, Report.days_late,
-                        Report.current_version)
+                        Report.current_version, Report.synthetic)
                  .join(Term, Term.id == Report.term_id).where(owed()).order_by(Report.id))
     for row in stream(statement):
         yield (*row[:5], classify(row[4], row[5], today), *row[5:])
@@ -35,7 +36,8 @@ def _reports() -> Iterator[tuple[Any, ...]]:
 def _report_versions() -> Iterator[tuple[Any, ...]]:
     return stream(select(ReportVersion.report_id, ReportVersion.number,
                          ReportVersion.published_at, ReportVersion.reason,
-                         *[getattr(ReportVersion, name) for name in CONTENT_FIELDS])
+                         *[getattr(ReportVersion, name) for name in CONTENT_FIELDS],
+                         ReportVersion.synthetic)
                   .order_by(ReportVersion.report_id, ReportVersion.number))
 
 
@@ -44,14 +46,16 @@ def _report_attachments() -> Iterator[tuple[Any, ...]]:
 
     statement = (select(ReportAttachment.id, ReportAttachment.report_id,
                         ReportAttachment.added_in_version, StoredFile.original_name,
-                        StoredFile.content_type, StoredFile.size_bytes, StoredFile.sha256)
+                        StoredFile.content_type, StoredFile.size_bytes, StoredFile.sha256,
+                        ReportAttachment.synthetic)
                  .join(StoredFile, StoredFile.id == ReportAttachment.stored_file_id)
                  .join(Report, Report.id == ReportAttachment.report_id)
                  .where(ReportAttachment.added_in_version.is_not(None),
                         Report.first_published_at.is_not(None))
                  .order_by(ReportAttachment.id))
     for row in stream(statement):
-        yield (*row, public_url("reports.attachment", report_id=row[1], attachment_id=row[0]))
+        yield (*row[:-1], public_url("reports.attachment", report_id=row[1],
+                                     attachment_id=row[0]), row[-1])
 
 
 REPORTS = [
@@ -63,7 +67,7 @@ REPORTS = [
         S("timeliness", "on_time, late, missing (past due, unpublished) or upcoming."),
         D("first_published_on", "Day of first publication (Almaty)."),
         I("days_late", "Days after the due date it was published."),
-        I("current_version", "Published versions."),
+        I("current_version", "Published versions."), SYNTHETIC("report"),
     ], _reports, ["id"], [("term_id", "terms", "id")]),
     Table("report_versions", "Report texts", "Every published version, frozen; corrections "
           "are later versions with a reason. Sections are Markdown.", [
@@ -75,12 +79,12 @@ REPORTS = [
         I("meeting_attendance", "Residents present."),
         S("meeting_broadcast_url", "Online broadcast."),
         S("meeting_questions", "Residents' questions and answers."),
-        S("next_plans", "Plans."),
+        S("next_plans", "Plans."), SYNTHETIC("report"),
     ], _report_versions, ["report_id", "number"], [("report_id", "reports", "id")]),
     Table("report_attachments", "Report files", "Files of published reports.", [
         I("id", "The file's id."), I("report_id", "The report."),
         I("added_in_version", "The version that published it."), S("name", "File name."),
         S("content_type", "Type."), I("size_bytes", "Size."), S("sha256", "SHA-256."),
-        S("url", "Download address."),
+        S("url", "Download address."), SYNTHETIC("file"),
     ], _report_attachments, ["id"], [("report_id", "reports", "id")]),
 ]

@@ -1,13 +1,13 @@
-"""Load-and-authorize helpers, so that no report view can skip the check."""
+"""Loaders for the report routes: what `@public(load=…)` and `@require(P, load=…)` hand the
+views. Checks are the decorator's; a loader finds the object, or None (404)."""
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
-from portal.permissions import Permission, authorize, can
+from portal.permissions import Permission, can
 from portal.reports import readers
-from portal.reports.models import Report
+from portal.reports.models import Report, ReportAttachment
 
 
 def can_see_unpublished(report: Report) -> bool:
@@ -16,21 +16,35 @@ def can_see_unpublished(report: Report) -> bool:
         current_user, Permission.STAFF_DASHBOARD)
 
 
-def report_for_page_or_404(report_id: int) -> Report:
-    """A report anyone may read (published), or an unpublished one its readers may preview."""
+def readable_report(report_id: int) -> Report | None:
+    """A published report, or an unpublished one for those who may preview it (else None:
+    a draft does not exist for the public)."""
     report = readers.report_for_page(report_id)
     if report is None or (not report.is_published and not can_see_unpublished(report)):
-        abort(404)
+        return None
     return report
 
 
-def report_to_change(report_id: int, permission: Permission,
-                     with_versions: bool = False) -> Report:
-    """A report the current user may change with `permission`. Others get 404 while it is
-    unpublished (its existence is private) and 403 once it is public."""
-    load = readers.report_for_page if with_versions else readers.report_for_edit
-    report = load(report_id)
+def readable_attachment(report_id: int, attachment_id: int) -> ReportAttachment | None:
+    """A file of a report: published files for everyone, the others for who may see the draft."""
+    found = attachment_of_report(report_id, attachment_id)
+    if found is None or (found.report.is_published and found.is_published):
+        return found
+    return found if can_see_unpublished(found.report) else None
+
+
+def unpublished(report: Report) -> bool:
+    """Refusals about an unpublished report are 404: its existence is private."""
+    return not report.is_published
+
+
+def attachment_of_report(report_id: int, attachment_id: int) -> ReportAttachment | None:
+    """A file of a report, with the report and its term (the object check reads the term)."""
+    report = readers.report_for_edit(report_id)
     if report is None:
-        abort(404)
-    authorize(permission, report, hide=not report.is_published)
-    return report
+        return None
+    return next((a for a in report.attachments if a.id == attachment_id), None)
+
+
+def attachment_report_unpublished(attachment: ReportAttachment) -> bool:
+    return not attachment.report.is_published

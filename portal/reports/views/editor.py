@@ -26,7 +26,11 @@ from portal.reports.forms import ReportAmendForm, ReportEditForm
 from portal.reports.models import Report, ReportAttachment, ReportState
 from portal.reports.services import ReportError
 from portal.reports.views import blueprint
-from portal.reports.views.access import report_to_change
+from portal.reports.views.access import (
+    attachment_of_report,
+    attachment_report_unpublished,
+    unpublished,
+)
 from portal.web.errors import error_response
 from portal.web.forms import ButtonForm
 
@@ -41,10 +45,10 @@ def keeps_text_when_signed_out(view: Callable[..., Any]) -> Callable[..., Any]:
     """
 
     @wraps(view)
-    def wrapper(report_id: int, **kwargs: Any) -> Any:
+    def wrapper(**kwargs: Any) -> Any:
         if request.method == "POST" and not current_user.is_authenticated:
-            return _stash_and_sign_in(report_id)
-        return view(report_id, **kwargs)
+            return _stash_and_sign_in(kwargs["report_id"])
+        return view(**kwargs)
 
     return wrapper
 
@@ -97,9 +101,8 @@ def _apply_errors(form: Any, error: ReportError) -> None:
 @blueprint.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @limiter.limit(STASH_LIMIT, methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
 @keeps_text_when_signed_out
-@require(Permission.REPORTS_EDIT)
-def edit(report_id: int) -> str | Response:
-    report = report_to_change(report_id, Permission.REPORTS_EDIT)
+@require(Permission.REPORTS_EDIT, load=readers.report_for_edit, hide=unpublished)
+def edit(report: Report) -> str | Response:
     if request.method == "POST" and not report.is_draft:
         return _posted_too_late(report)
     if report.is_published:
@@ -149,9 +152,8 @@ def _posted_too_late(report: Report) -> str:
 @blueprint.route("/reports/<int:report_id>/amend", methods=["GET", "POST"])
 @limiter.limit(STASH_LIMIT, methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
 @keeps_text_when_signed_out
-@require(Permission.REPORTS_AMEND)
-def amend(report_id: int) -> str | Response:
-    report = report_to_change(report_id, Permission.REPORTS_AMEND, with_versions=True)
+@require(Permission.REPORTS_AMEND, load=readers.report_for_page, hide=unpublished)
+def amend(report: Report) -> str | Response:
     if not report.is_published:
         return redirect(url_for(".edit", report_id=report.id))
     form = _restored_form(ReportAmendForm, report) if request.method == "GET" else None
@@ -167,7 +169,7 @@ def amend(report_id: int) -> str | Response:
         except ReportError as error:
             db.session.rollback()
             _apply_errors(form, error)
-            report = readers.report_for_page(report_id) or report
+            report = readers.report_for_page(report.id) or report
         else:
             db.session.commit()
             flash(_("Correction published as version %(number)d.", number=version.number),
@@ -177,9 +179,8 @@ def amend(report_id: int) -> str | Response:
 
 
 @blueprint.route("/reports/<int:report_id>/publish", methods=["POST"])
-@require(Permission.REPORTS_PUBLISH)
-def publish(report_id: int) -> Response:
-    report = report_to_change(report_id, Permission.REPORTS_PUBLISH)
+@require(Permission.REPORTS_PUBLISH, load=readers.report_for_edit, hide=unpublished)
+def publish(report: Report) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -193,9 +194,8 @@ def publish(report_id: int) -> Response:
 
 
 @blueprint.route("/reports/<int:report_id>/return", methods=["POST"])
-@require(Permission.REPORTS_EDIT)
-def return_to_draft(report_id: int) -> Response:
-    report = report_to_change(report_id, Permission.REPORTS_EDIT)
+@require(Permission.REPORTS_EDIT, load=readers.report_for_edit, hide=unpublished)
+def return_to_draft(report: Report) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -210,12 +210,10 @@ def return_to_draft(report_id: int) -> Response:
 
 @blueprint.route("/reports/<int:report_id>/attachments/<int:attachment_id>/remove",
                  methods=["POST"])
-@require(Permission.REPORTS_EDIT)
-def remove_attachment(report_id: int, attachment_id: int) -> Response:
-    report = report_to_change(report_id, Permission.REPORTS_EDIT)
-    attachment = db.session.get(ReportAttachment, attachment_id)
-    if attachment is None or attachment.report_id != report.id:
-        abort(404)
+@require(Permission.REPORTS_EDIT, load=attachment_of_report,
+         hide=attachment_report_unpublished)
+def remove_attachment(attachment: ReportAttachment) -> Response:
+    report = attachment.report
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:

@@ -9,10 +9,10 @@ from portal.akims import services as akims
 from portal.permissions import public
 from portal.reports import diffing, readers
 from portal.reports.labels import FIELD_LABELS
-from portal.reports.models import Report, ReportVersion
+from portal.reports.models import Report, ReportAttachment, ReportVersion
 from portal.reports.timeliness import classify, local_today
 from portal.reports.views import blueprint
-from portal.reports.views.access import can_see_unpublished, report_for_page_or_404
+from portal.reports.views.access import readable_attachment, readable_report
 from portal.uploads import send_stored_file
 
 
@@ -40,25 +40,22 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
 
 
 @blueprint.route("/reports/<int:report_id>")
-@public
-def show(report_id: int) -> str:
+@public(load=readable_report)
+def show(report: Report) -> str:
     """The latest published version; for its akim and staff, a preview of a draft."""
-    report = report_for_page_or_404(report_id)
     return _render(report, report.versions[-1] if report.versions else None)
 
 
 @blueprint.route("/reports/<int:report_id>/versions/<int:number>")
-@public
-def version(report_id: int, number: int) -> str:
-    report = report_for_page_or_404(report_id)
+@public(load=readable_report)
+def version(report: Report, number: int) -> str:
     return _render(report, _version_or_404(report, number))
 
 
 @blueprint.route("/reports/<int:report_id>/versions/<int:number>/changes")
-@public
-def changes(report_id: int, number: int) -> str:
+@public(load=readable_report)
+def changes(report: Report, number: int) -> str:
     """What version `number` changed compared with the one before it."""
-    report = report_for_page_or_404(report_id)
     if number < 2:
         abort(404)
     after = _version_or_404(report, number)
@@ -71,17 +68,9 @@ def changes(report_id: int, number: int) -> str:
 
 
 @blueprint.route("/reports/<int:report_id>/attachments/<int:attachment_id>")
-@public
-def attachment(report_id: int, attachment_id: int) -> Response:
+@public(load=readable_attachment)
+def attachment(found: ReportAttachment) -> Response:
     """A file as a download. Files not yet published: only for who may see the draft."""
-    report = readers.report_for_edit(report_id)
-    if report is None:
-        abort(404)
-    found = next((a for a in report.attachments if a.id == attachment_id), None)
-    if found is None:
-        abort(404)
-    if not (report.is_published and found.is_published) and not can_see_unpublished(report):
-        abort(404)
     return send_stored_file(found.stored_file)
 
 
