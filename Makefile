@@ -9,10 +9,14 @@ PORT ?= 5000
 TEST_PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 TEST_REDIS ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# `make test` measures line coverage on the SQLite run and fails below the figure in
+# pyproject.toml ([tool.coverage.report] fail_under); test-sqlite alone measures nothing.
+COVERAGE ?=
 
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench bench-clean clean translations
+.PHONY: install run test test-sqlite test-postgres lint bench bench-clean clean translations \
+	cluster-test
 
 $(STAMP): pyproject.toml
 	@scripts/system-deps.sh base
@@ -36,7 +40,7 @@ lint: install
 	$(BIN)/mypy portal bench
 
 test-sqlite: install translations
-	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(COVERAGE) $(PYTEST_ARGS)
 
 test-postgres: install translations
 	TEST_DATABASE_URL=$(TEST_PG_SERVER) TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(PYTEST_ARGS)
@@ -44,10 +48,15 @@ test-postgres: install translations
 test: install
 	@scripts/system-deps.sh test
 	$(MAKE) lint
-	@echo "== the suite on SQLite =="
-	$(MAKE) test-sqlite
+	@echo "== the suite on SQLite, with the coverage gate =="
+	$(MAKE) test-sqlite COVERAGE="--cov --cov-report=term"
 	@echo "== the suite on PostgreSQL =="
 	$(MAKE) test-postgres
+
+# The two-machine rehearsal and the crash tests alone (they also run in `make test`): two
+# gunicorn instances, one job consumer, PostgreSQL, Redis and moto's S3 server on 127.0.0.1.
+cluster-test: install translations
+	TEST_DATABASE_URL=$(TEST_PG_SERVER) TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest tests/cluster $(PYTEST_ARGS)
 
 # The national databases are built once (bench/cache/, PostgreSQL `akim_bench`) and reused
 # until the seed code changes; `make bench-clean` forgets them. See docs/performance.md.

@@ -37,6 +37,7 @@ def report_page_ratings(_database_url: str, requests: int = 300) -> dict[str, di
 
     from portal import create_app, seed
     from portal.accounts.models import Role, User, UserRole
+    from portal.accounts.sessions import sign_in_cookie
     from portal.extensions import db
     from portal.feedback.models import Comment, Rating
     from portal.feedback.reconcile import reconcile
@@ -84,8 +85,7 @@ def report_page_ratings(_database_url: str, requests: int = 300) -> dict[str, di
             db.session.commit()
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = citizen.get_id()
-                session["_fresh"] = True
+                sign_in_cookie(session, citizen)
             results = {"10 ratings": _timed(client, f"/reports/{few}", requests),
                        f"{RATINGS_MANY:,} ratings": _timed(client, f"/reports/{many}",
                                                            requests)}

@@ -57,6 +57,7 @@ class Database:
             env["PORTAL_ENV"] = "production"
             env["SECRET_KEY"] = (self.instance / "secret_key").read_text().strip()
             env["IIN_HMAC_KEY"] = (self.instance / "iin_hmac_key").read_text().strip()
+            env["AUDIT_HMAC_KEY"] = (self.instance / "audit_hmac_key").read_text().strip()
         return env
 
 

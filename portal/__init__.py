@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import (
         jobs,
         models,  # noqa: F401 - every model registered before mappers configure
+        storage,
     )
     from portal.accounts import sessions
     from portal.extensions import (
@@ -91,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     sessions.init_login(app, login_manager)
     jobs.init_app(app)
+    storage.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

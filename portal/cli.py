@@ -37,6 +37,15 @@ def register(app: Flask) -> None:
     from portal.exports.cli import export
 
     app.cli.add_command(export)
+    from portal.audit.cli import audit
+
+    app.cli.add_command(audit)
+    from portal.storage.cli import storage_group
+
+    app.cli.add_command(storage_group)
+    from portal.backup.cli import backup
+
+    app.cli.add_command(backup)
 
 
 @click.command("seed")

@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -28,6 +29,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # A moving window counts the requests of the last period exactly; the default fixed window
         # lets a burst straddling a minute boundary through twice (and made tests flaky).
         "RATELIMIT_STRATEGY": "moving-window",
+        # Two factors for akims, moderators, staff and administrators: forced on in
+        # production; off in development so the demo accounts sign in with a password alone.
+        "TWO_FACTOR_REQUIRED": False,
+        # A signed-in browser's session ends on the server after this many days.
+        "SESSION_MAX_AGE_DAYS": 30,
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",
@@ -35,9 +41,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_API": "300 per minute;5000 per hour",  # per address, all of /api/v1
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "JOBS_IMMEDIATE": False,
-        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        # Where files live (portal.storage): None is the instance folder itself (uploads/ and
+        # exports/ inside it); file:///path another folder; s3://bucket/prefix?endpoint=… .
+        "STORAGE_URL": None,
+        # How many machines run web or job processes; with more than one, production refuses
+        # storage that is not shared (see docs/deployment.md).
+        "PORTAL_MACHINES": 1,
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
-        "EXPORT_FOLDER": str(instance_path / "exports"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -71,12 +81,15 @@ TESTING_OVERRIDES: dict[str, Any] = {
     "WTF_CSRF_ENABLED": True,
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,
+    # /healthz answers each request afresh (production reuses a result for 2 s).
+    "HEALTH_REUSE_SECONDS": 0,
     # Cheap hashes keep the suite fast; production parameters are tested separately.
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 
-ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "PORTAL_ENV",
-                 "PUBLIC_BASE_URL", "TRUSTED_PROXIES",
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY",
+                 "PORTAL_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "STORAGE_URL",
+                 "PORTAL_MACHINES",
                  "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
 
 
@@ -89,7 +102,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
             continue
         if name == "DATABASE_URL":
             values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(raw)
-        elif name in ("MAIL_PORT", "TRUSTED_PROXIES"):
+        elif name in ("MAIL_PORT", "TRUSTED_PROXIES", "PORTAL_MACHINES"):
             values[name] = int(raw)
         else:
             values[name] = raw
@@ -118,16 +131,23 @@ def finalise(config: dict[str, Any], instance_path: Path,
             if key not in (explicit or {}):
                 config[key] = value
     if env == "production":
-        for key in ("SECRET_KEY", "IIN_HMAC_KEY"):
+        for key in ("SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY"):
             if not config.get(key) or len(str(config[key])) < 32:
                 raise ConfigError(f"{key} (32+ characters) is required when PORTAL_ENV=production")
+        # Akims, moderators, staff and administrators sign in with two factors; not optional.
+        config["TWO_FACTOR_REQUIRED"] = True
+        problems = production_problems(config)
+        if problems:
+            raise ConfigError("PORTAL_ENV=production refuses to start half-configured:\n"
+                              + "\n".join(f"  - {problem}" for problem in problems))
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
     else:
-        # The IIN key is separate from the session key: rotating sessions must not orphan
-        # every stored IIN hash.
-        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key")):
+        # The IIN and audit keys are separate from the session key: rotating sessions must not
+        # orphan every stored IIN hash, nor break every seal of the audit trail.
+        for key, file_name in (("SECRET_KEY", "secret_key"), ("IIN_HMAC_KEY", "iin_hmac_key"),
+                               ("AUDIT_HMAC_KEY", "audit_hmac_key")):
             if not config.get(key):
                 config[key] = _development_secret(instance_path, file_name)
     redis_url = config.get("REDIS_URL")
@@ -143,6 +163,43 @@ def finalise(config: dict[str, Any], instance_path: Path,
     if uri.startswith("postgresql"):
         options.setdefault("pool_pre_ping", True)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+LOOPBACK_HOSTS = ("localhost", "127.", "[::1]", "0.0.0.0")  # noqa: S104 - names, not binds
+
+
+def production_problems(config: dict[str, Any]) -> list[str]:
+    """What a production start lacks, each naming its variable (docs/deployment.md)."""
+    problems = []
+    if not config.get("REDIS_URL"):
+        problems.append("REDIS_URL is not set: rate limits, the page cache and the job queue "
+                        "must be shared by every process (without it each worker counts "
+                        "failed logins on its own)")
+    base_url = str(config.get("PUBLIC_BASE_URL") or "")
+    host = urlsplit(base_url).netloc.lower()
+    if not base_url or not host or host.startswith(LOOPBACK_HOSTS):
+        problems.append("PUBLIC_BASE_URL is not set to the public address (e.g. "
+                        "https://akim-portal.kz): links in mail and PDFs would point at "
+                        f"{base_url or 'nothing'}")
+    if not config.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER is not set: mail (password resets with live links) "
+                        "would be written to files in the instance folder instead of sent")
+    machines = int(config.get("PORTAL_MACHINES") or 1)
+    url = config.get("STORAGE_URL")
+    if machines > 1 and _storage_is_unshared(url):
+        problems.append(f"STORAGE_URL is {url or 'unset (the instance folder)'} but "
+                        f"PORTAL_MACHINES={machines}: files written on one machine would be "
+                        "missing on the others; use s3://… or a shared folder "
+                        "(file:///mount?shared=1)")
+    return problems
+
+
+def _storage_is_unshared(url: str | None) -> bool:
+    if not url:
+        return True
+    parts = urlsplit(url)
+    return parts.scheme == "file" and not any(
+        value in ("1", "true", "yes") for value in parse_qs(parts.query).get("shared", []))
 
 
 def _development_secret(instance_path: Path, file_name: str) -> str:

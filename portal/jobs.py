@@ -27,10 +27,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 huey = Huey("portal", storage_class=MemoryStorage, utc=True)
 
 TASK_MODULES = (
+    "portal.audit.tasks",
     "portal.exports.tasks",
     "portal.feedback.tasks",
     "portal.opendata.tasks",
     "portal.recall.tasks",
+    "portal.storage.tasks",
 )
 _state: dict[str, Flask] = {}
 
@@ -106,3 +108,11 @@ def app_periodic_task(schedule: Any, **options: Any) -> Callable[[F], Any]:
         return huey.periodic_task(schedule, **options)(in_app_context(function))
 
     return decorator
+
+
+@huey.on_startup("heartbeat")
+def _start_heartbeat() -> None:
+    """In each consumer process: beat before the first task, then in the background."""
+    from portal import heartbeat
+
+    heartbeat.start(current_app_for_jobs())

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, NoReturn, TypeVar, overload
 from flask import abort, request
 from flask_login import current_user
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.akims.models import Term, TermStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,6 +57,7 @@ class Permission(enum.StrEnum):
     EXPORTS_BULK = "exports:bulk"
     BUDGETS_IMPORT = "budgets:import"
     # Administrators.
+    USERS_VIEW = "users:view"
     USERS_MANAGE = "users:manage"
     RESIDENTS_IMPORT = "residents:import"
     RECALL_CONFIGURE = "recall:configure"
@@ -64,8 +65,17 @@ class Permission(enum.StrEnum):
 
 
 class ObjectRule(enum.Enum):
-    OWN_TERM = "own_term"  # the object belongs to the user's own serving term
-    RESIDENT = "resident"  # the user is a verified resident of the object's rural district
+    # The akim of that serving term, and nobody else: administrators neither (what the akim
+    # writes is published as the akim's).
+    OWN_TERM = "own_term"
+    # A verified resident of the object's rural district, never its own akim.
+    RESIDENT = "resident"
+    # Anyone holding the permission, except on what concerns themselves: a term of their akim
+    # (serving or served), their own account, request or words. Moderating, verifying and
+    # deciding are done by someone independent of what is decided.
+    INDEPENDENT = "independent"
+    # One's own record (a bulk export); administrators see every one.
+    OWNER = "owner"
 
 
 _SIGNED_IN = frozenset({Permission.ACCOUNT_SELF, Permission.COMMENTS_POST,
@@ -106,6 +116,12 @@ OBJECT_RULES: dict[Permission, ObjectRule] = {
     Permission.PROMISES_VOTE: ObjectRule.RESIDENT,
     Permission.PETITIONS_START: ObjectRule.RESIDENT,
     Permission.PETITIONS_SIGN: ObjectRule.RESIDENT,
+    Permission.COMMENTS_MODERATE: ObjectRule.INDEPENDENT,
+    Permission.RESIDENTS_VERIFY: ObjectRule.INDEPENDENT,
+    Permission.PROMISES_VERIFY: ObjectRule.INDEPENDENT,
+    Permission.FLAGS_REVIEW: ObjectRule.INDEPENDENT,
+    Permission.USERS_MANAGE: ObjectRule.INDEPENDENT,
+    Permission.EXPORTS_BULK: ObjectRule.OWNER,
 }
 
 
@@ -134,18 +150,24 @@ def acting_role(user: Any, permission: Permission) -> Role | None:
 def can(user: Any, permission: Permission, obj: Any = None) -> bool:
     """Whether `user` may exercise `permission`, on `obj` when the permission concerns one.
 
-    Anonymous visitors go through the same call and always get False. Resident rules are never
-    bypassed, not even by admins: a rating counts only from a verified resident.
+    The one place where separation of duties is decided. Anonymous visitors go through the
+    same call and always get False. No role bypasses an object rule: an administrator does
+    not write as an akim, rate as a resident, or moderate their own term. Roles that conflict
+    on one account (akim and moderator, say) are not refused when granted; they are inert on
+    what concerns that account (see `ObjectRule.INDEPENDENT`). Without `obj` the answer is
+    about the permission alone (menus, list pages).
     """
     if permission not in permissions_of(user):
         return False
     rule = OBJECT_RULES.get(permission)
     if rule is None or obj is None:
         return True
+    if rule is ObjectRule.INDEPENDENT:
+        return not concerns(user, obj)
+    if rule is ObjectRule.OWNER:
+        return getattr(obj, "user_id", None) == user.id or user.has_role(Role.ADMIN)
     term = term_of(obj)
     if rule is ObjectRule.OWN_TERM:
-        if user.has_role(Role.ADMIN):
-            return True
         return (
             term is not None
             and user.akim_id is not None
@@ -158,6 +180,32 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
     if term is not None and user.akim_id is not None and term.akim_id == user.akim_id:
         return False  # an akim never rates, confirms or petitions on their own term
     return bool(user.is_verified_resident_of(rural_district_id))
+
+
+def concerns(user: Any, obj: Any) -> bool:
+    """Whether `obj` is about `user`: their account, their own request or words, a term their
+    akim serves or served, or a request to be verified where their akim serves or served."""
+    if isinstance(obj, User):
+        return bool(obj.id == user.id)
+    if user.id is not None and user.id in (getattr(obj, "user_id", None),
+                                           getattr(obj, "author_id", None)):
+        return True
+    if user.akim_id is None:
+        return False
+    term = term_of(obj)
+    if term is not None:
+        return bool(term.akim_id == user.akim_id)
+    rural_district_id = getattr(obj, "rural_district_id", None)
+    return rural_district_id is not None and rural_district_id in _places_served(user.akim_id)
+
+
+def _places_served(akim_id: int) -> set[int]:
+    """The rural districts of every term of an akim, past and present."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+
+    return set(db.session.scalars(select(Term.rural_district_id).where(Term.akim_id == akim_id)))
 
 
 def term_of(obj: Any) -> Term | None:

@@ -1,8 +1,10 @@
-"""Uploaded files: checked by content (not by name), stored outside static/ under random
-names, and served only as downloads with `nosniff`.
+"""Uploaded files: checked by content (not by name), kept in the storage (`portal.storage`)
+under random keys, and served only as downloads with `nosniff`.
 
-Domains own the link (a report attachment, a promise's evidence) and decide who may download;
-this module only stores, sniffs and sends.
+Domains own the link (a report attachment, a promise's evidence, meeting minutes) and decide
+who may download; this module only sniffs, stores and sends. The file is written before its
+`StoredFile` row is flushed; a rollback removes it, and the storage sweep removes what a
+crash left behind (see `portal.storage`).
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from flask import Response, current_app, send_file
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
 
-from portal import audit
+from portal import audit, storage
 from portal.extensions import Model, db
 from portal.modeling import Synthetic, UTCDateTime, utcnow
+from portal.storage import sweep
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -46,7 +49,7 @@ class StoredFile(Synthetic, Model):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    storage_key: Mapped[str] = mapped_column(String(80), unique=True)  # random; the disk name
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)  # random; see key_of()
     original_name: Mapped[str] = mapped_column(String(200))  # sanitised, for display only
     kind: Mapped[str] = mapped_column(String(10))  # pdf, png, jpeg
     content_type: Mapped[str] = mapped_column(String(60))
@@ -78,8 +81,20 @@ def sniff(head: bytes, allowed: frozenset[str] = DOCUMENTS_AND_IMAGES) -> Sniffe
     return None
 
 
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
+def key_of(storage_key: str) -> str:
+    """Where an upload lives in the storage: `uploads/<first two characters>/<random key>`."""
+    return f"{storage.UPLOADS}/{storage_key[:2]}/{storage_key}"
+
+
+def _referenced(keys: list[str]) -> set[str]:
+    """Which of these storage keys a StoredFile row still names (for the orphan sweep)."""
+    names = {key.rsplit("/", 1)[-1]: key for key in keys}
+    found = db.session.scalars(
+        select(StoredFile.storage_key).where(StoredFile.storage_key.in_(list(names))))
+    return {names[name] for name in found}
+
+
+sweep.register(f"{storage.UPLOADS}/", _referenced)
 
 
 def store_upload(
@@ -101,9 +116,8 @@ def store_upload(
             "content, not its name).", types=names,
         )))
     key = secrets.token_urlsafe(24)
-    path = upload_root() / key[:2] / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    # Written before the row is flushed: no row ever names a missing file.
+    storage.save(db.session(), key_of(key), data, sniffed.content_type)
     stored = StoredFile(
         storage_key=key,
         original_name=display_name(upload.filename, sniffed.kind),
@@ -146,9 +160,14 @@ def display_name(filename: str | None, kind: str) -> str:
 
 def send_stored_file(stored: StoredFile) -> Response:
     """Always an attachment, with the sniffed type and nosniff, so nothing renders inline."""
-    path = upload_root() / stored.storage_key[:2] / stored.storage_key
-    response = send_file(path, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, max_age=3600)
+    try:
+        response = storage.send(key_of(stored.storage_key), mimetype=stored.content_type,
+                                download_name=stored.original_name, max_age=3600,
+                                etag=stored.sha256)
+    except storage.NotStored:
+        # A row without its file: never written so, but a store restored badly could be.
+        current_app.logger.error("stored file %s has no object in the storage", stored.id)
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from portal import create_app
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -96,14 +97,23 @@ def test_config(database_url: str, instance_path: Path, **overrides: Any) -> dic
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "IIN_HMAC_KEY": "test-iin-key-" + "y" * 32,
-        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "AUDIT_HMAC_KEY": "test-audit-key-" + "z" * 32,
+        "STORAGE_URL": f"file://{instance_path}",
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
-        "EXPORT_FOLDER": str(instance_path / "exports"),
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "REDIS_URL": None,
     }
     config.update(overrides)
     return config
+
+
+def production_settings(redis_url: str = "redis://127.0.0.1:6379/15",
+                        **overrides: Any) -> dict[str, Any]:
+    """What `PORTAL_ENV=production` insists on (docs/deployment.md), for tests of production
+    behaviour. The Redis URL is only contacted if a test makes requests."""
+    return {"PORTAL_ENV": "production", "REDIS_URL": redis_url,
+            "PUBLIC_BASE_URL": "https://akim-portal.example", "MAIL_SERVER": "smtp.example.invalid",
+            **overrides}
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +143,12 @@ def app(database_url: str, instance_path: Path) -> Iterator[Flask]:
 def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     """Build another app on the same database with some settings changed.
 
-    Building an app points the job queue at it; the test app takes it back afterwards.
+    Building an app points the job queue and the rate limiter's storage at it; the test app
+    takes both back afterwards (a limiter left on another app's Redis would count, or fail,
+    for every later test).
     """
     built: list[Flask] = []
+    limiter_state = limiter._storage, limiter._limiter  # type: ignore[attr-defined]
 
     def build(**overrides: Any) -> Flask:
         other = create_app(test_config(database_url, instance_path, **overrides))
@@ -147,6 +160,7 @@ def make_app(app: Flask, database_url: str, instance_path: Path) -> Any:
     from portal import jobs
 
     jobs.init_app(app)
+    limiter._storage, limiter._limiter = limiter_state  # type: ignore[attr-defined]
     for other in built:
         with other.app_context():
             db.engine.dispose()
@@ -195,9 +209,23 @@ REFERENCE_TABLES = frozenset({"region", "district", "alembic_version"})
 def _delete_test_rows() -> None:
     db.session.remove()
     with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # As the tables' owner restoring a database would: the audit trail's append-only
+            # trigger is for the application, not for the harness that wipes test data.
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 connection.execute(table.delete())
+
+
+@pytest.fixture
+def no_heartbeats(app: Flask) -> Iterator[None]:
+    """No job consumer has beaten (portal.heartbeat), before and after the test."""
+    from portal import heartbeat
+
+    heartbeat.forget_all()
+    yield
+    heartbeat.forget_all()
 
 
 @pytest.fixture
@@ -214,8 +242,7 @@ def login(client: FlaskClient) -> Any:
     def sign_in(user: Any, on: FlaskClient | None = None) -> Any:
         target = on or client
         with target.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            sign_in_cookie(session, user)
         return user
 
     return sign_in
@@ -265,6 +292,13 @@ def count_queries(app: Flask) -> Any:
     return counting
 
 
+def split_audit_writes(statements: list[str]) -> tuple[list[str], list[str]]:
+    """A page's own statements, and those that record a view in the audit trail (a page
+    showing personal data records who looked: the chain's lock, its head, the insert)."""
+    recording = [q for q in statements if "audit_event" in q or "pg_advisory_xact_lock" in q]
+    return [q for q in statements if q not in recording], recording
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL")
@@ -281,3 +315,24 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is unreachable: {error}")
         pytest.skip(f"Redis at {url} is unreachable: {error}")
     return url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's S3 server on 127.0.0.1 for the whole run (tests/s3server.py)."""
+    from tests.s3server import CREDENTIALS, s3_server
+
+    for name, value in CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_url(s3_endpoint: str) -> str:
+    """A STORAGE_URL naming a fresh bucket of the test S3 server."""
+    from tests.s3server import create_bucket
+
+    bucket = f"portal-test-{uuid.uuid4().hex[:12]}"
+    create_bucket(s3_endpoint, bucket)
+    return f"s3://{bucket}/files?endpoint={s3_endpoint}&path_style=1"

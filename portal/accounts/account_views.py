@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from portal.accounts import services, throttle, verification
+from portal.accounts import services, sessions, throttle, verification
 from portal.accounts.forms import (
     ChangePasswordForm,
     HomeDistrictForm,
@@ -19,6 +19,7 @@ from portal.accounts.forms import (
     VerificationRequestForm,
 )
 from portal.accounts.models import User, VerificationStatus
+from portal.accounts.views import continue_signed_in
 from portal.akims.models import Akim, Term
 from portal.extensions import db, limiter
 from portal.geo.models import District, RuralDistrict
@@ -59,6 +60,8 @@ def _page(user: User, status: int = 200, **forms: Any) -> tuple[str, int]:
         "district_form": HomeDistrictForm(prefix="district"),
         "verification_form": VerificationRequestForm(prefix="verification"),
         "sessions_form": ButtonForm(prefix="sessions"),
+        "live_sessions": sessions.live_sessions(user),
+        "is_current_session": sessions.is_current,
         "plain_text": plain_text_with_links,
     }
     context.update(forms)
@@ -85,8 +88,8 @@ def change_password() -> ViewResult:
         except services.AccountError as error:
             form.current_password.errors = [str(error)]
         else:
+            continue_signed_in(user)  # this browser stays signed in; every other one has ended
             db.session.commit()
-            login_user(user)  # this browser stays signed in; every other session has ended
             flash(_("Your password has been changed. Other devices were signed out."), "success")
             return redirect(url_for("account.overview"))
     return _page(user, 400, password_form=form)
@@ -153,7 +156,7 @@ def end_sessions() -> ViewResult:
     if not form.validate_on_submit():
         return _page(user, 400)
     services.end_all_sessions(user, user)
+    continue_signed_in(user)
     db.session.commit()
-    login_user(user)
     flash(_("You were signed out on every other device."), "success")
     return redirect(url_for("account.overview"))

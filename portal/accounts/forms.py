@@ -203,3 +203,12 @@ class RejectForm(FlaskForm):
                     Length(max=MAX_REASON)],
         render_kw={"rows": "2", "maxlength": str(MAX_REASON)},
     )
+
+
+class SecondFactorForm(FlaskForm):
+    """The six digits from the authenticator app, or one recovery code."""
+
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text",
+                                  "autocapitalize": "off", "spellcheck": "false"})

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
 from portal.accounts import iin as iin_numbers
+from portal.accounts import sessions
 from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import AccountError, iin_digest
 from portal.akims.models import Akim, Term, TermStatus
@@ -51,10 +52,18 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
     return statement
 
 
-def find_by_iin(iin: str) -> User | None:
-    """The account holding this IIN (matched by its keyed hash), if any."""
-    return db.session.scalar(select(User).where(User.iin_hmac == iin_digest(
+def find_by_iin(iin: str, actor: User) -> User | None:
+    """The account holding this IIN (matched by its keyed hash), if any. A look-up of
+    personal data: recorded, found or not (never the number)."""
+    found = db.session.scalar(select(User).where(User.iin_hmac == iin_digest(
         iin_numbers.validate(iin))))
+    audit.record(actor, "account.lookup_by_iin", found, None, {"found": found is not None})
+    return found
+
+
+def record_account_view(actor: User, account: User) -> None:
+    """An administrator opened an account's page (email, IIN digits, verification)."""
+    audit.record(actor, "account.view", account)
 
 
 def user_for_admin(user_id: int) -> User | None:
@@ -154,7 +163,7 @@ def deactivate(user: User, actor: User) -> None:
     if not user.is_active_account:
         return
     user.is_active_account = False
-    user.session_version += 1
+    sessions.end_every_session(user)
     db.session.flush()
     audit.record(actor, "account.deactivate", user, {"active": True}, {"active": False})
 

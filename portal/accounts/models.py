@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model, db
@@ -68,6 +68,11 @@ class User(Synthetic, UserMixin, Model):
     akim_id: Mapped[int | None] = mapped_column(ForeignKey("akim.id"), unique=True)
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Two factors: the TOTP secret (base32) once enrolled, and the last time step used, so a
+    # code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Bumped on password change or forced sign-out; part of the session identity.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -111,6 +116,37 @@ class User(Synthetic, UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class UserSession(Model):
+    """One signed-in browser. Its cookie holds a random token; only the token's SHA-256 is
+    stored. Signing out ends the row, so a copy of the cookie is worthless afterwards."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the browser called itself, cut short: to tell one's devices apart on the account page.
+    user_agent: Mapped[str | None] = mapped_column(String(160))
+
+
+class RecoveryCode(Model):
+    """A one-time code that stands in for the authenticator app. Only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class UserRole(Model):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.accounts import iin as iin_numbers
-from portal.accounts import notices, tokens
+from portal.accounts import notices, sessions, tokens
 from portal.accounts.models import (
     Role,
     TokenPurpose,
@@ -244,7 +244,7 @@ def confirmation_is_live(token: str) -> bool:
 def set_password(user: User, password: str, actor: User | str | None) -> None:
     """Change a password and end every session of the account (the caller may sign in anew)."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    sessions.end_every_session(user)
     audit.record(actor, "account.password_change", user)
 
 
@@ -318,5 +318,5 @@ def change_rural_district(user: User, rural_district: RuralDistrict) -> bool:
 
 def end_all_sessions(user: User, actor: User | str | None) -> None:
     """Sign the account out everywhere (the caller may sign the current browser in again)."""
-    user.session_version += 1
+    sessions.end_every_session(user)
     audit.record(actor, "account.end_sessions", user)

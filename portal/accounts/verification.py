@@ -159,6 +159,11 @@ def _new_request(user: User, method: VerificationMethod, note: str | None,
 
 # --------------------------------------------------------------------------- moderators' side
 
+def record_queue_view(actor: User, request_ids: list[int]) -> None:
+    """A moderator saw these requests (names, places, notes): a view of personal data."""
+    audit.record(actor, "verification.view_queue", None, None, {"requests": request_ids})
+
+
 def pending_queue() -> Select[VerificationRequest]:
     """Waiting requests, oldest first, with what the queue shows loaded up front."""
     return (

@@ -14,7 +14,7 @@ from portal.accounts.forms import RejectForm
 from portal.accounts.models import VerificationRequest
 from portal.accounts.services import AccountError
 from portal.extensions import db
-from portal.permissions import Permission, authorize, require
+from portal.permissions import Permission, require
 from portal.richtext import plain_text_with_links
 from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
@@ -25,15 +25,11 @@ PER_PAGE = 20
 ViewResult = str | Response | tuple[str, int]
 
 
-def _load(request_id: int) -> VerificationRequest:
-    request_row = db.session.scalar(
+def request_to_decide(request_id: int) -> VerificationRequest | None:
+    return db.session.scalar(
         select(VerificationRequest).options(joinedload(VerificationRequest.user))
         .where(VerificationRequest.id == request_id)
     )
-    if request_row is None:
-        abort(404)
-    authorize(Permission.RESIDENTS_VERIFY, request_row)
-    return request_row
 
 
 def _queue(status: int = 200, failed: tuple[int, RejectForm] | None = None) -> tuple[str, int]:
@@ -41,11 +37,14 @@ def _queue(status: int = 200, failed: tuple[int, RejectForm] | None = None) -> t
     reject_forms = {row.id: RejectForm(prefix=f"reject-{row.id}") for row in page.items}
     if failed is not None and failed[0] in reject_forms:
         reject_forms[failed[0]] = failed[1]
-    return render_template(
+    html = render_template(
         "accounts/verification_queue.html", page=page, reject_forms=reject_forms,
         approve_form=ButtonForm(prefix="approve"), note_html=plain_text_with_links,
         per_page=PER_PAGE,
-    ), status
+    )
+    verification.record_queue_view(current_user, [row.id for row in page.items])
+    db.session.commit()
+    return html, status
 
 
 @blueprint.route("")
@@ -55,9 +54,8 @@ def queue() -> ViewResult:
 
 
 @blueprint.route("/<int:request_id>/approve", methods=["POST"])
-@require(Permission.RESIDENTS_VERIFY)
-def approve(request_id: int) -> ViewResult:
-    request_row = _load(request_id)
+@require(Permission.RESIDENTS_VERIFY, load=request_to_decide)
+def approve(request_row: VerificationRequest) -> ViewResult:
     if not ButtonForm(prefix="approve").validate_on_submit():
         abort(400)
     try:
@@ -73,9 +71,8 @@ def approve(request_id: int) -> ViewResult:
 
 
 @blueprint.route("/<int:request_id>/reject", methods=["POST"])
-@require(Permission.RESIDENTS_VERIFY)
-def reject(request_id: int) -> ViewResult:
-    request_row = _load(request_id)
+@require(Permission.RESIDENTS_VERIFY, load=request_to_decide)
+def reject(request_row: VerificationRequest) -> ViewResult:
     form = RejectForm(prefix=f"reject-{request_row.id}")
     if not form.validate_on_submit():
         return _queue(400, (request_row.id, form))

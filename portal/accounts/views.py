@@ -9,6 +9,8 @@ is a POST, so mail scanners that open links do not use it up.
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -23,8 +25,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import notices, services, throttle
-from portal.accounts.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from portal.accounts import notices, services, sessions, throttle, two_factor
+from portal.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    SecondFactorForm,
+)
 from portal.accounts.models import User
 from portal.accounts.verification import try_register_match
 from portal.extensions import db, limiter
@@ -42,9 +50,17 @@ RESET_TOKEN = "reset_token"  # noqa: S105
 
 
 def _sign_in(user: User) -> None:
-    """A new session at sign-in: nothing from before (a planted id, a CSRF token) carries over."""
+    """A new session at sign-in: nothing from before (a planted id, a CSRF token) carries over,
+    and the server keeps a row for it that signing out ends."""
     session.clear()
     services.record_login(user)
+    continue_signed_in(user)
+
+
+def continue_signed_in(user: User) -> None:
+    """This browser signed in with a session of its own (after sign-in, or after every other
+    session of the account was ended)."""
+    session[sessions.SESSION_KEY] = sessions.start(user)
     login_user(user)
 
 
@@ -75,6 +91,12 @@ def login() -> ViewResult:
                                    "link. It works for 48 hours.")]
         else:
             next_url = safe_next_url(request.args.get("next"))
+            if two_factor.is_enabled(user) or two_factor.required_for(user):
+                # The password was right; the session remembers only that, for a few minutes.
+                session.clear()
+                session[PENDING_LOGIN] = two_factor.pending(user, next_url)
+                db.session.commit()
+                return redirect(url_for("accounts.second_factor"))
             _sign_in(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
@@ -82,9 +104,74 @@ def login() -> ViewResult:
     return render_template("accounts/login.html", form=form, outbox=outbox_hint())
 
 
+PENDING_LOGIN = "pending_login"
+PENDING_MINUTES = 10
+PENDING_TRIES = 5
+
+
+def _pending_user() -> User | None:
+    """Whoever gave the right password a few minutes ago in this browser, if still valid."""
+    pending = session.get(PENDING_LOGIN)
+    if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > \
+            PENDING_MINUTES * 60 or int(pending.get("tries", 0)) >= PENDING_TRIES:
+        return None
+    user = db.session.get(User, int(pending.get("user_id", 0)))
+    if user is None or not user.is_active or user.session_version != pending.get("version"):
+        return None
+    return user
+
+
+@blueprint.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(throttle.login_limit, methods=["POST"], deduct_when=throttle.failed_attempt)
+def second_factor() -> ViewResult:
+    """After the password: the code from the app (or a recovery code). An account that must
+    use two factors and has not set them up does so here, before it is signed in."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_LOGIN, None)
+        flash(_("Please sign in again: the time for the code ran out."), "info")
+        return redirect(url_for("accounts.login"))
+    pending = dict(session[PENDING_LOGIN])
+    enrolling = not two_factor.is_enabled(user)
+    if enrolling and "secret" not in pending:
+        pending["secret"] = two_factor.new_secret()
+        session[PENDING_LOGIN] = pending
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        codes: list[str] = []
+        try:
+            if enrolling:
+                codes = two_factor.enable(user, pending["secret"], form.code.data or "")
+            elif not two_factor.check(user, form.code.data or ""):
+                raise two_factor.TwoFactorError(_("This code does not match, or it was used "
+                                                  "already."))
+        except two_factor.TwoFactorError as error:
+            db.session.rollback()
+            pending["tries"] = int(pending.get("tries", 0)) + 1
+            session[PENDING_LOGIN] = pending
+            form.code.errors = [str(error)]
+        else:
+            _sign_in(user)
+            db.session.commit()
+            if codes:
+                return render_template("accounts/recovery_codes.html", codes=codes,
+                                       next_url=pending.get("next") or url_for("web.home"))
+            flash(_("You are signed in."), "success")
+            return redirect(pending.get("next") or url_for("web.home"))
+    secret = pending.get("secret") if enrolling else None
+    return render_template(
+        "accounts/second_factor.html", form=form, enrolling=enrolling, secret=secret,
+        uri=two_factor.provisioning_uri(user, secret) if secret else None,
+    ), 400 if form.is_submitted() else 200
+
+
 @blueprint.route("/logout", methods=["POST"])
 @require_login
 def logout() -> Response:
+    """Ends this browser's session on the server: a copy of the cookie no longer works."""
+    sessions.end(sessions.current_token())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -75,3 +75,16 @@ class RegisterUploadForm(FlaskForm):
                        "district. A header row is optional; commas or semicolons both work."),
         render_kw={"accept": ".csv,text/csv"},
     )
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit page's filter: a GET form, so links to a view of the trail can be shared."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action (or its start, such as report.)"), validators=[Optional()])
+    actor = StringField(_l("Who: an account number, or system, cli, seed"),
+                        validators=[Optional()])
+    target_type = StringField(_l("Record kind (table, such as report)"), validators=[Optional()])
+    target_id = IntegerField(_l("Record number"), validators=[Optional(), NumberRange(min=1)])

@@ -18,13 +18,14 @@ from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError
 from portal.admin.forms import (
     AkimLinkForm,
+    AuditFilterForm,
     IinLookupForm,
     RegisterUploadForm,
     RolesForm,
     UserSearchForm,
 )
 from portal.extensions import db
-from portal.permissions import Permission, authorize, require
+from portal.permissions import Permission, require
 from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
 
@@ -60,19 +61,12 @@ def user_by_iin() -> ViewResult:
     form = IinLookupForm(prefix="lookup")
     if not form.validate_on_submit():
         return _users_page(400, form)
-    account = management.find_by_iin(form.iin.data or "")
+    account = management.find_by_iin(form.iin.data or "", current_user)
+    db.session.commit()
     if account is None:
         form.iin.errors = [_("No account has this IIN.")]
         return _users_page(404, form)
     return redirect(url_for("admin.user", user_id=account.id))
-
-
-def _load_user(user_id: int) -> User:
-    user = management.user_for_admin(user_id)
-    if user is None:
-        abort(404)
-    authorize(Permission.USERS_MANAGE, user)
-    return user
 
 
 def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
@@ -95,15 +89,17 @@ def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int
 
 
 @blueprint.route("/users/<int:user_id>")
-@require(Permission.USERS_MANAGE)
-def user(user_id: int) -> ViewResult:
-    return _user_page(_load_user(user_id))
+@require(Permission.USERS_VIEW, load=management.user_for_admin)
+def user(account: User) -> ViewResult:
+    page = _user_page(account)
+    management.record_account_view(current_user, account)
+    db.session.commit()
+    return page
 
 
 @blueprint.route("/users/<int:user_id>/roles", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def set_roles(user_id: int) -> ViewResult:
-    account = _load_user(user_id)
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def set_roles(account: User) -> ViewResult:
     form = RolesForm(prefix="roles")
     if not form.validate_on_submit():
         return _user_page(account, 400, roles_form=form)
@@ -113,7 +109,7 @@ def set_roles(user_id: int) -> ViewResult:
     except AccountError as error:
         db.session.rollback()
         form.roles.errors = [str(error)]
-        return _user_page(_load_user(user_id), 400, roles_form=form)
+        return _user_page(_reloaded(account), 400, roles_form=form)
     db.session.commit()
     if changed:
         flash(_("Roles saved."), "success")
@@ -121,9 +117,8 @@ def set_roles(user_id: int) -> ViewResult:
 
 
 @blueprint.route("/users/<int:user_id>/akim", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def link_akim(user_id: int) -> ViewResult:
-    account = _load_user(user_id)
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def link_akim(account: User) -> ViewResult:
     form = AkimLinkForm(prefix="akim")
     if not form.validate_on_submit():
         return _user_page(account, 400, akim_form=form)
@@ -136,15 +131,22 @@ def link_akim(user_id: int) -> ViewResult:
     except AccountError as error:
         db.session.rollback()
         form.akim_id.errors = [str(error)]
-        return _user_page(_load_user(user_id), 400, akim_form=form)
+        return _user_page(_reloaded(account), 400, akim_form=form)
     db.session.commit()
     flash(_("The account is linked to akim %(name)s.", name=akim[0].name), "success")
     return redirect(url_for("admin.user", user_id=account.id))
 
 
-def _apply(user_id: int, change: Callable[[User, User], None], done: str) -> ViewResult:
-    """Load, authorize, check the CSRF token, change, commit, and go back to the account."""
-    account = _load_user(user_id)
+def _reloaded(account: User) -> User:
+    """The account again after a rollback, as its page shows it."""
+    fresh = management.user_for_admin(account.id)
+    if fresh is None:
+        abort(404)
+    return fresh
+
+
+def _apply(account: User, change: Callable[[User, User], None], done: str) -> ViewResult:
+    """Check the CSRF token, change, commit, and go back to the account."""
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -159,28 +161,28 @@ def _apply(user_id: int, change: Callable[[User, User], None], done: str) -> Vie
 
 
 @blueprint.route("/users/<int:user_id>/akim/unlink", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def unlink_akim(user_id: int) -> ViewResult:
-    return _apply(user_id, management.unlink_akim, _("The akim link was removed."))
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def unlink_akim(account: User) -> ViewResult:
+    return _apply(account, management.unlink_akim, _("The akim link was removed."))
 
 
 @blueprint.route("/users/<int:user_id>/deactivate", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def deactivate(user_id: int) -> ViewResult:
-    return _apply(user_id, management.deactivate,
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def deactivate(account: User) -> ViewResult:
+    return _apply(account, management.deactivate,
                   _("The account is deactivated and its sessions have ended."))
 
 
 @blueprint.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def reactivate(user_id: int) -> ViewResult:
-    return _apply(user_id, management.reactivate, _("The account is active again."))
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def reactivate(account: User) -> ViewResult:
+    return _apply(account, management.reactivate, _("The account is active again."))
 
 
 @blueprint.route("/users/<int:user_id>/verification/revoke", methods=["POST"])
-@require(Permission.USERS_MANAGE)
-def revoke_verification(user_id: int) -> ViewResult:
-    return _apply(user_id, verification.revoke, _("The resident verification was withdrawn."))
+@require(Permission.USERS_MANAGE, load=management.user_for_admin)
+def revoke_verification(account: User) -> ViewResult:
+    return _apply(account, verification.revoke, _("The resident verification was withdrawn."))
 
 
 @blueprint.route("/residents-register", methods=["GET", "POST"])
@@ -203,3 +205,16 @@ def residents_register_upload() -> ViewResult:
         status = 400
     return render_template("admin/residents_register.html", form=form, report=report,
                            failure=failure, imports=residents_register.recent_imports()), status
+
+
+@blueprint.route("/audit")
+@require(Permission.AUDIT_VIEW)
+def audit_trail() -> ViewResult:
+    """Every recorded change, newest first; `flask audit verify` checks the seals."""
+    from portal.audit import readers as audit_readers
+
+    form = AuditFilterForm(request.args)
+    target_id = form.target_id.data if form.target_id.validate(form) else None
+    page = paginate(audit_readers.trail(form.action.data or "", form.actor.data or "",
+                                        form.target_type.data or "", target_id), PER_PAGE)
+    return render_template("admin/audit.html", form=form, page=page)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portal.akims import services
-from portal.akims.models import Term
+from portal.akims.models import Akim, Term
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.feedback.readers import rating_summaries_for_terms
 from portal.permissions import Permission, can, public
@@ -21,11 +21,8 @@ blueprint = Blueprint("akims", __name__)
 
 
 @blueprint.route("/akims/<int:akim_id>")
-@public
-def profile(akim_id: int) -> str:
-    akim = services.akim_with_terms(akim_id)
-    if akim is None:
-        abort(404)
+@public(load=services.akim_with_terms)
+def profile(akim: Akim) -> str:
     term = services.current_or_latest_term(akim)
     return render_template(
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),

@@ -16,13 +16,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from portal import audit
+from portal import audit, heartbeat, storage
 from portal.accounts.models import User
 from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
@@ -89,12 +89,12 @@ def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
         .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)))
 
 
-def result_path(job: ExportJob) -> Path | None:
-    """The finished file, if it is still on disk (pruning removes old ones)."""
+def result_key(job: ExportJob) -> str | None:
+    """The finished file's storage key, if it is still stored (pruning removes old ones)."""
     if job.status is not ExportStatus.DONE or not job.result_file:
         return None
-    path = store.folder(store.BUNDLES) / job.result_file
-    return path if path.is_file() else None
+    key = store.key(store.BUNDLES, job.result_file)
+    return key if store.exists(key) else None
 
 
 # --------------------------------------------------------------------------- the job
@@ -108,9 +108,19 @@ def run_export(job_id: int) -> None:
         _finish(job, ExportStatus.CANCELLED)
         db.session.commit()
         return
-    job.status = ExportStatus.RUNNING
-    job.started_at = job.progress_at = utcnow()
+    # Claimed with a conditional update: a job queued twice (a retry racing a late original)
+    # is built once.
+    now = utcnow()
+    claimed = db.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, started_at=now, progress_at=now,
+                worker_id=heartbeat.worker_id(), attempts=ExportJob.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
     db.session.commit()
+    if not claimed:
+        return
+    db.session.refresh(job)
     try:
         _build(job)
     except Exception:
@@ -121,6 +131,41 @@ def run_export(job_id: int) -> None:
             failed.error = "The export could not be built; the error is in the worker's log."
             _finish(failed, ExportStatus.FAILED)
             db.session.commit()
+
+
+def requeue_abandoned(max_attempts: int) -> list[int]:
+    """Running jobs whose consumer died (killed, its machine lost): queued again, or marked
+    failed once they have been started `max_attempts` times. Returns the ids to enqueue, which
+    the caller does after this commits. Safe to run in several consumers at once."""
+    requeued: list[int] = []
+    running = list(db.session.execute(
+        select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
+        .where(ExportJob.status == ExportStatus.RUNNING)))
+    for job_id, worker, attempts in running:
+        if not heartbeat.is_dead(worker):
+            continue
+        retry = attempts < max_attempts
+        values: dict[str, Any] = (
+            {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
+            if retry else
+            {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
+        won = db.session.execute(
+            update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
+                   ExportJob.worker_id.is_(None) if worker is None
+                   else ExportJob.worker_id == worker)
+            .values(**values).execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if not won:
+            continue  # another consumer got there first
+        job = db.session.get(ExportJob, job_id)
+        audit.record(None, "export.retry" if retry else "export.stalled", job,
+                     before={"status": "running", "attempts": attempts},
+                     after={"status": values["status"].value})
+        if retry:
+            requeued.append(job_id)
+    db.session.commit()
+    return requeued
 
 
 def fail_stalled(minutes: int) -> int:
@@ -147,7 +192,7 @@ def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format
 
 @dataclass(frozen=True)
 class BundleResult:
-    path: Path | None  # None: stopped before the end
+    key: str | None  # in the storage; None: stopped before the end
     fingerprint: str
     dossiers: int
     from_cache: bool
@@ -163,12 +208,12 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
         items = prepared(dossiers_for_scope(scope, language))
         fingerprint = inputs_fingerprint(items, scope, export_format, language)
     on_start(fingerprint, len(items))
-    target = store.bundle_path(fingerprint, export_format.value)
-    if target.is_file():
+    target = store.bundle_key(fingerprint, export_format.value)
+    if store.exists(target):
         store.touch(target)
         on_progress(len(items))
         return BundleResult(target, fingerprint, len(items), True)
-    paths: list[Path] = []
+    paths: list[str] = []
     page_counts: list[int] = []
     for index, path, pages in rendering.render_all(items, should_stop):
         paths.append(path)
@@ -179,7 +224,8 @@ def produce_bundle(scope: Scope, export_format: ExportFormat, language: str,
     with collector_paused():
         content = assemble(scope, items, paths, page_counts, export_format, language,
                            fingerprint, utcnow())
-    store.write_atomic(target, content)
+    store.write(target, content,
+                "application/zip" if export_format is ExportFormat.ZIP else "application/pdf")
     return BundleResult(target, fingerprint, len(items), False)
 
 
@@ -199,17 +245,18 @@ def _build(job: ExportJob) -> None:
         db.session.commit()
 
     result = produce_bundle(scope, job.format, job.language, started, progressed,
-                            lambda: _cancel_requested(job.id))
-    if result.path is None:
+                            lambda: _should_stop(job.id))
+    if result.key is None:
         db.session.refresh(job)
-        _finish(job, ExportStatus.CANCELLED)
-        db.session.commit()
-        return
+        if job.status is ExportStatus.RUNNING and job.worker_id == heartbeat.worker_id():
+            _finish(job, ExportStatus.CANCELLED)
+            db.session.commit()
+        return  # otherwise another consumer has it now
     job.from_cache = result.from_cache
-    _done(job, result.path)
+    _done(job, result.key)
 
 
-def assemble(scope: Scope, items: list[PreparedDossier], paths: list[Path],
+def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
              page_counts: list[int], export_format: ExportFormat, language: str,
              fingerprint: str, generated_at: datetime) -> bytes:
     """The summary first, then the dossiers: merged into one PDF, or zipped."""
@@ -236,14 +283,29 @@ def assemble(scope: Scope, items: list[PreparedDossier], paths: list[Path],
     return bundles.combined_pdf(summary_pdf, summary_title, paths, titles)
 
 
+def _should_stop(job_id: int) -> bool:
+    """Cancelled by its user, or no longer this process's job (taken for dead and queued
+    again elsewhere): stop between dossiers rather than build it twice."""
+    return _cancel_requested(job_id) or _taken_over(job_id)
+
+
 def _cancel_requested(job_id: int) -> bool:
     return bool(db.session.scalar(
         select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
 
 
-def _done(job: ExportJob, target: Path) -> None:
-    job.result_file = target.name
-    job.result_bytes = target.stat().st_size
+def _taken_over(job_id: int) -> bool:
+    row = db.session.execute(select(ExportJob.status, ExportJob.worker_id)
+                             .where(ExportJob.id == job_id)).one_or_none()
+    return row is None or row[0] is not ExportStatus.RUNNING or row[1] != heartbeat.worker_id()
+
+
+def _done(job: ExportJob, target: str) -> None:
+    info = storage.current().stat(target)
+    if info is None:  # pruned in the instant since it was written or found
+        raise storage.NotStored(target)
+    job.result_file = target.rsplit("/", 1)[-1]
+    job.result_bytes = info.size
     _finish(job, ExportStatus.DONE)
     db.session.commit()
 

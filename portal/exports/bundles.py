@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from portal.exports import store
 from portal.exports.fingerprint import short
 from portal.exports.pdf import render_document, write_pdf
 from portal.exports.scope import Scope, ScopeLevel
@@ -119,13 +119,14 @@ def first_pages(page_counts: Sequence[int], summary_pages: int) -> list[int | No
     return starts
 
 
-def combined_pdf(summary_pdf: bytes, summary_title: str, dossiers: Sequence[Path],
+def combined_pdf(summary_pdf: bytes, summary_title: str, dossiers: Sequence[str],
                  titles: Sequence[str]) -> bytes:
-    """The summary, then every dossier; one bookmark per akim over the dossier's own."""
+    """The summary, then every dossier (storage keys); one bookmark per akim over the
+    dossier's own."""
     writer = PdfWriter()
     writer.append(io.BytesIO(summary_pdf), outline_item=summary_title)
-    for path, title in zip(dossiers, titles, strict=True):
-        writer.append(str(path), outline_item=title)
+    for key, title in zip(dossiers, titles, strict=True):
+        writer.append(io.BytesIO(store.read(key)), outline_item=title)
     metadata = PdfReader(io.BytesIO(summary_pdf)).metadata
     if metadata:
         writer.add_metadata({key: str(value) for key, value in metadata.items()})
@@ -134,14 +135,14 @@ def combined_pdf(summary_pdf: bytes, summary_title: str, dossiers: Sequence[Path
     return output.getvalue()
 
 
-def zip_archive(summary_pdf: bytes, dossiers: Sequence[Path],
+def zip_archive(summary_pdf: bytes, dossiers: Sequence[str],
                 names: Sequence[str]) -> bytes:
     """PDFs are compressed already: stored, not deflated."""
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("000-summary.pdf", summary_pdf)
-        for path, name in zip(dossiers, names, strict=True):
-            archive.write(path, name)
+        for key, name in zip(dossiers, names, strict=True):
+            archive.writestr(name, store.read(key))
     return output.getvalue()
 
 

@@ -26,8 +26,8 @@ def export_pdf(akim_id: int, output: Path, language: str) -> None:
     item = services.prepare(akim_id, language)
     if item is None:
         raise click.ClickException(f"No akim {akim_id} with a term.")
-    path, fresh = services.dossier_pdf(item)
-    output.write_bytes(path.read_bytes())
+    key, fresh = services.dossier_pdf(item)
+    output.write_bytes(store.read(key))
     click.echo(f"Wrote {output} ({'rendered' if fresh else 'from the cache'}; "
                f"fingerprint {item.short_fingerprint}).")
 
@@ -57,8 +57,8 @@ def export_bundle(region: str | None, district: str | None, nation: bool, export
                                      progress.start, progress.advance)
     finally:
         progress.finish()
-    assert result.path is not None  # noqa: S101 - nothing asks the CLI to stop
-    output.write_bytes(result.path.read_bytes())
+    assert result.key is not None  # noqa: S101 - nothing asks the CLI to stop
+    output.write_bytes(store.read(result.key))
     label = "the whole country" if scope.level is ScopeLevel.NATION else key
     plural = "dossier" if result.dossiers == 1 else "dossiers"
     click.echo(f"Wrote {output}: {result.dossiers} {plural} of {label} "

@@ -63,6 +63,10 @@ class ExportJob(Model):
     # The worker's heartbeat: set when it starts and at every dossier. A running job whose
     # heartbeat is older than EXPORT_STALL_MINUTES lost its worker and is marked failed.
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The consumer process building it (portal.heartbeat.worker_id) and how many times it was
+    # started: a job whose consumer died is queued again, up to EXPORT_MAX_ATTEMPTS.
+    worker_id: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     user: Mapped[User | None] = relationship()
 

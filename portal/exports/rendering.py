@@ -4,17 +4,17 @@ larger batches, in a small pool of worker processes (one per core, two on this m
 WeasyPrint lays out in pure Python, so one process uses one core; a pool is the only way to
 use the second. Workers are spawned (never forked: the job worker has threads and database
 connections) and each builds the app once; they get prepared plain data, never touch the
-database, and write each PDF into the dossier cache, so the parent only reads files.
+database, and write each PDF into the dossier cache in the storage, so the parent only reads.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -26,7 +26,8 @@ from portal.exports.pdf import collector_paused
 # Below this many dossiers to render, starting workers (about two seconds) does not pay.
 POOL_THRESHOLD = 12
 # Settings a worker needs to render exactly like the parent.
-_WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "PUBLIC_BASE_URL", "EXPORT_FOLDER",
+_WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY", "PUBLIC_BASE_URL",
+                    "STORAGE_URL",
                     "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "LANGUAGES",
                     "SQLALCHEMY_DATABASE_URI")
 
@@ -45,17 +46,17 @@ def page_count(fingerprint: str) -> int:
     pages = store.dossier_pages(fingerprint)
     if pages is None:
         with collector_paused():
-            pages = len(PdfReader(store.dossier_path(fingerprint)).pages)
-        store.write_atomic(store.pages_path(fingerprint), str(pages).encode())
+            pages = len(PdfReader(io.BytesIO(store.read(store.dossier_key(fingerprint)))).pages)
+        store.write_pages(fingerprint, pages)
     return pages
 
 
 def render_all(items: Sequence[services.PreparedDossier],
-               should_stop: Callable[[], bool]) -> Iterator[tuple[int, Path, int]]:
-    """(index, file, pages) for each dossier, in order, as each is ready. Stops early (and
+               should_stop: Callable[[], bool]) -> Iterator[tuple[int, str, int]]:
+    """(index, storage key, pages) for each dossier, in order, as each is ready. Stops early (and
     shuts the pool down) when `should_stop()` turns true between dossiers."""
     missing = [index for index, item in enumerate(items)
-               if not store.dossier_path(item.fingerprint).is_file()]
+               if not store.exists(store.dossier_key(item.fingerprint))]
     processes = process_count(len(missing))
     if processes == 1:
         for index, item in enumerate(items):
@@ -76,9 +77,9 @@ def render_all(items: Sequence[services.PreparedDossier],
                 future = futures.get(index)
                 if future is not None:
                     _fingerprint, pages = future.result()
-                    path = store.dossier_path(item.fingerprint)
+                    path = store.dossier_key(item.fingerprint)
                 else:
-                    path = store.dossier_path(item.fingerprint)
+                    path = store.dossier_key(item.fingerprint)
                     store.touch(path)
                     pages = page_count(item.fingerprint)
                 yield index, path, pages

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from weasyprint import Document
@@ -67,13 +66,13 @@ def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) 
                            item.language)
 
 
-def dossier_pdf(item: PreparedDossier) -> tuple[Path, bool]:
-    """The cached PDF of this exact data, rendering it first if needed. Returns the file and
-    whether it was rendered now."""
-    path = store.dossier_path(item.fingerprint)
-    if path.is_file():
-        store.touch(path)
-        return path, False
+def dossier_pdf(item: PreparedDossier) -> tuple[str, bool]:
+    """The cached PDF of this exact data, rendering it first if needed. Returns its storage
+    key and whether it was rendered now."""
+    key = store.dossier_key(item.fingerprint)
+    if store.exists(key):
+        store.touch(key)
+        return key, False
     document = render_dossier(item)
     return store.write_dossier(item.fingerprint, write_pdf([document]), len(document.pages)), True
 

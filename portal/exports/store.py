@@ -1,82 +1,81 @@
-"""Rendered files under EXPORT_FOLDER: dossiers keyed by fingerprint, bundles, and pruning.
+"""Rendered files in the storage: dossiers keyed by fingerprint, bundles, and pruning.
 
 A file's name is its fingerprint, so a file that exists is the right one: the same data gives
-the same name. Files are written to a temporary name and renamed, so a reader never sees half
-a PDF, and two processes rendering the same dossier at once both end with a whole file.
+the same name. The storage writes whole objects only (`portal.storage`), so a reader never
+sees half a PDF, and two processes rendering the same dossier at once both end with a whole
+file. Every machine reads the same files when the storage is shared (S3 in production).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-import time
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from portal import storage
 
 DOSSIERS = "dossiers"
 BUNDLES = "bundles"
 
 
-def folder(kind: str) -> Path:
-    path = Path(current_app.config["EXPORT_FOLDER"]) / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def key(kind: str, name: str) -> str:
+    return f"{storage.EXPORTS}/{kind}/{name}"
 
 
-def dossier_path(fingerprint: str) -> Path:
-    return folder(DOSSIERS) / f"{fingerprint}.pdf"
+def dossier_key(fingerprint: str) -> str:
+    return key(DOSSIERS, f"{fingerprint}.pdf")
 
 
-def pages_path(fingerprint: str) -> Path:
+def pages_key(fingerprint: str) -> str:
     """A dossier's page count beside it: reading it from the PDF means parsing the PDF."""
-    return folder(DOSSIERS) / f"{fingerprint}.pages"
+    return key(DOSSIERS, f"{fingerprint}.pages")
 
 
-def write_dossier(fingerprint: str, content: bytes, pages: int) -> Path:
-    path = dossier_path(fingerprint)
-    write_atomic(path, content)
-    write_atomic(pages_path(fingerprint), str(pages).encode())
-    return path
+def bundle_key(fingerprint: str, suffix: str) -> str:
+    return key(BUNDLES, f"{fingerprint}.{suffix}")
+
+
+def exists(stored_key: str) -> bool:
+    return storage.current().exists(stored_key)
+
+
+def read(stored_key: str) -> bytes:
+    return storage.current().read(stored_key)
+
+
+def write(stored_key: str, content: bytes, content_type: str = "application/pdf") -> int:
+    """Store a whole file; returns its size."""
+    return storage.current().put(stored_key, content, content_type).size
+
+
+def write_dossier(fingerprint: str, content: bytes, pages: int) -> str:
+    write(dossier_key(fingerprint), content)
+    write(pages_key(fingerprint), str(pages).encode(), "text/plain")
+    return dossier_key(fingerprint)
+
+
+def write_pages(fingerprint: str, pages: int) -> None:
+    write(pages_key(fingerprint), str(pages).encode(), "text/plain")
 
 
 def dossier_pages(fingerprint: str) -> int | None:
     try:
-        return int(pages_path(fingerprint).read_text())
-    except (OSError, ValueError):
+        return int(read(pages_key(fingerprint)))
+    except (storage.NotStored, ValueError):
         return None
 
 
-def bundle_path(fingerprint: str, suffix: str) -> Path:
-    return folder(BUNDLES) / f"{fingerprint}.{suffix}"
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def touch(path: Path) -> None:
+def touch(stored_key: str) -> None:
     """Mark a cached file as used, so pruning keeps what people still ask for."""
-    with contextlib.suppress(OSError):  # pruned meanwhile: the caller copes
-        os.utime(path)
+    storage.current().touch(stored_key)
 
 
-def prune(max_age_days: int, now: float | None = None) -> int:
+def prune(max_age_days: int, now: datetime | None = None) -> int:
     """Delete cached dossiers and bundles unused for `max_age_days`; returns how many."""
-    cutoff = (now or time.time()) - max_age_days * 86400
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=max_age_days)
+    store = storage.current()
     removed = 0
     for kind in (DOSSIERS, BUNDLES):
-        for path in folder(kind).iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+        for info in list(store.list(key(kind, ""))):
+            if info.modified < cutoff:
+                store.delete(info.key)
                 removed += 1
     return removed

@@ -6,13 +6,15 @@ from flask import current_app
 from huey import crontab
 
 from portal.exports import bulk, store
-from portal.jobs import app_periodic_task, app_task
+from portal.jobs import app_periodic_task, app_task, huey, in_app_context
 
 # Cached dossiers and bundles unused for this many days are deleted (EXPORT_CACHE_DAYS).
 DEFAULT_CACHE_DAYS = 14
 # A running job silent for this many minutes lost its worker (EXPORT_STALL_MINUTES). A dossier
 # takes under a second, so a live job reports many times a minute.
 DEFAULT_STALL_MINUTES = 30
+# A job whose consumer died is started again this many times in all (EXPORT_MAX_ATTEMPTS).
+DEFAULT_MAX_ATTEMPTS = 2
 
 
 @app_task(retries=0)
@@ -31,3 +33,26 @@ def prune_export_files() -> int:
 def fail_stalled_exports() -> int:
     minutes = int(current_app.config.get("EXPORT_STALL_MINUTES") or DEFAULT_STALL_MINUTES)
     return bulk.fail_stalled(minutes)
+
+
+def recover_abandoned() -> list[int]:
+    """Queue again (or fail) the running jobs of consumers that died; enqueue after commit."""
+    attempts = int(current_app.config.get("EXPORT_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+    requeued = bulk.requeue_abandoned(attempts)
+    for job_id in requeued:
+        build_export(job_id)
+    return requeued
+
+
+@app_periodic_task(crontab(minute="*"))
+def recover_abandoned_exports() -> list[int]:
+    """Every minute: a consumer on another machine that stopped beating lost its jobs."""
+    return recover_abandoned()
+
+
+@huey.on_startup("recover-exports")
+@in_app_context
+def _recover_on_start() -> None:
+    """A consumer restarted after a crash picks up the jobs its predecessor held at once
+    (on the same machine a dead process is known without waiting for missed beats)."""
+    recover_abandoned()

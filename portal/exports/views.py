@@ -8,14 +8,12 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     current_app,
     flash,
     jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_decimal, get_locale, ngettext
@@ -23,8 +21,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.accounts.models import Role
-from portal.exports import bulk, services, tasks
+from portal import storage
+from portal.exports import bulk, services, store, tasks
 from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
@@ -64,22 +62,23 @@ def requested_language() -> str:
 
 # --------------------------------------------------------------------------- one dossier
 
+def dossier_in_requested_language(akim_id: int) -> services.PreparedDossier | None:
+    """The akim's dossier data in the language asked for; None without akim or term."""
+    return services.prepare(akim_id, requested_language())
+
+
 @blueprint.route("/akims/<int:akim_id>/accountability.pdf")
-@public
+@public(load=dossier_in_requested_language)
 @limiter.limit(_dossier_limit, deduct_when=lambda response: response.status_code == 200)
-def dossier(akim_id: int) -> Response:
+def dossier(item: services.PreparedDossier) -> Response:
     """Public, published data. Cheap to ask again: the data is read (a few queries) and
     fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render."""
-    language = requested_language()
-    item = services.prepare(akim_id, language)
-    if item is None:
-        abort(404)
     if item.fingerprint in request.if_none_match:
         response = Response(status=304)
     else:
-        path, _fresh = services.dossier_pdf(item)
+        key, _fresh = services.dossier_pdf(item)
         # A few hundred kilobytes: sent from memory, so no file stays open after a response.
-        response = Response(path.read_bytes(), mimetype="application/pdf")
+        response = Response(store.read(key), mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
     response.set_etag(item.fingerprint)
@@ -92,12 +91,10 @@ def dossier(akim_id: int) -> Response:
 
 # --------------------------------------------------------------------------- bundles
 
-def _load_job(job_id: int) -> ExportJob:
-    """The job if it is the user's own (administrators see every job); else 404."""
-    job = db.session.get(ExportJob, job_id)
-    if job is None or not (job.user_id == current_user.id or current_user.has_role(Role.ADMIN)):
-        abort(404)
-    return job
+def export_job(job_id: int) -> ExportJob | None:
+    """A bulk export; `can()` lets its owner (and administrators) at it, and for anyone else
+    the routes answer 404: someone else's job does not exist for you."""
+    return db.session.get(ExportJob, job_id)
 
 
 @blueprint.route("/exports/", methods=["GET", "POST"])
@@ -135,21 +132,19 @@ def _progress_text(export: ExportJob) -> str:
 
 
 @blueprint.route("/exports/<int:job_id>")
-@require(Permission.EXPORTS_BULK)
-def job(job_id: int) -> str:
-    export = _load_job(job_id)
-    return render_template("exports/job.html", job=export, result=bulk.result_path(export),
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def job(export: ExportJob) -> str:
+    return render_template("exports/job.html", job=export, result=bulk.result_key(export),
                            area=_names([export.scope])[export.scope],
                            language_name=dict(LANGUAGE_CHOICES).get(export.language),
                            progress_text=_progress_text(export))
 
 
 @blueprint.route("/exports/<int:job_id>/status.json")
-@require(Permission.EXPORTS_BULK)
-def job_status(job_id: int) -> Response:
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def job_status(export: ExportJob) -> Response:
     """What the progress script polls: status, counts, and the download once done."""
-    export = _load_job(job_id)
-    result = bulk.result_path(export)
+    result = bulk.result_key(export)
     response = jsonify({
         "status": export.status.value, "status_label": export_label(export.status),
         "done": export.progress_done, "total": export.progress_total,
@@ -162,9 +157,8 @@ def job_status(job_id: int) -> Response:
 
 
 @blueprint.route("/exports/<int:job_id>/cancel", methods=["POST"])
-@require(Permission.EXPORTS_BULK)
-def cancel(job_id: int) -> WerkzeugResponse:
-    export = _load_job(job_id)
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def cancel(export: ExportJob) -> WerkzeugResponse:
     try:
         bulk.cancel_export(export, current_user)
     except bulk.ExportError as error:
@@ -176,17 +170,17 @@ def cancel(job_id: int) -> WerkzeugResponse:
 
 
 @blueprint.route("/exports/<int:job_id>/download")
-@require(Permission.EXPORTS_BULK)
-def download(job_id: int) -> WerkzeugResponse:
-    export = _load_job(job_id)
-    result = bulk.result_path(export)
+@require(Permission.EXPORTS_BULK, load=export_job, hide=True)
+def download(export: ExportJob) -> WerkzeugResponse:
+    result = bulk.result_key(export)
     if result is None:
         if export.status.value == "done":
             flash(_("This file is no longer kept. Start the export again; unchanged dossiers "
                     "are reused, so it is quick."), "error")
         return redirect(url_for("exports.job", job_id=export.id))
-    response = send_file(result, as_attachment=True, download_name=bulk.download_name(export),
-                         mimetype="application/zip" if export.format.value == "zip"
-                         else "application/pdf", max_age=0)
+    # Streamed from the storage: a national bundle is hundreds of megabytes.
+    response = storage.send(result, download_name=bulk.download_name(export),
+                            mimetype="application/zip" if export.format.value == "zip"
+                            else "application/pdf", etag=export.inputs_fingerprint)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

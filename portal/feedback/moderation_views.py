@@ -15,7 +15,7 @@ from portal.feedback.errors import FeedbackError
 from portal.feedback.forms import HideForm
 from portal.feedback.models import Comment
 from portal.feedback.views import blueprint
-from portal.permissions import Permission, authorize, require
+from portal.permissions import Permission, require
 from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
 
@@ -23,13 +23,9 @@ PER_PAGE = 20
 ViewResult = str | Response | tuple[str, int]
 
 
-def _load(comment_id: int) -> Comment:
-    comment = db.session.scalar(select(Comment).options(joinedload(Comment.term))
-                                .where(Comment.id == comment_id))
-    if comment is None:
-        abort(404)
-    authorize(Permission.COMMENTS_MODERATE, comment)
-    return comment
+def comment_to_moderate(comment_id: int) -> Comment | None:
+    return db.session.scalar(select(Comment).options(joinedload(Comment.term))
+                             .where(Comment.id == comment_id))
 
 
 def _queue(status: int = 200, failed: tuple[int, HideForm] | None = None) -> tuple[str, int]:
@@ -53,8 +49,8 @@ def queue() -> ViewResult:
     return _queue()
 
 
-def _decide(comment_id: int, decide: str) -> ViewResult:
-    comment = _load(comment_id)
+def _decide(comment: Comment, decide: str) -> ViewResult:
+    comment_id = comment.id
     if decide == "hide":
         form: ButtonForm | HideForm = HideForm(prefix=f"hide-{comment_id}")
     else:
@@ -82,18 +78,18 @@ def _decide(comment_id: int, decide: str) -> ViewResult:
 
 
 @blueprint.route("/moderation/comments/<int:comment_id>/approve", methods=["POST"])
-@require(Permission.COMMENTS_MODERATE)
-def approve(comment_id: int) -> ViewResult:
-    return _decide(comment_id, "approve")
+@require(Permission.COMMENTS_MODERATE, load=comment_to_moderate)
+def approve(comment: Comment) -> ViewResult:
+    return _decide(comment, "approve")
 
 
 @blueprint.route("/moderation/comments/<int:comment_id>/hide", methods=["POST"])
-@require(Permission.COMMENTS_MODERATE)
-def hide(comment_id: int) -> ViewResult:
-    return _decide(comment_id, "hide")
+@require(Permission.COMMENTS_MODERATE, load=comment_to_moderate)
+def hide(comment: Comment) -> ViewResult:
+    return _decide(comment, "hide")
 
 
 @blueprint.route("/moderation/comments/<int:comment_id>/restore", methods=["POST"])
-@require(Permission.COMMENTS_MODERATE)
-def restore(comment_id: int) -> ViewResult:
-    return _decide(comment_id, "restore")
+@require(Permission.COMMENTS_MODERATE, load=comment_to_moderate)
+def restore(comment: Comment) -> ViewResult:
+    return _decide(comment, "restore")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -26,7 +26,7 @@ from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyF
 from portal.feedback.labels import SCORE_LABELS
 from portal.feedback.models import Comment, ComplaintReason
 from portal.feedback.throttle import limited
-from portal.permissions import Permission, authorize, require
+from portal.permissions import Permission, require
 from portal.promises.models import Promise
 from portal.reports.models import Report
 from portal.richtext import plain_text_with_links
@@ -80,34 +80,29 @@ def too_many(error: TooManyRequests) -> Response:
 # ----------------------------------------------------------------------------- loading
 
 
-def _published_report(report_id: int) -> Report:
+def published_report(report_id: int) -> Report | None:
+    """A report residents may rate and comment on: published (a draft is not found)."""
     report = db.session.scalar(
         select(Report).options(joinedload(Report.term).joinedload(Term.rural_district))
         .where(Report.id == report_id))
-    if report is None or not report.is_published:
-        abort(404)
-    return report
+    return report if report is not None and report.is_published else None
 
 
-def _promise(promise_id: int) -> Promise:
-    promise = db.session.scalar(
+def promise_with_place(promise_id: int) -> Promise | None:
+    return db.session.scalar(
         select(Promise).options(joinedload(Promise.term).joinedload(Term.rural_district))
         .where(Promise.id == promise_id))
-    if promise is None:
-        abort(404)
-    return promise
 
 
-def _comment(comment_id: int) -> Comment:
+def visible_comment(comment_id: int) -> Comment | None:
+    """A comment on a published report or on a promise."""
     comment = db.session.scalar(
         select(Comment).options(joinedload(Comment.term).joinedload(Term.rural_district))
         .where(Comment.id == comment_id))
-    if comment is None:
-        abort(404)
-    if comment.report_id is not None:
+    if comment is not None and comment.report_id is not None:
         report = db.session.get(Report, comment.report_id)
         if report is None or not report.is_published:
-            abort(404)
+            return None
     return comment
 
 
@@ -144,11 +139,10 @@ def _target_url(kind: str, target_id: int, anchor: str) -> str:
 
 
 @blueprint.route("/reports/<int:report_id>/rate", methods=["POST"])
-@require(Permission.REPORTS_RATE)
+@require(Permission.REPORTS_RATE, load=published_report)
 @limited("rating")
-def rate(report_id: int) -> ViewResult:
-    report = _published_report(report_id)
-    authorize(Permission.REPORTS_RATE, report)
+def rate(report: Report) -> ViewResult:
+    report_id = report.id
     form = RatingForm()
     if not form.validate_on_submit():
         return _page_again("report", report_id, "rating", form, 400)
@@ -174,21 +168,20 @@ def rate(report_id: int) -> ViewResult:
 
 
 @blueprint.route("/reports/<int:report_id>/comments", methods=["POST"])
-@require(Permission.COMMENTS_POST)
+@require(Permission.COMMENTS_POST, load=published_report)
 @limited("comment")
-def comment_on_report(report_id: int) -> ViewResult:
-    return _post_comment("report", _published_report(report_id))
+def comment_on_report(report: Report) -> ViewResult:
+    return _post_comment("report", report)
 
 
 @blueprint.route("/promises/<int:promise_id>/comments", methods=["POST"])
-@require(Permission.COMMENTS_POST)
+@require(Permission.COMMENTS_POST, load=promise_with_place)
 @limited("comment")
-def comment_on_promise(promise_id: int) -> ViewResult:
-    return _post_comment("promise", _promise(promise_id))
+def comment_on_promise(promise: Promise) -> ViewResult:
+    return _post_comment("promise", promise)
 
 
 def _post_comment(kind: str, target: Report | Promise) -> ViewResult:
-    authorize(Permission.COMMENTS_POST, target)
     form = CommentForm()
     if not form.validate_on_submit():
         return _page_again(kind, target.id, "comment", form, 400)
@@ -204,13 +197,9 @@ def _post_comment(kind: str, target: Report | Promise) -> ViewResult:
 
 
 @blueprint.route("/comments/<int:comment_id>/reply", methods=["POST"])
-@require(Permission.COMMENTS_REPLY_OFFICIAL)
+@require(Permission.COMMENTS_REPLY_OFFICIAL, load=visible_comment)
 @limited("reply")
-def reply(comment_id: int) -> ViewResult:
-    comment = _comment(comment_id)
-    authorize(Permission.COMMENTS_REPLY_OFFICIAL, comment)
-    if not comments.is_owning_akim(current_user, comment.term):
-        abort(403)  # administrators pass the term check, but only the akim replies officially
+def reply(comment: Comment) -> ViewResult:
     kind, target_id = comments.target_of(comment)
     key = f"reply-{comment.id}"
     form = ReplyForm(prefix=key)
@@ -229,13 +218,12 @@ def reply(comment_id: int) -> ViewResult:
 
 
 @blueprint.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
-@require(Permission.COMMENTS_REPORT)
+@require(Permission.COMMENTS_REPORT, load=visible_comment)
 @limited("complaint")
-def complain(comment_id: int) -> ViewResult | str:
+def complain(comment: Comment) -> ViewResult | str:
     """A page of its own rather than a form under every comment: threads stay light, and
     nobody reports a comment by a stray tap."""
-    comment = _comment(comment_id)
-    authorize(Permission.COMMENTS_REPORT, comment)
+    comment_id = comment.id
     kind, target_id = comments.target_of(comment)
     back = _target_url(kind, target_id, f"comment-{comment_id}")
     form = ComplaintForm()

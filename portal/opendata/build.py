@@ -1,9 +1,10 @@
-"""Building the bulk download into EXPORT_FOLDER/opendata/ and reading what was built.
+"""Building the bulk download into the storage (`exports/opendata/`) and reading what was built.
 
-The ZIP is written under a temporary name and moved into place, so a download never sees a
-half-written file; a small JSON file beside it records when it was built, from which data
-version, its size and SHA-256. EXPORT_FOLDER must be shared by the machines that serve
-downloads and the one that runs the job (as UPLOAD_FOLDER is).
+The ZIP is written to a local temporary file, then stored whole (the storage writes whole
+objects), so a download never sees a half-written file; a small JSON record beside it says
+when it was built, from which data version, its size and SHA-256. The record is stored after
+the ZIP, so it never describes a file that is not there yet. Every machine serving downloads
+reads the same storage as the worker that builds it.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ import csv
 import hashlib
 import json
 import logging
-import os
-import secrets
+import tempfile
 import time
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
 
+from portal import storage
 from portal.modeling import as_utc, utcnow
 from portal.opendata import package
 from portal.opendata.tables import Table, all_tables
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 FILE_NAME = "akim-portal-open-data.zip"
 META_NAME = "akim-portal-open-data.json"
 BOM = "\ufeff"
-STALE_TEMPORARY_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -55,25 +54,25 @@ class Build:
         return utcnow() - self.built_at
 
 
-def folder() -> Path:
-    return Path(current_app.config["EXPORT_FOLDER"]) / "opendata"
+def zip_key() -> str:
+    return f"{storage.EXPORTS}/opendata/{FILE_NAME}"
 
 
-def zip_path() -> Path:
-    return folder() / FILE_NAME
+def meta_key() -> str:
+    return f"{storage.EXPORTS}/opendata/{META_NAME}"
 
 
 def current() -> Build | None:
-    """The build on disk, or None when there is none (or its record is unreadable)."""
+    """The build in the storage, or None when there is none (or its record is unreadable)."""
     try:
-        raw = json.loads((folder() / META_NAME).read_text(encoding="utf-8"))
-        if not zip_path().exists():
+        raw = json.loads(storage.current().read(meta_key()).decode("utf-8"))
+        if not storage.current().exists(zip_key()):
             return None
         return Build(built_at=datetime.fromisoformat(raw["built_at"]),
                      data_version=raw["data_version"], size_bytes=int(raw["size_bytes"]),
                      sha256=raw["sha256"], seconds=float(raw["seconds"]),
                      tables={str(k): int(v) for k, v in raw["tables"].items()})
-    except (OSError, ValueError, KeyError, TypeError):
+    except (storage.NotStored, ValueError, KeyError, TypeError):
         return None
 
 
@@ -146,22 +145,13 @@ def _write_table(archive: zipfile.ZipFile, table: Table, entry: zipfile.ZipInfo
     return rows, sink.size, sink.hash.hexdigest()
 
 
-def _sha256_of(path: Path) -> str:
+def _sha256_of(handle: IO[bytes]) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    handle.seek(0)
     return digest.hexdigest()
-
-
-def _remove_old_temporaries(target: Path) -> None:
-    cutoff = time.time() - STALE_TEMPORARY_SECONDS
-    for leftover in target.glob(".*.tmp"):
-        try:
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-        except OSError:
-            continue
 
 
 def build() -> Build:
@@ -171,12 +161,9 @@ def build() -> Build:
     built_at = utcnow().replace(microsecond=0)
     base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     synthetic = is_synthetic()
-    target = folder()
-    target.mkdir(parents=True, exist_ok=True)
-    _remove_old_temporaries(target)
-    temporary = target / f".{FILE_NAME}.{secrets.token_hex(6)}.tmp"
     counted: list[tuple[Table, int]] = []
-    try:
+    # A local temporary file (deleted on close, whatever happens), then stored whole.
+    with tempfile.TemporaryFile(prefix="opendata-") as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED,
                              compresslevel=6) as archive:
             resources = []
@@ -193,13 +180,12 @@ def build() -> Build:
             }
             for name, text in texts.items():
                 archive.writestr(_entry(name, built_at), text.encode("utf-8"))
-        result = Build(built_at=built_at, data_version=version,
-                       size_bytes=temporary.stat().st_size, sha256=_sha256_of(temporary),
+        size = temporary.seek(0, 2)
+        sha256 = _sha256_of(temporary)
+        storage.current().put(zip_key(), temporary, "application/zip")
+        result = Build(built_at=built_at, data_version=version, size_bytes=size, sha256=sha256,
                        seconds=round(time.perf_counter() - started, 2),
                        tables={table.name: rows for table, rows in counted})
-        os.replace(temporary, zip_path())
-    finally:
-        temporary.unlink(missing_ok=True)
     _write_record(result)
     log.info("open data built: %d bytes in %.1f s", result.size_bytes, result.seconds)
     return result
@@ -208,9 +194,8 @@ def build() -> Build:
 def _write_record(result: Build) -> None:
     record = asdict(result)
     record["built_at"] = as_utc(result.built_at).isoformat()  # type: ignore[union-attr]
-    temporary = folder() / f".{META_NAME}.{secrets.token_hex(6)}.tmp"
-    temporary.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    os.replace(temporary, folder() / META_NAME)
+    storage.current().put(meta_key(), json.dumps(record, indent=2).encode("utf-8"),
+                          "application/json")
 
 
 def refresh(force: bool = False) -> Build | None:

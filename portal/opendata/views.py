@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, send_file
+from flask import Blueprint, abort, g, render_template
 from werkzeug.wrappers import Response
 
+from portal import storage
 from portal.extensions import cache
 from portal.opendata import build, tasks
 from portal.opendata.tables import all_tables
@@ -34,8 +35,8 @@ def index() -> str:
 @blueprint.route(f"/opendata/{build.FILE_NAME}")
 @public
 def download() -> Response:
-    path = build.zip_path()
-    if not path.exists():
+    try:
+        return storage.send(build.zip_key(), mimetype="application/zip",
+                            download_name=build.FILE_NAME, max_age=DOWNLOAD_MAX_AGE)
+    except storage.NotStored:
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=build.FILE_NAME, conditional=True, max_age=DOWNLOAD_MAX_AGE)

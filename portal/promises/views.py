@@ -56,7 +56,7 @@ def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int
                              choice=viewer.choice.value if viewer and viewer.choice else None,
                              comment=viewer.comment if viewer else None)
     owner_or_verifier = (can(current_user, Permission.PROMISES_UPDATE, promise)
-                         or can(current_user, Permission.PROMISES_VERIFY))
+                         or can(current_user, Permission.PROMISES_VERIFY, promise))
     comments = _claim_comments(claim) if claim is not None and owner_or_verifier else []
     entries: list[PromiseUpdate | PromiseAmendment] = [*promise.updates, *promise.amendments]
     timeline = sorted(entries, key=lambda entry: (entry.created_at, entry.id), reverse=True)

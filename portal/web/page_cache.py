@@ -42,7 +42,7 @@ PRIVATE_TABLES = frozenset({
     "resident_register_import", "resident_register_entry", "report_text_stash", "stored_file",
     "budget_import", "export_job", "site_meta",
 })
-UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.ping", "static"})
+UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.readyz", "web.ping", "static"})
 # Headers a cached answer must keep (CSV downloads, paginated API lists).
 KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
 ALMATY = ZoneInfo("Asia/Almaty")

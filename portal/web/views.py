@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from portal.extensions import db
+from portal import health
 from portal.geo import services as geo
 from portal.permissions import public
 from portal.web.search import search as run_search
@@ -41,10 +39,22 @@ def ping() -> Response:
 @blueprint.route("/healthz")
 @public
 def healthz() -> tuple[Response, int]:
-    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok"), 200
+    """For monitors: the database, Redis, the storage and the job worker's heartbeat and
+    backlog. 200 when all answer; 503 naming each failing part (docs/deployment.md)."""
+    results = health.run()
+    failing = [name for name, result in results.items() if not result.ok]
+    response = jsonify(status="failing" if failing else "ok", failing=failing,
+                       checks={name: result.as_json() for name, result in results.items()})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 503 if failing else 200
+
+
+@blueprint.route("/readyz")
+@public
+def readyz() -> Response:
+    """For load balancers: this process is up and serving; no I/O. A shared dependency
+    (database, Redis, storage) that fails would fail on every machine at once, and taking
+    them all out of the balancer would turn error pages into no site: /healthz tells that."""
+    response = Response("ready", mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response

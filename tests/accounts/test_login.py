@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.extensions import db, limiter
+from tests.conftest import production_settings
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -87,7 +88,7 @@ def test_session_cookie_flags(client: FlaskClient, submit: Any, make_app: Any) -
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http in development and tests
-    production = make_app(PORTAL_ENV="production")
+    production = make_app(**production_settings())
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SESSION_COOKIE_HTTPONLY"] is True
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"

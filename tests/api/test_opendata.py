@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from portal import storage
 from portal.opendata import build, tasks
 from portal.web.page_cache import bump_data_version
 from tests.api.conftest import KAZAKH_NAME, World
@@ -35,12 +36,12 @@ TYPES = {
 @pytest.fixture
 def exporting(make_app: Any, tmp_path: Path) -> Flask:
     """An app whose bulk download goes to a folder of this test's own."""
-    return make_app(EXPORT_FOLDER=str(tmp_path / "exports"))
+    return make_app(STORAGE_URL=f"file://{tmp_path}")
 
 
 def open_zip(app: Flask) -> zipfile.ZipFile:
     with app.app_context():
-        return zipfile.ZipFile(io.BytesIO(build.zip_path().read_bytes()))
+        return zipfile.ZipFile(io.BytesIO(storage.current().read(build.zip_key())))
 
 
 def tables(archive: zipfile.ZipFile) -> dict[str, list[dict[str, str]]]:
@@ -58,7 +59,7 @@ def test_the_job_builds_a_valid_data_package(exporting: Flask, world: World) -> 
     archive = open_zip(exporting)
     sha = result()
     with exporting.app_context():
-        assert sha == hashlib.sha256(build.zip_path().read_bytes()).hexdigest()
+        assert sha == hashlib.sha256(storage.current().read(build.zip_key())).hexdigest()
     names = set(archive.namelist())
     assert {"datapackage.json", "README.md", "LICENSE.md"} <= names
     package = json.loads(archive.read("datapackage.json"))

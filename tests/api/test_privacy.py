@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal import seed
+from portal import seed, storage
 from portal.accounts.iin import check_digit
 from portal.accounts.models import User
 from portal.akims.models import Term
@@ -104,10 +104,10 @@ def test_nothing_personal_in_the_api_or_the_download(client: FlaskClient, make_a
     assert_no_personal_data(text, secrets + drafts)
     assert not keys_of(answers) & PRIVATE_KEYS
 
-    exporting: Flask = make_app(EXPORT_FOLDER=str(tmp_path))
+    exporting: Flask = make_app(STORAGE_URL=f"file://{tmp_path}")
     with exporting.app_context():
         build.build()
-        archive = zipfile.ZipFile(io.BytesIO(build.zip_path().read_bytes()))
+        archive = zipfile.ZipFile(io.BytesIO(storage.current().read(build.zip_key())))
     contents = "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
     assert_no_personal_data(contents, secrets + drafts)
     headers = {line.split("\n")[0] for line in contents.split("\ufeff")[1:]}

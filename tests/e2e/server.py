@@ -71,15 +71,15 @@ def database(instance: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def redis_url() -> str | None:
-    """TEST_REDIS_URL with its database number replaced by ours, flushed."""
+def redis_url(number: int = REDIS_DB) -> str | None:
+    """TEST_REDIS_URL with its database number replaced by `number`, flushed."""
     base = os.environ.get("TEST_REDIS_URL")
     if not base:
         return None
     import redis
 
     url = sa.engine.make_url(base.replace("redis://", "postgresql://", 1))
-    ours = "redis://" + url.set(database=str(REDIS_DB)).render_as_string(
+    ours = "redis://" + url.set(database=str(number)).render_as_string(
         hide_password=False).split("://", 1)[1]
     redis.Redis.from_url(ours).flushdb()
     return ours

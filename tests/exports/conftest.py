@@ -42,11 +42,11 @@ KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 
 @pytest.fixture(autouse=True)
 def export_folder(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    """Each test gets its own cache of dossiers and bundles."""
-    previous = app.config["EXPORT_FOLDER"]
-    app.config["EXPORT_FOLDER"] = str(tmp_path / "exports")
+    """Each test gets its own storage, so its own cache of dossiers and bundles."""
+    previous = app.config["STORAGE_URL"]
+    app.config["STORAGE_URL"] = f"file://{tmp_path}"
     yield tmp_path / "exports"
-    app.config["EXPORT_FOLDER"] = previous
+    app.config["STORAGE_URL"] = previous
 
 
 def pdf_text(data: bytes) -> str:

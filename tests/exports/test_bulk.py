@@ -20,7 +20,7 @@ from sqlalchemy import select
 from portal import jobs
 from portal.accounts.models import User
 from portal.audit import AuditEvent
-from portal.exports import bulk
+from portal.exports import bulk, store
 from portal.exports.models import ExportFormat, ExportJob, ExportStatus
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.tasks import build_export
@@ -164,7 +164,7 @@ def test_a_bad_area_re_renders_the_form(client: FlaskClient, staff: User) -> Non
 def test_cancelling_a_queued_export(make_app: Any, login: Any, records: list[Record],
                                     tmp_path: Path) -> None:
     other = make_app(JOBS_IMMEDIATE=False, HUEY_SQLITE_PATH=str(tmp_path / "jobs.db"),
-                     EXPORT_FOLDER=str(tmp_path / "exports"))
+                     STORAGE_URL=f"file://{tmp_path}")
     client = other.test_client()
     user = login(UserFactory(staff=True), on=client)
     start(client)
@@ -255,8 +255,8 @@ def test_the_worker_pool_renders_like_this_process(app: Flask, records: list[Rec
     finally:
         app.config.pop("EXPORT_RENDER_PROCESSES")
         app.config.pop("EXPORT_POOL_THRESHOLD")
-    assert result.path is not None and result.dossiers == 2
-    with zipfile.ZipFile(result.path) as archive:
+    assert result.key is not None and result.dossiers == 2
+    with zipfile.ZipFile(io.BytesIO(store.read(result.key))) as archive:
         texts = [squash(pdf_text(archive.read(name))) for name in archive.namelist()[1:]]
     for record, text in zip(records, texts, strict=True):
         assert record.term.akim.full_name_latn in text
@@ -268,7 +268,7 @@ def test_bulk_exports_run_on_redis(make_app: Any, redis_url: str, records: list[
                                    tmp_path: Path) -> None:
     make_app(JOBS_IMMEDIATE=False, REDIS_URL=redis_url,
              JOBS_QUEUE_NAME=f"test-exports-{uuid.uuid4().hex}",
-             EXPORT_FOLDER=str(tmp_path / "exports"))
+             STORAGE_URL=f"file://{tmp_path}")
     jobs.huey.flush()
     try:
         job = bulk.start_export(UserFactory(staff=True), AREA, "zip", "ru")
@@ -289,16 +289,16 @@ def test_page_counts_come_back_when_their_notes_are_gone(app: Flask, records: li
                                                          export_folder: Path) -> None:
     scope = Scope(ScopeLevel.DISTRICT, "6136")
     first = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
-    assert first.path is not None
-    first_summary = page_texts(first.path.read_bytes())[0]
+    assert first.key is not None
+    first_summary = page_texts(store.read(first.key))[0]
     notes = sorted((export_folder / "dossiers").glob("*.pages"))
     assert len(notes) == 2 and all(note.read_text() == "4" for note in notes)
     for path in [*notes, *(export_folder / "bundles").iterdir()]:
         path.unlink()
     again = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
-    assert again.path is not None and not again.from_cache
+    assert again.key is not None and not again.from_cache
     before = SUMMARY_ROW.findall(first_summary)
-    assert before and SUMMARY_ROW.findall(page_texts(again.path.read_bytes())[0]) == before
+    assert before and SUMMARY_ROW.findall(page_texts(store.read(again.key))[0]) == before
     assert sorted((export_folder / "dossiers").glob("*.pages")) == notes
 
 

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.feedback.models import Rating, ReportRatingTally, TermRatingTally
@@ -35,8 +36,7 @@ def _post_together(app: Flask, report_id: int, votes: list[tuple[Any, int]]) -> 
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"203.0.113.{number % 250 + 1}"
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            sign_in_cookie(session, user)
         token = csrf_from(client.get(f"/reports/{report_id}").get_data(as_text=True))
         clients.append((client, token, score))
     db.session.remove()

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db
 from portal.promises import transitions, votes
 from portal.promises.errors import PromiseError
@@ -123,8 +124,7 @@ def _post_together(app: Flask, promise_id: int, claim_id: int,
     for user, choice in voters:
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            sign_in_cookie(session, user)
         token = csrf_from(client.get(f"/promises/{promise_id}").get_data(as_text=True))
         clients.append((client, token, choice))
     barrier = threading.Barrier(len(clients))

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db
 from portal.recall import petitions
 from portal.recall.models import Petition, PetitionSignature, PetitionStatus
@@ -171,8 +172,7 @@ def _post_together(app: Flask, path: str, users: list[Any]) -> list[int]:
     for user in users:
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            sign_in_cookie(session, user)
         token = csrf_from(client.get(path.rsplit("/", 1)[0]).get_data(as_text=True))
         prepared.append((client, token))
     barrier = threading.Barrier(len(prepared))

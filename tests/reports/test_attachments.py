@@ -10,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal import storage
 from portal.extensions import db
 from portal.reports import services
 from portal.reports.models import Report, ReportAttachment
-from portal.uploads import upload_root
+from portal.uploads import key_of
 from tests.factories import ReportFactory, UserFactory
 from tests.factories.reports import FILLED
 
@@ -44,9 +45,8 @@ def test_a_path_traversal_name_is_neutralised(client: FlaskClient, login: Any,
     assert response.status_code == 302
     attachment = db.session.scalar(select(ReportAttachment))
     assert attachment is not None and attachment.stored_file.original_name == "etc_passwd.pdf"
-    path = upload_root() / attachment.stored_file.storage_key[:2] / \
-        attachment.stored_file.storage_key
-    assert path.read_bytes() == PDF and "passwd" not in str(path)
+    key = key_of(attachment.stored_file.storage_key)
+    assert storage.current().read(key) == PDF and "passwd" not in key
     assert "etc_passwd.pdf" in client.get(url).get_data(as_text=True)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from tests.factories import ReportFactory, TermFactory, UserFactory
@@ -84,7 +85,7 @@ def test_signed_in_readers_always_get_a_live_page(cached_app: Flask) -> None:
     client.get("/")
     client.get("/")
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        sign_in_cookie(session, user)
     response = client.get("/")
     assert "X-Page-Cache" not in response.headers
     assert "Sign out" in response.get_data(as_text=True)

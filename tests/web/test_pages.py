@@ -7,6 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
+from tests.conftest import production_settings
 from tests.factories import RuralDistrictFactory, SettlementFactory, TermFactory
 
 
@@ -87,12 +88,6 @@ def test_bad_page_numbers_show_a_page_not_an_error(client: FlaskClient) -> None:
         assert "пейдж" in response.get_data(as_text=True).lower()
 
 
-def test_healthz_checks_the_database(client: FlaskClient) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
-
-
 def test_ping_answers_without_the_database(client: FlaskClient, count_queries: Any) -> None:
     with count_queries() as queries:
         response = client.get("/ping")
@@ -115,8 +110,8 @@ def test_security_headers_on_every_response(client: FlaskClient) -> None:
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_hsts_only_in_production(make_app) -> None:  # type: ignore[no-untyped-def]
-    production = make_app(PORTAL_ENV="production")
+def test_hsts_only_in_production(make_app, redis_url) -> None:  # type: ignore[no-untyped-def]
+    production = make_app(**production_settings(redis_url))
     assert "Strict-Transport-Security" in production.test_client().get("/healthz").headers
     assert production.config["SESSION_COOKIE_SECURE"] is True
 

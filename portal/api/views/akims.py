@@ -66,7 +66,8 @@ def akim_list() -> Response:
     return http.list_response(summaries(rows), paging, total, "AkimList", "akims")
 
 
-def _akim_or_404(akim_id: int) -> Akim:
+def akim_or_404(akim_id: int) -> Akim:
+    """The akim, or the API's own 404 (JSON, with a message)."""
     found = akims.akim_with_terms(http.object_id(akim_id))
     if found is None:
         http.not_found(_("There is no akim with this id."))
@@ -87,10 +88,9 @@ def _chosen_term(akim: Akim) -> Term | None:
 
 
 @blueprint.route("/akims/<int:akim_id>")
-@public
-def akim_detail(akim_id: int) -> Response:
+@public(load=akim_or_404)
+def akim_detail(akim: Akim) -> Response:
     http.output_format(lists=False)
-    akim = _akim_or_404(akim_id)
     term = akims.current_or_latest_term(akim)
     term_ids = [term.id] if term else []
     today = local_today()
@@ -116,13 +116,12 @@ def akim_detail(akim_id: int) -> Response:
 
 
 @blueprint.route("/akims/<int:akim_id>/promises")
-@public
-def akim_promises(akim_id: int) -> Response:
+@public(load=akim_or_404)
+def akim_promises(akim: Akim) -> Response:
     paging = http.paging()
     http.output_format()
     status = http.choice("status", [item.value for item in PromiseStatus])
     category = http.choice("category", [item.value for item in PromiseCategory])
-    akim = _akim_or_404(akim_id)
     term = _chosen_term(akim)
     term_ids = [term.id] if term else []
     rows = [row for row in (promises.promises_for_terms(term_ids).get(term.id, []) if term else [])
@@ -136,12 +135,11 @@ def akim_promises(akim_id: int) -> Response:
 
 
 @blueprint.route("/akims/<int:akim_id>/reports")
-@public
-def akim_reports(akim_id: int) -> Response:
+@public(load=akim_or_404)
+def akim_reports(akim: Akim) -> Response:
     paging = http.paging()
     http.output_format()
     timeliness = http.choice("timeliness", [item.value for item in Timeliness])
-    akim = _akim_or_404(akim_id)
     term = _chosen_term(akim)
     lines = reports.timelines_for_terms([term.id], local_today())[term.id] if term else []
     lines = [line for line in lines if timeliness is None or line.timeliness.value == timeliness]

@@ -9,20 +9,25 @@ from portal.api import external, http, serialize
 from portal.api.views import blueprint
 from portal.permissions import public
 from portal.reports import readers
+from portal.reports.models import Report
 from portal.reports.timeliness import local_today
 
 FLAG_STATUSES = ("open", "closed", "all")
 
 
-@blueprint.route("/reports/<int:report_id>")
-@public
-def report(report_id: int) -> Response:
+def published_report_or_404(report_id: int) -> Report:
     """Only published reports: the API is public, so a draft is "not found" for everyone,
-    its own akim included (the editor is the place for drafts)."""
-    http.output_format(lists=False)
+    its own akim included (the editor is the place for drafts). The API's own 404 (JSON)."""
     found = readers.report_for_page(http.object_id(report_id))
     if found is None or not found.is_published or not found.versions:
         http.not_found(_("There is no published report with this id."))
+    return found
+
+
+@blueprint.route("/reports/<int:report_id>")
+@public(load=published_report_or_404)
+def report(found: Report) -> Response:
+    http.output_format(lists=False)
     rating = external.ratings_for_reports([found.id]).get(found.id, external.NO_RATING)
     return http.json_body(serialize.report(found, rating, local_today()))
 

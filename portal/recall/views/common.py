@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash
+from flask import flash
 from flask_login import current_user
 
 from portal.permissions import Permission, can
@@ -19,12 +19,12 @@ def may_see_pending(flag: Flag) -> bool:
             or can(current_user, Permission.FLAGS_RESPOND, flag))
 
 
-def load_flag(flag_id: int) -> Flag:
-    """A flag the current visitor may see; 404 otherwise (a pending flag does not exist for
+def readable_flag(flag_id: int) -> Flag | None:
+    """A flag the current visitor may see; None otherwise (a pending flag does not exist for
     the public)."""
     flag = readers.flag_for_page(flag_id)
     if flag is None or not (flag.is_public() or may_see_pending(flag)):
-        abort(404)
+        return None
     return flag
 
 

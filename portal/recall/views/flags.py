@@ -10,23 +10,21 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
-from portal.permissions import Permission, authorize, require
+from portal.permissions import Permission, require
 from portal.recall import notify, readers, services
 from portal.recall.forms import DecisionForm, ResponseForm
-from portal.recall.models import UNDECIDED, FlagStatus
+from portal.recall.models import UNDECIDED, Flag, FlagStatus
 from portal.recall.services import RecallError
 from portal.recall.views import blueprint
-from portal.recall.views.common import load_flag, put_error
+from portal.recall.views.common import put_error, readable_flag
 from portal.recall.views.public import render_flag
 from portal.reports.readers import serving_term_of_akim
 from portal.web.forms import ButtonForm
 
 
 @blueprint.route("/flags/<int:flag_id>/respond", methods=["GET", "POST"])
-@require(Permission.FLAGS_RESPOND)
-def respond(flag_id: int) -> Any:
-    item = load_flag(flag_id)
-    authorize(Permission.FLAGS_RESPOND, item, hide=True)
+@require(Permission.FLAGS_RESPOND, load=readable_flag, hide=True)
+def respond(item: Flag) -> Any:
     form = ResponseForm(data={"response": item.response} if item.response else None)
     status = 200
     if item.status not in UNDECIDED:
@@ -57,9 +55,8 @@ def my_flags() -> str:
 
 
 @blueprint.route("/flags/<int:flag_id>/review", methods=["POST"])
-@require(Permission.FLAGS_REVIEW)
-def start_review(flag_id: int) -> Response:
-    item = load_flag(flag_id)
+@require(Permission.FLAGS_REVIEW, load=readable_flag)
+def start_review(item: Flag) -> Response:
     if ButtonForm().validate_on_submit():
         try:
             services.start_review(item, current_user)
@@ -72,9 +69,8 @@ def start_review(flag_id: int) -> Response:
 
 
 @blueprint.route("/flags/<int:flag_id>/decide", methods=["POST"])
-@require(Permission.FLAGS_REVIEW)
-def decide(flag_id: int) -> Any:
-    item = load_flag(flag_id)
+@require(Permission.FLAGS_REVIEW, load=readable_flag)
+def decide(item: Flag) -> Any:
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -87,4 +83,4 @@ def decide(flag_id: int) -> Any:
             notify.flag_decided(item)
             flash(_("The decision is recorded and published with its reason."), "success")
             return redirect(url_for("recall.flag", flag_id=item.id, _anchor="decision"))
-    return render_flag(flag_id, decision_form=form), 400
+    return render_flag(item, decision_form=form), 400

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from portal.akims.models import Term
 from portal.akims.services import term_with_place
 from portal.extensions import db, limiter
-from portal.permissions import Permission, authorize, can, public, require
+from portal.permissions import Permission, can, public, require
 from portal.recall import petitions, readers
 from portal.recall.forms import PetitionForm
 from portal.recall.models import Petition, PetitionStatus
@@ -38,23 +38,8 @@ def _account_key() -> str:
     return f"petition-signer:{getattr(current_user, 'id', 'anonymous')}"
 
 
-def _term_or_404(term_id: int) -> Term:
-    term = term_with_place(term_id)
-    if term is None:
-        abort(404)
-    return term
-
-
-def _petition_or_404(petition_id: int) -> Petition:
-    petition = readers.petition_for_page(petition_id)
-    if petition is None:
-        abort(404)
-    return petition
-
-
-def _signer_may_act(petition_id: int) -> bool:
-    """Sign and withdraw: the petition exists, the user may sign it, the form is fresh."""
-    authorize(Permission.PETITIONS_SIGN, _petition_or_404(petition_id))
+def _form_is_fresh() -> bool:
+    """Sign and withdraw: the form's token is good."""
     if ButtonForm().validate_on_submit():
         return True
     flash(_("Your form expired. Please send it again."), "error")
@@ -71,9 +56,8 @@ def _locked(petition_id: int) -> Petition:
 
 
 @blueprint.route("/terms/<int:term_id>/petitions")
-@public
-def term_petitions(term_id: int) -> str:
-    term = _term_or_404(term_id)
+@public(load=term_with_place)
+def term_petitions(term: Term) -> str:
     items = readers.petitions_of_term(term.id)
     current = next((item for item in items if item.status in (PetitionStatus.OPEN,
                                                               PetitionStatus.SUCCEEDED)), None)
@@ -85,10 +69,8 @@ def term_petitions(term_id: int) -> str:
 
 
 @blueprint.route("/terms/<int:term_id>/petitions/new", methods=["GET", "POST"])
-@require(Permission.PETITIONS_START)
-def start_petition(term_id: int) -> Any:
-    term = _term_or_404(term_id)
-    authorize(Permission.PETITIONS_START, term)
+@require(Permission.PETITIONS_START, load=term_with_place)
+def start_petition(term: Term) -> Any:
     form = PetitionForm()
     status = 200
     if form.validate_on_submit():
@@ -111,9 +93,8 @@ def start_petition(term_id: int) -> Any:
 
 
 @blueprint.route("/petitions/<int:petition_id>")
-@public
-def petition(petition_id: int) -> str:
-    item = _petition_or_404(petition_id)
+@public(load=readers.petition_for_page)
+def petition(item: Petition) -> str:
     today = local_today()
     signed = (petitions.has_signed(item, current_user)
               if current_user.is_authenticated else False)
@@ -126,11 +107,12 @@ def petition(petition_id: int) -> str:
 
 
 @blueprint.route("/petitions/<int:petition_id>/sign", methods=["POST"])
-@require(Permission.PETITIONS_SIGN)
+@require(Permission.PETITIONS_SIGN, load=readers.petition_for_page)
 @limiter.limit(_sign_limit, methods=["POST"])
 @limiter.limit(_sign_limit, key_func=_account_key, methods=["POST"])
-def sign(petition_id: int) -> Response:
-    if not _signer_may_act(petition_id):
+def sign(item: Petition) -> Response:
+    petition_id = item.id
+    if not _form_is_fresh():
         return redirect(url_for("recall.petition", petition_id=petition_id))
     user = current_user._get_current_object()
     try:
@@ -151,11 +133,12 @@ def sign(petition_id: int) -> Response:
 
 
 @blueprint.route("/petitions/<int:petition_id>/withdraw", methods=["POST"])
-@require(Permission.PETITIONS_SIGN)
+@require(Permission.PETITIONS_SIGN, load=readers.petition_for_page)
 @limiter.limit(_sign_limit, methods=["POST"])
 @limiter.limit(_sign_limit, key_func=_account_key, methods=["POST"])
-def withdraw(petition_id: int) -> Response:
-    if not _signer_may_act(petition_id):
+def withdraw(item: Petition) -> Response:
+    petition_id = item.id
+    if not _form_is_fresh():
         return redirect(url_for("recall.petition", petition_id=petition_id))
     user = current_user._get_current_object()
     try:

@@ -7,24 +7,23 @@ from flask_login import current_user
 
 from portal.permissions import Permission, can, public
 from portal.recall.forms import DecisionForm
-from portal.recall.models import UNDECIDED, FlagStatus, RuleCode
+from portal.recall.models import UNDECIDED, Flag, FlagStatus, RuleCode
 from portal.recall.ruleset import current_rules, rules_of_version
 from portal.recall.views import blueprint
-from portal.recall.views.common import load_flag
+from portal.recall.views.common import readable_flag
 from portal.reports.timeliness import local_today
 from portal.web.forms import ButtonForm
 
 
 @blueprint.route("/flags/<int:flag_id>")
-@public
-def flag(flag_id: int) -> str:
-    return render_flag(flag_id)
+@public(load=readable_flag)
+def flag(item: Flag) -> str:
+    return render_flag(item)
 
 
-def render_flag(flag_id: int, decision_form: DecisionForm | None = None) -> str:
-    item = load_flag(flag_id)
+def render_flag(item: Flag, decision_form: DecisionForm | None = None) -> str:
     rules = rules_of_version(item.rule_version)
-    reviewer = can(current_user, Permission.FLAGS_REVIEW)
+    reviewer = can(current_user, Permission.FLAGS_REVIEW, item)
     return render_template(
         "recall/flag.html", flag=item, term=item.term, rules=rules,
         rule=rules.rule(item.rule) if rules else None,

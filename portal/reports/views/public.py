@@ -6,6 +6,7 @@ from flask import abort, render_template
 from werkzeug.wrappers import Response
 
 from portal.akims import services as akims
+from portal.akims.models import Akim
 from portal.permissions import public
 from portal.reports import diffing, readers
 from portal.reports.labels import FIELD_LABELS
@@ -75,11 +76,8 @@ def attachment(found: ReportAttachment) -> Response:
 
 
 @blueprint.route("/akims/<int:akim_id>/reports")
-@public
-def akim_reports(akim_id: int) -> str:
-    akim = akims.akim_with_terms(akim_id)
-    if akim is None:
-        abort(404)
+@public(load=akims.akim_with_terms)
+def akim_reports(akim: Akim) -> str:
     today = local_today()
     timelines = readers.timelines_for_terms([term.id for term in akim.terms], today)
     return render_template("reports/akim_reports.html", akim=akim,

@@ -1,0 +1,142 @@
+"""Two factors for those with power (issue 24, finding 7): akims, moderators, staff and
+administrators sign in with a password and a TOTP code wherever TWO_FACTOR_REQUIRED is on,
+which production forces; residents may choose it; recovery codes work once; in development
+the demo accounts sign in with their password alone (SPEC.md)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.accounts import two_factor
+from portal.accounts.models import Role, User
+from portal.extensions import db
+from tests.conftest import csrf_from, production_settings
+from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD
+
+KEY = re.compile(r"<code class=\"code\">([A-Z2-7]{16,})</code>")
+CODES = re.compile(r"<li>([0-9a-f]{6}-[0-9a-f]{6})</li>")
+
+
+def _post(browser: FlaskClient, url: str, data: dict[str, str], **kwargs: Any) -> Any:
+    token = csrf_from(browser.get(url, **kwargs).get_data(as_text=True))
+    return browser.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+def _password(browser: FlaskClient, email: str, **kwargs: Any) -> Any:
+    return _post(browser, "/login", {"email": email, "password": PASSWORD}, **kwargs)
+
+
+def _signed_in(browser: FlaskClient, **kwargs: Any) -> bool:
+    return browser.get("/account", **kwargs).status_code == 200
+
+
+def _code(secret: str, offset: int = 0) -> str:
+    return pyotp.TOTP(secret).at(time.time() + offset)
+
+
+def test_production_requires_two_factors_of_officials_from_start_up(
+        make_app: Any, redis_url: str) -> None:
+    """The production start-up path: no setting turns it off, and a password alone does not
+    sign an administrator in."""
+    production = make_app(**production_settings(redis_url, TWO_FACTOR_REQUIRED=False))
+    assert production.config["TWO_FACTOR_REQUIRED"] is True
+    UserFactory(email="chief@example.kz", roles=(Role.ADMIN,))
+    browser = production.test_client()
+    https: dict[str, Any] = {"base_url": "https://localhost",
+                             "headers": {"Referer": "https://localhost/login"}}
+    response = _password(browser, "chief@example.kz", **https)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/code")
+    assert not _signed_in(browser, **https)
+    page = browser.get("/login/code", **https).get_data(as_text=True)
+    assert "authenticator app" in page and KEY.search(page)
+    # A resident is not asked for a second factor, even in production.
+    UserFactory(email="resident@example.kz")
+    resident = production.test_client()
+    assert _password(resident, "resident@example.kz", **https).headers["Location"] == "/"
+    assert _signed_in(resident, **https)
+
+
+def test_in_development_the_demo_accounts_sign_in_with_a_password(make_app: Any) -> None:
+    development = make_app(PORTAL_ENV="development", WTF_CSRF_ENABLED=True)
+    assert development.config["TWO_FACTOR_REQUIRED"] is False
+    UserFactory(email="admin-dev@example.kz", roles=(Role.ADMIN,))
+    browser = development.test_client()
+    assert _password(browser, "admin-dev@example.kz").headers["Location"] == "/"
+    assert _signed_in(browser)
+
+
+def _required_app(make_app: Any) -> Flask:
+    app: Flask = make_app(TWO_FACTOR_REQUIRED=True)
+    return app
+
+
+def _enrol(app: Flask, email: str) -> tuple[str, list[str]]:
+    browser = app.test_client()
+    _password(browser, email)
+    page = browser.get("/login/code").get_data(as_text=True)
+    secret = KEY.search(page).group(1)  # type: ignore[union-attr]
+    wrong = _post(browser, "/login/code", {"code": "000000" if _code(secret) != "000000"
+                                           else "111111"})
+    assert wrong.status_code == 400 and "does not match" in wrong.get_data(as_text=True)
+    assert not _signed_in(browser)
+    done = _post(browser, "/login/code", {"code": _code(secret)})
+    assert done.status_code == 200
+    codes = CODES.findall(done.get_data(as_text=True))
+    assert len(codes) == 10
+    assert _signed_in(browser)
+    return secret, codes
+
+
+def test_an_official_sets_up_two_factors_then_needs_a_code(make_app: Any) -> None:
+    app = _required_app(make_app)
+    user = UserFactory(email="mod@example.kz", roles=(Role.MODERATOR,))
+    secret, _codes = _enrol(app, "mod@example.kz")
+    db.session.expire_all()
+    assert two_factor.is_enabled(db.session.get(User, user.id))  # type: ignore[arg-type]
+    browser = app.test_client()
+    _password(browser, "mod@example.kz")
+    assert not _signed_in(browser)
+    # The code just used to set up is not accepted again (replay).
+    used = _post(browser, "/login/code", {"code": _code(secret)})
+    assert used.status_code == 400
+    assert _post(browser, "/login/code", {"code": _code(secret, 30)}).status_code == 302
+    assert _signed_in(browser)
+
+
+def test_a_recovery_code_works_once(make_app: Any) -> None:
+    app = _required_app(make_app)
+    UserFactory(email="akim-x@example.kz", roles=(Role.AKIM,))
+    _secret, codes = _enrol(app, "akim-x@example.kz")
+    first = app.test_client()
+    _password(first, "akim-x@example.kz")
+    assert _post(first, "/login/code", {"code": codes[0].upper()}).status_code == 302
+    assert _signed_in(first)
+    again = app.test_client()
+    _password(again, "akim-x@example.kz")
+    assert _post(again, "/login/code", {"code": codes[0]}).status_code == 400
+    assert not _signed_in(again)
+
+
+def test_the_code_step_gives_up_after_a_few_wrong_codes(make_app: Any) -> None:
+    app = _required_app(make_app)
+    UserFactory(email="staff-x@example.kz", roles=(Role.STAFF,))
+    secret, _codes = _enrol(app, "staff-x@example.kz")
+    browser = app.test_client()
+    _password(browser, "staff-x@example.kz")
+    for _ in range(5):
+        _post(browser, "/login/code", {"code": "12345"})
+    response = browser.get("/login/code")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert not _signed_in(browser)
+
+
+def test_without_the_password_step_there_is_no_code_step(client: FlaskClient) -> None:
+    response = client.get("/login/code")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")

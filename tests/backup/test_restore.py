@@ -1,0 +1,123 @@
+"""The restore drill: seed, back up, restore into another database and store, and compare
+every table and every file. On the database the run uses (SQLite, or PostgreSQL with its
+sequences and types), because a restore is where the database matters."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from portal import seed, storage
+from portal.accounts.models import User
+from portal.backup import archive
+from portal.extensions import db
+from portal.seed.context import Scale
+from tests.conftest import _create_postgres_database
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[Any]:
+    """A function giving a new empty database URL (dropped afterwards on PostgreSQL)."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    made: list[tuple[str, sa.Engine]] = []
+
+    def new(name: str) -> str:
+        if not server:
+            return f"sqlite:///{tmp_path / f'{name}.db'}"
+        url, admin = _create_postgres_database(server)
+        made.append((url, admin))
+        return url
+
+    yield new
+    for url, admin in made:
+        with admin.connect() as connection:
+            connection.execute(sa.text(
+                f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def tables_now() -> dict[str, list[tuple[Any, ...]]]:
+    return {table.name: [tuple(row) for row in db.session.execute(
+                sa.select(table).order_by(*(table.primary_key.columns or table.columns)))]
+            for table in db.metadata.sorted_tables}
+
+
+def files_now() -> dict[str, str]:
+    store = storage.current()
+    return {info.key: hashlib.sha256(store.read(info.key)).hexdigest()
+            for info in store.list(f"{storage.UPLOADS}/")}
+
+
+@pytest.mark.concurrency  # apps of their own, on databases of their own
+def test_a_seeded_portal_restores_whole_elsewhere(make_app: Any, tmp_path: Path,
+                                                  empty_database: Any) -> None:
+    source: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("source"),
+                             STORAGE_URL=f"file://{tmp_path / 'source-files'}")
+    with source.app_context():
+        flask_migrate.upgrade()
+        seed.run(Scale.DEMO, seed=2026, as_of=AS_OF)
+        db.session.commit()
+        summary = archive.create(tmp_path / "backup")
+        before, files_before = tables_now(), files_now()
+        db.session.remove()
+        db.engine.dispose()
+    assert summary.files == len(files_before) > 0
+    assert summary.rows == sum(len(rows) for rows in before.values()) > 10_000
+
+    target: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("target"),
+                             STORAGE_URL=f"file://{tmp_path / 'target-files'}")
+    with target.app_context():
+        restored = archive.restore(tmp_path / "backup")
+        assert restored.rows == summary.rows
+        after = tables_now()
+        assert sorted(after) == sorted(before)
+        for name in before:
+            assert after[name] == before[name], f"table {name} differs after the restore"
+        assert files_now() == files_before
+        # New rows continue after the restored ids (PostgreSQL sequences were moved on).
+        highest = db.session.scalar(sa.select(sa.func.max(User.id)))
+        user = User(email="after-restore@example.kz", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        assert user.id > highest
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.concurrency
+def test_a_damaged_backup_or_a_used_database_is_refused(make_app: Any, tmp_path: Path,
+                                                        empty_database: Any) -> None:
+    source: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("small"),
+                             STORAGE_URL=f"file://{tmp_path / 'files'}")
+    with source.app_context():
+        flask_migrate.upgrade()
+        db.session.add(User(email="one@example.kz", password_hash="x"))
+        db.session.commit()
+        archive.create(tmp_path / "backup")
+        with pytest.raises(archive.BackupError, match="not empty"):
+            archive.create(tmp_path / "backup")
+        # Restoring over a database that holds data is refused before anything is written.
+        with pytest.raises(archive.BackupError, match="database is not empty"):
+            archive.restore(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()
+    manifest = json.loads((tmp_path / "backup" / archive.MANIFEST).read_text())
+    table = tmp_path / "backup" / manifest["tables"]["user_account"]["file"]
+    rows = gzip.decompress(table.read_bytes()).replace(b"one@example.kz", b"two@example.kz")
+    table.write_bytes(gzip.compress(rows))
+    with pytest.raises(archive.BackupError, match="user_account.*altered"):
+        archive.verify(tmp_path / "backup")
