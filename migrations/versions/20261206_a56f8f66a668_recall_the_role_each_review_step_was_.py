@@ -6,7 +6,7 @@ person holds the staff role (or no longer exists: only staff and administrators 
 otherwise administrator.
 
 Revision ID: a56f8f66a668
-Revises: 3165e486c30f
+Revises: 7f0a2c3b4d5e
 Create Date: 2026-12-06 21:49:00.720771
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a56f8f66a668'
-down_revision = '3165e486c30f'
+down_revision = '7f0a2c3b4d5e'
 branch_labels = None
 depends_on = None
 
