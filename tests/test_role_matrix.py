@@ -155,6 +155,14 @@ ROWS: list[Row] = [
     # Nobody here may ask: verified already, waiting already, or no IIN (officials).
     Row("account verification", "POST", lambda w: "/account/verification", signed_in(400)),
     Row("account sessions", "POST", lambda w: "/account/sessions", signed_in(302)),
+    # Two factors are anyone's choice (nobody here has them on, nor must).
+    Row("two factors page", "GET", lambda w: "/account/two-factor", signed_in(200)),
+    Row("two factors with a wrong code", "POST", lambda w: "/account/two-factor",
+        signed_in(400), lambda w: {"code": "12345"}),
+    Row("recovery codes without two factors", "POST",
+        lambda w: "/account/two-factor/recovery-codes", signed_in(302)),
+    Row("two factors off without a code", "POST", lambda w: "/account/two-factor/off",
+        signed_in(400)),
     # The moderators' queue.
     Row("verification queue", "GET", lambda w: "/moderation/verifications",
         only(dict.fromkeys(MODERATORS, 200))),
@@ -522,7 +530,8 @@ def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> str 
         data = row.data(world)
         # The plain name passes CSRFProtect; prefixed forms check their own field.
         for prefix in ("", "approve-", "password-", "language-", "district-", "verification-",
-                       "sessions-", "roles-", "akim-", "lookup-", f"reject-{world.pending.id}-",
+                       "sessions-", "off-", "roles-", "akim-", "lookup-",
+                       f"reject-{world.pending.id}-",
                        *world.extra.get("csrf_prefixes", ())):
             data[f"{prefix}csrf_token"] = token
         response = client.post(row.url(world), data=data,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from portal.accounts import services, sessions, throttle, verification
+from portal.accounts import services, sessions, throttle, two_factor, verification
 from portal.accounts.forms import (
     ChangePasswordForm,
     HomeDistrictForm,
     LanguageForm,
+    SecondFactorForm,
     VerificationRequestForm,
 )
 from portal.accounts.models import User, VerificationStatus
@@ -159,4 +160,88 @@ def end_sessions() -> ViewResult:
     continue_signed_in(user)
     db.session.commit()
     flash(_("You were signed out on every other device."), "success")
+    return redirect(url_for("account.overview"))
+
+
+# ----------------------------------------------------------------------------- two factors
+
+TOTP_SETUP = "totp_setup"  # the key being set up, until its first code turns it on
+
+
+@blueprint.route("/two-factor", methods=["GET", "POST"])
+@require(Permission.ACCOUNT_SELF)
+@limiter.limit(throttle.password_change_limit, methods=["POST"],
+               key_func=throttle.signed_in_user_key)
+def two_factor_setup() -> ViewResult:
+    """Turn two factors on (anyone may; officials must where required): the key, then a
+    first code from the app; the recovery codes are shown once."""
+    user = _me()
+    if two_factor.is_enabled(user):
+        return _two_factor_page(user)
+    secret = session.get(TOTP_SETUP)
+    if not isinstance(secret, str):
+        secret = session[TOTP_SETUP] = two_factor.new_secret()
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(user, secret, form.code.data or "")
+        except two_factor.TwoFactorError as error:
+            db.session.rollback()
+            form.code.errors = [str(error)]
+        else:
+            db.session.commit()
+            session.pop(TOTP_SETUP, None)
+            return render_template("accounts/recovery_codes.html", codes=codes,
+                                   next_url=url_for("account.overview"))
+    return _two_factor_page(user, form=form, secret=secret,
+                            status=400 if form.is_submitted() else 200)
+
+
+def _two_factor_page(user: User, form: SecondFactorForm | None = None,
+                     secret: str | None = None, status: int = 200,
+                     off_form: SecondFactorForm | None = None) -> tuple[str, int]:
+    return render_template(
+        "accounts/two_factor.html", user=user, form=form or SecondFactorForm(), secret=secret,
+        off_form=off_form or SecondFactorForm(prefix="off", formdata=None),
+        uri=two_factor.provisioning_uri(user, secret) if secret else None,
+        enabled=two_factor.is_enabled(user), required=two_factor.required_for(user),
+        codes_left=two_factor.recovery_codes_left(user) if two_factor.is_enabled(user) else 0,
+        action_form=ButtonForm(prefix="two-factor"),
+    ), status
+
+
+@blueprint.route("/two-factor/recovery-codes", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def renew_recovery_codes() -> ViewResult:
+    user = _me()
+    form = SecondFactorForm()
+    if not two_factor.is_enabled(user):
+        return redirect(url_for("account.two_factor_setup"))
+    if not (form.validate_on_submit() and two_factor.check(user, form.code.data or "")):
+        db.session.rollback()
+        form.code.errors = [_("This code does not match, or it was used already.")]
+        return _two_factor_page(user, form=form, status=400)
+    codes = two_factor.renew_recovery_codes(user)
+    db.session.commit()
+    return render_template("accounts/recovery_codes.html", codes=codes,
+                           next_url=url_for("account.overview"))
+
+
+@blueprint.route("/two-factor/off", methods=["POST"])
+@require(Permission.ACCOUNT_SELF)
+def two_factor_off() -> ViewResult:
+    """Residents may turn two factors off again (with a code); officials who must use them
+    cannot."""
+    user = _me()
+    form = SecondFactorForm(prefix="off")
+    if two_factor.required_for(user):
+        flash(_("Your account must sign in with two factors."), "error")
+        return redirect(url_for("account.two_factor_setup"))
+    if not (form.validate_on_submit() and two_factor.check(user, form.code.data or "")):
+        db.session.rollback()
+        form.code.errors = [_("This code does not match, or it was used already.")]
+        return _two_factor_page(user, off_form=form, status=400)
+    two_factor.disable(user, user)
+    db.session.commit()
+    flash(_("Two factors are off: you sign in with your password alone."), "info")
     return redirect(url_for("account.overview"))

@@ -51,6 +51,7 @@ class Summary:
     files: int
     bytes: int
     revision: str
+    audit_events: int | None = None  # verified after a restore
 
 
 def _quiet(_message: str) -> None:
@@ -95,6 +96,10 @@ def create(target: Path, progress: Progress = _quiet) -> Summary:
             revision = connection.exec_driver_sql(
                 "SELECT version_num FROM alembic_version").scalar_one()
             manifest["revision"] = revision
+            # The newest sealed audit event: after a restore the chain must reach it unchanged.
+            head = connection.exec_driver_sql(
+                "SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1").first()
+            manifest["audit_head"] = [head[0], head[1]] if head else None
             for table in _tables():
                 name = f"{DATABASE}/{table.name}.jsonl.gz"
                 rows = _dump_table(connection, table, target / name, referenced)
@@ -221,8 +226,26 @@ def restore(source: Path, progress: Progress = _quiet) -> Summary:
         size += int(entry["size"])
     progress(f"{len(manifest['files'])} files, {size} bytes")
     flask_migrate.upgrade()
+    events = _verify_audit(manifest.get("audit_head"))
+    progress(f"the audit trail holds: {events} events")
     return Summary(len(manifest["tables"]), rows, len(manifest["files"]), size,
-                   str(manifest["revision"]))
+                   str(manifest["revision"]), events)
+
+
+def _verify_audit(head: list[Any] | None) -> int:
+    """The restored audit chain verifies and still ends at the backed-up head."""
+    from portal.audit.chain import verify
+
+    anchor = (int(head[0]), str(head[1])) if head else None
+    report = verify(anchor)
+    db.session.remove()
+    if report.broken is not None:
+        raise BackupError(f"the restored audit trail does not verify: "
+                          f"{report.broken.describe()} (is AUDIT_HMAC_KEY the one of the "
+                          "backed-up portal?)")
+    if report.anchor_ok is False:
+        raise BackupError(f"the restored audit trail lacks its head, event #{anchor and anchor[0]}")
+    return report.events
 
 
 def _batches(path: Path, table: sa.Table) -> Iterator[list[dict[str, Any]]]:

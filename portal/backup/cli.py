@@ -47,4 +47,5 @@ def restore(source: Path) -> None:
     except archive.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {summary.rows} rows of {summary.tables} tables and {summary.files} "
-               f"files ({summary.bytes} bytes) from revision {summary.revision}.")
+               f"files ({summary.bytes} bytes) from revision {summary.revision}; the audit "
+               f"trail verifies ({summary.audit_events} events).")

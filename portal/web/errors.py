@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.storage import StorageError
+
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +86,14 @@ def register(app: Flask) -> None:
             value = error.get_response().headers.get(header)
             if value:
                 response.headers[header] = value
+        return response
+
+    @app.errorhandler(StorageError)
+    def storage_unavailable(error: StorageError) -> Response:
+        """The file store did not answer: the service is unavailable, not broken."""
+        log.error("storage failed on %s %s: %s", request.method, request.path, error)
+        response = error_response(503)
+        response.headers["Retry-After"] = "30"
         return response
 
     @app.errorhandler(Exception)

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pyotp
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -140,3 +141,40 @@ def test_the_code_step_gives_up_after_a_few_wrong_codes(make_app: Any) -> None:
 def test_without_the_password_step_there_is_no_code_step(client: FlaskClient) -> None:
     response = client.get("/login/code")
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+
+
+def test_a_resident_may_turn_two_factors_on_and_off(app: Flask, client: FlaskClient,
+                                                    login: Any) -> None:
+    user = login(UserFactory(email="careful@example.kz"))
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = KEY.search(page).group(1)  # type: ignore[union-attr]
+    assert client.get("/account/two-factor").get_data(as_text=True).count(secret) >= 1
+    done = _post(client, "/account/two-factor", {"code": _code(secret)})
+    assert done.status_code == 200 and len(CODES.findall(done.get_data(as_text=True))) == 10
+    # From now on this resident's sign-in asks for a code, though nobody requires it.
+    browser = app.test_client()
+    assert _password(browser, "careful@example.kz").headers["Location"].endswith("/login/code")
+    assert not _signed_in(browser)
+    token = csrf_from(client.get("/account/two-factor").get_data(as_text=True))
+    off = client.post("/account/two-factor/off", data={"off-csrf_token": token,
+                                                        "off-code": _code(secret, 30)})
+    assert off.status_code == 302
+    db.session.expire_all()
+    assert not two_factor.is_enabled(db.session.get(User, user.id))  # type: ignore[arg-type]
+
+
+def test_an_official_who_must_cannot_turn_two_factors_off(make_app: Any) -> None:
+    app = _required_app(make_app)
+    UserFactory(email="adm@example.kz", roles=(Role.ADMIN,))
+    secret, _codes = _enrol(app, "adm@example.kz")
+    browser = app.test_client()
+    _password(browser, "adm@example.kz")
+    _post(browser, "/login/code", {"code": _code(secret, 30)})
+    page = browser.get("/account/two-factor").get_data(as_text=True)
+    assert "Turn two factors off" not in page and "recovery codes left" in page
+    token = csrf_from(page)
+    browser.post("/account/two-factor/off", data={"off-csrf_token": token,
+                                                  "off-code": _code(secret, 60)})
+    db.session.expire_all()
+    admin = db.session.scalar(sa.select(User).where(User.email == "adm@example.kz"))
+    assert two_factor.is_enabled(admin)  # type: ignore[arg-type]

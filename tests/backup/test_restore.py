@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from portal import seed, storage
+from portal import audit, seed, storage
 from portal.accounts.models import User
 from portal.backup import archive
 from portal.extensions import db
@@ -82,6 +82,9 @@ def test_a_seeded_portal_restores_whole_elsewhere(make_app: Any, tmp_path: Path,
     with target.app_context():
         restored = archive.restore(tmp_path / "backup")
         assert restored.rows == summary.rows
+        # The sealed audit chain verifies on the restored copy, up to the backed-up head.
+        audit_rows = len(before["audit_event"])
+        assert restored.audit_events == audit_rows > 0
         after = tables_now()
         assert sorted(after) == sorted(before)
         for name in before:
@@ -106,6 +109,7 @@ def test_a_damaged_backup_or_a_used_database_is_refused(make_app: Any, tmp_path:
     with source.app_context():
         flask_migrate.upgrade()
         db.session.add(User(email="one@example.kz", password_hash="x"))
+        audit.record("tests", "backup.drill", None, None, {"note": "sealed"})
         db.session.commit()
         archive.create(tmp_path / "backup")
         with pytest.raises(archive.BackupError, match="not empty"):
@@ -121,3 +125,26 @@ def test_a_damaged_backup_or_a_used_database_is_refused(make_app: Any, tmp_path:
     table.write_bytes(gzip.compress(rows))
     with pytest.raises(archive.BackupError, match="user_account.*altered"):
         archive.verify(tmp_path / "backup")
+
+
+@pytest.mark.concurrency
+def test_an_audit_trail_that_does_not_verify_fails_the_restore(make_app: Any, tmp_path: Path,
+                                                              empty_database: Any) -> None:
+    source: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("sealed"),
+                             STORAGE_URL=f"file://{tmp_path / 'files'}")
+    with source.app_context():
+        flask_migrate.upgrade()
+        audit.record("tests", "backup.drill", None, None, {"note": "sealed"})
+        db.session.commit()
+        archive.create(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()
+    # Restored with another seal key, every seal reads as edited: the restore says so.
+    target: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("other-key"),
+                             STORAGE_URL=f"file://{tmp_path / 'other-files'}",
+                             AUDIT_HMAC_KEY="another-key-" + "z" * 40)
+    with target.app_context():
+        with pytest.raises(archive.BackupError, match="audit trail does not verify"):
+            archive.restore(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()

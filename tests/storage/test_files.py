@@ -139,3 +139,24 @@ def test_the_command_line_checks_and_sweeps(app: Flask, s3_store: Store) -> None
     swept = runner.invoke(args=["storage", "sweep", "--grace-hours", "0"])
     assert swept.exit_code == 0 and "removed 1 orphans" in swept.output
     assert not s3_store.exists("uploads/zz/zz-orphan")
+
+
+def test_a_store_that_does_not_answer_is_a_503_not_a_500(app: Flask, client: FlaskClient,
+                                                        login: Any, csrf: Any) -> None:
+    from tests.s3server import free_port
+
+    report = ReportFactory()
+    login(UserFactory.akim_for(report.term))
+    url = f"/reports/{report.id}/edit"
+    token = csrf(url)
+    previous = app.config["STORAGE_URL"]
+    app.config["STORAGE_URL"] = f"s3://portal?endpoint=http://127.0.0.1:{free_port()}&path_style=1"
+    try:
+        response = client.post(url, data={
+            "csrf_token": token, "summary": "Text", "save": "Save draft",
+            "attachment": (io.BytesIO(PDF), "minutes.pdf")}, content_type="multipart/form-data")
+    finally:
+        app.config["STORAGE_URL"] = previous
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "temporarily unavailable" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ReportAttachment)) is None
