@@ -1,7 +1,7 @@
 """exports: which dossiers readers asked for, and the queue of dossiers to rebuild ahead of them
 
 Revision ID: a7d3f11bfd75
-Revises: 7f0a2c3b4d5e
+Revises: a56f8f66a668
 Create Date: 2026-12-06 22:30:31.568692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3f11bfd75'
-down_revision = '7f0a2c3b4d5e'
+down_revision = 'a56f8f66a668'
 branch_labels = None
 depends_on = None
 
