@@ -207,9 +207,15 @@ def bundle(database_url: str) -> dict[str, Any]:
             "not_modified_ms": statistics.median(revalidated) * 1000}
 
 
+def dossier_pipeline(database_url: str) -> dict[str, Any]:
+    from bench import dossiers
+
+    return dossiers.measure(database_url)
+
+
 MEASURES: dict[str, Callable[[str], Any]] = {
     "dossier": dossier, "recall": recall, "budget_import": budget_import, "bundle": bundle,
-    "ratings": report_page_ratings}
+    "ratings": report_page_ratings, "dossier_pipeline": dossier_pipeline}
 
 
 def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import load
+from bench import load, phone
 from bench.load import LoadResult
+from bench.phone import PhoneRun
 from bench.seeds import ROOT
 
 RESULTS = ROOT / "bench" / "results"
@@ -29,6 +30,7 @@ class DatabaseRun:
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The machine's 1-minute load average just before the load test: others' work shows here.
     load_average: float = 0.0
+    phone: PhoneRun | None = None
 
 
 def budgets() -> dict[str, Any]:
@@ -156,6 +158,27 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
         ("RSS per gunicorn worker, after the load", rss, once["worker_rss_mb"],
          f"≤ {once['worker_rss_mb']} MB"),
     ]
+    dossiers = limits["dossiers"]
+
+    def cache_share(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["dossier_pipeline"]
+        share = numbers["hit_share"]
+        return (f"{share:.1%} from cache ({numbers['hits']:,} of "
+                f"{numbers['hits'] + numbers['misses']:,} in {load.DURATION_S} s after "
+                f"{numbers['akims']} akims changed; {numbers['errors']} errors); the burst "
+                f"rebuilt in {numbers['burst_rebuilt_s']:.1f} s", -share)
+
+    def change_to_ready(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["dossier_pipeline"]
+        return (f"median {numbers['ready_median_s']:.1f} s, max {numbers['ready_max_s']:.1f} s "
+                f"({numbers['ready_samples']} changes)", numbers["ready_median_s"])
+
+    rows += [
+        ("dossiers under load after a burst of changes (worker and gunicorn on a scratch copy)",
+         cache_share, -dossiers["cache_share"], f"≥ {dossiers['cache_share']:.0%} from cache"),
+        ("a change to its rebuilt dossier, the worker idle", change_to_ready,
+         dossiers["ready_median_s"], f"median ≤ {dossiers['ready_median_s']} s"),
+    ]
     for name, text, limit, budget in rows:
         cells = " | ".join(_once_cell(run, text, limit) for run in runs)
         lines.append(f"| {name} | {cells} | {budget} |")
@@ -164,7 +187,55 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
                  "— (2 cores; above ~0.5, someone else is using them) |")
     lines += ["", f"SQL statements per page: ≤ {limits['statements']['per_page']}, enforced by "
               "the test suite (tests/*/test_queries.py).", ""]
+    lines += _phone_section(runs, limits["phone"], head, rule)
     return "\n".join(lines)
+
+
+def _phone_cell(run: DatabaseRun, name: str, view: str, limits: dict[str, Any]) -> str:
+    if run.phone is None:
+        return "—"
+    if run.phone.error:
+        return f"not run: {run.phone.error}"
+    result = run.phone.pages.get(name)
+    if result is None:
+        return "—"
+    seen = result.cold if view == "cold" else result.repeat
+    budgeted = name == limits["budgeted"]
+    kilobytes = (seen.html_bytes + seen.css_bytes) / 1000
+    fcp = seen.fcp_ms / 1000
+    fcp_limit = limits["cold_fcp_s"] if view == "cold" else limits["repeat_fcp_s"]
+    return "<br>".join([
+        _mark(f"HTML + CSS {kilobytes:.1f} KB",
+              budgeted and view == "cold" and kilobytes > limits["cold_kilobytes"])
+        + f" (all {seen.total_bytes / 1000:.1f} KB)",
+        _mark(f"first paint {fcp:.2f} s", budgeted and fcp > fcp_limit),
+        f"load {seen.load_ms / 1000:.2f} s"])
+
+
+def _phone_section(runs: list[DatabaseRun], limits: dict[str, Any], head: str,
+                   rule: str) -> list[str]:
+    if all(run.phone is None for run in runs):
+        return []
+    lines = [
+        "## Rural phone", "",
+        f"Chromium (Playwright) at {phone.KILOBITS} kbit/s each way with {phone.LATENCY_MS} ms "
+        f"added to every request, the CPU {phone.CPU_SLOWDOWN}× slower, a 375 px phone; "
+        f"median of {phone.RUNS} loads. Cold: an empty browser cache; repeat: the same address "
+        "again in the same browser. Bytes as transferred (compressed, with headers).", "",
+        head, rule]
+    names = list(dict.fromkeys(name for run in runs if run.phone
+                               for name in run.phone.pages))
+    for name in names:
+        for view in ("cold", "repeat"):
+            budget = "—"
+            if name == limits["budgeted"]:
+                budget = (f"HTML + CSS ≤ {limits['cold_kilobytes']} KB, first paint ≤ "
+                          f"{limits['cold_fcp_s']} s" if view == "cold"
+                          else f"first paint ≤ {limits['repeat_fcp_s']} s")
+            cells = " | ".join(_phone_cell(run, name, view, limits) for run in runs)
+            lines.append(f"| {name}, {view} | {cells} | {budget} |")
+    lines.append("")
+    return lines
 
 
 def save(table: str, commit: str) -> Path:

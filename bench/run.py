@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, report, seeds, server, targets
+from bench import load, phone, report, seeds, server, targets
 from bench.measures import measure_apart
 from bench.report import DatabaseRun
 
@@ -40,10 +40,15 @@ def measure_database(database: seeds.Database) -> DatabaseRun:
     if database.label == "SQLite":
         print(f"[{database.label}] report page with 10 and 100,000 ratings ...", flush=True)
         run.measures["ratings"] = measure_apart("ratings", database.url, env)
+    if os.environ.get("BENCH_DOSSIERS", "1") == "1":
+        print(f"[{database.label}] dossiers rebuilt ahead of readers (on a scratch copy) ...",
+              flush=True)
+        run.measures["dossier_pipeline"] = _dossier_pipeline(database)
     if database.redis_url:
         _flush_redis(database.redis_url)  # no page cache or rate-limit count left over
     os.environ["PORTAL_INSTANCE_PATH"] = str(database.instance)
     pages = targets.pages(database.url)
+    phone_pages, resident = phone.prepare(database.url)
     log = seeds.CACHE / f"gunicorn-{database.label.lower()}.log"
     run.load_average = os.getloadavg()[0]
     with server.gunicorn(env, log) as gunicorn:
@@ -53,7 +58,21 @@ def measure_database(database: seeds.Database) -> DatabaseRun:
             print(f"[{database.label}] {page.name}: {result.rps:,.0f} req/s, p99 "
                   f"{result.p99_ms:.1f} ms, {result.errors} errors", flush=True)
         run.rss_mb = gunicorn.worker_rss_mb()
+        if os.environ.get("BENCH_PHONE", "1") == "1":
+            print(f"[{database.label}] rural phone (Chromium, slow line) ...", flush=True)
+            run.phone = phone.measure(gunicorn.base_url, phone_pages, resident)
     return run
+
+
+def _dossier_pipeline(database: seeds.Database) -> dict[str, object]:
+    """gunicorn and a job worker on a scratch copy: the edits must not reach the cache."""
+    with tempfile.TemporaryDirectory() as directory, \
+            seeds.scratch_copy(database, Path(directory)) as url:
+        instance = seeds.scratch_instance(database, Path(directory))
+        env = {**database.env(), "DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(instance)}
+        if database.redis_url:
+            _flush_redis(database.redis_url)  # an empty job queue and page cache
+        return measure_apart("dossier_pipeline", url, env)
 
 
 def main() -> None:

@@ -30,9 +30,11 @@ PG_SERVER = os.environ.get("BENCH_PG_SERVER",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "akim_bench"
 PG_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-# Anonymous GETs under load must not meet the per-address API limit (300 a minute): the bench
-# raises it in its own instance config. No other limit applies to GETs (no default limits).
-INSTANCE_CONFIG = 'RATELIMIT_API = "1000000 per minute"\n'
+# Anonymous GETs under load must not meet the per-address limits of the API (300 a minute) and
+# of the dossier route (20 a minute): the bench raises them in its own instance config. No
+# other limit applies to GETs (no default limits).
+INSTANCE_CONFIG = ('RATELIMIT_API = "1000000 per minute"\n'
+                   'RATELIMIT_DOSSIER = "1000000 per minute"\n')
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,17 @@ def scratch_copy(database: Database, directory: Path) -> Iterator[str]:
         yield _pg_url(name)
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scratch_instance(database: Database, directory: Path) -> Path:
+    """An instance folder of its own for a run that writes (exports, the job queue, the data
+    version), with the cached database's keys and config."""
+    instance = directory / "instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    for name in ("config.py", "secret_key", "iin_hmac_key"):
+        if (database.instance / name).exists():
+            shutil.copy(database.instance / name, instance / name)
+    return instance
 
 
 def forget() -> None:

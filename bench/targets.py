@@ -18,21 +18,42 @@ class Page:
     paths: list[str]
 
 
+def spread_akims() -> list[int]:
+    """AKIMS serving akims spread evenly over the nation (by id)."""
+    from sqlalchemy import select
+
+    from portal.akims.models import Term, TermStatus
+    from portal.extensions import db
+
+    serving = list(db.session.scalars(select(Term.akim_id).where(
+        Term.status == TermStatus.SERVING).order_by(Term.akim_id)))
+    return serving[::max(len(serving) // AKIMS, 1)][:AKIMS]
+
+
+def akim_ids(database_url: str) -> list[int]:
+    from portal import create_app
+    from portal.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        found = spread_akims()
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
 def pages(database_url: str) -> list[Page]:
     """The ceiling first, then every page the issue names, in table order."""
     from sqlalchemy import select
 
     from portal import create_app
-    from portal.akims.models import Akim, Term, TermStatus
+    from portal.akims.models import Akim
     from portal.extensions import db
     from portal.reports.models import Report, ReportState
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        serving = select(Term.akim_id).where(Term.status == TermStatus.SERVING)
-        count = len(db.session.scalars(serving).all())
-        step = max(count // AKIMS, 1)
-        akim_ids = list(db.session.scalars(serving.order_by(Term.akim_id)))[::step][:AKIMS]
+        akim_ids = spread_akims()
         reports = list(db.session.scalars(select(Report.id).where(
             Report.state == ReportState.PUBLISHED).order_by(Report.id)))
         report_ids = reports[::max(len(reports) // REPORTS, 1)][:REPORTS]

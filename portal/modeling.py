@@ -65,10 +65,12 @@ class Synthetic:
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-def str_enum(enum_class: type[enum.StrEnum], length: int = 32) -> Enum:
-    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
+def str_enum(enum_class: type[enum.StrEnum], length: int = 32, name: str | None = None) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values. `name`
+    names the CHECK constraint when one table has two columns of the same enum."""
     return Enum(
         enum_class,
+        name=name,
         native_enum=False,
         create_constraint=True,
         length=length,

@@ -47,9 +47,12 @@ class Permission(enum.StrEnum):
     COMMENTS_MODERATE = "comments:moderate"
     RESIDENTS_VERIFY = "residents:verify"
     PROMISES_VERIFY = "promises:verify"
-    # Parliamentary staff.
-    STAFF_DASHBOARD = "dashboard:staff"
+    # Flags are reviewed (upheld or dismissed) by the portal's moderators, never by
+    # parliamentary staff: Parliament has no oversight competence over rural akims.
     FLAGS_REVIEW = "flags:review"
+    # Parliamentary staff (read and export) and moderators.
+    STAFF_DASHBOARD = "dashboard:staff"
+    FLAGS_DASHBOARD = "flags:dashboard"
     FLAGS_VIEW_PENDING = "flags:view_pending"
     EXPORTS_BULK = "exports:bulk"
     BUDGETS_IMPORT = "budgets:import"
@@ -90,9 +93,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     Role.MODERATOR: _SIGNED_IN | {
         Permission.COMMENTS_MODERATE, Permission.RESIDENTS_VERIFY, Permission.PROMISES_VERIFY,
+        Permission.FLAGS_REVIEW, Permission.FLAGS_DASHBOARD, Permission.FLAGS_VIEW_PENDING,
     },
+    # Parliamentary staff read and export; they do not judge flags.
     Role.STAFF: _SIGNED_IN | {
-        Permission.STAFF_DASHBOARD, Permission.FLAGS_REVIEW, Permission.FLAGS_VIEW_PENDING,
+        Permission.STAFF_DASHBOARD, Permission.FLAGS_DASHBOARD, Permission.FLAGS_VIEW_PENDING,
         Permission.EXPORTS_BULK, Permission.PROMISES_VERIFY, Permission.BUDGETS_IMPORT,
     },
     Role.ADMIN: frozenset(Permission),
@@ -127,6 +132,19 @@ def permissions_of(user: Any) -> frozenset[Permission]:
     for role in user.roles:
         granted |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(granted)
+
+
+# When a person holds several roles, the role an action is recorded under: the most specific
+# role that grants the permission (a moderator who is also an administrator acts as moderator).
+_ACTING_ORDER = (Role.MODERATOR, Role.STAFF, Role.AKIM, Role.CITIZEN, Role.ADMIN)
+
+
+def acting_role(user: Any, permission: Permission) -> Role | None:
+    """The role under which `user` exercises `permission`, for the record; None if none does."""
+    for role in _ACTING_ORDER:
+        if user.has_role(role) and permission in ROLE_PERMISSIONS.get(role, frozenset()):
+            return role
+    return None
 
 
 def can(user: Any, permission: Permission, obj: Any = None) -> bool:

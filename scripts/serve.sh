@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-5000}
-.venv/bin/huey_consumer portal.worker.huey --workers 1 --worker-type thread --quiet &
+# --max-delay 2: an idle worker looks at the SQLite queue every 2 s at most (Redis wakes it at
+# once), so a dossier whose data changed is rebuilt within seconds.
+.venv/bin/huey_consumer portal.worker.huey --workers 1 --worker-type thread --max-delay 2 --quiet &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 echo "Serving the portal at http://127.0.0.1:${port}  (Ctrl+C to stop)"

@@ -123,6 +123,7 @@ def _flag_json(row: recall_readers.FlagRow,
         "evidence": row.evidence,
         "response": row.response,
         "decision": row.decision_reason if row.decided_at is not None else None,
+        "decided_by_role": row.decided_by_role,
         "synthetic": synthetic,
     }
 

@@ -80,3 +80,35 @@ class ExportJob(Model):
 
     def __repr__(self) -> str:
         return f"<ExportJob {self.id} {self.scope} {self.format} {self.status}>"
+
+
+class DossierDemand(Model):
+    """Readers asked for this akim's dossier in this language: the worker keeps it ready.
+
+    Written by the public dossier route at most once a day per pair; pairs nobody asked for in
+    EXPORT_CACHE_DAYS are forgotten (and their dossiers no longer rebuilt ahead of time)."""
+
+    __tablename__ = "dossier_demand"
+
+    akim_id: Mapped[int] = mapped_column(ForeignKey("akim.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The storage key of the file the worker last built for this pair: a rebuild deletes the
+    # file it replaces, so a day's rebuilds do not pile up until pruning.
+    built_file: Mapped[str | None] = mapped_column(String(120))
+
+
+class DossierRebuild(Model):
+    """A dossier whose data changed: the job worker renders it again, newest change first.
+
+    Queued in the same transaction as the change (`portal.exports.freshness`), so a change
+    that is rolled back queues nothing; one row per (akim, language), stamped with the latest
+    change, so a burst of changes to one akim is one rebuild."""
+
+    __tablename__ = "dossier_rebuild"
+
+    akim_id: Mapped[int] = mapped_column(ForeignKey("akim.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

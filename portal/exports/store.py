@@ -68,6 +68,20 @@ def touch(stored_key: str) -> None:
     storage.current().touch(stored_key)
 
 
+def remove_superseded_dossier(stored_key: str, unused_for: timedelta) -> bool:
+    """Delete a dossier replaced by a newer rendering of the same akim and language (and its
+    page count), unless someone used it within `unused_for` (a reader or a bundle still
+    reading it). True if it was deleted."""
+    store = storage.current()
+    info = store.stat(stored_key)
+    if info is None or datetime.now(UTC) - info.modified < unused_for:
+        return False
+    store.delete(stored_key)
+    if stored_key.endswith(".pdf"):
+        store.delete(stored_key.removesuffix(".pdf") + ".pages")
+    return True
+
+
 def prune(max_age_days: int, now: datetime | None = None) -> int:
     """Delete cached dossiers and bundles unused for `max_age_days`; returns how many."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=max_age_days)

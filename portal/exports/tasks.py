@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import current_app
 from huey import crontab
 
-from portal.exports import bulk, store
+from portal.exports import bulk, freshness, store
+from portal.extensions import db
 from portal.jobs import app_periodic_task, app_task, huey, in_app_context
 
 # Cached dossiers and bundles unused for this many days are deleted (EXPORT_CACHE_DAYS).
 DEFAULT_CACHE_DAYS = 14
+# One run of the dossier rebuilds lasts about this long, then queues the next run behind the
+# jobs waiting meanwhile (a bundle someone asked for does not wait for a night's rebuilds).
+REBUILD_SECONDS = 30
 # A running job silent for this many minutes lost its worker (EXPORT_STALL_MINUTES). A dossier
 # takes under a second, so a live job reports many times a minute.
 DEFAULT_STALL_MINUTES = 30
@@ -23,10 +27,26 @@ def build_export(job_id: int) -> None:
     bulk.run_export(job_id)
 
 
+def cache_days() -> int:
+    return int(current_app.config.get("EXPORT_CACHE_DAYS") or DEFAULT_CACHE_DAYS)
+
+
+@app_task(retries=0)
+def rebuild_dossiers() -> None:
+    """Render queued dossiers, newest change first (woken after each commit that queued)."""
+    if freshness.drain(db.session(), REBUILD_SECONDS).more:
+        rebuild_dossiers()
+
+
+@app_periodic_task(crontab(hour="19", minute="1"))  # Huey runs on UTC: 00:01 at UTC+5
+def queue_dossiers_for_the_new_day() -> None:
+    if freshness.queue_new_day(db.session(), cache_days()):
+        rebuild_dossiers()
+
+
 @app_periodic_task(crontab(hour="3", minute="40"))
 def prune_export_files() -> int:
-    days = int(current_app.config.get("EXPORT_CACHE_DAYS") or DEFAULT_CACHE_DAYS)
-    return store.prune(days)
+    return store.prune(cache_days())
 
 
 @app_periodic_task(crontab(minute="*/10"))

@@ -22,7 +22,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import storage
-from portal.exports import bulk, services, store, tasks
+from portal.exports import bulk, freshness, services, store, tasks
 from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
@@ -43,6 +43,9 @@ def _register_filters(state: Any) -> None:
     # The same sanitising function other domains may register under this name.
     app.jinja_env.filters.setdefault("plain_text", plain_text_with_links)
     app.jinja_env.filters["export_label"] = export_label
+    # Every process that registers the exports domain (web, worker, CLI) queues the dossiers
+    # its commits make stale.
+    freshness.listen_for_changes()
 
 
 def _dossier_limit() -> str:
@@ -72,15 +75,19 @@ def dossier_in_requested_language(akim_id: int) -> services.PreparedDossier | No
 @limiter.limit(_dossier_limit, deduct_when=lambda response: response.status_code == 200)
 def dossier(item: services.PreparedDossier) -> Response:
     """Public, published data. Cheap to ask again: the data is read (a few queries) and
-    fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render."""
+    fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render. The
+    job worker rebuilds a dossier served once whenever its data changes (`freshness`), so a
+    new render here is rare; `X-Dossier-Cache` says which it was."""
     if item.fingerprint in request.if_none_match:
         response = Response(status=304)
     else:
-        key, _fresh = services.dossier_pdf(item)
+        key, rendered = services.dossier_pdf(item)
         # A few hundred kilobytes: sent from memory, so no file stays open after a response.
         response = Response(store.read(key), mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
+        response.headers["X-Dossier-Cache"] = "miss" if rendered else "hit"
+    freshness.record_demand(db.session(), item.dossier.akim_id, item.language)
     response.set_etag(item.fingerprint)
     # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.
     response.headers["Cache-Control"] = "no-cache"

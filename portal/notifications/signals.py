@@ -44,7 +44,7 @@ flags_raised = events.signal("flags-raised")
 #: The akim responded to a flag on their term. Sender: the `Flag`; `actor`.
 flag_responded = events.signal("flag-responded")
 
-#: Parliamentary staff upheld or dismissed a flag. Sender: the `Flag`; `actor`.
+#: A moderator of the portal upheld or dismissed a flag. Sender: the `Flag`; `actor`.
 flag_decided = events.signal("flag-decided")
 
 #: The akim replied officially to a resident's comment. Sender: the reply (`Comment`, whose

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.models import Role
 from portal.extensions import JSONType, Model, db
 from portal.modeling import Synthetic, UTCDateTime, as_utc, str_enum, utcnow
 
@@ -53,13 +54,13 @@ class Severity(enum.StrEnum):
 class FlagStatus(enum.StrEnum):
     OPEN = "open"  # raised; the akim may respond
     AKIM_RESPONDED = "akim_responded"
-    UNDER_REVIEW = "under_review"  # parliamentary staff are looking at it
-    UPHELD = "upheld"  # staff decision: the signal stands
-    DISMISSED = "dismissed"  # staff decision: the signal does not stand
-    CLEARED = "cleared"  # the condition no longer holds (before any staff decision)
+    UNDER_REVIEW = "under_review"  # a reviewer (a moderator of the portal) is looking at it
+    UPHELD = "upheld"  # review decision: the signal stands
+    DISMISSED = "dismissed"  # review decision: the signal does not stand
+    CLEARED = "cleared"  # the condition no longer holds (before any review decision)
 
 
-# Statuses in which the evaluation may still clear a flag; a staff decision stands.
+# Statuses in which the evaluation may still clear a flag; a review decision stands.
 UNDECIDED = frozenset({FlagStatus.OPEN, FlagStatus.AKIM_RESPONDED, FlagStatus.UNDER_REVIEW})
 DECIDED = frozenset({FlagStatus.UPHELD, FlagStatus.DISMISSED})
 
@@ -139,6 +140,10 @@ class Flag(Model):
                         name="decision_has_reason"),
         CheckConstraint("response IS NULL OR responded_at IS NOT NULL",
                         name="response_has_time"),
+        CheckConstraint("(review_started_at IS NULL) = (review_started_by_role IS NULL)",
+                        name="review_has_role"),
+        CheckConstraint("(decided_at IS NULL) = (decided_by_role IS NULL)",
+                        name="decision_has_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,6 +181,12 @@ class Flag(Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The role each step was taken under, kept with the record: flags were reviewed by
+    # parliamentary staff until review passed to the portal's moderators, and those earlier
+    # decisions stay as made, with the role of who made them.
+    review_started_by_role: Mapped[Role | None] = mapped_column(
+        str_enum(Role, name="review_started_by_role"))
+    decided_by_role: Mapped[Role | None] = mapped_column(str_enum(Role, name="decided_by_role"))
 
     term: Mapped[Term] = relationship()
 

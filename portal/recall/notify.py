@@ -1,4 +1,4 @@
-"""Emails to akims: a new flag on their term (with the response window) and a staff decision.
+"""Emails to akims: a new flag on their term (with the response window) and a review decision.
 Sent after the commit, so nobody hears of a flag that was not saved; a mail failure never
 undoes the flag."""
 
@@ -81,12 +81,12 @@ def flags_raised(flag_ids: list[int], now: datetime | None = None) -> int:
 
 
 def flag_decided(flag: Flag) -> int:
-    """Tell the akim's account(s) of a staff decision on their flag."""
+    """Tell the akim's account(s) of a review decision on their flag."""
     sent = 0
     for user in _accounts_of({flag.term.akim_id}).get(flag.term.akim_id, []):
         language = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
         try:
-            mail.send(user.email, _l("Parliamentary staff decided on a flag on your record"),
+            mail.send(user.email, _l("The portal's moderators decided on a flag on your record"),
                       "recall/flag_decided", language, flag=flag,
                       link=_link("recall.flag", flag_id=flag.id))
         except OSError:

@@ -60,6 +60,9 @@ class FlagRow:
     responded_at: datetime | None
     decision_reason: str | None
     decided_at: datetime | None
+    # The role the decision was taken under: "moderator", "admin", or "staff" for decisions
+    # taken before review passed to the portal's moderators.
+    decided_by_role: str | None = None
 
     @property
     def rule_number(self) -> int:
@@ -84,20 +87,21 @@ _FLAG_COLUMNS = (Flag.id, Flag.term_id, Flag.rule, Flag.subject, Flag.severity, 
                  Flag.first_raised_on, Flag.last_confirmed_on, Flag.cleared_on,
                  Flag.clear_reason, Flag.public_from, Flag.rule_version, Flag.evidence,
                  Flag.current_evidence, Flag.response, Flag.responded_at,
-                 Flag.decision_reason, Flag.decided_at)
+                 Flag.decision_reason, Flag.decided_at, Flag.decided_by_role)
 
 
 def _flag_row(values: Any, now: datetime) -> FlagRow:
     (flag_id, term_id, rule, subject, severity, status, raised, confirmed, cleared,
      clear_reason, public_from, version, evidence, current, response, responded_at,
-     reason, decided_at) = values
+     reason, decided_at, decided_by_role) = values
     public_from = as_utc(public_from)
     assert public_from is not None  # noqa: S101 - NOT NULL column
     return FlagRow(flag_id, term_id, RuleCode(rule), subject, Severity(severity),
                    FlagStatus(status), raised, confirmed, cleared,
                    clear_reason.value if clear_reason is not None else None,
                    public_from <= now, public_from, version, evidence or {}, current or {},
-                   response, as_utc(responded_at), reason, as_utc(decided_at))
+                   response, as_utc(responded_at), reason, as_utc(decided_at),
+                   decided_by_role.value if decided_by_role is not None else None)
 
 
 def is_public(now: datetime) -> ColumnElement[bool]:

@@ -1,5 +1,5 @@
-"""Due process on a flag (the akim's response, staff review and decision) and saving a new
-rule version. Each function validates, changes, flushes and audits; the caller commits."""
+"""Due process on a flag (the akim's response, the moderators' review and decision) and saving
+a new rule version. Each function validates, changes, flushes and audits; the caller commits."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.modeling import as_utc, snapshot, utcnow
 from portal.notifications import signals
+from portal.permissions import Permission, acting_role
 from portal.recall.models import UNDECIDED, Flag, FlagStatus, RuleSetVersion, RuleSource
 from portal.recall.ruleset import RuleSet, current_rules, ensure_current_version, save_version
 
@@ -19,7 +20,8 @@ RESPONSE_MAX = 5_000
 REASON_MIN = 10
 REASON_MAX = 2_000
 NOTE_MAX = 500
-_STATE = ("status", "public_from", "response", "decision_reason")
+_STATE = ("status", "public_from", "response", "decision_reason", "review_started_by_role",
+          "decided_by_role")
 
 
 class RecallError(Exception):
@@ -33,7 +35,7 @@ class RecallError(Exception):
 
 def respond(flag: Flag, actor: User, text: str, now: datetime | None = None) -> Flag:
     """The akim's public response. It makes a pending flag public at once (the response window
-    exists so the akim can answer first). Editable until staff decide."""
+    exists so the akim can answer first). Editable until a reviewer decides."""
     now = now or utcnow()
     text = (text or "").strip()
     if not text:
@@ -58,13 +60,15 @@ def respond(flag: Flag, actor: User, text: str, now: datetime | None = None) -> 
 
 
 def start_review(flag: Flag, actor: User, now: datetime | None = None) -> Flag:
-    """Staff take the flag up: "under review" tells the akim and the public someone is on it."""
+    """A moderator takes the flag up: "under review" tells the akim and the public someone is
+    on it."""
     if flag.status not in (FlagStatus.OPEN, FlagStatus.AKIM_RESPONDED):
         raise RecallError(_("Only an open flag can be taken under review."))
-    actor_id = actor.id
+    actor_id, role = actor.id, acting_role(actor, Permission.FLAGS_REVIEW)
     before = snapshot(flag, _STATE)
     flag.status = FlagStatus.UNDER_REVIEW
     flag.review_started_at, flag.review_started_by_id = now or utcnow(), actor_id
+    flag.review_started_by_role = role
     db.session.flush()
     audit.record(actor, "recall.flag.review", flag, before, snapshot(flag, _STATE))
     return flag
@@ -89,10 +93,10 @@ def decide(flag: Flag, actor: User, decision: FlagStatus, reason: str,
     if len(reason) > REASON_MAX:
         raise RecallError(_("The reason can have at most %(max)d characters.", max=REASON_MAX),
                           "reason")
-    actor_id = actor.id
+    actor_id, role = actor.id, acting_role(actor, Permission.FLAGS_REVIEW)
     before = snapshot(flag, _STATE)
     flag.status, flag.decision_reason = decision, reason
-    flag.decided_at, flag.decided_by_id = now, actor_id
+    flag.decided_at, flag.decided_by_id, flag.decided_by_role = now, actor_id, role
     db.session.flush()
     audit.record(actor, "recall.flag.decide", flag, before, snapshot(flag, _STATE))
     signals.flag_decided.send(flag, actor=actor)

@@ -44,7 +44,8 @@ ALMATY = ZoneInfo("Asia/Almaty")
 HISTORY_DAYS = tuple(range(360, -1, -30))
 PETITION_SHARE_PER_MILLE = 6  # serving terms with a petition collecting signatures
 RESPONSE_SHARE = 0.45  # public flags the akim answered
-REVIEWED_SHARE = 0.35  # of those, taken up by staff
+REVIEWED_SHARE = 0.35  # of those, taken up by a reviewer
+REVIEW_HANDOVER_DAYS = 90  # review passed from parliamentary staff to moderators this long ago
 DECIDED_SHARE = 0.6  # of the reviewed, decided
 
 REASONS = (
@@ -238,7 +239,7 @@ def _iins(rng: random.Random, count: int) -> list[str]:
 # --------------------------------------------------------------------------- due process
 
 def _due_process(ctx: SeedContext, rng: random.Random) -> int:
-    """Responses by akims to public live flags, staff review and decisions; the demo akim
+    """Responses by akims to public live flags, review and decisions; the demo akim
     answers a live flag, else their latest (if it has cleared since, the answer came while it
     was open).
     Returns how many flags were answered."""
@@ -252,7 +253,15 @@ def _due_process(ctx: SeedContext, rng: random.Random) -> int:
         select(*columns).where(Flag.term_id == ctx.demo.akim_term_id)
         .order_by(Flag.cleared_on.is_(None).desc(), Flag.first_raised_on.desc(),
                   Flag.id.desc()).limit(1)).first()
+    # Flags were reviewed by parliamentary staff until review passed to the portal's
+    # moderators; the story keeps older decisions as staff made them.
     staff = ctx.demo.user_ids.get("staff@demo.kz")
+    moderator = ctx.demo.user_ids.get("moderator@demo.kz")
+    handover = now - timedelta(days=REVIEW_HANDOVER_DAYS)
+
+    def reviewer(at: datetime) -> tuple[int | None, str]:
+        return (staff, Role.STAFF.value) if at < handover else (moderator, Role.MODERATOR.value)
+
     akim_users = {ctx.demo.akim_term_id: ctx.demo.user_ids.get("akim@demo.kz"),
                   ctx.demo.akim2_term_id: ctx.demo.user_ids.get("akim2@demo.kz")}
     responses: list[dict[str, Any]] = []
@@ -270,15 +279,20 @@ def _due_process(ctx: SeedContext, rng: random.Random) -> int:
         if rng.random() >= REVIEWED_SHARE:
             continue
         reviewed_at = responded_at + (now - responded_at) * rng.uniform(0.1, 0.5)
+        review_by, review_role = reviewer(reviewed_at)
         if rng.random() < DECIDED_SHARE:
             status, reason = rng.choice(DECISIONS)
+            decided_at = reviewed_at + (now - reviewed_at) / 2
+            decided_by, decided_role = reviewer(decided_at)
             decisions.append({"b_id": flag_id, "status": status.value, "decision_reason": reason,
-                              "decided_at": reviewed_at + (now - reviewed_at) / 2,
-                              "decided_by_id": staff, "review_started_at": reviewed_at,
-                              "review_started_by_id": staff})
+                              "decided_at": decided_at, "decided_by_id": decided_by,
+                              "decided_by_role": decided_role, "review_started_at": reviewed_at,
+                              "review_started_by_id": review_by,
+                              "review_started_by_role": review_role})
         else:
             reviews.append({"b_id": flag_id, "status": FlagStatus.UNDER_REVIEW.value,
-                            "review_started_at": reviewed_at, "review_started_by_id": staff})
+                            "review_started_at": reviewed_at, "review_started_by_id": review_by,
+                            "review_started_by_role": review_role})
     if demo_latest is not None:
         flag_id, _term, raised_at, public_from, cleared_on = demo_latest
         raised_at, public_from = _utc(raised_at), _utc(public_from)

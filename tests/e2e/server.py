@@ -43,6 +43,7 @@ class ServedPortal:
     base_url: str
     instance: Path
     log: Path
+    environment: dict[str, str]  # what serve.sh runs with: run helpers against the same data
 
 
 def free_port() -> int:
@@ -151,7 +152,7 @@ def served_portal(instance: Path) -> Iterator[ServedPortal]:
                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_healthy(base_url, process, log)
-            yield ServedPortal(base_url, instance, log)
+            yield ServedPortal(base_url, instance, log, env)
         finally:
             stop(process)
             if redis:

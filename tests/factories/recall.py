@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import factory
 
+from portal.accounts.models import Role
 from portal.recall.models import (
     Flag,
     FlagStatus,
@@ -43,6 +44,12 @@ class FlagFactory(BaseFactory):
     confirmed_rule_version = 1
     raised_at = datetime(2026, 1, 9, 21, 30, tzinfo=UTC)
     public_from = factory.LazyAttribute(lambda o: o.raised_at + timedelta(days=10))
+    # Review steps record the role they were taken under (moderators review flags).
+    review_started_at = None
+    decided_at = None
+    review_started_by_role = factory.LazyAttribute(
+        lambda o: Role.MODERATOR if o.review_started_at else None)
+    decided_by_role = factory.LazyAttribute(lambda o: Role.MODERATOR if o.decided_at else None)
 
     class Params:
         pending = factory.Trait(

@@ -118,14 +118,14 @@ def test_a_flag_clears_with_the_date_when_its_condition_ends() -> None:
     assert len(flags()) == 1 and flags()[0].status is FlagStatus.CLEARED
 
 
-def test_a_staff_decision_stands_when_the_condition_ends_and_a_new_flag_follows_later(
+def test_a_review_decision_stands_when_the_condition_ends_and_a_new_flag_follows_later(
 ) -> None:
     term = TermFactory()
     budget_year(term, 2025, 100_000_000, 50_000_000)
     evaluation.evaluate(AS_OF, "cli", now=NOW - timedelta(days=30))
     (flag,) = flags()
-    staff = UserFactory(staff=True)
-    services.decide(flag, staff, FlagStatus.DISMISSED, "Drought year: the land tax was waived "
+    moderator = UserFactory(moderator=True)
+    services.decide(flag, moderator, FlagStatus.DISMISSED, "Drought year: the land tax was waived "
                     "by the district maslikhat.", now=NOW)
     db.session.commit()
     # The year's figures are corrected: the condition ends, the dismissal stays.
@@ -151,7 +151,7 @@ def test_a_dismissed_flag_whose_condition_holds_is_not_raised_again() -> None:
     overdue_term()
     evaluation.evaluate(AS_OF, "cli", now=NOW - timedelta(days=30))
     (flag,) = flags()
-    services.decide(flag, UserFactory(staff=True), FlagStatus.DISMISSED,
+    services.decide(flag, UserFactory(moderator=True), FlagStatus.DISMISSED,
                     "The district finance office delayed the data.", now=NOW)
     db.session.commit()
     evaluation.evaluate(AS_OF + timedelta(days=5), "cli")
@@ -238,7 +238,9 @@ def test_the_evaluation_costs_the_same_queries_for_one_term_or_many(
     assert len(flags()) == 13
     # The same reads; the new flags cost one batch insert and one read of their ids.
     assert len(many) <= len(one) + 2, "\n".join(q[:90] for q in many)
-    assert len(many) <= 16
+    # On PostgreSQL the sealed audit trail takes an advisory lock before reading the last hash.
+    lock = 1 if db.engine.dialect.name == "postgresql" else 0
+    assert len(many) <= 16 + lock, "\n".join(q[:90] for q in many)
 
 
 def test_the_akim_is_emailed_with_the_response_window(app: Flask) -> None:

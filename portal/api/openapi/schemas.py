@@ -219,6 +219,10 @@ def _flag() -> Schema:
                                                        "records them (free-form)."},
         "response": nullable(string("The akim's published response.")),
         "decision": nullable(string("The reviewers' published decision.")),
+        "decided_by_role": nullable(string(
+            "The role the decision was taken under: moderator (the portal's moderators review "
+            "flags), admin, or staff for decisions taken by parliamentary staff before review "
+            "passed to the moderators.")),
         "synthetic": boolean("Raised on a fictional term (" + SYNTHETIC[0].lower()
                              + SYNTHETIC[1:] + ")"),
     }, "A civic accountability flag: the conditions of a configurable recall-trigger rule "

@@ -19,16 +19,17 @@ def _flags() -> Iterator[tuple[Any, ...]]:
     statement = (select(Flag.id, Flag.term_id, Flag.rule, Flag.severity, Flag.status,
                         Flag.first_raised_on, Flag.last_confirmed_on, Flag.cleared_on,
                         Flag.public_from, Flag.rule_version, Flag.evidence, Flag.response,
-                        Flag.decision_reason, Term.synthetic)
+                        Flag.decision_reason, Flag.decided_by_role, Term.synthetic)
                  .join(Term, Term.id == Flag.term_id)
                  .where(is_public(utcnow())).order_by(Flag.id))
     for row in stream(statement):
         (flag_id, term_id, rule, severity, status, raised, confirmed, cleared, public_from,
-         version, evidence, response, decision, synthetic) = row
+         version, evidence, response, decision, decided_by_role, synthetic) = row
         yield (flag_id, term_id, getattr(rule, "value", rule), getattr(severity, "value", severity),
                getattr(status, "value", status), raised, confirmed, cleared, public_from,
                version, json.dumps(evidence or {}, ensure_ascii=False, sort_keys=True),
-               response, decision, synthetic)
+               response, decision, getattr(decided_by_role, "value", decided_by_role),
+               synthetic)
 
 
 FLAGS = [
@@ -48,6 +49,8 @@ FLAGS = [
         S("evidence", "The facts the rule found, as JSON."),
         S("response", "The akim's published response."),
         S("decision", "The reviewers' published reasons."),
+        S("decided_by_role", "The role the decision was taken under: moderator, admin, or "
+          "staff (parliamentary staff, before review passed to the portal's moderators)."),
         SYNTHETIC("flag (raised on a fictional term)"),
     ], rows=_flags, primary_key=["id"], foreign_keys=[("term_id", "terms", "id")]),
 ]

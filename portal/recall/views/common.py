@@ -14,7 +14,7 @@ from portal.recall.services import RecallError
 
 
 def may_see_pending(flag: Flag) -> bool:
-    """Staff see a flag before it is public; so does the akim it concerns."""
+    """Moderators and staff see a flag before it is public; so does the akim it concerns."""
     return (can(current_user, Permission.FLAGS_VIEW_PENDING)
             or can(current_user, Permission.FLAGS_RESPOND, flag))
 

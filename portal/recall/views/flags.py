@@ -1,4 +1,4 @@
-"""Due process: the akim's response and list of flags, staff review and decision."""
+"""Due process: the akim's response and list of flags, the moderators' review and decision."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The parliamentary staff's dashboard of flags: filters, sorting, counts by region and rule."""
+"""The dashboard of flags for the moderators who review them and the parliamentary staff who
+read and export them: filters, sorting, counts by region and rule."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ PER_PAGE = 25
 
 
 @blueprint.route("/staff/flags")
-@require(Permission.STAFF_DASHBOARD)
+@require(Permission.FLAGS_DASHBOARD)
 def dashboard() -> str:
     regions = readers.regions()
     form = DashboardForm(request.args, regions=regions)
