@@ -142,7 +142,7 @@ def import_kato(path: str, as_of: object, dry_run: bool, list_all: bool) -> None
 
     started = time.perf_counter()
     reference = (as_of.date() if as_of is not None  # type: ignore[attr-defined]
-                 else as_of_from_name(path) or date.today())
+                 else as_of_from_name(path) or clock.today())
     try:
         plan = import_file(path, reference, actor="cli", dry_run=dry_run)
     except KatoFileError as error:

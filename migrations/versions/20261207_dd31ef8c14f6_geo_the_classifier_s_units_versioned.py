@@ -39,7 +39,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_place_change_kato'), ['kato'], unique=False)
 
     with op.batch_alter_table('rural_district', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.Enum('rural_district', 'village_administration', 'settlement_administration', 'town_administration', 'town', 'city', 'urban_district', 'village', 'other', native_enum=False, create_constraint=True, length=32), server_default='rural_district', nullable=False))
+        batch_op.add_column(sa.Column('kind', sa.Enum('rural_district', 'village_administration', 'settlement_administration', 'town_administration', 'town', 'city', 'urban_district', 'village', 'other', name='unitkind', native_enum=False, create_constraint=True, length=32), server_default='rural_district', nullable=False))
         batch_op.add_column(sa.Column('figures_synthetic', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('valid_from', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('valid_to', sa.Date(), nullable=True))
