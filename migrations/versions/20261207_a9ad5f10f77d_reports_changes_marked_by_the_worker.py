@@ -1,7 +1,7 @@
 """reports: changes marked by the worker
 
 Revision ID: a9ad5f10f77d
-Revises: a7d3f11bfd75
+Revises: dd31ef8c14f6
 Create Date: 2026-12-07 01:24:25.387883
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a9ad5f10f77d'
-down_revision = 'a7d3f11bfd75'
+down_revision = 'dd31ef8c14f6'
 branch_labels = None
 depends_on = None
 
