@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PORT ?= 5000
+HOST ?= 127.0.0.1
 # Tests: a PostgreSQL server (a throwaway database is created per run) and a Redis db.
 TEST_PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 TEST_REDIS ?= redis://127.0.0.1:6379/15
@@ -33,7 +34,7 @@ translations: install
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed --scale demo --if-empty
-	PORT=$(PORT) scripts/serve.sh
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: install
 	$(BIN)/ruff check portal tests bench

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from portal import clock
 from portal.extensions import db
 from portal.translate import translate
 
@@ -71,7 +71,7 @@ def seed_command(scale: str, seed_value: int, as_of: object, if_empty: bool) -> 
             return
         raise click.ClickException("The database already has data; seed only an empty one.")
     started = time.perf_counter()
-    reference = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    reference = as_of.date() if as_of is not None else clock.today()  # type: ignore[attr-defined]
     seed.run(Scale(scale), seed_value, reference, progress=lambda line: click.echo(f"  {line}"))
     db.session.commit()
     click.echo(f"Seeded {scale} data in {time.perf_counter() - started:.1f} s "

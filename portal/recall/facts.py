@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from portal.akims.models import Term
 from portal.budgets.models import BudgetYearSummary
+from portal.clock import zone
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.promises.models import Promise, PromiseStatus, PromiseUpdate, UpdateKind
@@ -32,7 +33,6 @@ from portal.recall.rules import (
     TermInfo,
 )
 from portal.reports.models import Report
-from portal.reports.timeliness import zone
 
 __all__ = ["SatisfactionFacts", "budget_facts", "day_end", "petition_facts", "promise_facts",
            "reporting_facts", "satisfaction_facts", "serving_terms"]

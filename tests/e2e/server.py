@@ -146,9 +146,12 @@ def served_portal(instance: Path) -> Iterator[ServedPortal]:
     with database(instance) as database_url:
         env = environment(instance, database_url, redis, port)
         prepare(env, log)
+        # serve.sh derives PUBLIC_BASE_URL from PORT as `make run` does (the links test checks
+        # the result); the helpers run beside it get the same value spelled out.
+        served_env = {key: value for key, value in env.items() if key != "PUBLIC_BASE_URL"}
         with log.open("a") as out:
             process = subprocess.Popen(  # noqa: S603
-                [str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env, stdout=out,
+                [str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=served_env, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_healthy(base_url, process, log)
