@@ -183,6 +183,24 @@ class ReportVersion(Synthetic, ReportContent, Model):
         return f"<ReportVersion report={self.report_id} v{self.number}>"
 
 
+class ReportChanges(Model):
+    """What a correction changed, marked once by the job worker after it was published
+    (`portal.reports.changes`), so the "changes" page only reads it.
+
+    `runs` holds, for each changed field, the runs of `portal.reports.diffing.opcodes` over
+    the two texts' tokens (no HTML: the page escapes and marks the text itself). `method`
+    names the tokens and the comparison that made them; a row made by another method is
+    ignored and the page compares the versions itself.
+    """
+
+    __tablename__ = "report_changes"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_version.id"), primary_key=True)
+    method: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[dict[str, list[list[Any]]]] = mapped_column(JSONType)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ReportAttachment(Synthetic, Model):
     """A file attached to a report. Private while the report is unpublished; public after.
 

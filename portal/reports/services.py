@@ -18,6 +18,7 @@ from portal import audit
 from portal.extensions import db
 from portal.modeling import utcnow
 from portal.notifications import signals
+from portal.reports import changes
 from portal.reports.models import (
     CONTENT_FIELDS,
     MARKDOWN_SECTIONS,
@@ -205,6 +206,7 @@ def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | 
     was_interim = report.covered_on is None
     _cover(report, local_date(moment))
     db.session.flush()
+    changes.mark_after_commit(db.session(), version)
     db.session.execute(delete(ReportTextStash).where(ReportTextStash.report_id == report.id))
     audit.record(actor, "report.amend", report, {"version": previous.number},
                  {"version": number, "reason": reason, "changed": changed,

@@ -7,8 +7,10 @@ from werkzeug.wrappers import Response
 
 from portal.akims import services as akims
 from portal.akims.models import Akim
+from portal.extensions import db
 from portal.permissions import public
-from portal.reports import diffing, readers
+from portal.reports import changes as marked
+from portal.reports import readers
 from portal.reports.labels import FIELD_LABELS
 from portal.reports.models import Report, ReportAttachment, ReportVersion
 from portal.reports.timeliness import classify, local_today
@@ -64,7 +66,7 @@ def changes(report: Report, number: int) -> str:
     before = _version_or_404(report, number - 1)
     return render_template(
         "reports/changes.html", report=report, term=report.term, before=before, after=after,
-        changes=diffing.compare(before.content(), after.content()), field_labels=FIELD_LABELS,
+        changes=marked.for_page(db.session(), before, after), field_labels=FIELD_LABELS,
         added_files=[a for a in report.attachments if a.added_in_version == number],
     )
 
