@@ -7,7 +7,7 @@ period ended was covered then; an earlier one is covered by its first correction
 after the period ended, or not yet (covered_on and days_late NULL).
 
 Revision ID: 974a3693ad24
-Revises: dd31ef8c14f6
+Revises: a9ad5f10f77d
 Create Date: 2026-12-07 01:17:36.020672
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '974a3693ad24'
-down_revision = 'dd31ef8c14f6'
+down_revision = 'a9ad5f10f77d'
 branch_labels = None
 depends_on = None
 
