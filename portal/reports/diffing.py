@@ -226,9 +226,15 @@ def diff_html(before: str, after: str,
               budget: Budget | None = None) -> tuple[Markup, int, int]:
     """The text `after` with what changed since `before` marked up; counts of words in/out."""
     old, new = tokens(before), tokens(after)
+    return render(old, new, opcodes(old, new, budget))
+
+
+def render(old: Sequence[str], new: Sequence[str],
+           steps: Sequence[Sequence[Any]]) -> tuple[Markup, int, int]:
+    """Mark up `new` with the runs of `opcodes(old, new)`; counts of words in/out."""
     pieces: list[str] = []
     inserted = deleted = 0
-    for operation, a_start, a_end, b_start, b_end in opcodes(old, new, budget):
+    for operation, a_start, a_end, b_start, b_end in steps:
         removed = "".join(old[a_start:a_end])
         added = "".join(new[b_start:b_end])
         if operation == "equal":
@@ -243,7 +249,25 @@ def diff_html(before: str, after: str,
     return Markup("".join(pieces)), inserted, deleted  # noqa: S704 - every piece escaped above
 
 
-def _word_count(pieces: list[str]) -> int:
+def fits(old: Sequence[str], new: Sequence[str], steps: Sequence[Sequence[Any]]) -> bool:
+    """Whether stored runs describe these two token lists: contiguous, covering both, equal
+    where they say so. A linear check, so a stored row can never mark the wrong words."""
+    a_at = b_at = 0
+    for step in steps:
+        if len(step) != 5:
+            return False
+        tag, a_start, a_end, b_start, b_end = step
+        if (a_start, b_start) != (a_at, b_at) or a_end < a_start or b_end < b_start:
+            return False
+        if tag == "equal" and old[a_start:a_end] != new[b_start:b_end]:
+            return False
+        if tag not in ("equal", "delete", "insert", "replace"):
+            return False
+        a_at, b_at = a_end, b_end
+    return (a_at, b_at) == (len(old), len(new))
+
+
+def _word_count(pieces: Sequence[str]) -> int:
     return sum(1 for piece in pieces if piece.strip())
 
 
@@ -255,15 +279,32 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def compare(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
-    """Changes field by field, in page order; unchanged fields are left out. One budget for
-    all the fields, so two versions cost at most BUDGET however their text is spread."""
+def texts(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, old text, new text) of the fields that differ, in page order."""
+    pairs = [(name, as_text(before.get(name)), as_text(after.get(name)))
+             for name in CONTENT_FIELDS]
+    return [(name, old, new) for name, old, new in pairs if old != new]
+
+
+def runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """The runs of every changed field, as stored (`ReportChanges.runs`). One budget for all
+    the fields, so two versions cost at most BUDGET however their text is spread."""
+    budget = Budget()
+    return {name: [list(step) for step in opcodes(tokens(old), tokens(new), budget)]
+            for name, old, new in texts(before, after)}
+
+
+def compare(before: dict[str, Any], after: dict[str, Any],
+            stored: dict[str, list[list[Any]]] | None = None) -> list[FieldChange]:
+    """Changes field by field, in page order; unchanged fields are left out. The runs are
+    taken from `stored` when they fit the texts, else computed (within the budget)."""
     budget = Budget()
     changes: list[FieldChange] = []
-    for name in CONTENT_FIELDS:
-        old, new = as_text(before.get(name)), as_text(after.get(name))
-        if old == new:
-            continue
-        html, inserted, deleted = diff_html(old, new, budget)
+    for name, before_text, after_text in texts(before, after):
+        old, new = tokens(before_text), tokens(after_text)
+        steps = (stored or {}).get(name)
+        if steps is None or not fits(old, new, steps):
+            steps = [list(step) for step in opcodes(old, new, budget)]
+        html, inserted, deleted = render(old, new, steps)
         changes.append(FieldChange(name, html, inserted, deleted))
     return changes
