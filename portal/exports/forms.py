@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired
 
 from portal.exports.labels import export_label
 from portal.exports.models import ExportFormat
+from portal.web.forms import Form
 
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
-class BundleForm(FlaskForm):
+class BundleForm(Form):
     area = SelectField(
         _l("Area"), validate_choice=True,
         validators=[InputRequired(message=_l("Choose the whole country, a region or a district."))],
