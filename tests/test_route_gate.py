@@ -63,6 +63,7 @@ PUBLIC_ENDPOINTS = {
     "recall.term_petitions",
     "recall.petition",
     "exports.dossier",
+    "exports.verify_page",
 }
 
 
