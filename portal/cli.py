@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from portal import clock
 from portal.extensions import db
 from portal.translate import translate
 
@@ -71,7 +71,7 @@ def seed_command(scale: str, seed_value: int, as_of: object, if_empty: bool) -> 
             return
         raise click.ClickException("The database already has data; seed only an empty one.")
     started = time.perf_counter()
-    reference = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    reference = as_of.date() if as_of is not None else clock.today()  # type: ignore[attr-defined]
     seed.run(Scale(scale), seed_value, reference, progress=lambda line: click.echo(f"  {line}"))
     db.session.commit()
     click.echo(f"Seeded {scale} data in {time.perf_counter() - started:.1f} s "
@@ -127,3 +127,38 @@ def load_map() -> None:
     result = load_reference_map(actor="cli")
     db.session.commit()
     click.echo(f"Added {result.regions_added} regions and {result.districts_added} districts.")
+
+
+@geo.command("import-kato")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The classifier's date (default: the date in the file's name, else today).")
+@click.option("--dry-run", is_flag=True, help="Print the differences; write nothing.")
+@click.option("--list", "list_all", is_flag=True, help="Print every change, not the first 20 "
+              "of each kind.")
+def import_kato(path: str, as_of: object, dry_run: bool, list_all: bool) -> None:
+    """Load the KATO classifier's units and settlements (the extract or the official file)."""
+    from portal.geo.kato import KatoFileError, as_of_from_name, import_file
+
+    started = time.perf_counter()
+    reference = (as_of.date() if as_of is not None  # type: ignore[attr-defined]
+                 else as_of_from_name(path) or clock.today())
+    try:
+        plan = import_file(path, reference, actor="cli", dry_run=dry_run)
+    except KatoFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {error}; nothing was written.") from error
+    for line in plan.summary():
+        click.echo(line)
+    shown: dict[object, int] = {}
+    for change in plan.changes:
+        key = (change.level, change.kind)
+        shown[key] = shown.get(key, 0) + 1
+        if list_all or shown[key] <= 20:
+            click.echo("  " + change.describe())
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was written.")
+        return
+    db.session.commit()
+    click.echo(f"Imported in {time.perf_counter() - started:.1f} s.")

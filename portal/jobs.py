@@ -32,6 +32,7 @@ TASK_MODULES = (
     "portal.feedback.tasks",
     "portal.opendata.tasks",
     "portal.recall.tasks",
+    "portal.reports.tasks",
     "portal.storage.tasks",
 )
 _state: dict[str, Flask] = {}

@@ -221,6 +221,7 @@ ROWS += [
     Row("flag page", "GET", lambda w: f"/flags/{w.extra['flag'].id}", everyone(200)),
     Row("missing flag", "GET", lambda w: "/flags/999999", everyone(404)),
     Row("recall methodology", "GET", lambda w: "/recall/methodology", everyone(200)),
+    Row("reporting rules", "GET", lambda w: "/reports/rules", everyone(200)),
     Row("respond page", "GET", lambda w: f"/flags/{w.extra['flag'].id}/respond",
         only(RESPONDERS)),
     Row("respond", "POST", lambda w: f"/flags/{w.extra['flag'].id}/respond",

@@ -47,6 +47,7 @@ PUBLIC_ENDPOINTS = {
     "reports.national",
     "reports.region",
     "reports.late",
+    "reports.rules",
     "reports.district",
     "budgets.nation",
     "budgets.region",

@@ -88,8 +88,9 @@ def consume(token: str, purpose: TokenPurpose) -> User | None:
 
 # Paths that carry a token: /register/confirm/<token>, /password/reset/<token>.
 _TOKEN_IN_PATH = re.compile(r"(/(?:register/confirm|password/reset)/)[A-Za-z0-9_\-]+")
-# Twelve digits in a row look like an IIN (someone may paste one into a search box).
-_IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# Twelve digits look like an IIN (someone may paste one into a search box), in a row or
+# grouped by spaces or dashes as people type them; in an address a space is "+" or "%20".
+_IIN_LIKE = re.compile(r"(?<!\d)\d(?:(?:[ \-+]|%20)?\d){11}(?!\d)")
 
 
 def redact(text: str) -> str:

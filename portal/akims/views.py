@@ -51,7 +51,7 @@ def _reports_section(term: Term | None) -> dict[str, Any]:
     lines = timelines_for_terms([term.id], today)[term.id]
     return {
         "report_lines": lines,
-        "report_summary": summarise([(line.due_on, line.first_published_on) for line in lines],
+        "report_summary": summarise([(line.due_on, line.covered_on) for line in lines],
                                     today),
         "report_today": today,
     }

@@ -6,7 +6,8 @@ item schema, so an empty page still has its header row and CSV never drifts from
 
 These files are meant to be opened in spreadsheets, so a text cell that a spreadsheet would
 run as a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading
-apostrophe (OWASP's advice against CSV injection); the bulk download keeps text raw.
+apostrophe (OWASP's advice against CSV injection), as in the bulk download
+(`portal.csv_cells`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 from flask import Response
 
 from portal.api import openapi
+from portal.csv_cells import formula_safe
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(schema_name: str) -> list[str]:
@@ -50,8 +51,8 @@ def _cell(value: Any) -> Any:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return formula_safe(value)
     return value
 
 

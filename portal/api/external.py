@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.akims.models import Term
 from portal.extensions import db
 from portal.feedback import readers as feedback_readers
@@ -26,7 +26,6 @@ from portal.labels import label
 from portal.recall import readers as recall_readers
 
 SCORES = (1, 2, 3, 4, 5)
-ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def _flag_json(row: recall_readers.FlagRow,
         "status": row.status.value,
         "first_raised_on": row.first_raised_on.isoformat(),
         "last_confirmed_on": row.last_confirmed_on.isoformat(),
-        "published_on": row.public_from.astimezone(ALMATY).date().isoformat(),
+        "published_on": clock.local_date(row.public_from).isoformat(),
         "evidence": row.evidence,
         "response": row.response,
         "decision": row.decision_reason if row.decided_at is not None else None,

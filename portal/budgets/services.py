@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
-from portal import audit
+from portal import audit, clock
 from portal.budgets.categories import sync_categories
 from portal.budgets.files import FileProblem, read_table
 from portal.budgets.models import BudgetCategory, BudgetImport, BudgetLine, ImportStatus
@@ -76,7 +75,7 @@ def import_budget_file(data: bytes, file_name: str, actor: User | str | None,
                   in db.session.execute(select(BudgetCategory.code, BudgetCategory.id,
                                                BudgetCategory.valid_from_year))}
     lines, errors = validate_rows(table, positions, rural_districts, categories,
-                                  max_year or date.today().year + 1)
+                                  max_year or clock.today().year + 1)
     if errors:
         return _failed(actor, name, sha256, table.format, len(table.rows), errors)
     inserted, updated, unchanged, touched = _upsert(lines)

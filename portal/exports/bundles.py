@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from portal import clock
 from portal.exports import store
 from portal.exports.fingerprint import short
 from portal.exports.pdf import render_document, write_pdf
@@ -89,7 +90,7 @@ def summary_of(scope: Scope, items: Sequence[PreparedDossier], language: str,
             ScopeLevel.DISTRICT: f"/districts/{scope.code}"}[scope.level]
     return BundleSummary(
         scope_name=scope_name, level=scope.level, language=language,
-        as_of=first.as_of if first else date.today(),
+        as_of=first.as_of if first else clock.today(),
         rows=tuple(rows),
         promises=combine(item.dossier.promise_summary for item in items),
         reports=reports,

@@ -247,7 +247,7 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
                     corrections=max(0, line.current_version - 1))
                 for line in lines),
             report_summary=summarise_reports(
-                [(line.due_on, line.first_published_on) for line in lines], as_of),
+                [(line.due_on, line.covered_on) for line in lines], as_of),
             budget_series=tuple(budget.series) if budget else (),
             budget_headline=budget.headline if budget else None,
             term_years=(term.starts_on.year, term.last_day.year),

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from portal import clock
 from portal.feedback import readers as feedback_readers
 from portal.labels import label
 from portal.modeling import as_utc
@@ -105,7 +106,7 @@ def _flag(row: recall_readers.FlagRow) -> FlagItem:
         closed_on=row.cleared_on,
         evidence=evidence_lines(row.rule, row.current_evidence or row.evidence),
         response=row.response,
-        responded_on=responded.date() if responded else None,
+        responded_on=clock.local_date(responded) if responded else None,
     )
 
 

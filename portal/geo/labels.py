@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.geo.models import DistrictKind, RegionKind, SettlementKind
+from portal.geo.models import DistrictKind, RegionKind, SettlementKind, UnitKind
 
 LABELS: dict[Enum, Any] = {
     RegionKind.REGION: _l("Region"),
@@ -17,4 +17,13 @@ LABELS: dict[Enum, Any] = {
     SettlementKind.SUPPORT: _l("Support village"),
     SettlementKind.SATELLITE: _l("Satellite village"),
     SettlementKind.OTHER: _l("Village"),
+    UnitKind.RURAL_DISTRICT: _l("Rural district"),
+    UnitKind.VILLAGE_ADMINISTRATION: _l("Village administration"),
+    UnitKind.SETTLEMENT_ADMINISTRATION: _l("Settlement administration"),
+    UnitKind.TOWN_ADMINISTRATION: _l("Town administration"),
+    UnitKind.TOWN: _l("Town of district significance"),
+    UnitKind.CITY: _l("City of regional significance"),
+    UnitKind.URBAN_DISTRICT: _l("District of a city"),
+    UnitKind.VILLAGE: _l("Village run by the city administration"),
+    UnitKind.OTHER: _l("Other unit"),
 }

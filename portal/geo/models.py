@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import enum
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, and_
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    and_,
+    false,
+)
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from portal.extensions import Model, db
-from portal.modeling import LocalizedName, str_enum
+from portal.modeling import LocalizedName, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from portal.akims.models import Term
@@ -24,6 +35,39 @@ class DistrictKind(enum.StrEnum):
     DISTRICT = "district"
     CITY_ADMINISTRATION = "city_administration"
     CITY_DISTRICT = "city_district"
+
+
+class UnitKind(enum.StrEnum):
+    """The kind of a third-level unit of KATO, as its official name says (`portal.geo.kato`)."""
+
+    RURAL_DISTRICT = "rural_district"  # с.о., сельский округ
+    VILLAGE_ADMINISTRATION = "village_administration"  # с.а., сельская администрация
+    SETTLEMENT_ADMINISTRATION = "settlement_administration"  # п.а., поселковая администрация
+    TOWN_ADMINISTRATION = "town_administration"  # г.а., городская администрация
+    TOWN = "town"  # a town of district significance
+    CITY = "city"  # the town proper of a city administration (regional significance)
+    URBAN_DISTRICT = "urban_district"  # a district (р.а.) of a city
+    VILLAGE = "village"  # a village run directly by a city administration
+    OTHER = "other"  # anything else the classifier lists (a forestry)
+
+
+# Units whose akims are elected: the Constitutional Law "On Elections in the Republic of
+# Kazakhstan" as amended in 2021 has the akims of rural districts, villages, settlements and
+# towns of district significance elected. Villages run directly by a city administration and
+# the cities themselves have appointed akims (a rule of ours for reading the classifier).
+ELECTED_KINDS = frozenset({
+    UnitKind.RURAL_DISTRICT, UnitKind.VILLAGE_ADMINISTRATION,
+    UnitKind.SETTLEMENT_ADMINISTRATION, UnitKind.TOWN_ADMINISTRATION, UnitKind.TOWN,
+})
+
+
+class PlaceChangeKind(enum.StrEnum):
+    NEW = "new"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    GONE = "gone"
+    MERGED = "merged"  # gone, its villages now under one successor
+    RESTORED = "restored"  # a code that was gone is in the classifier again
 
 
 class SettlementKind(enum.StrEnum):
@@ -70,7 +114,13 @@ class District(LocalizedName, Model):
 
 
 class RuralDistrict(LocalizedName, Model):
-    """An auyl okrug: the fourth level, led by an elected akim."""
+    """A third-level unit of KATO (most are rural districts, led by an elected akim).
+
+    Versioned: a unit the classifier no longer lists keeps its row (and its akims, reports
+    and budgets) with `valid_to` set and, when merged, a `successor`. `population` and
+    `registered_voters` are not in the classifier: None until known; figures a seed made up
+    say so with `figures_synthetic`.
+    """
 
     __tablename__ = "rural_district"
     __table_args__ = (
@@ -81,11 +131,20 @@ class RuralDistrict(LocalizedName, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     kato: Mapped[str] = mapped_column(String(9), unique=True)
-    population: Mapped[int] = mapped_column(Integer)
-    registered_voters: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind),
+                                           default=UnitKind.RURAL_DISTRICT,
+                                           server_default=UnitKind.RURAL_DISTRICT.value)
+    population: Mapped[int | None] = mapped_column(Integer)
+    registered_voters: Mapped[int | None] = mapped_column(Integer)
+    figures_synthetic: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     search_key: Mapped[str] = mapped_column(String(600), default="")  # see portal.textsearch
+    valid_from: Mapped[date | None] = mapped_column(Date)  # None: before the first import
+    valid_to: Mapped[date | None] = mapped_column(Date, index=True)  # None: current
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("rural_district.id"))
 
     district: Mapped[District] = relationship(back_populates="rural_districts")
+    successor: Mapped[RuralDistrict | None] = relationship(remote_side=[id])
     settlements: Mapped[list[Settlement]] = relationship(
         back_populates="rural_district", order_by="Settlement.kato"
     )
@@ -101,8 +160,17 @@ class RuralDistrict(LocalizedName, Model):
         back_populates="rural_district", order_by="Term.starts_on.desc()"
     )
 
+    @property
+    def elected(self) -> bool:
+        """Whether the unit's akim is elected (and so has a place on this portal)."""
+        return self.kind in ELECTED_KINDS
+
+    @property
+    def current(self) -> bool:
+        return self.valid_to is None
+
     def __repr__(self) -> str:
-        return f"<RuralDistrict {self.kato} {self.name_en}>"
+        return f"<RuralDistrict {self.kato} {self.name_ru}>"
 
 
 class Settlement(LocalizedName, Model):
@@ -124,12 +192,33 @@ class Settlement(LocalizedName, Model):
     rural_district_id: Mapped[int] = mapped_column(ForeignKey("rural_district.id"), index=True)
     kato: Mapped[str] = mapped_column(String(9), unique=True)
     kind: Mapped[SettlementKind] = mapped_column(str_enum(SettlementKind))
-    population: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)  # None: not known
     search_key: Mapped[str] = mapped_column(String(600), default="")  # see portal.textsearch
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # None: current
     support_settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement.id"))
 
     rural_district: Mapped[RuralDistrict] = relationship(back_populates="settlements")
     support_settlement: Mapped[Settlement | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
-        return f"<Settlement {self.kato} {self.name_en}>"
+        return f"<Settlement {self.kato} {self.name_ru}>"
+
+
+class PlaceChange(Model):
+    """One change `flask geo import-kato` applied to a unit or settlement: the map's history."""
+
+    __tablename__ = "place_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kato: Mapped[str] = mapped_column(String(9), index=True)
+    level: Mapped[str] = mapped_column(String(16))  # "unit" or "settlement"
+    change: Mapped[PlaceChangeKind] = mapped_column(str_enum(PlaceChangeKind))
+    effective_on: Mapped[date] = mapped_column(Date)
+    name_before: Mapped[str | None] = mapped_column(String(200))
+    name_after: Mapped[str | None] = mapped_column(String(200))
+    parent_before: Mapped[str | None] = mapped_column(String(9))
+    parent_after: Mapped[str | None] = mapped_column(String(9))
+    successor_kato: Mapped[str | None] = mapped_column(String(9))
+    source: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

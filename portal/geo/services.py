@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.akims.models import Term, TermStatus
 from portal.collation import by_name
 from portal.extensions import db
-from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.geo.models import ELECTED_KINDS, District, Region, RuralDistrict, Settlement
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def _counts_select() -> Select:
         )
         .select_from(RuralDistrict)
         .outerjoin(serving, serving.c.rural_district_id == RuralDistrict.id)
+        .where(RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS))
     )
 
 
@@ -114,10 +115,22 @@ def rural_districts_of(district: District) -> list[tuple[RuralDistrict, Term | N
         select(RuralDistrict, serving_term)
         .outerjoin(serving_term, serving_term.rural_district_id == RuralDistrict.id)
         .options(joinedload(serving_term.akim), joinedload(RuralDistrict.centre))
-        .where(RuralDistrict.district_id == district.id)
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
+               RuralDistrict.kind.in_(ELECTED_KINDS))
         .order_by(RuralDistrict.kato)
     )
     return [(row[0], row[1]) for row in db.session.execute(statement).unique()]
+
+
+def other_units_of(district: District) -> list[RuralDistrict]:
+    """The district's current units whose akims are not elected (the city itself, its
+    districts, villages it runs directly): listed apart, they have no place for akims here."""
+    return list(db.session.scalars(
+        select(RuralDistrict)
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
+               RuralDistrict.kind.not_in(ELECTED_KINDS))
+        .order_by(RuralDistrict.kato)
+    ))
 
 
 def rural_district_by_kato(kato: str) -> RuralDistrict | None:
@@ -127,6 +140,7 @@ def rural_district_by_kato(kato: str) -> RuralDistrict | None:
             joinedload(RuralDistrict.district).joinedload(District.region),
             selectinload(RuralDistrict.settlements).joinedload(Settlement.support_settlement),
             selectinload(RuralDistrict.terms).joinedload(Term.akim),
+            joinedload(RuralDistrict.successor),
         )
         .where(RuralDistrict.kato == kato)
     )

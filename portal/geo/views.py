@@ -34,7 +34,8 @@ def district(kato4: str) -> str:
     if district is None:
         abort(404)
     return render_template("geo/district.html", district=district,
-                           rural_districts=services.rural_districts_of(district))
+                           rural_districts=services.rural_districts_of(district),
+                           other_units=services.other_units_of(district))
 
 
 @blueprint.route("/rural-districts/<kato>")

@@ -25,6 +25,7 @@ from typing import IO, Any
 from flask import current_app
 
 from portal import storage
+from portal.csv_cells import formula_safe
 from portal.modeling import as_utc, utcnow
 from portal.opendata import package
 from portal.opendata.tables import Table, all_tables
@@ -100,6 +101,8 @@ def cell(value: Any) -> Any:
         return str(value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    if isinstance(value, str):
+        return formula_safe(value)
     return value
 
 

@@ -91,9 +91,9 @@ def readme(tables: list[tuple[Table, int]], built_at: datetime, base_url: str,
         "separated, CRLF line ends, a header row. An empty cell means no value.",
         "- Money is in whole tenge. Dates are ISO 8601; times are UTC. Booleans are `true` / "
         "`false`. Report and promise texts are Markdown.",
-        "- Text is kept exactly as published. Spreadsheet users: import the file (Data → From "
-        "Text/CSV) rather than opening it by double-click, so that no cell is read as a "
-        "formula.",
+        "- Text is kept as published, except that a cell a spreadsheet would run as a formula "
+        "(starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading "
+        "apostrophe, as in the API's CSV.",
         "- Places are linked by KATO code, everything else by id (see `foreignKeys` in "
         "`datapackage.json`). Report timeliness is as of the build day.",
         "",

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from portal.akims.models import Term
 from portal.budgets.models import BudgetYearSummary
+from portal.clock import zone
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.promises.models import Promise, PromiseStatus, PromiseUpdate, UpdateKind
@@ -32,7 +33,6 @@ from portal.recall.rules import (
     TermInfo,
 )
 from portal.reports.models import Report
-from portal.reports.timeliness import zone
 
 __all__ = ["SatisfactionFacts", "budget_facts", "day_end", "petition_facts", "promise_facts",
            "reporting_facts", "satisfaction_facts", "serving_terms"]
@@ -57,8 +57,9 @@ def serving_terms(as_of: date) -> list[TermInfo]:
 
 
 def reporting_facts(term_ids: Iterable[int], as_of: date) -> dict[int, ReportingFacts]:
-    """Reports due before the as-of date and not published by it (first publication day
-    after it, or never). One query."""
+    """Reports due before the as-of date and not covered by it (the day a version covering
+    the whole period was published is after it, or never: an interim report does not count).
+    One query."""
     ids = sorted(set(term_ids))
     found: dict[int, list[MissingReport]] = defaultdict(list)
     if ids:
@@ -66,8 +67,8 @@ def reporting_facts(term_ids: Iterable[int], as_of: date) -> dict[int, Reporting
             select(Report.term_id, Report.id, Report.period_start, Report.period_end,
                    Report.due_on)
             .where(Report.term_id.in_(ids), Report.due_on < as_of,
-                   or_(Report.first_published_on.is_(None),
-                       Report.first_published_on > as_of))
+                   or_(Report.covered_on.is_(None),
+                       Report.covered_on > as_of))
             .order_by(Report.term_id, Report.due_on)
         )
         for term_id, report_id, start, end, due_on in db.session.execute(statement):

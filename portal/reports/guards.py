@@ -23,7 +23,7 @@ from portal.reports.models import (
 )
 
 _FROZEN_ONCE_PUBLISHED = (*CONTENT_FIELDS, "term_id", "period_start", "period_end", "due_on",
-                          "first_published_at", "first_published_on", "days_late")
+                          "first_published_at", "first_published_on")
 
 
 # Everything but the author link, which the database nulls when an account is deleted.
@@ -59,6 +59,11 @@ def check_session(session: Session) -> None:
             changed = _changed(obj, _FROZEN_ONCE_PUBLISHED)
             if obj.state != ReportState.PUBLISHED:
                 changed.append("state")
+            # The day the period was covered (and how late) is set once, by the correction
+            # that follows an interim report; after that it is as frozen as the rest.
+            for name in ("covered_on", "days_late"):
+                if _changed(obj, (name,)) and _committed(obj, "covered_on") is not None:
+                    changed.append(name)
             if changed:
                 raise ImmutableReportError(
                     f"report {obj.id} is published; {', '.join(changed)} cannot change "

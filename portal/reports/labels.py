@@ -15,6 +15,7 @@ LABELS: dict[Enum, Any] = {
     Timeliness.ON_TIME: _l("On time"),
     Timeliness.LATE: _l("Late"),
     Timeliness.MISSING: _l("Missing"),
+    Timeliness.INTERIM: _l("Interim: still owed"),
 }
 
 # Field names as people read them, for version differences and error lists.

@@ -36,9 +36,21 @@ class Timeliness(enum.StrEnum):
     """Derived from the due date and the first publication, never stored."""
 
     UPCOMING = "upcoming"  # not published, not yet due
-    ON_TIME = "on_time"  # first published on or before the due date
-    LATE = "late"  # first published after the due date
-    MISSING = "missing"  # the due date has passed and nothing is published
+    ON_TIME = "on_time"  # covered (see `covered_on`) on or before the due date
+    LATE = "late"  # covered after the due date
+    MISSING = "missing"  # the due date has passed and nothing covering the period is published
+    # Published before the period ended and not yet followed by a version covering the whole
+    # period, which is not due yet. Interim never discharges the period: once the due date
+    # passes without a covering version the report is missing.
+    INTERIM = "interim"
+
+
+class MeetingObligation(enum.StrEnum):
+    """Whether the meeting with residents a period asks for was held; derived, never stored."""
+
+    HELD = "held"  # at least one meeting was held within the period
+    OPEN = "open"  # none yet, and the period has not ended
+    MISSED = "missed"  # the period ended without a meeting
 
 
 # The text of a report, in the order the page shows it. Dates, numbers and links are kept
@@ -105,7 +117,11 @@ class Report(Synthetic, ReportContent, Model):
     # The Almaty calendar day of the first publication and how late that was: stored once at
     # publication so that timeliness roll-ups are plain comparisons on any database.
     first_published_on: Mapped[date | None] = mapped_column(Date)
-    days_late: Mapped[int | None] = mapped_column(Integer)
+    # The Almaty day the first version covering the whole period was published: a version
+    # published after `period_end`. A report published earlier is interim and does not
+    # discharge the period until then (NULL meanwhile). `days_late` is how late that came.
+    covered_on: Mapped[date | None] = mapped_column(Date, active_history=True)
+    days_late: Mapped[int | None] = mapped_column(Integer, active_history=True)
     current_version: Mapped[int] = mapped_column(Integer, default=0)
 
     term: Mapped[Term] = relationship()
@@ -123,6 +139,11 @@ class Report(Synthetic, ReportContent, Model):
     @property
     def is_draft(self) -> bool:
         return self.state == ReportState.DRAFT
+
+    @property
+    def is_interim(self) -> bool:
+        """Published, but only before the period ended: the period is not yet discharged."""
+        return self.is_published and self.covered_on is None
 
     def __repr__(self) -> str:
         return f"<Report {self.id} term={self.term_id} {self.period_start} {self.state}>"
@@ -160,6 +181,24 @@ class ReportVersion(Synthetic, ReportContent, Model):
 
     def __repr__(self) -> str:
         return f"<ReportVersion report={self.report_id} v{self.number}>"
+
+
+class ReportChanges(Model):
+    """What a correction changed, marked once by the job worker after it was published
+    (`portal.reports.changes`), so the "changes" page only reads it.
+
+    `runs` holds, for each changed field, the runs of `portal.reports.diffing.opcodes` over
+    the two texts' tokens (no HTML: the page escapes and marks the text itself). `method`
+    names the tokens and the comparison that made them; a row made by another method is
+    ignored and the page compares the versions itself.
+    """
+
+    __tablename__ = "report_changes"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_version.id"), primary_key=True)
+    method: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[dict[str, list[list[Any]]]] = mapped_column(JSONType)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ReportAttachment(Synthetic, Model):

@@ -43,6 +43,9 @@ class ReportLine:
     current_version: int
     timeliness: Timeliness
     synthetic: bool = False  # made by a seed (portal.modeling.Synthetic)
+    # The day a version covering the whole period was published; None while only an interim
+    # version (published before the period ended) or nothing is.
+    covered_on: date | None = None
 
     @property
     def is_published(self) -> bool:
@@ -58,15 +61,16 @@ class ReportLine:
 
 _LINE_COLUMNS = (Report.id, Report.term_id, Report.period_start, Report.period_end,
                  Report.due_on, Report.state, Report.first_published_on, Report.days_late,
-                 Report.current_version, Report.synthetic)
+                 Report.current_version, Report.synthetic, Report.covered_on)
 
 
 def _line(row: Sequence[Any], today: date) -> ReportLine:
     (report_id, term_id, start, end, due_on, state, published_on, late_days, version,
-     synthetic) = row
+     synthetic, covered_on) = row
     return ReportLine(report_id, term_id, start, end, due_on, ReportState(state), published_on,
-                      late_days, version, classify(due_on, published_on, today),
-                      bool(synthetic))
+                      late_days, version,
+                      classify(due_on, covered_on, today, interim=published_on is not None),
+                      bool(synthetic), covered_on)
 
 
 def timelines_for_terms(term_ids: Iterable[int], today: date) -> dict[int, list[ReportLine]]:
@@ -87,8 +91,10 @@ def timelines_for_terms(term_ids: Iterable[int], today: date) -> dict[int, list[
 
 
 def _summary_columns(today: date) -> tuple[Any, ...]:
-    published = Report.first_published_on.is_not(None)
-    open_ = Report.first_published_on.is_(None)
+    # Only a version covering the whole period discharges it: an interim report is still
+    # owed (upcoming until its due date, missing after).
+    published = Report.covered_on.is_not(None)
+    open_ = Report.covered_on.is_(None)
 
     def count(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -177,8 +183,8 @@ def late_and_missing(region: Region, today: date, per_page: int, status: str | N
                      page: int | None = None) -> Page[OverdueRow]:
     """Reports of a region that are missing or were published late: missing first, then the
     most recent due dates. Two queries (a count and a page)."""
-    missing = and_(Report.first_published_on.is_(None), Report.due_on < today)
-    late = and_(Report.first_published_on.is_not(None), Report.days_late > 0)
+    missing = and_(Report.covered_on.is_(None), Report.due_on < today)
+    late = and_(Report.covered_on.is_not(None), Report.days_late > 0)
     condition = {"missing": missing, "late": late}.get(status or "", or_(missing, late))
     statement: Select = (
         select(*_LINE_COLUMNS, Term.status, Akim, RuralDistrict, District)
@@ -187,13 +193,13 @@ def late_and_missing(region: Region, today: date, per_page: int, status: str | N
         .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
         .join(District, District.id == RuralDistrict.district_id)
         .where(District.region_id == region.id, owed(), condition)
-        .order_by(Report.first_published_on.is_not(None), Report.due_on.desc(),
+        .order_by(Report.covered_on.is_not(None), Report.due_on.desc(),
                   RuralDistrict.kato, Report.id)
     )
     result = paginate(statement, per_page, page=page, scalars=False)
     items = [
-        OverdueRow(_line(row[:10], today), row[10] == TermStatus.SERVING, row[11], row[12],
-                   row[13])
+        OverdueRow(_line(row[:11], today), row[11] == TermStatus.SERVING, row[12], row[13],
+                   row[14])
         for row in result.items
     ]
     return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)

@@ -7,7 +7,7 @@ Errors meant for people are `ReportError`s carrying translated messages per form
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from portal import audit
 from portal.extensions import db
 from portal.modeling import utcnow
 from portal.notifications import signals
+from portal.reports import changes
 from portal.reports.models import (
     CONTENT_FIELDS,
     MARKDOWN_SECTIONS,
@@ -27,7 +28,7 @@ from portal.reports.models import (
     ReportTextStash,
     ReportVersion,
 )
-from portal.reports.timeliness import days_late, local_date, local_today
+from portal.reports.timeliness import covers_period, days_late, local_date, local_today
 from portal.uploads import UploadError, store_upload
 
 if TYPE_CHECKING:
@@ -149,15 +150,24 @@ def publish(report: Report, actor: User | str | None,
     report.state = ReportState.PUBLISHED
     report.first_published_at = moment
     report.first_published_on = published_on
-    report.days_late = days_late(report.due_on, published_on)
+    _cover(report, published_on)
     report.current_version = 1
     for attachment in report.attachments:
         attachment.added_in_version = 1
     db.session.flush()
     audit.record(actor, "report.publish", report, {"state": "submitted"},
-                 {"state": "published", "version": 1, "days_late": report.days_late})
+                 {"state": "published", "version": 1, "days_late": report.days_late,
+                  "interim": report.covered_on is None})
     signals.report_published.send(report, actor=actor)
     return version
+
+
+def _cover(report: Report, published_on: date) -> None:
+    """Record that the period is discharged, if this publication covers all of it (rule 5 of
+    `portal.reports.policy`): published after the period's last day, and the first such."""
+    if report.covered_on is None and covers_period(report.period_end, published_on):
+        report.covered_on = published_on
+        report.days_late = days_late(report.due_on, published_on)
 
 
 def latest_version(report: Report) -> ReportVersion:
@@ -185,18 +195,23 @@ def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | 
     if not changed and not files:
         raise ReportError({"": _l("Nothing was changed, so there is no correction to publish.")})
     number = previous.number + 1
+    moment = now or utcnow()
     version = ReportVersion(report=report, number=number, reason=reason,
-                            published_at=now or utcnow(), author_id=getattr(actor, "id", None),
+                            published_at=moment, author_id=getattr(actor, "id", None),
                             **new)
     db.session.add(version)
     for upload in files:
         _attach(report, upload, actor, added_in_version=number, field="attachment")
     report.current_version = number
+    was_interim = report.covered_on is None
+    _cover(report, local_date(moment))
     db.session.flush()
+    changes.mark_after_commit(db.session(), version)
     db.session.execute(delete(ReportTextStash).where(ReportTextStash.report_id == report.id))
     audit.record(actor, "report.amend", report, {"version": previous.number},
                  {"version": number, "reason": reason, "changed": changed,
-                  "files_added": len(files)})
+                  "files_added": len(files),
+                  "covers_period": was_interim and report.covered_on is not None})
     signals.report_amended.send(report, version=version, actor=actor)
     return version
 

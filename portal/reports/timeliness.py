@@ -1,42 +1,43 @@
-"""Timeliness of a report from its due date and first publication, on the Almaty calendar."""
+"""Timeliness of a report from its due date and the publication that covered its period, on
+the Almaty calendar; whether each period's meeting with residents was held."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app, has_app_context
+from portal.clock import local_date, zone
+from portal.clock import today as local_today
+from portal.reports.models import MeetingObligation, Timeliness
+from portal.reports.policy import DuePeriod
 
-from portal.modeling import as_utc, utcnow
-from portal.reports.models import Timeliness
-
-DEFAULT_ZONE = "Asia/Almaty"
-
-
-def zone() -> ZoneInfo:
-    name = DEFAULT_ZONE
-    if has_app_context():
-        name = str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
-    return ZoneInfo(name)
+# The calendar lives in portal.clock; these names stay importable from here for the readers
+# that count report days.
+__all__ = ["ReportSummary", "classify", "covers_period", "days_late", "local_date",
+           "local_today", "meeting_obligations", "summarise", "zone"]
 
 
-def local_date(moment: datetime) -> date:
-    """The calendar day in Kazakhstan of a UTC moment: a report published at 23:30 on the due
-    day in Almaty is on time, although it is already the next day nowhere in UTC."""
-    value = as_utc(moment)
-    assert value is not None  # noqa: S101 - a datetime in, a datetime out
-    return value.astimezone(zone()).date()
+def classify(due_on: date, covered_on: date | None, today: date,
+             interim: bool = False) -> Timeliness:
+    """The status of one period's written report.
+
+    `covered_on` is the day a version covering the whole period was published (`Report.
+    covered_on`); `interim` says a version was published before the period ended. Interim is
+    not on time: it does not discharge the period, which stays owed, and is missing once its
+    due date has passed.
+    """
+    if covered_on is not None:
+        return Timeliness.ON_TIME if covered_on <= due_on else Timeliness.LATE
+    if due_on < today:
+        return Timeliness.MISSING
+    return Timeliness.INTERIM if interim else Timeliness.UPCOMING
 
 
-def local_today(now: datetime | None = None) -> date:
-    return local_date(now or utcnow())
-
-
-def classify(due_on: date, published_on: date | None, today: date) -> Timeliness:
-    if published_on is not None:
-        return Timeliness.ON_TIME if published_on <= due_on else Timeliness.LATE
-    return Timeliness.MISSING if due_on < today else Timeliness.UPCOMING
+def covers_period(period_end: date, published_on: date) -> bool:
+    """A version published on `published_on` (Almaty) covers the whole period only once the
+    period is over: a report published on or before its last day is interim."""
+    return published_on > period_end
 
 
 def days_late(due_on: date, published_on: date) -> int:
@@ -73,11 +74,14 @@ class ReportSummary:
 
 
 def summarise(items: list[tuple[date, date | None]], today: date) -> ReportSummary:
-    """The summary of (due_on, first_published_on) pairs, as the SQL readers compute it."""
+    """The summary of (due_on, covered_on) pairs, as the SQL readers compute it. An interim
+    report not yet due counts as upcoming (still owed), one past due as missing."""
     counts = {status: 0 for status in Timeliness}
     upcoming_dates: list[date] = []
     for due_on, published_on in items:
         status = classify(due_on, published_on, today)
+        if status is Timeliness.INTERIM:
+            status = Timeliness.UPCOMING  # still owed, not yet due
         counts[status] += 1
         if status is Timeliness.UPCOMING:
             upcoming_dates.append(due_on)
@@ -87,3 +91,21 @@ def summarise(items: list[tuple[date, date | None]], today: date) -> ReportSumma
         missing=counts[Timeliness.MISSING], upcoming=counts[Timeliness.UPCOMING],
         next_due_on=min(upcoming_dates) if upcoming_dates else None,
     )
+
+
+def meeting_obligations(periods: Iterable[DuePeriod], held_on: Iterable[date],
+                        today: date) -> list[tuple[DuePeriod, MeetingObligation]]:
+    """Each period's meeting obligation, judged by the rule in force for it: held when a
+    meeting took place within the period (on its first or last day included), missed when
+    the period has ended without one, open otherwise."""
+    days = sorted(set(held_on))
+    result: list[tuple[DuePeriod, MeetingObligation]] = []
+    for period in periods:
+        if any(period.period_start <= day <= period.period_end for day in days):
+            status = MeetingObligation.HELD
+        elif period.period_end < today:
+            status = MeetingObligation.MISSED
+        else:
+            status = MeetingObligation.OPEN
+        result.append((period, status))
+    return result

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, clock
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.seed import accounts, budgets, feedback, geo, people, promises, recall, reports
@@ -43,7 +43,7 @@ def run(scale: Scale, seed: int = 2026, as_of: date | None = None,
     """Fill an empty database. Flushes; the caller commits once at the end."""
     if not database_is_empty():
         raise SeedError("The database already has rural districts; seed only an empty one.")
-    ctx = SeedContext(scale=scale, seed=seed, as_of=as_of or date.today(), progress=progress)
+    ctx = SeedContext(scale=scale, seed=seed, as_of=as_of or clock.today(), progress=progress)
     for step in STEPS:
         step(ctx)
         db.session.flush()

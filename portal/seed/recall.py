@@ -18,11 +18,11 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 
+from portal import clock
 from portal.accounts import iin as iin_numbers
 from portal.accounts.models import Role, User, UserRole, VerificationMethod
 from portal.extensions import db
@@ -38,7 +38,6 @@ from portal.recall.ruleset import current_rules
 from portal.seed.accounts import RESIDENT_EMAIL_DOMAIN
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 
-ALMATY = ZoneInfo("Asia/Almaty")
 # The nightly evaluation, sampled monthly over the past year (oldest first), then on the
 # reference date: flags get a history (raised long ago, confirmed, cleared since).
 HISTORY_DAYS = tuple(range(360, -1, -30))
@@ -78,7 +77,7 @@ DECISIONS = (
 
 def moment(day: date, at: time = time(2, 30)) -> datetime:
     """A time of day in Almaty, in UTC (the nightly evaluation runs at 02:30 there)."""
-    return datetime.combine(day, at, ALMATY).astimezone(UTC)
+    return datetime.combine(day, at, clock.zone()).astimezone(UTC)
 
 
 def seed(ctx: SeedContext) -> None:
@@ -144,7 +143,7 @@ def _petitions(ctx: SeedContext, rng: random.Random) -> int:
                              withdrawals=kind == "open")
         rows.extend(signed)
         active = [row for row in signed if row["withdrawn_at"] is None]
-        succeeded_on = (max(row["signed_at"] for row in active).astimezone(ALMATY).date()
+        succeeded_on = (clock.local_date(max(row["signed_at"] for row in active))
                         if kind == "succeeded" else None)
         petitions.append({
             "id": petition_id, "term_id": term.id, "rural_district_id": term.rural_district_id,

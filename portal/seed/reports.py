@@ -143,7 +143,9 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
         if published_on <= end:
             outcome = Outcome.ON_TIME
     if outcome == Outcome.ON_TIME:
-        published_on = min(due, max(meeting_on, end) + timedelta(days=rng.randint(0, 25)))
+        # At least a day after the period ended: one published on its last day is interim.
+        published_on = min(due, max(meeting_on, end)
+                           + timedelta(days=max(1, rng.randint(0, 25))))
     elif outcome == Outcome.LATE:
         published_on = due + timedelta(days=rng.choice((1, 2, 3, 5, 8, 12, 20, 35, 60, 95)))
         if published_on >= ctx.as_of:
@@ -164,7 +166,8 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
         "due_on": due, "created_at": created,
         "updated_at": _at(min(ctx.as_of, end)) if content != EMPTY else None,
         "submitted_at": None, "first_published_at": None, "first_published_on": None,
-        "days_late": None, "current_version": 0, "state": "draft", **content,
+        "days_late": None, "covered_on": None, "current_version": 0, "state": "draft",
+        **content,
     }
     versions: list[dict[str, Any]] = []
     if outcome == Outcome.SUBMITTED:
@@ -172,7 +175,8 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
     if published_on is not None:
         row.update(state="published", submitted_at=_at(published_on),
                    first_published_at=_at(published_on), first_published_on=published_on,
-                   days_late=max(0, (published_on - due).days), current_version=1)
+                   covered_on=published_on, days_late=max(0, (published_on - due).days),
+                   current_version=1)
         versions.append(_version(ctx, report_id, 1, None, _at(published_on), author, content))
         corrected_on = published_on + timedelta(days=rng.randint(2, 40))
         if amend and corrected_on < ctx.as_of:

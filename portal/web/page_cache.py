@@ -20,13 +20,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import generate_etag
 
+from portal import clock
 from portal.extensions import cache
 from portal.permissions import ACCESS_ATTRIBUTE
 from portal.web import compression
@@ -45,7 +45,6 @@ PRIVATE_TABLES = frozenset({
 UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.readyz", "web.ping", "static"})
 # Headers a cached answer must keep (CSV downloads, paginated API lists).
 KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
-ALMATY = ZoneInfo("Asia/Almaty")
 PROCESS_STARTED = datetime.now(UTC).replace(microsecond=0)
 CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml")
 
@@ -223,7 +222,7 @@ def last_modified(version: str | None = None) -> datetime | None:
     changed = data_changed_at(version)
     if changed is None:
         return None
-    midnight = datetime.now(ALMATY).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     return max(changed, PROCESS_STARTED, midnight.astimezone(UTC)).replace(microsecond=0)
 
 

@@ -49,7 +49,7 @@ def day(value: date | None, style: str = "medium") -> str:
 
 
 def moment(value: datetime | None, style: str = "medium") -> str:
-    """A UTC timestamp shown in Asia/Almaty (Flask-Babel's configured zone)."""
+    """A UTC timestamp shown in the portal's zone (`portal.clock`; Flask-Babel formats in it)."""
     return "—" if value is None else str(format_datetime(as_utc(value), style))
 
 

@@ -95,8 +95,12 @@ def test_expired_confirmation_link_is_refused(client: FlaskClient, submit: Any,
     [
         ("791028302729", "The check digit of this IIN is wrong"),
         ("79102830272", "An IIN has exactly 12 digits."),
-        ("7910283027AB", "An IIN has digits only."),
+        ("7910283027AB", "An IIN has the digits 0 to 9 only."),
         (NEVER_ISSUED, "This number is never issued as an IIN"),
+        # int() and str.isdigit() take these; the IIN check does not (one person, one spelling).
+        ("85031540123\u0661", "An IIN has the digits 0 to 9 only."),  # Arabic-Indic one
+        ("79102830272\u00b2", "The check digit of this IIN is wrong"),  # superscript two
+        ("990231300123", "not a valid birth date"),  # 31 February
     ],
 )
 def test_invalid_iin_is_rejected_with_a_message(submit: Any, iin: str, message: str) -> None:
@@ -108,6 +112,18 @@ def test_invalid_iin_is_rejected_with_a_message(submit: Any, iin: str, message: 
     assert 'id="iin-error"' in html  # beside the field, not only at the top
     assert 'value="aigerim@example.kz"' in html  # what was typed is kept
     assert _accounts() == before
+
+
+def test_full_width_digits_are_the_same_person(submit: Any, outbox: Outbox) -> None:
+    """"８50315401231" (full-width eight) is NFKC-normalised: the IIN already registered."""
+    iin = valid_iin("850315")
+    assert submit("/register", _form(RuralDistrictFactory(), iin=iin)).status_code == 302
+    before = _accounts()
+    again = submit("/register", _form(RuralDistrictFactory(), email="second@example.kz",
+                                      iin="\uff18" + iin[1:]))
+    assert again.status_code == 302  # the same answer as any registration (no enumeration)
+    assert _accounts() == before  # but no second account for the same person
+    assert services.find_by_email("second@example.kz") is None
 
 
 def test_unknown_kato_and_weak_password_are_explained(submit: Any) -> None:

@@ -252,5 +252,10 @@ def test_request_logs_lose_tokens_and_iins(app: Flask) -> None:
     gunicorn.args = {"r": "GET /search?q=791028302728 HTTP/1.1"}
     tokens.TokenRedactingFilter().filter(gunicorn)
     assert "791028302728" not in gunicorn.getMessage()
+    for typed in ("791028 302728", "7910-2830-2728", "7910+2830+2728", "791028%20302728"):
+        spaced = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "GET /search?q=%s",
+                                   (typed,), None)
+        tokens.TokenRedactingFilter().filter(spaced)
+        assert spaced.getMessage() == "GET /search?q=[12 digits]", typed
     assert any(isinstance(f, tokens.TokenRedactingFilter)
                for f in logging.getLogger("werkzeug").filters)

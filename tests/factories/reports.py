@@ -35,6 +35,11 @@ class ReportFactory(BaseFactory):
     due_on = date(2025, 7, 31)
     state = ReportState.DRAFT
     current_version = 0
+    # A publication after the period ended covers it; one on or before its last day is interim.
+    covered_on = factory.LazyAttribute(
+        lambda report: report.first_published_on
+        if isinstance(report.first_published_on, date)
+        and report.first_published_on > report.period_end else None)
 
     class Params:
         filled = factory.Trait(**FILLED)

@@ -106,6 +106,7 @@ def test_a_flag_clears_with_the_date_when_its_condition_ends() -> None:
     missing.state, missing.current_version = "published", 1
     missing.first_published_at = datetime(2026, 3, 10, 6, tzinfo=UTC)
     missing.first_published_on, missing.days_late = date(2026, 3, 10), 54
+    missing.covered_on = date(2026, 3, 10)
     db.session.commit()
     outcome = evaluation.evaluate(date(2026, 3, 11), "cli")
     (flag,) = flags()

@@ -178,11 +178,13 @@ def _report_line() -> Schema:
         "period_start": date("First day of the period reported on."),
         "period_end": date("Last day of the period."),
         "due_on": date("The day it must be published by."),
-        "timeliness": enum_of(Timeliness, "on_time, late, missing (past due, not published) "
-                                          "or upcoming."),
+        "timeliness": enum_of(Timeliness, "on_time, late, missing (past due, no version "
+                                          "covering the whole period), interim (published "
+                                          "before the period ended, still owed) or upcoming."),
         "published": boolean("It has been published."),
         "first_published_on": nullable(date("The day of its first publication (Almaty).")),
-        "days_late": nullable(integer("Days after the due date it was first published.",
+        "days_late": nullable(integer("Days after the due date the version covering the "
+                                      "whole period was published (null while interim).",
                                       minimum=0)),
         "current_version": integer("Published versions (corrections add one).", minimum=0),
         "synthetic": boolean(SYNTHETIC),
@@ -241,9 +243,11 @@ def _report() -> Schema:
         "period_start": date("First day of the period."),
         "period_end": date("Last day of the period."),
         "due_on": date("The day it had to be published by."),
-        "timeliness": enum_of(Timeliness, "on_time or late."),
+        "timeliness": enum_of(Timeliness, "on_time, late, or interim (published before the "
+                                          "period ended; missing once past due)."),
         "first_published_on": date("The day of its first publication (Almaty)."),
-        "days_late": integer("Days after the due date it was first published.", minimum=0),
+        "days_late": integer("Days after the due date the version covering the whole period "
+                             "was published (0 while interim).", minimum=0),
         "current_version": integer("The version shown (corrections add versions).",
                                    minimum=1),
         "published_at": datetime("When the version shown was published (UTC)."),

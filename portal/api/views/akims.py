@@ -102,7 +102,7 @@ def akim_detail(akim: Akim) -> Response:
     flags = external.flags_for_terms(term_ids).get(term.id if term else 0, [])
     score = serialize.scores(
         promises.summarise(rows),
-        summarise([(line.due_on, line.first_published_on) for line in lines], today), rating)
+        summarise([(line.due_on, line.covered_on) for line in lines], today), rating)
     open_flags = external.open_flag_counts_for_terms(term_ids).get(term.id if term else 0, 0)
     body = serialize.akim(akim, term, score, open_flags)
     body.update({

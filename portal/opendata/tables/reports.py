@@ -27,10 +27,10 @@ def _reports() -> Iterator[tuple[Any, ...]]:
     today = local_today()
     statement = (select(Report.id, Report.term_id, Report.period_start, Report.period_end,
                         Report.due_on, Report.first_published_on, Report.days_late,
-                        Report.current_version, Report.synthetic)
+                        Report.current_version, Report.synthetic, Report.covered_on)
                  .join(Term, Term.id == Report.term_id).where(owed()).order_by(Report.id))
     for row in stream(statement):
-        yield (*row[:5], classify(row[4], row[5], today), *row[5:])
+        yield (*row[:5], classify(row[4], row[9], today, interim=row[5] is not None), *row[5:9])
 
 
 def _report_versions() -> Iterator[tuple[Any, ...]]:
@@ -64,9 +64,11 @@ REPORTS = [
         I("id", "The report's id (page: /reports/<id>, once published)."),
         I("term_id", "The term."), D("period_start", "First day of the period."),
         D("period_end", "Last day."), D("due_on", "Due date."),
-        S("timeliness", "on_time, late, missing (past due, unpublished) or upcoming."),
+        S("timeliness", "on_time, late, missing (past due, no version covering the whole "
+          "period), interim (published before the period ended, still owed) or upcoming."),
         D("first_published_on", "Day of first publication (Almaty)."),
-        I("days_late", "Days after the due date it was published."),
+        I("days_late", "Days after the due date the version covering the whole period was "
+          "published (empty while interim)."),
         I("current_version", "Published versions."), SYNTHETIC("report"),
     ], _reports, ["id"], [("term_id", "terms", "id")]),
     Table("report_versions", "Report texts", "Every published version, frozen; corrections "

@@ -7,8 +7,10 @@ from werkzeug.wrappers import Response
 
 from portal.akims import services as akims
 from portal.akims.models import Akim
+from portal.extensions import db
 from portal.permissions import public
-from portal.reports import diffing, readers
+from portal.reports import changes as marked
+from portal.reports import readers
 from portal.reports.labels import FIELD_LABELS
 from portal.reports.models import Report, ReportAttachment, ReportVersion
 from portal.reports.timeliness import classify, local_today
@@ -33,7 +35,8 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
         shown=shown,
         content=shown or report,
         latest=report.versions[-1] if report.versions else None,
-        timeliness=classify(report.due_on, report.first_published_on, today),
+        timeliness=classify(report.due_on, report.covered_on, today,
+                            interim=report.first_published_on is not None),
         today=today,
         attachments=[a for a in report.attachments
                      if shown is None or (a.added_in_version or 0) <= shown.number],
@@ -63,7 +66,7 @@ def changes(report: Report, number: int) -> str:
     before = _version_or_404(report, number - 1)
     return render_template(
         "reports/changes.html", report=report, term=report.term, before=before, after=after,
-        changes=diffing.compare(before.content(), after.content()), field_labels=FIELD_LABELS,
+        changes=marked.for_page(db.session(), before, after), field_labels=FIELD_LABELS,
         added_files=[a for a in report.attachments if a.added_in_version == number],
     )
 
@@ -83,3 +86,14 @@ def akim_reports(akim: Akim) -> str:
     return render_template("reports/akim_reports.html", akim=akim,
                            term=akims.current_or_latest_term(akim), timelines=timelines,
                            today=today)
+
+
+@blueprint.route("/reports/rules")
+@public
+def rules() -> str:
+    """The reporting rules in force and their history, each with its source or marked as the
+    portal's own configuration."""
+    from portal.reports.policy import MEETING_POLICY, policy_from_app
+
+    return render_template("reports/rules.html", meetings=MEETING_POLICY.history(),
+                           written=policy_from_app(), today=local_today())
