@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
@@ -20,12 +19,13 @@ from portal.accounts.verification import MAX_NOTE, MAX_REASON
 from portal.extensions import db
 from portal.geo.models import District, RuralDistrict
 from portal.textsearch import fold, like_pattern
+from portal.web.forms import Form
 
 LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
 PLACE_CHOICES_SHOWN = 8
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"),
@@ -104,7 +104,7 @@ class RuralDistrictLookupMixin:
                                  "or type a longer name."))
 
 
-class RegistrationForm(NewPasswordMixin, RuralDistrictLookupMixin, FlaskForm):
+class RegistrationForm(NewPasswordMixin, RuralDistrictLookupMixin, Form):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
@@ -142,20 +142,20 @@ class RegistrationForm(NewPasswordMixin, RuralDistrictLookupMixin, FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(
         message=_l("Enter a valid email address.")), Length(max=254)],
         render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     password = _new_password_field(_l("New password"))
 
     def validate_password(self, field: Any) -> None:
         self._check_password(field)
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                                      render_kw={"autocomplete": "current-password"})
@@ -165,7 +165,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         self._check_password(field)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language of the site and of our emails"),
                          validators=[DataRequired()])
 
@@ -175,7 +175,7 @@ class LanguageForm(FlaskForm):
         self.locale.choices = list(LANGUAGE_CHOICES)
 
 
-class HomeDistrictForm(RuralDistrictLookupMixin, FlaskForm):
+class HomeDistrictForm(RuralDistrictLookupMixin, Form):
     rural_district = StringField(
         _l("Rural district of residence"), validators=[DataRequired()],
         description=_l("Its 9-digit KATO code or its name. Moving ends your verification: "
@@ -186,7 +186,7 @@ class HomeDistrictForm(RuralDistrictLookupMixin, FlaskForm):
                                      validate_choice=False, validators=[Optional()])
 
 
-class VerificationRequestForm(FlaskForm):
+class VerificationRequestForm(Form):
     note = TextAreaField(
         _l("A note for the moderator (optional)"),
         validators=[Optional(), Length(max=MAX_NOTE)],
@@ -196,7 +196,7 @@ class VerificationRequestForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason (sent to the person)"),
         validators=[DataRequired(message=_l("Say why, so the person knows what to do next.")),
@@ -205,7 +205,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     """The six digits from the authenticator app, or one recovery code."""
 
     code = StringField(_l("Code from your authenticator app, or a recovery code"),

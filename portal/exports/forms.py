@@ -4,18 +4,18 @@ they never write."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.exports.labels import export_label
 from portal.exports.models import ExportFormat
+from portal.web.forms import Form
 
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
-class BundleForm(FlaskForm):
+class BundleForm(Form):
     area = SelectField(
         _l("Area"), validate_choice=True,
         validators=[InputRequired(message=_l("Choose the whole country, a region or a district."))],
@@ -32,7 +32,7 @@ class BundleForm(FlaskForm):
         self.language.choices = list(LANGUAGE_CHOICES)
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """A dossier to check: the PDF, or its fingerprint as printed. The view reads the file
     (in memory, never stored) and checks it by its content."""
 

@@ -285,6 +285,14 @@ def unit_kind(name_ru: str, district_kind: DistrictKind) -> UnitKind:
     return UnitKind.OTHER
 
 
+_TYPE_PREFIX = re.compile(r"^(?:с\.|п\.|а\.|г\.|село |аул |поселок |посёлок )\s*", re.IGNORECASE)
+
+
+def bare_name(name_ru: str) -> str:
+    """A settlement's name without its type: 'с.Агыбет' → 'Агыбет'."""
+    return _TYPE_PREFIX.sub("", name_ru.strip())
+
+
 def search_key(name_kk: str, name_ru: str, code: str) -> str:
     """Folded Kazakh and Russian names, the Latin spelling of the Russian one, the code."""
     return fold(name_kk, name_ru, to_latin(name_ru), code)[:600]
@@ -469,7 +477,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
     touched = {code for kind in (PlaceChangeKind.RENAMED, PlaceChangeKind.MOVED,
                                  PlaceChangeKind.RESTORED)
                for code in by_kind[kind]["unit"]}
-    _update(RuralDistrict, [{
+    update_rows(RuralDistrict, [{
         "_id": units[code].id, "district_id": district_ids[unit.district_code],
         "kind": unit.kind.value, "name_ru": unit.name_ru,
         "name_kk": unit.name_kk if kazakh else units[code].name_kk,
@@ -479,7 +487,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
     } for code in sorted(touched) for unit in (classifier.units[code],)])
 
     unit_ids = {code: row.id for code, row in _current_units().items()}
-    _update(RuralDistrict, [{"_id": units[change.code].id, "valid_to": as_of,
+    update_rows(RuralDistrict, [{"_id": units[change.code].id, "valid_to": as_of,
                              "successor_id": unit_ids.get(change.successor or "")}
                             for change in plan.changes if change.level == "unit"
                             and change.kind in (PlaceChangeKind.GONE, PlaceChangeKind.MERGED)])
@@ -497,7 +505,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
     touched = {code for kind in (PlaceChangeKind.RENAMED, PlaceChangeKind.MOVED,
                                  PlaceChangeKind.RESTORED)
                for code in by_kind[kind]["settlement"]}
-    _update(Settlement, [{
+    update_rows(Settlement, [{
         "_id": settlements[code].id, "rural_district_id": unit_ids[place.unit_code],
         "name_ru": place.name_ru,
         "name_kk": place.name_kk if kazakh else settlements[code].name_kk,
@@ -505,7 +513,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
                                  place.name_ru, code),
         "valid_to": None,
     } for code in sorted(touched) for place in (classifier.settlements[code],)])
-    _update(Settlement, [{"_id": settlements[code].id, "valid_to": as_of}
+    update_rows(Settlement, [{"_id": settlements[code].id, "valid_to": as_of}
                          for code in sorted(by_kind[PlaceChangeKind.GONE]["settlement"])])
 
     if not plan.first_load:
@@ -530,8 +538,8 @@ def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
         db.session.execute(insert(table), rows[start:start + CHUNK])
 
 
-def _update(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Executemany updates by id; rows of one call may carry different columns."""
+def update_rows(model: Any, rows: list[dict[str, Any]]) -> None:
+    """Executemany updates by id (the row's `_id`); rows may carry different columns."""
     table = model.__table__
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:

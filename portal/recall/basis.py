@@ -51,14 +51,14 @@ BASIS: dict[RuleCode, RuleBasis] = {
         "fewer broken or more kept is left to the promise pages.")),
     RuleCode.SATISFACTION: RuleBasis(_l(
         "The two latest reports reflect the akim's recent work. At least 20 ratings, and at "
-        "least 1 % of the voters, so that a handful of residents cannot raise a flag alone; "
+        "least 1 per cent of the voters, so that a handful of residents cannot raise a flag alone; "
         "2.5 of 5 is below the middle of the scale.")),
     RuleCode.PETITION: RuleBasis(_l(
         "One voter in ten signing in 90 days shows a concern shared well beyond a group of "
         "neighbours. The share is the portal's choice; in law, the nearest analogue concerns "
         "the vote on a deputy's recall, not a petition (see below).")),
     RuleCode.BUDGET: RuleBasis(_l(
-        "Own revenues below 70 % of plan over a whole year the akim served at least half of "
+        "Own revenues below 70 per cent of plan over a whole year the akim served at least half of "
         "is a warning only: rural budgets depend on transfers and a small tax base, so the "
         "akim is not alone responsible.")),
 }

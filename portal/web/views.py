@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal import health
 from portal.geo import services as geo
 from portal.permissions import public
+from portal.web.safety import without_control_characters
 from portal.web.search import search as run_search
 
 blueprint = Blueprint("web", __name__)
@@ -24,7 +25,7 @@ def home() -> str:
 @blueprint.route("/search")
 @public
 def search() -> str:
-    query = request.args.get("q", "")
+    query = without_control_characters(request.args.get("q", ""))
     return render_template("web/search.html", results=run_search(query))
 
 
