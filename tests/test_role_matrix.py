@@ -117,6 +117,7 @@ ROWS: list[Row] = [
     # Public pages.
     Row("home", "GET", lambda w: "/", everyone(200)),
     Row("search", "GET", lambda w: "/search?q=akim", everyone(200)),
+    Row("how_we_count", "GET", lambda w: "/how-we-count", everyone(200)),
     Row("health check", "GET", lambda w: "/healthz", everyone(200)),
     Row("readiness", "GET", lambda w: "/readyz", everyone(200)),
     Row("ping (the bench ceiling)", "GET", lambda w: "/ping", everyone(200)),

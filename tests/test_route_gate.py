@@ -9,6 +9,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "web.home",
     "web.search",
+    "web.how_we_count",
     "web.healthz",
     "web.readyz",
     "web.ping",

@@ -162,11 +162,15 @@ def page_counter_css(text: object) -> Markup:
 
 def render_html(template: str, data: Mapping[str, Any], language: str) -> str:
     """The document's HTML, in `language`. Templates get the plain data and nothing else
-    from the request: no user, no session, no url_for (jobs have no request)."""
+    from the request: no user, no session, no url_for (jobs have no request). Footnotes cite
+    the figures' definitions at `how_we_count_url` (on PUBLIC_BASE_URL)."""
+    from portal.api.serialize import public_url
+
     with force_locale(language):
         page = current_app.jinja_env.get_template(f"{TEMPLATE_DIRECTORY}/{template}")
         return page.render(**data, current_language=language, language=language,
-                           css_string=css_string, page_counter_css=page_counter_css)
+                           css_string=css_string, page_counter_css=page_counter_css,
+                           how_we_count_url=public_url("web.how_we_count"))
 
 
 def render_document(template: str, data: Mapping[str, Any], language: str) -> Document:

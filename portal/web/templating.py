@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from portal.akims.parties import party_name
 from portal.api.serialize import public_url
+from portal.figures import days_overdue
 from portal.labels import label
 from portal.modeling import as_utc, current_language
 from portal.permissions import Permission, can
@@ -85,7 +86,7 @@ def register(app: Flask) -> None:
     # Absolute addresses only through public_url (PUBLIC_BASE_URL), never url_for(_external=
     # True): that takes the request's Host, which a cached page would pass on to everyone.
     app.jinja_env.globals.update(url_with_lang=url_with_lang, url_with_page=url_with_page,
-                                 public_url=public_url)
+                                 public_url=public_url, days_overdue=days_overdue)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

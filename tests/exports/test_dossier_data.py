@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from portal.exports import plugins
 from portal.exports.dossier import dossiers_for_akims, dossiers_for_scope
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.services import prepare, prepared
+from portal.feedback.tallies import NO_RATINGS, RatingSummary
 from portal.promises.models import PromiseStatus
 from portal.reports.models import Timeliness
 from tests.exports.conftest import Record, build_record, flagged, rated
@@ -104,7 +104,8 @@ def test_ratings_and_flags_fill_their_sections(record: Record) -> None:
     rated(record.term, {5: 4, 4: 2, 1: 3})
     flagged(record.term)
     [dossier] = dossiers_for_akims([record.term.akim_id], "en")
-    assert dossier.ratings == plugins.RatingSummary(Decimal("3.44"), 9, (3, 0, 0, 2, 4))
+    assert dossier.ratings == RatingSummary(9, 31, (3, 0, 0, 2, 4))
+    assert dossier.ratings.average_shown == Decimal("3.44")
     assert [flag.rule for flag in dossier.flags or ()] == ["reporting", "promises"]
     assert [flag.rule for flag in dossier.open_flags] == ["reporting"]
     reporting = dossier.open_flags[0]
@@ -115,5 +116,5 @@ def test_ratings_and_flags_fill_their_sections(record: Record) -> None:
 
 def test_a_term_without_ratings_gets_an_empty_summary(record: Record) -> None:
     [item] = prepared(dossiers_for_akims([record.term.akim_id], "en"))
-    assert item.dossier.ratings == plugins.RatingSummary(None, 0, (0, 0, 0, 0, 0))
+    assert item.dossier.ratings == NO_RATINGS
     assert item.dossier.flags == ()
