@@ -9,6 +9,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "web.home",
     "web.search",
+    "web.how_we_count",
     "web.healthz",
     "web.readyz",
     "web.ping",
@@ -64,6 +65,7 @@ PUBLIC_ENDPOINTS = {
     "recall.term_petitions",
     "recall.petition",
     "exports.dossier",
+    "exports.verify_page",
 }
 
 
