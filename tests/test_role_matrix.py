@@ -123,6 +123,8 @@ ROWS: list[Row] = [
     Row("akim profile", "GET", lambda w: f"/akims/{w.term_a.akim_id}", everyone(200)),
     Row("rural district", "GET", lambda w: f"/rural-districts/{w.district_a.kato}",
         everyone(200)),
+    Row("find my akim", "GET", lambda w: f"/find?q=ab&unit={w.district_a.kato}",
+        everyone(200)),
     # Signing in and registering.
     Row("login page", "GET", lambda w: "/login", everyone(200)),
     # The code step needs the password step first (in this browser): otherwise back to it.

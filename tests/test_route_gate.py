@@ -9,6 +9,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "web.home",
     "web.search",
+    "geo.find",
     "web.healthz",
     "web.readyz",
     "web.ping",
