@@ -117,6 +117,7 @@ ROWS: list[Row] = [
     # Public pages.
     Row("home", "GET", lambda w: "/", everyone(200)),
     Row("search", "GET", lambda w: "/search?q=akim", everyone(200)),
+    Row("how_we_count", "GET", lambda w: "/how-we-count", everyone(200)),
     Row("health check", "GET", lambda w: "/healthz", everyone(200)),
     Row("readiness", "GET", lambda w: "/readyz", everyone(200)),
     Row("ping (the bench ceiling)", "GET", lambda w: "/ping", everyone(200)),
@@ -365,6 +366,9 @@ STAFF = ("staff", "admin")
 ROWS += [
     Row("akim dossier pdf", "GET",
         lambda w: f"/akims/{w.term_a.akim_id}/accountability.pdf?lang=en", everyone(200)),
+    Row("check a dossier", "GET", lambda w: "/verify", everyone(200)),
+    Row("check a dossier's fingerprint", "POST", lambda w: "/verify", everyone(200),
+        lambda w: {"fingerprint": "0123456789ab"}),
     Row("bulk exports", "GET", lambda w: "/exports/", only(dict.fromkeys(STAFF, 200))),
     Row("bulk export start", "POST", lambda w: "/exports/", only(dict.fromkeys(STAFF, 302)),
         lambda w: {"area": "district:6136", "format": "zip", "language": "en"}),

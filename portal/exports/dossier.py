@@ -34,6 +34,7 @@ from portal.budgets.readers import budget_summaries_for_terms
 from portal.exports import plugins
 from portal.exports.scope import Scope
 from portal.extensions import db
+from portal.feedback.tallies import RatingSummary
 from portal.geo.models import District, Region, RuralDistrict
 from portal.promises.models import (
     Promise,
@@ -132,7 +133,7 @@ class Dossier:
     budget_series: tuple[YearIndicators, ...]
     budget_headline: YearIndicators | None
     term_years: tuple[int, int]
-    ratings: plugins.RatingSummary | None  # None: the feedback domain is not installed
+    ratings: RatingSummary | None  # None: the feedback domain is not installed
     flags: tuple[plugins.FlagItem, ...] | None  # None: the recall domain is not installed
     as_of: date
     language: str

@@ -1,4 +1,4 @@
-"""Home, search and the health check."""
+"""Home, search, "How we count" and the health check."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ def home() -> str:
     return render_template(
         "web/home.html", nation=geo.national_counts(), regions=geo.regions_with_counts()
     )
+
+
+@blueprint.route("/how-we-count")
+@public
+def how_we_count() -> str:
+    """Every figure the portal shows, with its definition and denominator (portal.figures)."""
+    from portal.figures.definitions import FIGURES, GROUPS
+
+    return render_template("web/how_we_count.html", figures=FIGURES, groups=GROUPS)
 
 
 @blueprint.route("/search")
