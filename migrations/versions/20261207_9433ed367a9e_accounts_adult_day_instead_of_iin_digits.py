@@ -8,7 +8,7 @@ IIN before this change counts as an adult from its registration day (Almaty), as
 of the time allowed everyone to sign and rate.
 
 Revision ID: 9433ed367a9e
-Revises: 974a3693ad24
+Revises: 5155b4b790e7
 Create Date: 2026-12-07 01:44:39.310445
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9433ed367a9e'
-down_revision = '974a3693ad24'
+down_revision = '5155b4b790e7'
 branch_labels = None
 depends_on = None
 
