@@ -59,7 +59,7 @@ def build_world() -> World:
     term_a, term_b, term_c = TermFactory(), TermFactory(), TermFactory()
     iin_b = valid_iin()
     citizen_b = UserFactory(email="citizen-b@example.kz", rural_district=term_b.rural_district,
-                            iin_hmac=services.iin_digest(iin_b), iin_last4=iin_b[-4:])
+                            iin_hmac=services.iin_digest(iin_b))
     users = {
         "citizen_a": UserFactory.resident_of(term_a.rural_district, email="citizen-a@example.kz"),
         "citizen_b": citizen_b,
