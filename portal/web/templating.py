@@ -14,6 +14,7 @@ from flask_login import current_user
 from portal.akims.parties import party_name
 from portal.api.serialize import public_url
 from portal.figures import days_overdue
+from portal.formats import formal_date, formal_period
 from portal.labels import label
 from portal.modeling import as_utc, current_language
 from portal.permissions import Permission, can
@@ -80,7 +81,8 @@ def url_with_page(page: int) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, percent=percent, day=day, moment=moment, label=label,
-        party=party_name,
+        party=party_name, formal_day=formal_date,  # documents (PDFs) cite formal dates
+        formal_period=lambda item: formal_period(item.period_start, item.period_end),
     )
     # Globals, not context values: macros imported without context can use them too.
     # Absolute addresses only through public_url (PUBLIC_BASE_URL), never url_for(_external=
