@@ -35,7 +35,7 @@ def test_formal_periods() -> None:
     half = (date(2022, 1, 1), date(2022, 6, 30))
     assert [formal_period(*half, language).replace("\u00a0", " ")
             for language in ("kk", "ru", "en")] == [
-        "2022 жылғы қаңтар – маусым", "Январь – июнь 2022 г.", "January – June 2022"]
+        "2022 жылғы қаңтар – маусым", "январь – июнь 2022 г.", "January – June 2022"]
     assert formal_period(date(2021, 7, 28), date(2021, 12, 31), "ru").replace(
         "\u00a0", " ") == "28 июля 2021 г. – 31 декабря 2021 г."
 
