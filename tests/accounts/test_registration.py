@@ -147,7 +147,7 @@ def test_several_matching_names_offer_a_choice(submit: Any) -> None:
                              search_key=f"kokterek {n} rural district")
     html = submit("/register", _form(RuralDistrictFactory(), rural_district="Kokterek")
                   ).get_data(as_text=True)
-    assert "Several rural districts have this name" in html
+    assert "Several places have this name" in html
     assert html.count('name="rural_district_pick"') == 2
 
 
