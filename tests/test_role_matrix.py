@@ -27,6 +27,7 @@ from portal.accounts.models import Role, User, VerificationRequest
 from portal.akims.models import Term
 from portal.extensions import db, limiter
 from portal.geo.models import RuralDistrict
+from portal.notifications.delivery import unsubscribe_token
 from portal.reports.models import CONTENT_FIELDS
 from tests.conftest import csrf_from
 from tests.factories import (
@@ -469,6 +470,11 @@ ROWS += [
         signed_in(302)),
     Row("unfollow a promise", "POST", lambda w: f"/promises/{w.extra['promise'].id}/unfollow",
         signed_in(302)),
+    # Notifications: follows, settings, the one-click unsubscribe page.
+    Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
+    Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
+    Row("unsubscribe page", "GET",
+        lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200)),
     # The akim's programme.
     Row("my programme", "GET", lambda w: "/my/programme",
         only({"akim_a": 302, "akim_b": 302, "admin": 404})),
