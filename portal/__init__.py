@@ -40,6 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
+    from portal.web.safety import register_converters
+
+    register_converters(app)
     _register_blueprints(app)
     jobs.register_tasks()
     # Every signal a domain sends is recorded as an event, in web processes and the worker.

@@ -35,6 +35,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # A signed-in browser's session ends on the server after this many days.
         "SESSION_MAX_AGE_DAYS": 30,
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+        # Per account and address, never per account alone (portal.accounts.throttle).
         "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
         "RATELIMIT_REGISTER": "5 per hour",
         "RATELIMIT_VOTE": "30 per minute;300 per hour",

@@ -19,7 +19,12 @@ def fold(*parts: str | None) -> str:
     return " ".join(folded.replace("-", " ").split())
 
 
+# Longer than any name we search; SQLite refuses LIKE patterns past 50,000 bytes (a 500).
+MAX_PATTERN_TEXT = 200
+
+
 def like_pattern(query: str) -> str:
     """A LIKE pattern for folded text, with LIKE's wildcards escaped."""
-    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    text = fold(query)[:MAX_PATTERN_TEXT]
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -20,3 +20,12 @@ def test_each_enum_keeps_its_own_label_for_a_shared_value() -> None:
 def test_every_registered_value_resolves() -> None:
     for (enum_class, value), text in labels._ALL.items():
         assert labels.label(enum_class(value)) == str(text)
+
+
+def test_the_map_kinds_that_share_a_value_keep_their_own_labels() -> None:
+    from portal.geo.models import RegionKind, SettlementKind, UnitKind
+
+    assert labels.label(RegionKind.CITY) == "City of republican significance"
+    assert labels.label(UnitKind.CITY) == "City of regional significance"
+    assert labels.label(SettlementKind.OTHER) == "Village"
+    assert labels.label(UnitKind.OTHER) == "Other unit"

@@ -9,6 +9,8 @@ PUBLIC_ENDPOINTS = {
     "static",
     "web.home",
     "web.search",
+    "geo.find",
+    "web.how_we_count",
     "web.healthz",
     "web.readyz",
     "web.ping",
@@ -65,6 +67,7 @@ PUBLIC_ENDPOINTS = {
     "recall.term_petitions",
     "recall.petition",
     "exports.dossier",
+    "exports.verify_page",
 }
 
 

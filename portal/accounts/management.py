@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import audit
@@ -17,6 +17,7 @@ from portal.akims.models import Akim, Term, TermStatus
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.textsearch import fold, like_pattern
+from portal.web.safety import MAX_ID
 
 
 def _roles(user: User) -> list[str]:
@@ -33,11 +34,13 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
         .options(joinedload(User.rural_district))
         .order_by(User.id.desc())
     )
-    query = query.strip()
+    query = query.strip()[:254]  # no email is longer (and SQLite caps LIKE patterns)
     if query:
         digits = query.lstrip("#")
-        if digits.isdigit() and len(digits) < 12:
-            statement = statement.where(User.id == int(digits))
+        if digits.isascii() and digits.isdigit() and len(digits) < 12:
+            # Past the id column's range no account has it (and PostgreSQL would refuse it).
+            number = int(digits)
+            statement = statement.where(User.id == number if number <= MAX_ID else false())
         else:
             pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
                 "_", "\\_") + "%"
@@ -108,7 +111,9 @@ def find_akims(query: str, limit: int = 10) -> list[Akim]:
     statement = select(Akim).options(
         selectinload(Akim.terms).joinedload(Term.rural_district)
     )
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
+        if int(query) > MAX_ID:
+            return []
         statement = statement.where(Akim.id == int(query))
     else:
         if not fold(query):

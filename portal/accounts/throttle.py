@@ -3,19 +3,34 @@
 Limits are configuration (`RATELIMIT_*`); the storage is memory by default and Redis when
 REDIS_URL is set, so several app machines share one count. Keys never hold an email: the
 per-account key is an HMAC of it under the secret key.
+
+Sign-in failures are counted per address (`RATELIMIT_LOGIN`) and per account *and* address
+(`RATELIMIT_LOGIN_ACCOUNT`), never per account alone: a count keyed on the typed email let
+anyone keep an akim locked out with thirty wrong passwords an hour (issue 24, finding 5). An
+account that many addresses fail on (`RATELIMIT_LOGIN_ACCOUNT_SLOW`) is slowed down, not
+locked: each address that has failed on it may then try only at `RATELIMIT_LOGIN_SLOW_PACE`.
+An address that has not failed is never refused, so the akim's right password always works
+from their own connection. (Our rule, not law: the figures are in DEFAULTS.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import time
 
 from flask import current_app, request
+from limits import RateLimitItem, parse_many
 from werkzeug.wrappers import Response
+
+from portal.extensions import limiter
 
 DEFAULTS = {
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
-    "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT": "5 per minute;30 per hour",  # one account, from one address
+    "RATELIMIT_LOGIN_ACCOUNT_SLOW": "20 per hour",  # one account, from every address
+    "RATELIMIT_LOGIN_SLOW_PACE": "1 per minute",  # then, each address that failed on it
     "RATELIMIT_REGISTER": "5 per hour",
     "RATELIMIT_PASSWORD_RESET": "5 per 10 minutes;20 per day",
     "RATELIMIT_PASSWORD_RESET_ACCOUNT": "3 per hour;6 per day",
@@ -56,14 +71,59 @@ def password_change_limit() -> str:
     return limit("RATELIMIT_PASSWORD_CHANGE")
 
 
-def _email_key(prefix: str) -> str:
-    email = request.form.get("email", "").strip().lower()
+def _account(email: str) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    return f"{prefix}:" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:32]
+    typed = email.strip().lower().encode()
+    return hmac.new(secret, typed, hashlib.sha256).hexdigest()[:32]
+
+
+def _email_key(prefix: str) -> str:
+    return f"{prefix}:" + _account(request.form.get("email", ""))
 
 
 def login_account_key() -> str:
-    return _email_key("login-account")
+    """The account the form names, from this address: failures elsewhere do not count here."""
+    return f"{_email_key('login-account')}:{request.remote_addr or '-'}"
+
+
+def _slow_items(name: str) -> list[RateLimitItem]:
+    return list(parse_many(limit(name)))
+
+
+def _identifiers(kind: str, *parts: str) -> tuple[str, ...]:
+    return (str(current_app.config.get("RATELIMIT_KEY_PREFIX") or ""), kind, *parts)
+
+
+def login_pause(email: str) -> int | None:
+    """Seconds this address must wait before trying this account again, or None. Only while
+    the account is failed on from many addresses, and only for addresses that failed on it."""
+    if not limiter.enabled:
+        return None
+    strategy = limiter.limiter
+    account = _account(email)
+    every_address = _identifiers("login-slow", account)
+    if all(strategy.test(item, *every_address)
+           for item in _slow_items("RATELIMIT_LOGIN_ACCOUNT_SLOW")):
+        return None
+    this_address = _identifiers("login-pace", account, request.remote_addr or "-")
+    resets = [strategy.get_window_stats(item, *this_address).reset_time
+              for item in _slow_items("RATELIMIT_LOGIN_SLOW_PACE")
+              if not strategy.test(item, *this_address)]
+    if not resets:
+        return None
+    return max(1, math.ceil(max(resets) - time.time()))
+
+
+def login_failed(email: str) -> None:
+    """Count a wrong password for the account's slow-down (the decorators count the rest)."""
+    if not limiter.enabled:
+        return
+    strategy = limiter.limiter
+    account = _account(email)
+    for item in _slow_items("RATELIMIT_LOGIN_ACCOUNT_SLOW"):
+        strategy.hit(item, *_identifiers("login-slow", account))
+    for item in _slow_items("RATELIMIT_LOGIN_SLOW_PACE"):
+        strategy.hit(item, *_identifiers("login-pace", account, request.remote_addr or "-"))
 
 
 def reset_account_key() -> str:

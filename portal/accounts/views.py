@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from portal.accounts import notices, services, sessions, throttle, two_factor
@@ -79,8 +80,12 @@ def outbox_hint() -> str | None:
 def login() -> ViewResult:
     form = LoginForm()
     if form.validate_on_submit():
+        pause = throttle.login_pause(form.email.data or "")
+        if pause is not None:
+            raise TooManyRequests(retry_after=pause)
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
+            throttle.login_failed(form.email.data or "")
             form.password.errors = [_("The email or password is not right.")]
         elif user.email_confirmed_at is None:
             # Only someone who knows the password gets here, so saying so reveals nothing.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
@@ -14,13 +13,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.accounts import iin as iin_numbers
 from portal.accounts.models import Role
 from portal.labels import label
+from portal.web.forms import Form
 
 
 def role_choices() -> list[tuple[str, str]]:
     return [(role.value, label(role)) for role in Role]
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(Form):
     """The list's filter: a GET form, so it needs no CSRF token and links can be shared."""
 
     class Meta:
@@ -34,7 +34,7 @@ class UserSearchForm(FlaskForm):
         self.role.choices = [("", str(_l("Any role"))), *role_choices()]
 
 
-class IinLookupForm(FlaskForm):
+class IinLookupForm(Form):
     """Find the account of an IIN. A POST, so the number stays out of addresses and logs."""
 
     iin = StringField(_l("Find the account of an IIN"), validators=[DataRequired()],
@@ -48,7 +48,7 @@ class IinLookupForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = SelectMultipleField(
         _l("Roles"), option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
         validators=[DataRequired(message=_l("An account needs at least one role."))],
@@ -59,7 +59,7 @@ class RolesForm(FlaskForm):
         self.roles.choices = role_choices()
 
 
-class AkimLinkForm(FlaskForm):
+class AkimLinkForm(Form):
     akim_id = IntegerField(_l("Akim number"), validators=[
         DataRequired(message=_l("Give the akim's number (from the search below or the "
                                 "profile address /akims/<number>).")),
@@ -67,7 +67,7 @@ class AkimLinkForm(FlaskForm):
     ])
 
 
-class RegisterUploadForm(FlaskForm):
+class RegisterUploadForm(Form):
     register = FileField(
         _l("Residents' register (CSV)"),
         validators=[FileRequired(message=_l("Choose a CSV file."))],
@@ -77,7 +77,7 @@ class RegisterUploadForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit page's filter: a GET form, so links to a view of the trail can be shared."""
 
     class Meta:

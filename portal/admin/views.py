@@ -28,6 +28,7 @@ from portal.extensions import db
 from portal.permissions import Permission, require
 from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
+from portal.web.safety import without_control_characters
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,7 +71,7 @@ def user_by_iin() -> ViewResult:
 
 
 def _user_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
-    akim_query = request.args.get("akim_q", "").strip()[:100]
+    akim_query = without_control_characters(request.args.get("akim_q", "")).strip()[:100]
     candidates = management.find_akims(akim_query) if akim_query else []
     context: dict[str, object] = {
         "user": user,

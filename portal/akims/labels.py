@@ -10,11 +10,13 @@ from portal.akims.models import Gender, TermEndReason, TermStatus
 LABELS: dict[Enum, Any] = {
     TermStatus.SERVING: _l("Serving"),
     TermStatus.ENDED: _l("Ended"),
-    TermEndReason.TERM_END: _l("Term completed"),
+    TermEndReason.TERM_END: _l("Term expired"),
     TermEndReason.RESIGNED: _l("Resigned"),
-    TermEndReason.DISMISSED: _l("Dismissed"),
-    TermEndReason.RECALLED: _l("Recalled"),
+    TermEndReason.APPOINTED: _l("Appointed to another post"),
+    TermEndReason.INELIGIBLE: _l("Lost eligibility (court decision)"),
     TermEndReason.DIED: _l("Died in office"),
+    TermEndReason.DISTRICT_ABOLISHED: _l("Rural district abolished or merged"),
+    TermEndReason.RECALLED: _l("Recalled (recorded procedure)"),
     Gender.FEMALE: _l("Female"),
     Gender.MALE: _l("Male"),
 }

@@ -25,11 +25,25 @@ class TermStatus(enum.StrEnum):
 
 
 class TermEndReason(enum.StrEnum):
-    TERM_END = "term_end"
+    """Why a mandate ended: the grounds on which an elected akim's powers end."""
+
+    TERM_END = "term_end"  # the term expired
     RESIGNED = "resigned"
-    DISMISSED = "dismissed"
-    RECALLED = "recalled"
+    APPOINTED = "appointed"  # appointed to another post
+    INELIGIBLE = "ineligible"  # lost eligibility by a court decision (`end_record` names it)
     DIED = "died"
+    # The rural district was abolished or merged; its successor, if any, is
+    # `RuralDistrict.successor`.
+    DISTRICT_ABOLISHED = "district_abolished"
+    # Only through a recorded procedure: `end_record` names the act that recorded the recall.
+    RECALLED = "recalled"
+
+
+# Reasons that must name the act recording them (`Term.end_record`).
+RECORDED_END_REASONS = (TermEndReason.INELIGIBLE, TermEndReason.RECALLED)
+# The limit on consecutive terms: no one may be elected akim of the same rural district more
+# than twice in a row (see `portal.akims.services.terms_served`).
+TERM_LIMIT = 2
 
 
 class Akim(Synthetic, Model):
@@ -77,6 +91,11 @@ class Term(Synthetic, Model):
         ),
         CheckConstraint("vote_share >= 0 AND vote_share <= 100", name="vote_share_percent"),
         CheckConstraint("turnout >= 0 AND turnout <= 100", name="turnout_percent"),
+        CheckConstraint(
+            "end_reason IS NULL OR end_reason NOT IN ('ineligible', 'recalled')"
+            " OR (end_record IS NOT NULL AND end_record <> '')",
+            name="recorded_end_has_record",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +109,9 @@ class Term(Synthetic, Model):
     turnout: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # percent of registered voters
     status: Mapped[TermStatus] = mapped_column(str_enum(TermStatus), index=True)
     end_reason: Mapped[TermEndReason | None] = mapped_column(str_enum(TermEndReason))
+    # The act that recorded the end (court decision, election commission's decision on a
+    # recall): required for loss of eligibility and recall, which never end a term otherwise.
+    end_record: Mapped[str | None] = mapped_column(String(500))
 
     akim: Mapped[Akim] = relationship(back_populates="terms")
     rural_district: Mapped[RuralDistrict] = relationship(back_populates="terms")

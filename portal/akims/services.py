@@ -22,6 +22,10 @@ def akim_with_terms(akim_id: int) -> Akim | None:
             selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
                 RuralDistrict.centre
             ),
+            # A term ended by a merger names the district's successor.
+            selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
+                RuralDistrict.successor
+            ),
         )
         .where(Akim.id == akim_id)
     )
@@ -37,6 +41,14 @@ def term_with_place(term_id: int) -> Term | None:
                  .joinedload(District.region))
         .where(Term.id == term_id)
     )
+
+
+def terms_served(akim: Akim, term: Term) -> int:
+    """How many terms the akim has held in `term`'s rural district, that one included (by-
+    election terms count as terms), for the two-term limit. Uses the loaded terms."""
+    return sum(1 for held in akim.terms
+               if held.rural_district_id == term.rural_district_id
+               and held.starts_on <= term.starts_on)
 
 
 def current_or_latest_term(akim: Akim) -> Term | None:

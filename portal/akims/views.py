@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portal.akims import services
-from portal.akims.models import Akim, Term
+from portal.akims.models import TERM_LIMIT, Akim, Term
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.feedback.readers import rating_summaries_for_terms
 from portal.permissions import Permission, can, public
@@ -26,6 +26,7 @@ def profile(akim: Akim) -> str:
     term = services.current_or_latest_term(akim)
     return render_template(
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
+        terms_served=services.terms_served(akim, term) if term else 0, term_limit=TERM_LIMIT,
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
         recall=_recall_section(term),

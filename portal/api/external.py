@@ -11,8 +11,6 @@ anyone checked them).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -21,46 +19,26 @@ from portal import clock
 from portal.akims.models import Term
 from portal.extensions import db
 from portal.feedback import readers as feedback_readers
+from portal.feedback.tallies import NO_RATINGS, RatingSummary
 from portal.geo.models import District, Region, RuralDistrict
 from portal.labels import label
 from portal.recall import readers as recall_readers
 
-SCORES = (1, 2, 3, 4, 5)
-
-
-@dataclass(frozen=True)
-class Rating:
-    """Residents' ratings of a term or a report: an average and a count, never who rated."""
-
-    avg: Decimal | None = None  # two decimal places; None while nobody has rated
-    count: int = 0
-    distribution: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SCORES, 0))
-
-
-NO_RATING = Rating()
+# Ratings are the feedback domain's own values (`portal.feedback.tallies.RatingSummary`:
+# count, average, distribution, never who rated); the API reads them as they are.
+NO_RATING = NO_RATINGS
 
 
 # --------------------------------------------------------------------------- ratings
 
-def rating_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, Rating]:
+def rating_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Each term's rating over its published reports (the feedback domain's tallies)."""
-    return {term_id: _rating(summary) for term_id, summary
-            in feedback_readers.rating_summaries_for_terms(term_ids).items()}
+    return feedback_readers.rating_summaries_for_terms(term_ids)
 
 
-def ratings_for_reports(report_ids: Iterable[int]) -> dict[int, Rating]:
+def ratings_for_reports(report_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Each report's rating with its 1–5 distribution."""
-    return {report_id: _rating(summary) for report_id, summary
-            in feedback_readers.rating_summaries_for_reports(report_ids).items()}
-
-
-def _rating(summary: Any) -> Rating:
-    average = summary.average
-    return Rating(
-        avg=average.quantize(Decimal("0.01"), ROUND_HALF_UP) if average is not None else None,
-        count=summary.count,
-        distribution={score: summary.count_of(score) for score in SCORES},
-    )
+    return feedback_readers.rating_summaries_for_reports(report_ids)
 
 
 # --------------------------------------------------------------------------- flags

@@ -19,10 +19,12 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from portal.web import safety
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000  # far past the end of any list; keeps offsets small numbers
-MAX_ID = 2**31 - 1  # ids are 32-bit in the schema; larger numbers name nothing
+MAX_ID = safety.MAX_ID  # ids are 32-bit in the schema; larger numbers name nothing
 MAX_TEXT = 100
 FORMATS = ("json", "csv")
 _DIGITS = re.compile(r"[0-9]+")
@@ -133,10 +135,11 @@ def text(name: str) -> str | None:
         return None
     if len(value) > MAX_TEXT:
         invalid(name, _("%(name)s may be at most %(max)d characters.", name=name, max=MAX_TEXT))
-    # Control characters (a NUL would even break PostgreSQL) are read as spaces.
-    cleaned = "".join(" " if ord(character) < 32 or ord(character) == 127 else character
-                      for character in value)
-    return " ".join(cleaned.split()) or None
+    # A NUL would break PostgreSQL; no control character belongs in a search.
+    if safety.has_control_characters(value):
+        invalid(name, _("%(name)s contains a control character (such as a NUL byte).",
+                        name=name))
+    return " ".join(value.split()) or None
 
 
 def object_id(value: int) -> int:

@@ -13,9 +13,9 @@ from typing import Any
 from flask import current_app, has_request_context, url_for
 
 from portal.akims.models import Akim, Term
-from portal.api.external import Rating
 from portal.api.queries import AkimListRow
 from portal.budgets.readers import RuralDistrictBudget
+from portal.feedback.tallies import RatingSummary
 from portal.geo.models import RuralDistrict
 from portal.modeling import as_utc
 from portal.promises.readers import PromiseRow, PromiseSummary
@@ -87,16 +87,20 @@ def term(item: Term) -> dict[str, Any]:
             "synthetic": item.synthetic}
 
 
-def scores(promises: PromiseSummary, reports: ReportSummary, rating: Rating) -> dict[str, Any]:
+def scores(promises: PromiseSummary, reports: ReportSummary,
+           rating: RatingSummary) -> dict[str, Any]:
     return {
         "promises_total": promises.total,
         "promises_due": promises.due,
-        "promises_kept": promises.kept,
+        "promises_kept": promises.kept_due,
+        "promises_kept_early": promises.kept_early,
+        "promises_broken": promises.broken_due,
+        "promises_overdue": promises.overdue,
         "reports_due": reports.due,
         "reports_on_time": reports.on_time,
         "reports_late": reports.late,
         "reports_missing": reports.missing,
-        "rating_avg": fraction(rating.avg),
+        "rating_avg": fraction(rating.average_shown),
         "rating_count": rating.count,
     }
 
@@ -183,13 +187,11 @@ def report_line(line: ReportLine) -> dict[str, Any]:
     }
 
 
-def rating(value: Rating) -> dict[str, Any]:
-    return {"avg": fraction(value.avg), "count": value.count,
-            "distribution": {str(score): value.distribution.get(score, 0)
-                             for score in range(1, 6)}}
+def rating(value: RatingSummary) -> dict[str, Any]:
+    return value.as_dict()
 
 
-def report(item: Report, value: Rating, today: date) -> dict[str, Any]:
+def report(item: Report, value: RatingSummary, today: date) -> dict[str, Any]:
     """A published report; the text is that of its latest version."""
     latest = item.versions[-1]
     held = item.term

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from portal.web.forms import Form
 
-class ImportForm(FlaskForm):
+
+class ImportForm(Form):
     file = FileField(
         _l("Budget file (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file to import."))],

@@ -40,6 +40,7 @@ class ErrorCode(enum.StrEnum):
     UTF16 = "utf16"
     OLD_XLS = "old_xls"
     BAD_XLSX = "bad_xlsx"
+    XLSX_TOO_LARGE = "xlsx_too_large"
     BAD_CSV = "bad_csv"
     NOT_A_TABLE = "not_a_table"
     TOO_MANY_ROWS = "too_many_rows"
@@ -77,6 +78,8 @@ MESSAGES: dict[ErrorCode, Any] = {
         "This is an old Excel workbook (.xls). Save it as .xlsx or as “CSV UTF-8” and "
         "upload it again."),
     ErrorCode.BAD_XLSX: _l("The file is an archive but cannot be read as an XLSX workbook."),
+    ErrorCode.XLSX_TOO_LARGE: _l("The workbook unpacks to more than %(value)s MB. Save it as "
+                                 "“CSV UTF-8”, or split it into several files."),
     ErrorCode.BAD_CSV: _l("The CSV text is malformed here (for example, a quote is not closed)."),
     ErrorCode.NOT_A_TABLE: _l("This file is not a CSV or XLSX table."),
     ErrorCode.TOO_MANY_ROWS: _l("The file has more than %(value)s rows. Split it into "

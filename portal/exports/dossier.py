@@ -34,6 +34,7 @@ from portal.budgets.readers import budget_summaries_for_terms
 from portal.exports import plugins
 from portal.exports.scope import Scope
 from portal.extensions import db
+from portal.feedback.tallies import RatingSummary
 from portal.geo.models import District, Region, RuralDistrict
 from portal.promises.models import (
     Promise,
@@ -114,6 +115,12 @@ class ReportPeriod:
 
 
 @dataclass(frozen=True)
+class ReportOwed:
+    due_on: date
+    overdue: bool  # a missing report, owed since `due_on`
+
+
+@dataclass(frozen=True)
 class Dossier:
     """Everything one akim's dossier shows."""
 
@@ -132,12 +139,22 @@ class Dossier:
     budget_series: tuple[YearIndicators, ...]
     budget_headline: YearIndicators | None
     term_years: tuple[int, int]
-    ratings: plugins.RatingSummary | None  # None: the feedback domain is not installed
+    ratings: RatingSummary | None  # None: the feedback domain is not installed
     flags: tuple[plugins.FlagItem, ...] | None  # None: the recall domain is not installed
     as_of: date
     language: str
     public_url: str
     synthetic: bool
+
+    @property
+    def report_owed(self) -> ReportOwed | None:
+        """What the "next report due" figure shows while a report is owed: the next due date,
+        or, when none is ahead but reports are missing, the oldest missing one's (overdue)."""
+        if self.report_summary.next_due_on is not None:
+            return ReportOwed(self.report_summary.next_due_on, overdue=False)
+        missing = [period.due_on for period in self.reports
+                   if period.timeliness is Timeliness.MISSING]
+        return ReportOwed(min(missing), overdue=True) if missing else None
 
     @property
     def open_flags(self) -> tuple[plugins.FlagItem, ...]:

@@ -162,11 +162,15 @@ def page_counter_css(text: object) -> Markup:
 
 def render_html(template: str, data: Mapping[str, Any], language: str) -> str:
     """The document's HTML, in `language`. Templates get the plain data and nothing else
-    from the request: no user, no session, no url_for (jobs have no request)."""
+    from the request: no user, no session, no url_for (jobs have no request). Footnotes cite
+    the figures' definitions at `how_we_count_url` (on PUBLIC_BASE_URL)."""
+    from portal.api.serialize import public_url
+
     with force_locale(language):
         page = current_app.jinja_env.get_template(f"{TEMPLATE_DIRECTORY}/{template}")
         return page.render(**data, current_language=language, language=language,
-                           css_string=css_string, page_counter_css=page_counter_css)
+                           css_string=css_string, page_counter_css=page_counter_css,
+                           how_we_count_url=public_url("web.how_we_count"))
 
 
 def render_document(template: str, data: Mapping[str, Any], language: str) -> Document:
@@ -179,8 +183,9 @@ def render_document(template: str, data: Mapping[str, Any], language: str) -> Do
             font_config=shared.font_config, stylesheets=[shared.stylesheet])
 
 
-def write_pdf(documents: Iterable[Document], metadata: Mapping[str, str] | None = None) -> bytes:
-    """One PDF from the pages of one or more laid-out documents (bookmarks kept)."""
+def write_pdf(documents: Iterable[Document], metadata: Mapping[str, Any] | None = None) -> bytes:
+    """One PDF from the pages of one or more laid-out documents (bookmarks kept); `metadata`
+    sets WeasyPrint's document metadata (`custom` entries go into the document information)."""
     documents = list(documents)
     first = documents[0]
     pages = [page for document in documents for page in document.pages]
@@ -191,7 +196,9 @@ def write_pdf(documents: Iterable[Document], metadata: Mapping[str, str] | None 
     with _rendering():
         # Tagged: screen readers get headings, tables with their headers and reading order
         # (about 5 % more time, a third more bytes).
-        return bytes(merged.write_pdf(uncompressed_pdf=False, pdf_tags=True))
+        # Custom entries only when given (they replace those of the HTML's <meta> names).
+        return bytes(merged.write_pdf(uncompressed_pdf=False, pdf_tags=True,
+                                      custom_metadata=bool(metadata and "custom" in metadata)))
 
 
 def render_pdf(template: str, data: Mapping[str, Any], language: str) -> bytes:

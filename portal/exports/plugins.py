@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,30 +18,12 @@ from flask_babel import ngettext
 
 from portal import clock
 from portal.feedback import readers as feedback_readers
+from portal.feedback.tallies import RatingSummary
 from portal.labels import label
 from portal.modeling import as_utc
 from portal.recall import readers as recall_readers
 from portal.recall.models import FlagStatus, RuleCode
 from portal.web.templating import day, money, number, percent
-
-SCORES = (1, 2, 3, 4, 5)
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    """Residents' ratings of the term's reports: average, count, and count per score."""
-
-    average: Decimal | None
-    count: int
-    distribution: tuple[int, int, int, int, int]  # scores 1..5
-
-    @property
-    def shares(self) -> list[tuple[int, int, Decimal | None]]:
-        """(score, count, share of all ratings), highest score first."""
-        return [(score, self.distribution[score - 1],
-                 Decimal(self.distribution[score - 1]) / Decimal(self.count)
-                 if self.count else None)
-                for score in reversed(SCORES)]
 
 
 @dataclass(frozen=True)
@@ -67,20 +49,9 @@ class FlagItem:
 # --------------------------------------------------------------------- ratings
 
 def rating_summaries(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    """Each term's rating summary (terms without ratings get a zero summary)."""
-    ids = list(term_ids)
-    found = feedback_readers.rating_summaries_for_terms(ids)
-    return {term_id: _rating(found.get(term_id)) for term_id in ids}
-
-
-def _rating(summary: Any) -> RatingSummary:
-    if summary is None or not summary.count:
-        return RatingSummary(None, 0, (0, 0, 0, 0, 0))
-    return RatingSummary(
-        average=summary.average.quantize(Decimal("0.01"), ROUND_HALF_UP),
-        count=summary.count,
-        distribution=tuple(summary.count_of(score) for score in SCORES),
-    )
+    """Each term's rating summary, the feedback domain's own value (terms without ratings
+    get its zero summary)."""
+    return feedback_readers.rating_summaries_for_terms(term_ids)
 
 
 # --------------------------------------------------------------------- flags

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -17,6 +16,7 @@ from portal.feedback.models import (
     SCORES,
     ComplaintReason,
 )
+from portal.web.forms import Form
 
 COMMENT_LENGTH = Length(max=COMMENT_MAX_CHARS,
                         message=_l("A comment can have at most %(max)d characters."))
@@ -27,7 +27,7 @@ def _normalised(value: Any) -> Any:
     return normalise_text(value) if isinstance(value, str) else value
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     score = RadioField(_l("Your score"), coerce=int,
                        validators=[InputRequired(_l("Choose a score from 1 to 5."))])
     comment = TextAreaField(_l("Comment (optional)"), filters=[_normalised],
@@ -40,7 +40,7 @@ class RatingForm(FlaskForm):
         self.score.choices = [(score, f"{score} — {SCORE_LABELS[score]}") for score in SCORES]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Your comment"), filters=[_normalised],
                          validators=[DataRequired(_l("Write your comment first.")),
                                      COMMENT_LENGTH],
@@ -49,7 +49,7 @@ class CommentForm(FlaskForm):
                                         "personal data, and say so in its place."))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Official reply"), filters=[_normalised],
                          validators=[DataRequired(_l("Write your reply first.")),
                                      COMMENT_LENGTH],
@@ -57,7 +57,7 @@ class ReplyForm(FlaskForm):
                                         "reply; its author is told by email."))
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(Form):
     reason = RadioField(_l("What is wrong with it?"),
                         validators=[InputRequired(_l("Choose what is wrong with the comment."))])
 
@@ -66,7 +66,7 @@ class ComplaintForm(FlaskForm):
         self.reason.choices = [(reason.value, LABELS[reason]) for reason in ComplaintReason]
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = StringField(_l("Reason shown to readers"), filters=[_normalised],
                          validators=[DataRequired(_l("Give the reason readers will see.")),
                                      Length(max=HIDE_REASON_MAX_CHARS)],

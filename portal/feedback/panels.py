@@ -25,6 +25,7 @@ from portal.feedback.readers import CommentThread, CommentView
 from portal.feedback.tallies import RatingSummary
 from portal.permissions import Permission, can
 from portal.reports.models import Report
+from portal.web.safety import whole_number
 
 COMMENTS_PER_PAGE = 20
 PAGE_ARGUMENT = "comments"
@@ -95,8 +96,7 @@ class CommentsPanel:
 
 def comments_panel(kind: str, target: Any) -> CommentsPanel:
     """The comment thread of a report or a promise, with the forms the viewer may use."""
-    raw = request.args.get(PAGE_ARGUMENT, "1")
-    page = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    page = whole_number(request.args.get(PAGE_ARGUMENT)) or 1
     thread = readers.comment_thread(kind, target.id, page, COMMENTS_PER_PAGE)
     signed_in = current_user.is_authenticated
     form = None

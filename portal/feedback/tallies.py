@@ -35,9 +35,10 @@ class RatingSummary:
 
     @property
     def average_shown(self) -> Decimal | None:
-        """The mean to one decimal place, as pages and documents show it."""
+        """The figure "average rating" (`portal.figures`): the mean rounded half up to two
+        decimal places, as pages, the API, open data and documents all show it."""
         value = self.average
-        return value.quantize(Decimal("0.1"), ROUND_HALF_UP) if value is not None else None
+        return value.quantize(Decimal("0.01"), ROUND_HALF_UP) if value is not None else None
 
     def count_of(self, score: int) -> int:
         return self.distribution[score - 1]
@@ -53,9 +54,9 @@ class RatingSummary:
 
     def as_dict(self) -> dict[str, Any]:
         """For the JSON API: `avg` to two decimals, `distribution` keyed "1".."5"."""
-        average = self.average
+        average = self.average_shown
         return {
-            "avg": float(average.quantize(Decimal("0.01"), ROUND_HALF_UP)) if average else None,
+            "avg": float(average) if average is not None else None,
             "count": self.count,
             "distribution": {str(score): self.count_of(score) for score in SCORES},
         }

@@ -285,6 +285,14 @@ def unit_kind(name_ru: str, district_kind: DistrictKind) -> UnitKind:
     return UnitKind.OTHER
 
 
+_TYPE_PREFIX = re.compile(r"^(?:с\.|п\.|а\.|г\.|село |аул |поселок |посёлок )\s*", re.IGNORECASE)
+
+
+def bare_name(name_ru: str) -> str:
+    """A settlement's name without its type: 'с.Агыбет' → 'Агыбет'."""
+    return _TYPE_PREFIX.sub("", name_ru.strip())
+
+
 def search_key(name_kk: str, name_ru: str, code: str) -> str:
     """Folded Kazakh and Russian names, the Latin spelling of the Russian one, the code."""
     return fold(name_kk, name_ru, to_latin(name_ru), code)[:600]
@@ -323,6 +331,7 @@ class Plan:
     source: str
     changes: list[Change] = field(default_factory=list)
     first_load: bool = False
+    dated_changes: list[Any] = field(default_factory=list)  # of the change set, applied
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((change.level, change.kind.value) for change in self.changes)
@@ -342,6 +351,9 @@ class Plan:
                      if counts[level, kind.value]]
             if parts:
                 lines.append(f"{level}s: " + ", ".join(parts))
+        for change in self.dated_changes:
+            lines.append(f"change set: {change.level} {change.code} is {change.name_ru} "
+                         f"from {change.effective_on.isoformat()}")
         return lines
 
 
@@ -366,6 +378,11 @@ def plan_import(classifier: Classifier, as_of: date, source: str) -> Plan:
     unit_codes = {row.id: row.code for row in units.values()}
     kazakh = classifier.has_kazakh
 
+    # A unit the change set renamed keeps that name when the file still has the older one.
+    from portal.geo.changes import read_changes
+
+    renamed_later = {change.code: change.name_ru for change in read_changes()
+                     if change.level == "unit"}
     for code, unit in classifier.units.items():
         current = units.get(code)
         if current is None:
@@ -375,7 +392,8 @@ def plan_import(classifier: Classifier, as_of: date, source: str) -> Plan:
         if current.valid_to is not None:
             plan.changes.append(Change("unit", PlaceChangeKind.RESTORED, code,
                                        name_after=unit.name_ru))
-        if _renamed(current, unit.name_ru, unit.name_kk, kazakh):
+        if _renamed(current, unit.name_ru, unit.name_kk, kazakh) and not (
+                renamed_later.get(code) == current.name_ru and not kazakh):
             plan.changes.append(Change("unit", PlaceChangeKind.RENAMED, code,
                                        name_before=current.name_ru, name_after=unit.name_ru))
         if district_codes[current.parent_id] != unit.district_code:
@@ -469,17 +487,19 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
     touched = {code for kind in (PlaceChangeKind.RENAMED, PlaceChangeKind.MOVED,
                                  PlaceChangeKind.RESTORED)
                for code in by_kind[kind]["unit"]}
-    _update(RuralDistrict, [{
+    update_rows(RuralDistrict, [{
         "_id": units[code].id, "district_id": district_ids[unit.district_code],
-        "kind": unit.kind.value, "name_ru": unit.name_ru,
+        "kind": unit.kind.value, "name_ru": name_ru,
         "name_kk": unit.name_kk if kazakh else units[code].name_kk,
         "search_key": search_key(unit.name_kk if kazakh else units[code].name_kk,
-                                 unit.name_ru, code),
+                                 name_ru, code),
         "valid_to": None, "successor_id": None,
-    } for code in sorted(touched) for unit in (classifier.units[code],)])
+    } for code in sorted(touched) for unit in (classifier.units[code],)
+        for name_ru in (unit.name_ru if code in by_kind[PlaceChangeKind.RENAMED]["unit"]
+                        else units[code].name_ru,)])
 
     unit_ids = {code: row.id for code, row in _current_units().items()}
-    _update(RuralDistrict, [{"_id": units[change.code].id, "valid_to": as_of,
+    update_rows(RuralDistrict, [{"_id": units[change.code].id, "valid_to": as_of,
                              "successor_id": unit_ids.get(change.successor or "")}
                             for change in plan.changes if change.level == "unit"
                             and change.kind in (PlaceChangeKind.GONE, PlaceChangeKind.MERGED)])
@@ -497,7 +517,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
     touched = {code for kind in (PlaceChangeKind.RENAMED, PlaceChangeKind.MOVED,
                                  PlaceChangeKind.RESTORED)
                for code in by_kind[kind]["settlement"]}
-    _update(Settlement, [{
+    update_rows(Settlement, [{
         "_id": settlements[code].id, "rural_district_id": unit_ids[place.unit_code],
         "name_ru": place.name_ru,
         "name_kk": place.name_kk if kazakh else settlements[code].name_kk,
@@ -505,7 +525,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
                                  place.name_ru, code),
         "valid_to": None,
     } for code in sorted(touched) for place in (classifier.settlements[code],)])
-    _update(Settlement, [{"_id": settlements[code].id, "valid_to": as_of}
+    update_rows(Settlement, [{"_id": settlements[code].id, "valid_to": as_of}
                          for code in sorted(by_kind[PlaceChangeKind.GONE]["settlement"])])
 
     if not plan.first_load:
@@ -530,8 +550,8 @@ def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
         db.session.execute(insert(table), rows[start:start + CHUNK])
 
 
-def _update(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Executemany updates by id; rows of one call may carry different columns."""
+def update_rows(model: Any, rows: list[dict[str, Any]]) -> None:
+    """Executemany updates by id (the row's `_id`); rows may carry different columns."""
     table = model.__table__
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -546,12 +566,16 @@ def _update(model: Any, rows: list[dict[str, Any]]) -> None:
 
 def import_file(path: Path | str, as_of: date, actor: str | None = "cli",
                 dry_run: bool = False) -> Plan:
-    """Read, check and (unless dry_run) apply a classifier file. Flushes; the caller commits."""
+    """Read, check and (unless dry_run) apply a classifier file, then the dated change set
+    (`portal.geo.changes`). Flushes; the caller commits."""
+    from portal.geo.changes import apply_changes
+
     load_reference_map(actor=actor)
     classifier = classify(read_file(path))
     plan = plan_import(classifier, as_of, Path(path).name)
     if not dry_run:
         apply(plan, actor)
+        plan.dated_changes = apply_changes()
     return plan
 
 

@@ -17,6 +17,11 @@ LABELS: dict[Enum, Any] = {
     SettlementKind.SUPPORT: _l("Support village"),
     SettlementKind.SATELLITE: _l("Satellite village"),
     SettlementKind.OTHER: _l("Village"),
+}
+
+# Apart: StrEnum members hash like their strings, and UnitKind shares "city" with RegionKind
+# and "other" with SettlementKind (portal/labels.py keys each dict's members by class).
+UNIT_LABELS: dict[Enum, Any] = {
     UnitKind.RURAL_DISTRICT: _l("Rural district"),
     UnitKind.VILLAGE_ADMINISTRATION: _l("Village administration"),
     UnitKind.SETTLEMENT_ADMINISTRATION: _l("Settlement administration"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -30,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.akims.models import Term
+from portal.formats import date_text
 from portal.promises import programme, rules, transitions
 from portal.promises.labels import LABELS
 from portal.promises.models import (
@@ -39,6 +38,7 @@ from portal.promises.models import (
     PromiseStatus,
     VoteChoice,
 )
+from portal.web.forms import Form
 
 LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
 
@@ -54,7 +54,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PromiseForm(FlaskForm):
+class PromiseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter the promise's title.")),
                                                  Length(max=programme.TITLE_MAX)],
                         description=_l("What you promised, in one sentence."))
@@ -90,8 +90,8 @@ class PromiseForm(FlaskForm):
         self.funding_source.choices = [("", _l("Not stated")), *_choices(FundingSource)]
         self.settlements.choices = [(s.id, s.name) for s in term.rural_district.settlements]
         self.deadline.description = _l("Within the term: %(start)s to %(end)s.",
-                                       start=format_date(term.starts_on),
-                                       end=format_date(term.ends_on))
+                                       start=date_text(term.starts_on),
+                                       end=date_text(term.ends_on))
         if frozen:
             self.reason.flags.required = True
 
@@ -147,7 +147,7 @@ class _EvidenceMixin:
         return transitions.Evidence(links=self.links(), files=files)
 
 
-class ClaimForm(_EvidenceMixin, FlaskForm):
+class ClaimForm(_EvidenceMixin, Form):
     status = RadioField(_l("Status"), validators=[InputRequired(_l("Choose a status."))])
     progress = IntegerField(
         _l("Progress, %"),
@@ -173,7 +173,7 @@ class ClaimForm(_EvidenceMixin, FlaskForm):
             raise ValidationError(_l("A broken promise needs exactly one reason: choose it."))
 
 
-class VerdictForm(_EvidenceMixin, FlaskForm):
+class VerdictForm(_EvidenceMixin, Form):
     status = RadioField(_l("Verified status"),
                         validators=[InputRequired(_l("Choose a verdict."))])
     broken_reason = RadioField(_l("Reason it is broken"), validators=[Optional()],
@@ -197,13 +197,13 @@ class VerdictForm(_EvidenceMixin, FlaskForm):
             raise ValidationError(_l("A broken promise needs exactly one reason: choose it."))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     note = TextAreaField(_l("Why the claim is reopened"),
                          validators=[DataRequired(_l("Say why the claim is reopened.")),
                                      Length(max=transitions.NOTE_MAX)])
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     claim = HiddenField()
     choice = RadioField(_l("Is it true?"), validators=[InputRequired(_l("Choose yes or no."))])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=500)],

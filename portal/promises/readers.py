@@ -36,7 +36,13 @@ ROLLUP_CACHE_SECONDS = 300
 
 @dataclass(frozen=True)
 class PromiseSummary:
-    """Counts for one term or one area. `kept_due` is kept among the promises due."""
+    """Counts for one term or one area, as of an Almaty day.
+
+    `kept`, `partially_kept`, `broken`, … count promises by status, due or not (they add up
+    to `total`). The figures of `portal.figures` are counted among the promises due:
+    `kept_due` and `broken_due`, with their shares of `due`; kept or broken before the
+    deadline (`kept_early`, `broken_early`) are shown apart, never in a share.
+    """
 
     total: int = 0
     due: int = 0
@@ -45,6 +51,7 @@ class PromiseSummary:
     kept_due: int = 0
     partially_kept: int = 0
     broken: int = 0
+    broken_due: int = 0
     in_progress: int = 0
     stalled: int = 0
     not_yet_rated: int = 0
@@ -60,10 +67,30 @@ class PromiseSummary:
             return None
         return Decimal(self.kept_due) / Decimal(self.due)
 
+    @property
+    def broken_share_of_due(self) -> Decimal | None:
+        """Broken among the promises whose deadline has come."""
+        if not self.due:
+            return None
+        return Decimal(self.broken_due) / Decimal(self.due)
+
+    @property
+    def kept_early(self) -> int:
+        """Kept although the deadline is still ahead (not in any share)."""
+        return self.kept - self.kept_due
+
+    @property
+    def broken_early(self) -> int:
+        """Declared broken before the deadline (not in any share)."""
+        return self.broken - self.broken_due
+
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
         share = self.kept_share_of_due
         values["kept_share_of_due"] = float(round(share, 4)) if share is not None else None
+        broken = self.broken_share_of_due
+        values["broken_share_of_due"] = float(round(broken, 4)) if broken is not None else None
+        values["kept_early"], values["broken_early"] = self.kept_early, self.broken_early
         return values
 
 
@@ -122,6 +149,7 @@ def _counts(as_of: date) -> list[ColumnElement[Any]]:
         where(and_(due, Promise.status == S.KEPT)),
         where(Promise.status == S.PARTIALLY_KEPT),
         where(Promise.status == S.BROKEN),
+        where(and_(due, Promise.status == S.BROKEN)),
         where(Promise.status == S.IN_PROGRESS),
         where(Promise.status == S.STALLED),
         where(Promise.status == S.NOT_YET_RATED),
@@ -170,6 +198,7 @@ def summarise(rows: Iterable[PromiseRow]) -> PromiseSummary:
         kept_due=count(lambda r: r.due and r.status is S.KEPT),
         partially_kept=count(lambda r: r.status is S.PARTIALLY_KEPT),
         broken=count(lambda r: r.status is S.BROKEN),
+        broken_due=count(lambda r: r.due and r.status is S.BROKEN),
         in_progress=count(lambda r: r.status is S.IN_PROGRESS),
         stalled=count(lambda r: r.status is S.STALLED),
         not_yet_rated=count(lambda r: r.status is S.NOT_YET_RATED),
@@ -221,7 +250,7 @@ def area_summary(level: str, area_id: int | None = None,
                  as_of: date | None = None) -> PromiseSummary:
     """Serving terms' promises in the nation, a region or a district (cached a few minutes)."""
     as_of = as_of or local_today()
-    key = f"promises:area:{level}:{area_id}:{as_of.isoformat()}"
+    key = f"promises:area:v2:{level}:{area_id}:{as_of.isoformat()}"
     cached = cache.get(key)
     if isinstance(cached, PromiseSummary):
         return cached
@@ -243,7 +272,7 @@ def area_breakdown(level: str, area_id: int | None = None,
     """One level down, in one grouped query: the nation by region, a region by district, a
     district by rural district."""
     as_of = as_of or local_today()
-    key = f"promises:breakdown:{level}:{area_id}:{as_of.isoformat()}"
+    key = f"promises:breakdown:v2:{level}:{area_id}:{as_of.isoformat()}"
     cached = cache.get(key)
     if isinstance(cached, dict):
         return cached

@@ -34,6 +34,7 @@ from portal.reports.timeliness import local_today
 from portal.transactions import commit_with_retry
 from portal.uploads import send_stored_file
 from portal.web.forms import ButtonForm
+from portal.web.safety import whole_number
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("promises", __name__)
@@ -90,7 +91,7 @@ def evidence_of_promise(promise_id: int, evidence_id: int) -> PromiseEvidence | 
 def evidence_file(evidence: PromiseEvidence) -> Response:
     """Evidence is public: the file is sent as a download, never rendered inline."""
     assert evidence.file is not None  # noqa: S101 - the loader keeps only files
-    return send_stored_file(evidence.file)
+    return send_stored_file(evidence.file, public=True)
 
 
 @blueprint.route("/promises/<int:promise_id>/vote", methods=["POST"])
@@ -101,7 +102,7 @@ def vote(promise: Promise) -> Any:
     form = VoteForm()
     if not form.validate_on_submit():
         return render_page(promise, vote_form=form, status=400)
-    claim_id = int(form.claim.data) if (form.claim.data or "").isdigit() else 0
+    claim_id = whole_number(form.claim.data) or 0
     choice = VoteChoice(form.choice.data)
     user = current_user._get_current_object()
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -30,9 +29,10 @@ from portal.recall.ruleset import (
     SatisfactionRule,
     plain_decimal,
 )
+from portal.web.forms import Form
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     response = TextAreaField(
         _l("Your response"),
         validators=[DataRequired(_l("Write your response.")),
@@ -41,7 +41,7 @@ class ResponseForm(FlaskForm):
                        "name as akim."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(_l("Decision"), validators=[InputRequired(_l("Choose a decision."))])
     reason = TextAreaField(
         _l("Reason (published)"),
@@ -55,7 +55,7 @@ class DecisionForm(FlaskForm):
                                   _l("Dismiss: the signal does not stand"))]
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     reason = TextAreaField(
         _l("Why residents should sign"),
         validators=[DataRequired(_l("Explain the reason for the petition.")),
@@ -67,7 +67,7 @@ class PetitionForm(FlaskForm):
         validators=[DataRequired(_l("Confirm that you sign the petition yourself."))])
 
 
-class DashboardForm(FlaskForm):
+class DashboardForm(Form):
     """The staff dashboard's filters (a GET form: no CSRF token needed)."""
 
     class Meta:
@@ -112,7 +112,7 @@ def _whole(label: Any, name: str, description: Any = None) -> IntegerField:
                         render_kw={"inputmode": "numeric"})
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """Every threshold of the rule set; shares are shown and entered as percentages."""
 
     reporting_enabled = BooleanField(_l("Rule 1 is on"))

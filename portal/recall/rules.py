@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from portal.figures import days_overdue
 from portal.recall.models import RuleCode, Severity
 from portal.recall.ruleset import (
     BudgetRule,
@@ -151,7 +152,7 @@ def check_reporting(term: TermInfo, facts: ReportingFacts, rule: ReportingRule,
                      "period_start": item.period_start.isoformat(),
                      "period_end": item.period_end.isoformat(),
                      "due_on": item.due_on.isoformat(),
-                     "days_past_due": (as_of - item.due_on).days} for item in missing],
+                     "days_past_due": days_overdue(item.due_on, as_of)} for item in missing],
     })
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.reports.models import CONTENT_FIELDS, SECTION_MAX_CHARS
+from portal.web.forms import Form
 
 MARKDOWN_HINT = _l("Plain text; Markdown works: **bold**, *italic*, lists with -, links "
                    "[text](https://…), tables.")
@@ -40,12 +40,13 @@ def _check_http_url(_form: Any, field: Any) -> None:
         raise ValidationError(_l("Enter a full web address starting with https:// or http://."))
 
 
-class ReportSectionsForm(FlaskForm):
+class ReportSectionsForm(Form):
     """Every section of a report; nothing is required until the report is submitted."""
 
     summary = _markdown_field(
         _l("Summary"),
-        _l("The main results of the period in a few paragraphs. ") + MARKDOWN_HINT)
+        # Formatted when shown, not here: `+` on lazy strings would translate at import time.
+        _l("The main results of the period in a few paragraphs. %(hint)s", hint=MARKDOWN_HINT))
     promises_progress = _markdown_field(
         _l("Progress on promises"),
         _l("What moved on each promise of your programme, with facts residents can check."))

@@ -232,7 +232,8 @@ class ReportAttachment(Synthetic, Model):
 
 class ReportTextStash(Model):
     """Text posted to an editor by a browser whose sign-in had expired, kept for a week so
-    that signing in again brings it back. Only the hash of the restore token is stored."""
+    that signing in again brings it back to that browser (`portal.reports.stash`).
+    `token_hash` is the hash of that browser's stash key and the report: one per pair."""
 
     __tablename__ = "report_text_stash"
 

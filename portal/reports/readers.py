@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import figures
 from portal.akims.models import Akim, Term, TermStatus
 from portal.collation import by_name
 from portal.extensions import db
@@ -56,7 +57,7 @@ class ReportLine:
         return self.current_version > 1
 
     def days_overdue(self, today: date) -> int:
-        return max(0, (today - self.due_on).days)
+        return figures.days_overdue(self.due_on, today)
 
 
 _LINE_COLUMNS = (Report.id, Report.term_id, Report.period_start, Report.period_end,

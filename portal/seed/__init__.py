@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.akims.models import Akim
 from portal.extensions import db
-from portal.geo.models import RuralDistrict
 from portal.seed import accounts, budgets, feedback, geo, people, promises, recall, reports
 from portal.seed.context import Scale, SeedContext, reset_sequences
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
@@ -35,14 +35,15 @@ class SeedError(RuntimeError):
 
 
 def database_is_empty() -> bool:
-    return db.session.scalar(select(RuralDistrict.id).limit(1)) is None
+    """No akim yet: the map alone (`flask geo import-kato`) may already be loaded."""
+    return db.session.scalar(select(Akim.id).limit(1)) is None
 
 
 def run(scale: Scale, seed: int = 2026, as_of: date | None = None,
         progress: Callable[[str], None] = lambda _message: None) -> SeedContext:
     """Fill an empty database. Flushes; the caller commits once at the end."""
     if not database_is_empty():
-        raise SeedError("The database already has rural districts; seed only an empty one.")
+        raise SeedError("The database already has akims; seed only an empty one.")
     ctx = SeedContext(scale=scale, seed=seed, as_of=as_of or clock.today(), progress=progress)
     for step in STEPS:
         step(ctx)

@@ -44,6 +44,7 @@ class TermSeed:
     ended_on: date | None
     serving: bool
     end_reason: str | None = None  # a TermEndReason value once ended
+    end_record: str | None = None  # the act recording it, for the reasons that need one
 
     @property
     def last_day(self) -> date:

@@ -15,8 +15,12 @@ FIRST_ELECTIONS = date(2021, 7, 25)
 TERM_YEARS = 4
 PARTIES = ("amanat", "auyl", "aq_jol", "respublica", "peoples", None)
 PARTY_WEIGHTS = (64, 9, 5, 5, 3, 14)
-EARLY_END_REASONS = (TermEndReason.RESIGNED, TermEndReason.DISMISSED, TermEndReason.DIED)
-EARLY_END_WEIGHTS = (60, 35, 5)
+# Early ends the seed draws (one draw whatever the list): a recall never, since no procedure
+# for recalling a rural akim has been recorded; abolition never, since the seed's rural
+# districts all still exist and elect a successor.
+EARLY_END_REASONS = (TermEndReason.RESIGNED, TermEndReason.APPOINTED, TermEndReason.DIED,
+                     TermEndReason.INELIGIBLE)
+EARLY_END_WEIGHTS = (55, 35, 5, 5)
 # Markers in a timeline before people are assigned: a new person, or the previous akim again.
 NEW_AKIM = 0
 REELECTED = -1
@@ -115,6 +119,8 @@ def _end(term: TermSeed, on: date, reason: TermEndReason | None = None) -> None:
     term.serving = False
     term.ended_on = on
     term.end_reason = (reason or TermEndReason.TERM_END).value
+    if reason is TermEndReason.INELIGIBLE:  # a fictional record, like the term itself
+        term.end_record = f"Court decision (fictional) No. 2-{term.id}/{on.year} of {on}"
 
 
 def _term_row(rng: random.Random, term: TermSeed) -> dict[str, object]:
@@ -125,7 +131,7 @@ def _term_row(rng: random.Random, term: TermSeed) -> dict[str, object]:
         "vote_share": Decimal(str(round(rng.uniform(34, 88), 2))),
         "turnout": Decimal(str(round(rng.uniform(38, 86), 2))),
         "status": (TermStatus.SERVING if term.serving else TermStatus.ENDED).value,
-        "end_reason": term.end_reason,
+        "end_reason": term.end_reason, "end_record": term.end_record,
     }
 
 

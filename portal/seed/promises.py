@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from portal.extensions import db
+from portal.geo.kato import bare_name
 from portal.geo.models import Settlement
 from portal.notifications.models import Follow, FollowTarget
 from portal.promises import rules
@@ -123,15 +124,21 @@ class _HasTable:
 
 
 def _villages(ctx: SeedContext) -> dict[int, list[Village]]:
+    """The villages of each seeded unit (the classifier's, by their Russian names: no Kazakh
+    form is made up for a real place)."""
     ids = [rd.id for rd in ctx.rural_districts]
+    villages = {sid for rd in ctx.rural_districts for sid in rd.settlement_ids}
     result: dict[int, list[Village]] = {}
     statement = (select(Settlement.id, Settlement.rural_district_id, Settlement.name_kk,
                         Settlement.name_ru, Settlement.name_en)
                  .where(Settlement.rural_district_id.in_(ids)).order_by(Settlement.kato))
     for sid, rd_id, kk, ru, en in db.session.execute(statement):
-        root_kk, root_ru = kk.removesuffix(" ауылы"), ru.removeprefix("село ")
+        if sid not in villages:
+            continue
+        root = bare_name(ru)
+        place_ru = f"в посёлке {root}" if ru.lower().startswith("п.") else f"в селе {root}"
         result.setdefault(rd_id, []).append(Village(
-            sid, f"{root_kk} ауылында", f"в селе {root_ru}", {"kk": kk, "ru": ru, "en": en}))
+            sid, f"{root} ауылында", place_ru, {"kk": kk or ru, "ru": ru, "en": en or ru}))
     return result
 
 

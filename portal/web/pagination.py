@@ -9,6 +9,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from portal.extensions import db
+from portal.web.safety import whole_number
 
 T = TypeVar("T")
 
@@ -37,8 +38,7 @@ class Page(Generic[T]):
 
 def page_number() -> int:
     """`?page=`; anything that is not a positive whole number means the first page."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return whole_number(request.args.get("page")) or 1
 
 
 def paginate(statement: Select[Any], per_page: int, page: int | None = None,

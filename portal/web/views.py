@@ -1,4 +1,4 @@
-"""Home, search and the health check."""
+"""Home, search, "How we count" and the health check."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal import health
 from portal.geo import services as geo
 from portal.permissions import public
+from portal.web.safety import without_control_characters
 from portal.web.search import search as run_search
 
 blueprint = Blueprint("web", __name__)
@@ -21,10 +22,19 @@ def home() -> str:
     )
 
 
+@blueprint.route("/how-we-count")
+@public
+def how_we_count() -> str:
+    """Every figure the portal shows, with its definition and denominator (portal.figures)."""
+    from portal.figures.definitions import FIGURES, GROUPS
+
+    return render_template("web/how_we_count.html", figures=FIGURES, groups=GROUPS)
+
+
 @blueprint.route("/search")
 @public
 def search() -> str:
-    query = request.args.get("q", "")
+    query = without_control_characters(request.args.get("q", ""))
     return render_template("web/search.html", results=run_search(query))
 
 

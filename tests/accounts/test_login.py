@@ -107,21 +107,46 @@ def _bad_logins(client: FlaskClient, emails: list[str], addresses: list[str]) ->
     return statuses
 
 
-def test_too_many_bad_logins_for_one_account_are_throttled(client: FlaskClient) -> None:
+def _sign_in(client: FlaskClient, email: str, address: str) -> Any:
+    return client.post("/login", data={"email": email, "password": PASSWORD,
+                                       "csrf_token": _token(client, "/login")},
+                       environ_overrides={"REMOTE_ADDR": address})
+
+
+def test_bad_logins_for_one_account_throttle_that_address_not_the_account(
+        client: FlaskClient, app: Flask) -> None:
+    """Issue 24, finding 5: failures keyed on the typed email locked the akim out."""
     UserFactory(email="target@example.kz")
-    # Spread over many addresses, as a botnet would: the account's own limit still holds.
-    addresses = [f"203.0.113.{n}" for n in range(7)]
-    statuses = _bad_logins(client, ["target@example.kz"] * 7, addresses)
+    statuses = _bad_logins(client, ["target@example.kz"] * 7, ["203.0.113.7"] * 7)
     assert statuses[:5] == [200] * 5
     assert statuses[5:] == [429, 429]
-    page = client.post("/login", data={"email": "target@example.kz", "password": PASSWORD,
-                                       "csrf_token": _token(client, "/login")},
-                       environ_overrides={"REMOTE_ADDR": "203.0.113.99"})
-    assert page.status_code == 429  # even the right password waits
+    page = _sign_in(client, "target@example.kz", "203.0.113.7")
+    assert page.status_code == 429  # the address that failed waits, even with the password
     html = page.get_data(as_text=True)
     assert "Too many attempts. Please wait a little and try again." in html
     assert "<h1>Too many requests</h1>" in html
     assert page.headers.get("Retry-After")
+    akim = app.test_client()  # the akim, from their own connection
+    assert _sign_in(akim, "target@example.kz", "198.51.100.5").status_code == 302
+
+
+def test_an_account_failed_on_from_many_addresses_is_slowed_not_locked(
+        client: FlaskClient, app: Flask) -> None:
+    UserFactory(email="akim@example.kz")
+    botnet = [f"203.0.113.{n}" for n in range(25)]
+    assert _bad_logins(client, ["akim@example.kz"] * 25, botnet) == [200] * 25
+    # A second guess from an address that has failed waits for its turn ...
+    retry = _bad_logins(client, ["akim@example.kz"], botnet[:1])
+    assert retry == [429]
+    assert _sign_in(client, "akim@example.kz", botnet[1]).status_code == 429
+    # ... while an address that has not failed is never refused the right password,
+    akim = app.test_client()
+    assert _sign_in(akim, "akim@example.kz", "198.51.100.5").status_code == 302
+    # and its wrong one is only counted.
+    assert _bad_logins(app.test_client(), ["akim@example.kz"], ["198.51.100.6"]) == [200]
+    # Other accounts are not slowed by it.
+    UserFactory(email="other@example.kz")
+    assert _bad_logins(client, ["other@example.kz"] * 2, botnet[2:4]) == [200, 200]
 
 
 def test_too_many_bad_logins_from_one_address_are_throttled(client: FlaskClient) -> None:
@@ -166,10 +191,24 @@ def test_login_throttling_counts_in_redis(redis_limited_app: Flask, redis_url: s
 
     UserFactory(email="shared@example.kz")
     client = redis_limited_app.test_client()
-    statuses = _bad_logins(client, ["shared@example.kz"] * 6,
-                           [f"192.0.2.{n}" for n in range(6)])
+    statuses = _bad_logins(client, ["shared@example.kz"] * 6, ["192.0.2.1"] * 6)
     assert statuses == [200] * 5 + [429]
+    # The account is not locked: the right password from another address goes through.
+    other = redis_limited_app.test_client()
+    assert _sign_in(other, "shared@example.kz", "192.0.2.2").status_code == 302
+    assert _bad_logins(client, ["shared@example.kz"], ["192.0.2.1"]) == [429]
     prefix = limiter._key_prefix
     keys = list(redis.Redis.from_url(redis_url).scan_iter(match=f"*{prefix}*"))
     assert keys, "the limiter did not write to Redis"
     assert not any(b"shared@example.kz" in key for key in keys)  # no email in the keys
+
+
+@pytest.mark.redis
+def test_the_slow_down_counts_in_redis_across_addresses(redis_limited_app: Flask) -> None:
+    UserFactory(email="busy@example.kz")
+    client = redis_limited_app.test_client()
+    botnet = [f"192.0.2.{n}" for n in range(10, 30)]
+    assert _bad_logins(client, ["busy@example.kz"] * 21, [*botnet, botnet[0]]) == \
+        [200] * 20 + [429]
+    assert _sign_in(redis_limited_app.test_client(), "busy@example.kz",
+                    "192.0.2.99").status_code == 302

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from portal.accounts import tokens
 from portal.akims.models import Term
@@ -30,7 +30,7 @@ def _sample_url(app: Flask, rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
     with app.test_request_context():
         from flask import url_for
 

@@ -285,6 +285,50 @@ def test_an_xlsx_workbook_is_imported(agybet: Any) -> None:
     assert actual == 250_000 and type(actual) is int
 
 
+def _rewritten(data: bytes, change: Any) -> bytes:
+    """The workbook with each member passed through change(name, bytes)."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, change(member.filename, source.read(member)))
+    return out.getvalue()
+
+
+def test_an_xlsx_whose_dimension_tag_lies_is_read_whole(agybet: Any) -> None:
+    """openpyxl's read-only mode trusts <dimension>: a sheet claiming A1:G3 gave 2 of its 5
+    rows, and the import said success."""
+    honest = xlsx_bytes(*VALID_ROWS)
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b'<dimension ref="A1:G6" />' in zipfile.ZipFile(BytesIO(honest)).read(sheet)
+    lying = _rewritten(honest, lambda name, body: body.replace(
+        b'<dimension ref="A1:G6" />', b'<dimension ref="A1:G3" />') if name == sheet else body)
+    outcome = import_budget_file(lying, "budget.xlsx", "tests")
+    assert outcome.succeeded, outcome.errors
+    assert line_count() == len(VALID_ROWS)
+    assert stored(AGYBET, 2025, PeriodKind.MONTH, 1, "subventions").actual == 400_000
+
+
+def test_an_xlsx_that_unpacks_past_the_cap_is_refused_unopened(agybet: Any,
+                                                                monkeypatch: Any) -> None:
+    """A few hundred kB that unpack to more than MAX_XLSX_UNPACKED_BYTES: refused from the
+    archive's directory, before openpyxl reads a byte of it."""
+    from portal.budgets import files
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("openpyxl opened the bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    padding = b"<!-- " + b" " * files.MAX_XLSX_UNPACKED_BYTES + b" -->"
+    bomb = _rewritten(xlsx_bytes(*VALID_ROWS), lambda name, body: body + padding
+                      if name == "xl/worksheets/sheet1.xml" else body)
+    assert len(bomb) < 1024 * 1024 and files.MAX_XLSX_UNPACKED_BYTES <= 32 * 1024 * 1024
+    outcome = import_budget_file(bomb, "budget.xlsx", "tests")
+    assert [error.code for error in outcome.errors] == [ErrorCode.XLSX_TOO_LARGE]
+    assert "unpacks to more than 32 MB" in outcome.errors[0].message
+    assert line_count() == 0
+
+
 def test_an_xlsx_fraction_is_refused_and_rows_are_numbered_as_in_excel(agybet: Any) -> None:
     data = xlsx_bytes(
         (AGYBET, 2025, "YEAR", "land_tax", 1_000_000, None, None),

@@ -113,7 +113,8 @@ def test_an_export_started_on_b_is_built_by_the_worker_and_downloads_on_a(
 
 
 def test_a_login_throttle_counts_across_both_machines(portal_cluster: Cluster) -> None:
-    """Five failed sign-ins a minute per account (RATELIMIT_LOGIN_ACCOUNT), wherever they land."""
+    """Five failed sign-ins a minute per account and address (RATELIMIT_LOGIN_ACCOUNT),
+    wherever they land."""
     machines = [portal_cluster.a.url, portal_cluster.b.url]
     statuses = []
     for attempt in range(8):

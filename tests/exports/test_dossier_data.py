@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from portal.exports import plugins
 from portal.exports.dossier import dossiers_for_akims, dossiers_for_scope
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.services import prepare, prepared
+from portal.feedback.tallies import NO_RATINGS, RatingSummary
 from portal.promises.models import PromiseStatus
 from portal.reports.models import Timeliness
 from tests.exports.conftest import Record, build_record, flagged, rated
@@ -79,19 +79,22 @@ def test_a_scope_lists_serving_akims_in_kato_order(record: Record) -> None:
     assert all(dossier.term.is_serving for dossier in dossiers)
 
 
-def test_the_fingerprint_follows_the_data_and_the_language(record: Record) -> None:
+def test_the_fingerprint_follows_the_data_and_the_rendition_the_language(
+        record: Record) -> None:
     first = prepare(record.term.akim_id, "en")
     again = prepare(record.term.akim_id, "en")
     kazakh = prepare(record.term.akim_id, "kk")
     assert first is not None and again is not None and kazakh is not None
-    assert first.fingerprint == again.fingerprint
-    assert kazakh.fingerprint != first.fingerprint
+    assert first.fingerprint == again.fingerprint and first.rendition == again.rendition
+    assert kazakh.fingerprint == first.fingerprint  # the same facts (issue 17)
+    assert kazakh.rendition != first.rendition  # another rendering: its own cached PDF
     record.overdue.claimed_progress = 60
     from portal.extensions import db
 
     db.session.commit()
     changed = prepare(record.term.akim_id, "en")
     assert changed is not None and changed.fingerprint != first.fingerprint
+    assert changed.rendition != first.rendition
     assert len(first.short_fingerprint) == 12
 
 
@@ -101,16 +104,17 @@ def test_ratings_and_flags_fill_their_sections(record: Record) -> None:
     rated(record.term, {5: 4, 4: 2, 1: 3})
     flagged(record.term)
     [dossier] = dossiers_for_akims([record.term.akim_id], "en")
-    assert dossier.ratings == plugins.RatingSummary(Decimal("3.44"), 9, (3, 0, 0, 2, 4))
+    assert dossier.ratings == RatingSummary(9, 31, (3, 0, 0, 2, 4))
+    assert dossier.ratings.average_shown == Decimal("3.44")
     assert [flag.rule for flag in dossier.flags or ()] == ["reporting", "promises"]
     assert [flag.rule for flag in dossier.open_flags] == ["reporting"]
     reporting = dossier.open_flags[0]
     assert reporting.evidence[0] == ("2 reports were unpublished past their due dates on "
-                                     "Jan 10, 2026.")
+                                     "January 10, 2026.")
     assert reporting.response == "The report was <b>lost</b> in the post."
 
 
 def test_a_term_without_ratings_gets_an_empty_summary(record: Record) -> None:
     [item] = prepared(dossiers_for_akims([record.term.akim_id], "en"))
-    assert item.dossier.ratings == plugins.RatingSummary(None, 0, (0, 0, 0, 0, 0))
+    assert item.dossier.ratings == NO_RATINGS
     assert item.dossier.flags == ()

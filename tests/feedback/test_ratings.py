@@ -102,7 +102,7 @@ def test_a_rating_is_counted_on_the_report_and_the_term(client: FlaskClient, log
     assert response.headers["Location"].endswith(f"/reports/{report.id}#rating")
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "your rating (4 of 5) is counted" in page
-    assert "4.0 of 5" in page and "from 1 rating by a verified resident" in page
+    assert "4.00 of 5" in page and "from 1 rating by a verified resident" in page
     assert "Your rating now: 4 of 5." in page
     summary = rating_distribution_for_report(report.id)
     assert (summary.count, summary.total, summary.distribution) == (1, 4, (0, 0, 0, 1, 0))
@@ -124,7 +124,7 @@ def test_rating_again_replaces_the_earlier_score(client: FlaskClient, login: Any
     assert len(_rows(report.id)) == 3
     summary = rating_distribution_for_report(report.id)
     assert (summary.count, summary.total, summary.distribution) == (3, 12, (0, 0, 1, 1, 1))
-    assert summary.average_shown is not None and str(summary.average_shown) == "4.0"
+    assert summary.average_shown is not None and str(summary.average_shown) == "4.00"
     term_summary = rating_summaries_for_terms([report.term_id])[report.term_id]
     assert (term_summary.count, term_summary.total) == (3, 12)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "rating.rate")
@@ -186,7 +186,7 @@ def test_ratings_close_after_the_window(client: FlaskClient, login: Any, csrf: A
     voter = login(resident(report.term))
     closed_on = report.first_published_on + timedelta(days=90)
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
-    assert f"Ratings closed on {closed_on:%b} {closed_on.day}, {closed_on.year}." in page
+    assert f"Ratings closed on {closed_on:%B} {closed_on.day}, {closed_on.year}." in page
     assert 'name="score"' not in page
     response = _post(client, csrf, report.id, 5)
     assert response.status_code == 409

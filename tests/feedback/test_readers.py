@@ -50,7 +50,7 @@ def test_report_summaries(count_queries: Any) -> None:
         summary = rating_distribution_for_report(report_id)
     assert len(queries) == 1
     assert (summary.count, summary.distribution) == (3, (0, 1, 2, 0, 0))
-    assert str(summary.average_shown) == "2.7"
+    assert str(summary.average_shown) == "2.67"
     assert rating_summaries_for_reports([report.id, 999_999])[999_999].count == 0
 
 
@@ -96,7 +96,7 @@ def test_the_profile_shows_the_terms_average_in_one_query(client: FlaskClient,
         rate(report, resident(term), score)
     html = client.get(f"/akims/{term.akim_id}").get_data(as_text=True)
     assert "Residents' ratings of reports" in html
-    assert "4.3 of 5" in html and "average of 4 ratings by verified residents" in html
+    assert "4.25 of 5" in html and "average of 4 ratings by verified residents" in html
     with count_queries() as queries:
         client.get(f"/akims/{term.akim_id}")
     feedback_queries = [q for q in queries if "rating_tally" in q]

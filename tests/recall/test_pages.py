@@ -80,7 +80,7 @@ def test_public_flags_for_the_api_filter_by_status_rule_and_region() -> None:
 def test_labels_of_different_vocabularies_do_not_collide(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert label(FlagStatus.DISMISSED) == "Dismissed on review"
-        assert label(TermEndReason.DISMISSED) != label(FlagStatus.DISMISSED)
+        assert label(TermEndReason.INELIGIBLE) != label(FlagStatus.DISMISSED)
         assert label(PetitionStatus.OPEN) == "Collecting signatures"
         assert label(FlagStatus.OPEN) == "Open"
 

@@ -90,6 +90,8 @@ def _list(summary: str, description: str, schema: str, parameters: list[Schema],
                  csv=True)
 
 
+# What http.text refuses with a 400 (portal.web.safety): a NUL and the other control characters.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 REGION_KATO = _path("kato", string(pattern="^[0-9]{2}$"), "The region's 2-digit KATO prefix.",
                     "61")
 AKIM_ID = _path("akim_id", ID_SCHEMA, "The akim's id.", 1)
@@ -112,9 +114,10 @@ def paths() -> dict[str, Any]:
                        "KATO prefix).", "61"),
                 _query("district", string(pattern="^[0-9]{4}$"), "Only this district "
                        "(4-digit KATO prefix).", "6136"),
-                _query("q", string(maxLength=MAX_TEXT), "Name search: Cyrillic or Latin, "
-                       "Kazakh letters optional (\"Сейітов\", \"сейитов\" and \"seiitov\" "
-                       "alike).", "Сейітов"),
+                _query("q", string(maxLength=MAX_TEXT, pattern=NO_CONTROL_CHARACTERS),
+                       "Name search: Cyrillic or Latin, Kazakh letters optional (\"Сейітов\", "
+                       "\"сейитов\" and \"seiitov\" alike); no control characters.",
+                       "Сейітов"),
                 _query("status", enum_of(["serving", "ended", "all"]) | {"default": "serving"},
                        "serving (now in office), ended (former akims) or all."),
             ], "Akims")},

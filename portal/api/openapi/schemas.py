@@ -39,6 +39,7 @@ PLACE_EXAMPLE = {"kato": "613633000", "name": NAMES_EXAMPLE, "district_kato": "6
 TERM_EXAMPLE = {"id": 41, "starts_on": "2023-06-07", "ends_on": "2027-06-07",
                 "ended_on": None, "status": "serving", "end_reason": None, "synthetic": False}
 SCORES_EXAMPLE = {"promises_total": 12, "promises_due": 5, "promises_kept": 3,
+                  "promises_kept_early": 1, "promises_broken": 1, "promises_overdue": 1,
                   "reports_due": 4, "reports_on_time": 3, "reports_late": 1,
                   "reports_missing": 0, "rating_avg": 3.85, "rating_count": 41}
 
@@ -100,9 +101,15 @@ def _term() -> Schema:
 def _scores() -> Schema:
     return obj({
         "promises_total": integer("Promises in the term's programme.", minimum=0),
-        "promises_due": integer("Promises whose deadline has come.", minimum=0),
-        "promises_kept": integer("Promises kept (the verified verdict where there is one, "
-                                 "else the akim's claim).", minimum=0),
+        "promises_due": integer("Promises whose deadline has come (figure promises-due on "
+                                "/how-we-count).", minimum=0),
+        "promises_kept": integer("Promises due that are kept (the verified verdict where there "
+                                 "is one, else the akim's claim); kept ahead of the deadline "
+                                 "are in promises_kept_early.", minimum=0),
+        "promises_kept_early": integer("Promises kept whose deadline is still ahead (in no "
+                                       "share).", minimum=0),
+        "promises_broken": integer("Promises due that are broken.", minimum=0),
+        "promises_overdue": integer("Promises past their deadline and still open.", minimum=0),
         "reports_due": integer("Reports whose outcome is known: published, or past their due "
                                "date.", minimum=0),
         "reports_on_time": integer("Reports first published by their due date.", minimum=0),

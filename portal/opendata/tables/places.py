@@ -98,7 +98,9 @@ PLACES = [
         S("rural_district_kato", "The rural district."), D("elected_on", "Election day."),
         D("starts_on", "First day in office."), D("ends_on", "Scheduled end."),
         D("ended_on", "Actual last day, once ended."), S("status", "serving or ended."),
-        S("end_reason", "Why it ended: term_end, resigned, dismissed, recalled or died."),
+        S("end_reason", "Why it ended: term_end, resigned, appointed (to another post), "
+          "ineligible (court decision), died, district_abolished (abolished or merged) or "
+          "recalled (recorded procedure)."),
         N("vote_share", "Share of valid votes, percent."), N("turnout", "Turnout, percent."),
         SYNTHETIC("term"),
     ], _terms, ["id"], [("akim_id", "akims", "id"),

@@ -63,23 +63,32 @@ def _same_origin() -> bool:
 
 
 def _stash_and_sign_in(report_id: int) -> Response:
-    # Without a session there is no CSRF token to check, so a post from another site is
-    # refused by its Origin; what is kept is only ever offered back to the report's akim.
+    # A post from another site is refused by its Origin; what is kept is only what this
+    # browser's own editor of this report sent, and only this browser gets it back.
     if not _same_origin():
         abort(400)
     report = db.session.get(Report, report_id)
     if report is None:
         abort(404)
-    token = stash.stash_text(report, request.form)
+    if not stash.may_keep(report.id, request.form):
+        flash(_("Your sign-in had expired, so nothing was saved. Sign in again and open the "
+                "editor."), "warning")
+        return redirect(url_for("accounts.login", next=url_for(
+            request.endpoint or "reports.edit", report_id=report_id)))
+    browser = stash.browser_key() or stash.new_browser_key()
+    stash.stash_text(report, request.form, browser)
     db.session.commit()
     flash(_("Your sign-in had expired, so nothing was saved yet. Sign in again: what you typed "
             "is kept and will be back in the editor."), "warning")
-    back = url_for(request.endpoint or "reports.edit", report_id=report_id, restore=token)
-    return redirect(url_for("accounts.login", next=back))
+    back = url_for(request.endpoint or "reports.edit", report_id=report_id, restore=1)
+    return stash.set_cookie(redirect(url_for("accounts.login", next=back)), browser)
 
 
 def _restored_form(form_class: type[Any], report: Report) -> Any | None:
-    values = stash.stashed_text(report, request.args.get("restore"))
+    stash.remember_editor(report)
+    if not request.args.get("restore"):
+        return None
+    values = stash.stashed_text(report)
     if values is None:
         return None
     flash(_("We brought back the text you sent while signed out. Check it, then save."),

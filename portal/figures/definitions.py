@@ -1,0 +1,116 @@
+"""What each figure the portal shows means: a name, one sentence, its denominator.
+
+These sentences are the "How we count" page (`/how-we-count`, one anchor per slug), the
+footnotes of the dossier and the `title` of every stat card and table head that shows a
+figure. Change a definition here and in the reader that computes it (`portal.figures.readers`
+and the domain readers it calls), never on a surface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Figure:
+    slug: str  # the anchor on /how-we-count and the key in `TermFigures.values()`
+    group: str  # promises, reports, ratings, budget, flags
+    title: LazyString
+    definition: LazyString
+    denominator: LazyString | None = None  # None: a count or a number of days, not a share
+    source: LazyString | None = None  # where the rule comes from, when not ours
+
+
+OURS = _l("A rule of this portal, published here; no act defines it.")
+
+FIGURES: tuple[Figure, ...] = (
+    # ----------------------------------------------------------------- promises
+    Figure("promises-due", "promises", _l("Promises due"),
+           _l("Promises of the term's programme whose deadline (as last amended) is on or "
+              "before the day the data is as of; withdrawn promises are counted too."),
+           source=OURS),
+    Figure("promises-kept", "promises", _l("Kept"),
+           _l("Promises due whose status is kept: the independent verdict where there is "
+              "one, otherwise the akim's own claim."),
+           source=OURS),
+    Figure("promises-kept-share", "promises", _l("Kept share"),
+           _l("Kept promises as a share of the promises due."),
+           denominator=_l("the promises due"), source=OURS),
+    Figure("promises-broken", "promises", _l("Broken"),
+           _l("Promises due whose status is broken: the independent verdict where there is "
+              "one, otherwise the akim's own claim."),
+           source=OURS),
+    Figure("promises-broken-share", "promises", _l("Broken share"),
+           _l("Broken promises as a share of the promises due."),
+           denominator=_l("the promises due"), source=OURS),
+    Figure("promises-kept-early", "promises", _l("Kept ahead of the deadline"),
+           _l("Promises already kept whose deadline is still ahead. They are shown apart "
+              "and are in no share until their deadline comes."),
+           source=OURS),
+    Figure("promises-overdue", "promises", _l("Overdue"),
+           _l("Promises whose deadline passed before the day the data is as of and that are "
+              "still open: not yet rated, in progress, stalled or partially kept."),
+           source=OURS),
+    # ----------------------------------------------------------------- reports
+    Figure("reports-due", "reports", _l("Reports due"),
+           _l("Reports to residents that are published or whose due date has passed, as of "
+              "the day the data is as of."),
+           source=_l("Reporting periods and due dates follow the reporting policy shown on "
+                     "each akim's reports page.")),
+    Figure("reports-on-time", "reports", _l("Published on time"),
+           _l("Reports due that were first published on or before their due date, counted "
+              "on Almaty calendar days."),
+           denominator=_l("the reports due"), source=OURS),
+    Figure("reports-late", "reports", _l("Published late"),
+           _l("Reports due that were first published after their due date."),
+           denominator=_l("the reports due"), source=OURS),
+    Figure("reports-missing", "reports", _l("Missing"),
+           _l("Reports whose due date has passed and that are not published."),
+           denominator=_l("the reports due"), source=OURS),
+    Figure("days-overdue", "reports", _l("Days overdue"),
+           _l("For a missing report: Almaty calendar days from its due date to the day the "
+              "data is as of."),
+           source=OURS),
+    # ----------------------------------------------------------------- ratings
+    Figure("rating-average", "ratings", _l("Average rating"),
+           _l("The mean of the scores (1 to 5) verified residents gave the term's published "
+              "reports, rounded half up to two decimal places."),
+           denominator=_l("the ratings"), source=OURS),
+    Figure("rating-count", "ratings", _l("Ratings"),
+           _l("How many ratings verified residents gave the term's published reports (one "
+              "per resident and report; a changed rating counts once)."),
+           source=OURS),
+    # ----------------------------------------------------------------- budget
+    Figure("budget-own-plan-execution", "budget", _l("Own-revenue plan execution"),
+           _l("Own revenues collected in the year (taxes, non-tax income and sales of "
+              "capital: everything but transfers) as a share of the own-revenue plan."),
+           denominator=_l("the own-revenue plan (adjusted where stated, else approved)"),
+           source=_l("The revenue sections (tax, non-tax, sales of fixed capital, transfers) "
+                     "are those of the rural district budget decisions under the Budget Code "
+                     "of 15 March 2025 No. 171-VIII; counting transfers out of own revenues "
+                     "is a rule of this portal.")),
+    Figure("budget-plan-execution", "budget", _l("Total plan execution"),
+           _l("All revenues collected in the year, transfers included, as a share of the "
+              "total revenue plan."),
+           denominator=_l("the total revenue plan (adjusted where stated, else approved)"),
+           source=OURS),
+    Figure("own-revenue-share", "budget", _l("Own revenue share"),
+           _l("Own revenues as a share of all revenues collected in the year."),
+           denominator=_l("all revenues collected"), source=OURS),
+    # ----------------------------------------------------------------- flags
+    Figure("open-flags", "flags", _l("Open flags"),
+           _l("Published recall-trigger flags whose condition still holds and that were not "
+              "dismissed: open, answered by the akim, under review or upheld. A flag is a "
+              "civic accountability signal, never a legal decision."),
+           source=OURS),
+)
+
+BY_SLUG: dict[str, Figure] = {figure.slug: figure for figure in FIGURES}
+GROUPS: tuple[tuple[str, LazyString], ...] = (
+    ("promises", _l("Promises")), ("reports", _l("Reports")),
+    ("ratings", _l("Residents' ratings")), ("budget", _l("Budget")),
+    ("flags", _l("Recall-trigger flags")),
+)
