@@ -4,7 +4,7 @@ Every follow is one `follow` row now: the promise followers move into it (target
 and `promise_follower` goes.
 
 Revision ID: 80a01cd43029
-Revises: 974a3693ad24
+Revises: 9433ed367a9e
 Create Date: 2026-12-07 01:34:19.830043
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '80a01cd43029'
-down_revision = '974a3693ad24'
+down_revision = '9433ed367a9e'
 branch_labels = None
 depends_on = None
 
