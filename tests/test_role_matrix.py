@@ -479,8 +479,13 @@ ROWS += [
     # Notifications: follows, settings, the one-click unsubscribe page.
     Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
     Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
+    Row("save my email settings", "POST", lambda w: "/my/follows", signed_in(302),
+        lambda w: {"kind_report_published": "daily"}),
     Row("unsubscribe page", "GET",
         lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200)),
+    Row("unsubscribe by one click", "POST",
+        lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200),
+        lambda w: {"List-Unsubscribe": "One-Click"}),
     # The akim's programme.
     Row("my programme", "GET", lambda w: "/my/programme",
         only({"akim_a": 302, "akim_b": 302, "admin": 404})),

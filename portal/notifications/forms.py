@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TimeField
 from wtforms.validators import Optional
 
@@ -13,13 +12,14 @@ from portal.labels import label
 from portal.notifications.labels import LABELS
 from portal.notifications.models import EventKind, Frequency
 from portal.notifications.preferences import Settings
+from portal.web.forms import Form
 
 
 def _choices() -> list[tuple[str, str]]:
     return [(frequency.value, label(frequency)) for frequency in Frequency]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     paused = BooleanField(_l("Send me no email at all"))
     quiet_start = TimeField(_l("Quiet hours from"), validators=[Optional()])
     quiet_end = TimeField(_l("Quiet hours until"), validators=[Optional()])
