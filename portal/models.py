@@ -26,6 +26,7 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import (
     Programme,
     Promise,
@@ -61,6 +62,8 @@ __all__ = [
     "District",
     "ExportJob",
     "Flag",
+    "Meeting",
+    "MeetingQuestion",
     "Petition",
     "PetitionSignature",
     "Programme",
