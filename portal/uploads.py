@@ -60,12 +60,6 @@ class StoredFile(Synthetic, Model):
     )
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    @property
-    def size_label(self) -> str:
-        if self.size_bytes >= 1024 * 1024:
-            return f"{self.size_bytes / (1024 * 1024):.1f} MB"
-        return f"{max(1, self.size_bytes // 1024)} KB"
-
 
 @dataclass(frozen=True)
 class Sniffed:

@@ -364,6 +364,9 @@ STAFF = ("staff", "admin")
 ROWS += [
     Row("akim dossier pdf", "GET",
         lambda w: f"/akims/{w.term_a.akim_id}/accountability.pdf?lang=en", everyone(200)),
+    Row("check a dossier", "GET", lambda w: "/verify", everyone(200)),
+    Row("check a dossier's fingerprint", "POST", lambda w: "/verify", everyone(200),
+        lambda w: {"fingerprint": "0123456789ab"}),
     Row("bulk exports", "GET", lambda w: "/exports/", only(dict.fromkeys(STAFF, 200))),
     Row("bulk export start", "POST", lambda w: "/exports/", only(dict.fromkeys(STAFF, 302)),
         lambda w: {"area": "district:6136", "format": "zip", "language": "en"}),

@@ -70,6 +70,7 @@ PUBLIC_ENDPOINTS = {
     "recall.term_petitions",
     "recall.petition",
     "exports.dossier",
+    "exports.verify_page",
 }
 
 

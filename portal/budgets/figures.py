@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
+from portal import formats
 from portal.budgets.indicators import YearIndicators
+from portal.budgets.models import PeriodKind
+from portal.budgets.validation import parse_period
 from portal.charts import BRAND, INK, ORANGE, Chart, Series, grouped_bars, stacked_bars
 
 
@@ -37,15 +40,21 @@ def signed_percent(value: Decimal | None) -> str:
 
 
 def month_span(through: int) -> str:
-    """'January–September' in the reader's language, for a year not yet closed."""
-    if through <= 0:
-        return ""
-    locale = get_locale()
-    names = locale.months["stand-alone"]["wide"] if locale is not None else {}
-    first = names.get(1, "1")
-    if through == 1:
-        return str(first)
-    return f"{first}–{names.get(through, str(through))}"
+    """'январь – сентябрь' in the reader's language, for a year not yet closed (mid-sentence)."""
+    return "" if through <= 0 else formats.month_span(1, through)
+
+
+def period_words(period: str) -> str:
+    """A budget file's period spelling (YEAR, Q1..Q4, M01..M12) as a reader says it."""
+    parsed = parse_period(period)
+    if parsed is None:
+        return period
+    kind, number = parsed
+    if kind is PeriodKind.YEAR:
+        return _("whole year")
+    if kind is PeriodKind.QUARTER:
+        return _("quarter %(number)d", number=number)
+    return formats.month_name(number)
 
 
 def year_label(item: YearIndicators) -> str:

@@ -57,6 +57,12 @@ def signed_percent_filter(value: Any) -> str:
     return figures.signed_percent(value)
 
 
+@blueprint.app_template_filter("budget_period")
+def budget_period_filter(period: str) -> str:
+    """A file's period (YEAR, Q1, M07) in words: 'year', 'quarter 1', 'July'."""
+    return figures.period_words(period)
+
+
 @blueprint.app_template_filter("months_through")
 def months_through_filter(through: int) -> str:
     return figures.month_span(through)

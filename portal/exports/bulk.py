@@ -186,7 +186,7 @@ def fail_stalled(minutes: int) -> int:
 
 def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format: ExportFormat,
                        language: str) -> str:
-    return combine([item.fingerprint for item in items], "bundle", BUNDLE_FORMAT, scope.key,
+    return combine([item.rendition for item in items], "bundle", BUNDLE_FORMAT, scope.key,
                    export_format.value, language, template_version(language))
 
 

@@ -1,4 +1,5 @@
-"""`flask export pdf AKIM_ID -o FILE` and `flask export bundle`: thin wrappers over services."""
+"""`flask export pdf AKIM_ID -o FILE`, `flask export bundle` and `flask export verify FILE`:
+thin wrappers over services."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from portal.exports import bulk, services, store
+from portal.exports import bulk, services, store, verify
 from portal.exports.models import ExportFormat
 from portal.exports.scope import Scope, ScopeLevel
 
@@ -63,6 +64,38 @@ def export_bundle(region: str | None, district: str | None, nation: bool, export
     plural = "dossier" if result.dossiers == 1 else "dossiers"
     click.echo(f"Wrote {output}: {result.dossiers} {plural} of {label} "
                f"({'from the cache' if result.from_cache else 'built'}).")
+
+
+@export.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def export_verify(file: Path) -> None:
+    """Is the dossier FILE still current? Exit 0: current; 1: stale (the changed facts are
+    listed); 2: FILE is not a dossier of this portal."""
+    claim = verify.claim_from_pdf(file.read_bytes())
+    if claim is None:
+        click.echo(f"{file} is not an accountability dossier of this portal: it carries no "
+                   "data fingerprint (a PDF the portal made has one in its metadata).", err=True)
+        raise SystemExit(2)
+    verdict = verify.verify(claim)
+    described = (f"data fingerprint {verdict.short} (akim {verdict.akim_id}, data as of "
+                 f"{verdict.as_of})")
+    if verdict.outcome is verify.Outcome.UNKNOWN:
+        click.echo(f"{file}: data fingerprint {verdict.short} was not issued by this portal.",
+                   err=True)
+        raise SystemExit(2)
+    if verdict.outcome is verify.Outcome.CURRENT:
+        click.echo(f"Current: {described} is what the portal's data gives today.")
+        return
+    click.echo(f"Stale: {described} no longer matches the portal's data "
+               f"(today: {verify.fingerprints.short(verdict.current_fingerprint or '')}).")
+    if not verdict.changes_known:
+        click.echo("The facts of that fingerprint are not kept here, so the changes cannot "
+                   "be named.")
+    for change in verdict.changes[:verify.MAX_CHANGES]:
+        click.echo(f"  {change.section}: {change.path}: {change.before} → {change.after}")
+    if len(verdict.changes) > verify.MAX_CHANGES:
+        click.echo(f"  … and {len(verdict.changes) - verify.MAX_CHANGES} more.")
+    raise SystemExit(1)
 
 
 @export.command("prune")

@@ -183,8 +183,9 @@ def render_document(template: str, data: Mapping[str, Any], language: str) -> Do
             font_config=shared.font_config, stylesheets=[shared.stylesheet])
 
 
-def write_pdf(documents: Iterable[Document], metadata: Mapping[str, str] | None = None) -> bytes:
-    """One PDF from the pages of one or more laid-out documents (bookmarks kept)."""
+def write_pdf(documents: Iterable[Document], metadata: Mapping[str, Any] | None = None) -> bytes:
+    """One PDF from the pages of one or more laid-out documents (bookmarks kept); `metadata`
+    sets WeasyPrint's document metadata (`custom` entries go into the document information)."""
     documents = list(documents)
     first = documents[0]
     pages = [page for document in documents for page in document.pages]
@@ -195,7 +196,9 @@ def write_pdf(documents: Iterable[Document], metadata: Mapping[str, str] | None 
     with _rendering():
         # Tagged: screen readers get headings, tables with their headers and reading order
         # (about 5 % more time, a third more bytes).
-        return bytes(merged.write_pdf(uncompressed_pdf=False, pdf_tags=True))
+        # Custom entries only when given (they replace those of the HTML's <meta> names).
+        return bytes(merged.write_pdf(uncompressed_pdf=False, pdf_tags=True,
+                                      custom_metadata=bool(metadata and "custom" in metadata)))
 
 
 def render_pdf(template: str, data: Mapping[str, Any], language: str) -> bytes:

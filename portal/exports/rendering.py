@@ -56,14 +56,14 @@ def render_all(items: Sequence[services.PreparedDossier],
     """(index, storage key, pages) for each dossier, in order, as each is ready. Stops early (and
     shuts the pool down) when `should_stop()` turns true between dossiers."""
     missing = [index for index, item in enumerate(items)
-               if not store.exists(store.dossier_key(item.fingerprint))]
+               if not store.exists(store.dossier_key(item.rendition))]
     processes = process_count(len(missing))
     if processes == 1:
         for index, item in enumerate(items):
             if should_stop():
                 return
             path, _fresh = services.dossier_pdf(item)
-            yield index, path, page_count(item.fingerprint)
+            yield index, path, page_count(item.rendition)
         return
     settings = {key: current_app.config.get(key) for key in _WORKER_SETTINGS}
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn"),
@@ -77,11 +77,11 @@ def render_all(items: Sequence[services.PreparedDossier],
                 future = futures.get(index)
                 if future is not None:
                     _fingerprint, pages = future.result()
-                    path = store.dossier_key(item.fingerprint)
+                    path = store.dossier_key(item.rendition)
                 else:
-                    path = store.dossier_key(item.fingerprint)
+                    path = store.dossier_key(item.rendition)
                     store.touch(path)
-                    pages = page_count(item.fingerprint)
+                    pages = page_count(item.rendition)
                 yield index, path, pages
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -101,4 +101,4 @@ def _start_worker(settings: dict[str, Any]) -> None:
 
 def _render_in_worker(item: services.PreparedDossier) -> tuple[str, int]:
     services.dossier_pdf(item)
-    return item.fingerprint, page_count(item.fingerprint)
+    return item.rendition, page_count(item.rendition)

@@ -9,10 +9,12 @@ from typing import Any
 
 from weasyprint import Document
 
+from portal.api.serialize import public_url
 from portal.budgets import figures
+from portal.exports import fingerprint as fingerprints
 from portal.exports import store
 from portal.exports.dossier import Dossier, dossiers_for_akims
-from portal.exports.fingerprint import fingerprint, short
+from portal.exports.fingerprint import short
 from portal.exports.pdf import render_document, write_pdf
 from portal.modeling import utcnow
 
@@ -22,10 +24,12 @@ LANGUAGES = ("kk", "ru", "en")
 
 @dataclass(frozen=True)
 class PreparedDossier:
-    """A dossier's data and the fingerprint of exactly that data, template and language."""
+    """A dossier's data, the fingerprint of its facts (the same in every language) and the id
+    of this rendition of them (language, template, links: the PDF's cache key)."""
 
     dossier: Dossier
     fingerprint: str
+    rendition: str
 
     @property
     def short_fingerprint(self) -> str:
@@ -37,8 +41,12 @@ class PreparedDossier:
 
 
 def prepared(dossiers: Sequence[Dossier]) -> list[PreparedDossier]:
-    return [PreparedDossier(item, fingerprint(item, DOSSIER_TEMPLATE, item.language))
-            for item in dossiers]
+    result = []
+    for item in dossiers:
+        data_fingerprint = fingerprints.fingerprint(item)
+        result.append(PreparedDossier(item, data_fingerprint, fingerprints.rendition(
+            data_fingerprint, DOSSIER_TEMPLATE, item.language, item.public_url)))
+    return result
 
 
 def prepare(akim_id: int, language: str, as_of: date | None = None) -> PreparedDossier | None:
@@ -53,6 +61,9 @@ def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str,
     return {
         "dossier": item.dossier,
         "fingerprint_short": item.short_fingerprint,
+        "fingerprint": item.fingerprint,
+        "rendition_short": short(item.rendition),
+        "verify_url": public_url("exports.verify_page"),
         "generated_at": generated_at,
         "public_url": item.dossier.public_url,
         "revenue_chart": figures.revenue_by_source,
@@ -67,14 +78,26 @@ def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) 
 
 
 def dossier_pdf(item: PreparedDossier) -> tuple[str, bool]:
-    """The cached PDF of this exact data, rendering it first if needed. Returns its storage
-    key and whether it was rendered now."""
-    key = store.dossier_key(item.fingerprint)
+    """The cached PDF of this exact rendition, rendering it first if needed (and keeping the
+    facts it states under their fingerprint, for `verify`). Returns its storage key and
+    whether it was rendered now."""
+    key = store.dossier_key(item.rendition)
     if store.exists(key):
         store.touch(key)
         return key, False
     document = render_dossier(item)
-    return store.write_dossier(item.fingerprint, write_pdf([document]), len(document.pages)), True
+    store.write_facts(item.fingerprint, fingerprints.facts(item.dossier))
+    content = write_pdf([document], metadata=pdf_metadata(item))
+    return store.write_dossier(item.rendition, content, len(document.pages)), True
+
+
+def pdf_metadata(item: PreparedDossier) -> dict[str, Any]:
+    """What `verify` reads back from the file: the full data fingerprint, and which akim and
+    day it is about (so a dossier can be checked even when its stored facts are gone)."""
+    return {"custom": {"PortalDataFingerprint": item.fingerprint,
+                       "PortalAkim": str(item.dossier.akim_id),
+                       "PortalAsOf": item.dossier.as_of.isoformat(),
+                       "PortalRendition": item.rendition}}
 
 
 def download_name(item: PreparedDossier) -> str:

@@ -8,12 +8,18 @@ file. Every machine reads the same files when the storage is shared (S3 in produ
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from portal import storage
 
 DOSSIERS = "dossiers"
 BUNDLES = "bundles"
+# The canonical facts of every dossier rendered, under the first digits of their fingerprint,
+# so `verify` can name what changed since. A few kilobytes each; never pruned by age (a
+# dossier handed out years ago can still be checked).
+FACTS = "facts"
 
 
 def key(kind: str, name: str) -> str:
@@ -50,6 +56,32 @@ def write_dossier(fingerprint: str, content: bytes, pages: int) -> str:
     write(dossier_key(fingerprint), content)
     write(pages_key(fingerprint), str(pages).encode(), "text/plain")
     return dossier_key(fingerprint)
+
+
+def facts_key(fingerprint: str) -> str:
+    return key(FACTS, f"{fingerprint[:FACTS_PREFIX]}.json")
+
+
+FACTS_PREFIX = 12  # what the footer prints, so a typed code finds its facts
+
+
+def write_facts(fingerprint: str, facts: dict[str, Any]) -> None:
+    stored_key = facts_key(fingerprint)
+    if not exists(stored_key):
+        body = {"fingerprint": fingerprint, "facts": facts}
+        write(stored_key, json.dumps(body, ensure_ascii=False, sort_keys=True).encode(),
+              "application/json")
+
+
+def read_facts(fingerprint: str) -> tuple[str, dict[str, Any]] | None:
+    """(full fingerprint, facts) stored for a fingerprint or its first 12 digits; None."""
+    try:
+        body = json.loads(read(facts_key(fingerprint)))
+    except (storage.NotStored, ValueError):
+        return None
+    if not str(body.get("fingerprint", "")).startswith(fingerprint.lower()):
+        return None
+    return str(body["fingerprint"]), dict(body["facts"])
 
 
 def write_pages(fingerprint: str, pages: int) -> None:

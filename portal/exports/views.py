@@ -22,8 +22,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import storage
-from portal.exports import bulk, freshness, services, store, tasks
-from portal.exports.forms import LANGUAGE_CHOICES, BundleForm
+from portal.exports import bulk, freshness, services, store, tasks, verify
+from portal.exports.forms import LANGUAGE_CHOICES, BundleForm, VerifyForm
 from portal.exports.labels import export_label
 from portal.exports.models import ExportJob
 from portal.exports.scope import area_choices, scope_names
@@ -46,6 +46,16 @@ def _register_filters(state: Any) -> None:
     # Every process that registers the exports domain (web, worker, CLI) queues the dossiers
     # its commits make stale.
     freshness.listen_for_changes()
+
+
+# Per client address, on checks only (reading the page is free). `RATELIMIT_VERIFY` overrides.
+DEFAULT_VERIFY_LIMIT = "10 per minute;100 per hour"
+# A dossier is a few hundred kilobytes; anything much larger is not one (and is not read).
+MAX_VERIFY_BYTES = 5 * 1024 * 1024
+
+
+def _verify_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_VERIFY") or DEFAULT_VERIFY_LIMIT)
 
 
 def _dossier_limit() -> str:
@@ -78,7 +88,7 @@ def dossier(item: services.PreparedDossier) -> Response:
     fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render. The
     job worker rebuilds a dossier served once whenever its data changes (`freshness`), so a
     new render here is rare; `X-Dossier-Cache` says which it was."""
-    if item.fingerprint in request.if_none_match:
+    if item.rendition in request.if_none_match:
         response = Response(status=304)
     else:
         key, rendered = services.dossier_pdf(item)
@@ -88,12 +98,67 @@ def dossier(item: services.PreparedDossier) -> Response:
             f'inline; filename="{services.download_name(item)}"')
         response.headers["X-Dossier-Cache"] = "miss" if rendered else "hit"
     freshness.record_demand(db.session(), item.dossier.akim_id, item.language)
-    response.set_etag(item.fingerprint)
+    response.set_etag(item.rendition)
     # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.
     response.headers["Cache-Control"] = "no-cache"
     if "lang" not in request.args:
         response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+# --------------------------------------------------------------------------- verify
+
+@blueprint.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(_verify_limit, methods=["POST"])
+def verify_page() -> str:
+    """Is a dossier current? Upload it (read in memory, never stored) or type its data
+    fingerprint; the same answer as `flask export verify`."""
+    form = VerifyForm()
+    verdict = None
+    if form.validate_on_submit():
+        claim = _claim(form)
+        if claim is not None:
+            verdict = verify.verify(claim)
+    return render_template("exports/verify.html", form=form, verdict=verdict,
+                           outcome=verify.Outcome, max_size=_cap())
+
+
+def _cap() -> str:
+    """The upload limit in megabytes, as the reader writes numbers."""
+    return _("%(num)s MB", num=format_decimal(MAX_VERIFY_BYTES / (1024 * 1024), format="#,##0.#"))
+
+
+def _claim(form: VerifyForm) -> verify.Claim | None:
+    """The claim of the uploaded file or the typed fingerprint; errors go beside the field."""
+    upload = form.dossier.data
+    typed = (form.fingerprint.data or "").strip()
+    if upload and getattr(upload, "filename", ""):
+        try:  # read in memory and let go: a large upload is spooled to a temporary file
+            data = upload.stream.read(MAX_VERIFY_BYTES + 1)
+        finally:
+            upload.close()
+        if len(data) > MAX_VERIFY_BYTES:
+            form.dossier.errors.append(_("This file is larger than any dossier (%(size)s at "
+                                         "most).", size=_cap()))
+            return None
+        if not data.startswith(verify.PDF_MAGIC):
+            form.dossier.errors.append(_("This file is not a PDF."))
+            return None
+        claim = verify.claim_from_pdf(data)
+        if claim is None:
+            form.dossier.errors.append(_("This PDF is not an accountability dossier of this "
+                                         "portal: it carries no data fingerprint."))
+        return claim
+    if typed:
+        value = verify.normalise_typed(typed)
+        if value is None:
+            form.fingerprint.errors.append(_("A data fingerprint is 12 characters, digits 0–9 "
+                                             "and letters a–f, as printed on the dossier."))
+            return None
+        return verify.Claim(value)
+    form.dossier.errors.append(_("Choose a dossier file, or type its data fingerprint."))
+    return None
 
 
 # --------------------------------------------------------------------------- bundles

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from portal.extensions import db
 from portal.feedback import comments, tallies
 from portal.feedback.errors import FeedbackError
 from portal.feedback.models import SCORES, Comment, Rating
+from portal.formats import date_text
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, permissions_of
 from portal.reports.models import Report
@@ -160,5 +160,5 @@ def refusal_message(block: RatingBlock, report: Report) -> str:
     }
     closing = closes_on(report)
     messages[RatingBlock.CLOSED] = _("Ratings of this report closed on %(day)s.",
-                                     day=format_date(closing) if closing else "—")
+                                     day=date_text(closing) if closing else "—")
     return messages[block]

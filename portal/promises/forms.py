@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.akims.models import Term
+from portal.formats import date_text
 from portal.promises import programme, rules, transitions
 from portal.promises.labels import LABELS
 from portal.promises.models import (
@@ -90,8 +90,8 @@ class PromiseForm(Form):
         self.funding_source.choices = [("", _l("Not stated")), *_choices(FundingSource)]
         self.settlements.choices = [(s.id, s.name) for s in term.rural_district.settlements]
         self.deadline.description = _l("Within the term: %(start)s to %(end)s.",
-                                       start=format_date(term.starts_on),
-                                       end=format_date(term.ends_on))
+                                       start=date_text(term.starts_on),
+                                       end=date_text(term.ends_on))
         if frozen:
             self.reason.flags.required = True
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.akims.models import Term
 from portal.extensions import db
+from portal.formats import date_text
 from portal.geo.models import Settlement
 from portal.modeling import utcnow
 from portal.promises.errors import PromiseError
@@ -208,7 +208,7 @@ def _validate(term: Term, data: PromiseData) -> None:
 
 def deadline_message(term: Term) -> str:
     return _("The deadline must fall within the term: from %(start)s to %(end)s.",
-             start=format_date(term.starts_on), end=format_date(term.ends_on))
+             start=date_text(term.starts_on), end=date_text(term.ends_on))
 
 
 def _reason(reason: str | None, frozen: bool) -> str:

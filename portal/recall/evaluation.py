@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select, update
 
 from portal import audit
 from portal.extensions import db
+from portal.formats import date_text
 from portal.modeling import utcnow
 from portal.notifications import signals
 from portal.recall import facts as gather
@@ -100,7 +101,7 @@ def evaluate(as_of: date, actor: Any, now: datetime | None = None) -> Evaluation
         raise EvaluationError(_(
             "The flags were last evaluated as of %(latest)s; evaluations go forward in time, "
             "so %(as_of)s cannot be evaluated now.",
-            latest=latest.isoformat(), as_of=as_of.isoformat()))
+            latest=date_text(latest), as_of=date_text(as_of)))
     clock_given = now is not None
     now = now or utcnow()
     number, rules = ensure_current_version(actor)

@@ -16,6 +16,7 @@ from math import ceil
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import audit
@@ -256,9 +257,19 @@ def ensure_current_version(actor: Any) -> tuple[int, RuleSet]:
     current = current_rules()
     if current.number is not None:
         return current.number, current.rules
-    version = save_version(current.rules, actor, RuleSource.CONFIGURATION,
-                           "From the defaults and the instance configuration (RECALL_RULES).")
+    version = save_version(current.rules, actor, RuleSource.CONFIGURATION, CONFIGURATION_NOTE)
     return version.number, current.rules
+
+
+# Stored in English (the audit trail keeps it as written); pages show `version_note`.
+CONFIGURATION_NOTE = "From the defaults and the instance configuration (RECALL_RULES)."
+
+
+def version_note(version: RuleSetVersion) -> str:
+    """A version's note for a page: the portal's own note in the reader's language."""
+    if version.source == RuleSource.CONFIGURATION and version.note == CONFIGURATION_NOTE:
+        return str(_("From the defaults and the instance configuration (RECALL_RULES)."))
+    return version.note
 
 
 def save_version(rules: RuleSet, actor: Any, source: RuleSource, note: str) -> RuleSetVersion:

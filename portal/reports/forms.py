@@ -45,7 +45,8 @@ class ReportSectionsForm(Form):
 
     summary = _markdown_field(
         _l("Summary"),
-        _l("The main results of the period in a few paragraphs. ") + MARKDOWN_HINT)
+        # Formatted when shown, not here: `+` on lazy strings would translate at import time.
+        _l("The main results of the period in a few paragraphs. %(hint)s", hint=MARKDOWN_HINT))
     promises_progress = _markdown_field(
         _l("Progress on promises"),
         _l("What moved on each promise of your programme, with facts residents can check."))

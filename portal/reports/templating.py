@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date
 
+from portal import formats
 from portal.richtext import markdown_to_html
 
 
@@ -17,17 +17,11 @@ def is_whole_months(start: date, end: date) -> bool:
 
 
 def period_label(report: Any) -> str:
-    """"January – June 2026" for whole months of one year, else the exact days."""
-    start, end = report.period_start, report.period_end
-    if is_whole_months(start, end) and start.year == end.year:
-        if start.month == end.month:
-            label = str(format_date(start, "LLLL yyyy"))
-        else:
-            label = f"{format_date(start, 'LLLL')} – {format_date(end, 'LLLL yyyy')}"
-    else:
-        label = f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
-    # Russian month names are lower case; the label often starts a heading or a line.
-    return label[:1].upper() + label[1:]
+    """"январь — июнь 2026 г.": the period as it reads mid-sentence (`portal.formats`).
+
+    Lower case in Russian and Kazakh; a heading or a line that starts with it capitalises it
+    with the `capitalised` filter."""
+    return formats.period_text(report.period_start, report.period_end)
 
 
 def register(app: Flask) -> None:

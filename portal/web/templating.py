@@ -8,14 +8,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_login import current_user
 
+from portal import formats
 from portal.akims.parties import party_name
 from portal.api.serialize import public_url
 from portal.figures import days_overdue
 from portal.labels import label
-from portal.modeling import as_utc, current_language
+from portal.modeling import current_language
 from portal.permissions import Permission, can
 from portal.web.models import is_synthetic
 
@@ -45,13 +46,14 @@ def percent(value: Decimal | float | None, digits: int = 0) -> str:
     return str(format_percent(value, format=pattern))
 
 
-def day(value: date | None, style: str = "medium") -> str:
-    return "—" if value is None else str(format_date(value, style))
+def day(value: date | None) -> str:
+    """The one date style of the reader's language (`portal.formats.date_text`)."""
+    return formats.date_text(value)
 
 
-def moment(value: datetime | None, style: str = "medium") -> str:
-    """A UTC timestamp shown in the portal's zone (`portal.clock`; Flask-Babel formats in it)."""
-    return "—" if value is None else str(format_datetime(as_utc(value), style))
+def moment(value: datetime | None) -> str:
+    """A UTC timestamp in the portal's zone, hours and minutes (`portal.formats.moment_text`)."""
+    return formats.moment_text(value)
 
 
 def url_with_lang(language: str) -> str:
@@ -80,7 +82,7 @@ def url_with_page(page: int) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, percent=percent, day=day, moment=moment, label=label,
-        party=party_name,
+        party=party_name, file_size=formats.file_size, capitalised=formats.capitalised,
     )
     # Globals, not context values: macros imported without context can use them too.
     # Absolute addresses only through public_url (PUBLIC_BASE_URL), never url_for(_external=

@@ -51,14 +51,14 @@ def test_the_rural_district_budget_page_shows_lines_indicators_and_charts(
     assert html.count('role="img"') == 2
     assert 'aria-labelledby="rd-sources-title rd-sources-desc"' in html
     assert "<desc id=\"rd-plan-desc\">" in html
-    assert "2026*" in html and "* 2026: January–March only." in html
+    assert "2026*" in html and "* 2026: January – March only." in html
     assert "<script" not in html and "style=" not in html
 
 
 def test_another_year_is_one_click_away(client: FlaskClient, budgeted: Any) -> None:
     html = client.get(f"/rural-districts/{AGYBET}/budget?year=2026").get_data(as_text=True)
     assert "2026 at a glance" in html
-    assert "Actuals for January–March only" in html
+    assert "Actuals for January – March only" in html
     assert f'href="/rural-districts/{AGYBET}/budget?year=2025"' in html
 
 

@@ -1,7 +1,7 @@
 """Changes one akim's record in the served app's database, as an editor in another process
-would: `python -m tests.e2e.changes AKIM_ID LANGUAGE...`. Prints, as JSON, the fingerprint
-of the akim's dossier in each language after the change. Run with the served app's
-environment (DATABASE_URL, REDIS_URL, PORTAL_INSTANCE_PATH, PUBLIC_BASE_URL).
+would: `python -m tests.e2e.changes AKIM_ID LANGUAGE...`. Prints, as JSON, the rendition id
+(the cached PDF's name) of the akim's dossier in each language after the change. Run with the
+served app's environment (DATABASE_URL, REDIS_URL, PORTAL_INSTANCE_PATH, PUBLIC_BASE_URL).
 """
 
 from __future__ import annotations
@@ -35,5 +35,5 @@ if __name__ == "__main__":
         akim = int(sys.argv[1])
         change_promise(akim)
         found = {language: services.prepare(akim, language) for language in sys.argv[2:]}
-        print(json.dumps({language: item.fingerprint for language, item in found.items()
+        print(json.dumps({language: item.rendition for language, item in found.items()
                           if item is not None}))

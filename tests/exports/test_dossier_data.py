@@ -79,19 +79,22 @@ def test_a_scope_lists_serving_akims_in_kato_order(record: Record) -> None:
     assert all(dossier.term.is_serving for dossier in dossiers)
 
 
-def test_the_fingerprint_follows_the_data_and_the_language(record: Record) -> None:
+def test_the_fingerprint_follows_the_data_and_the_rendition_the_language(
+        record: Record) -> None:
     first = prepare(record.term.akim_id, "en")
     again = prepare(record.term.akim_id, "en")
     kazakh = prepare(record.term.akim_id, "kk")
     assert first is not None and again is not None and kazakh is not None
-    assert first.fingerprint == again.fingerprint
-    assert kazakh.fingerprint != first.fingerprint
+    assert first.fingerprint == again.fingerprint and first.rendition == again.rendition
+    assert kazakh.fingerprint == first.fingerprint  # the same facts (issue 17)
+    assert kazakh.rendition != first.rendition  # another rendering: its own cached PDF
     record.overdue.claimed_progress = 60
     from portal.extensions import db
 
     db.session.commit()
     changed = prepare(record.term.akim_id, "en")
     assert changed is not None and changed.fingerprint != first.fingerprint
+    assert changed.rendition != first.rendition
     assert len(first.short_fingerprint) == 12
 
 
@@ -107,7 +110,7 @@ def test_ratings_and_flags_fill_their_sections(record: Record) -> None:
     assert [flag.rule for flag in dossier.open_flags] == ["reporting"]
     reporting = dossier.open_flags[0]
     assert reporting.evidence[0] == ("2 reports were unpublished past their due dates on "
-                                     "Jan 10, 2026.")
+                                     "January 10, 2026.")
     assert reporting.response == "The report was <b>lost</b> in the post."
 
 

@@ -186,7 +186,7 @@ def test_ratings_close_after_the_window(client: FlaskClient, login: Any, csrf: A
     voter = login(resident(report.term))
     closed_on = report.first_published_on + timedelta(days=90)
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
-    assert f"Ratings closed on {closed_on:%b} {closed_on.day}, {closed_on.year}." in page
+    assert f"Ratings closed on {closed_on:%B} {closed_on.day}, {closed_on.year}." in page
     assert 'name="score"' not in page
     response = _post(client, csrf, report.id, 5)
     assert response.status_code == 409

@@ -152,7 +152,7 @@ def test_a_merged_unit_keeps_its_history_and_points_to_its_successor(
     page = client.get("/rural-districts/101035000")  # type: ignore[attr-defined]
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Айнабулакский с.о." in text
-    assert "/rural-districts/101033000" in text and "Merged on Mar 1, 2024 into" in text
+    assert "/rural-districts/101033000" in text and "Merged on March 1, 2024 into" in text
     # The district's list shows only the current unit.
     district = client.get("/districts/1010")  # type: ignore[attr-defined]
     assert "Айнабулакский" not in district.get_data(as_text=True)

@@ -142,7 +142,7 @@ def test_the_rules_page_cites_the_decree_and_calls_the_written_schedule_configur
         client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/reports/rules?lang=en").get_data(as_text=True)
     assert "https://adilet.zan.kz/rus/docs/U2200000826" in page
-    assert "No. 826 of Mar 3, 2022" in page and "No. 826 of Nov 20, 2023" in page
+    assert "No. 826 of March 3, 2022" in page and "No. 826 of November 20, 2023" in page
     assert "At least one meeting each quarter" in page
     assert "At least one meeting each half-year" in page
     assert "partly confirmed" in page

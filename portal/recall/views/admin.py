@@ -14,7 +14,7 @@ from portal.permissions import Permission, require
 from portal.recall import services
 from portal.recall.forms import RulesForm
 from portal.recall.models import RecallEvaluation, RuleSetVersion
-from portal.recall.ruleset import RuleConfigError, current_rules
+from portal.recall.ruleset import RuleConfigError, current_rules, version_note
 from portal.recall.views import blueprint
 from portal.recall.views.common import put_error
 
@@ -46,4 +46,5 @@ def rules() -> Any:
     evaluations = list(db.session.scalars(
         select(RecallEvaluation).order_by(RecallEvaluation.id.desc()).limit(10)))
     return render_template("recall/rules.html", form=form, current=current,
-                           versions=versions, evaluations=evaluations), status
+                           versions=versions, evaluations=evaluations,
+                           version_note=version_note), status
