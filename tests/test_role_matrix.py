@@ -618,10 +618,16 @@ def test_personas_hold_the_roles_they_claim() -> None:
 
 
 def _meetings_world(world: World) -> None:
-    """A held meeting of term A with an open question, and one announced ahead."""
+    """A held meeting of term A with its minutes and an open question, and one announced
+    ahead."""
+    from portal.extensions import db
+    from portal.uploads import store_upload
     from tests.factories import MeetingFactory, MeetingQuestionFactory
+    from tests.promises.helpers import pdf
 
-    held = MeetingFactory(term=world.term_a, starts_at=datetime.now(UTC) - timedelta(days=2))
+    held = MeetingFactory(term=world.term_a, starts_at=datetime.now(UTC) - timedelta(days=2),
+                          minutes_file=store_upload(pdf("minutes.pdf"), "tests"))
+    db.session.commit()
     world.extra["meeting"] = held
     world.extra["question"] = MeetingQuestionFactory(meeting=held)
     world.extra["announced"] = MeetingFactory(term=world.term_a, scheduled=True)
@@ -632,8 +638,10 @@ MEETING_MANAGER = {"akim_a": 302, "akim_b": 403, "admin": 403}
 ROWS += [
     Row("meeting page", "GET", lambda w: f"/meetings/{w.extra['meeting'].id}", everyone(200)),
     Row("missing meeting", "GET", lambda w: "/meetings/999999", everyone(404)),
-    Row("meeting minutes absent", "GET", lambda w: f"/meetings/{w.extra['meeting'].id}/minutes",
-        everyone(404)),
+    Row("meeting minutes", "GET", lambda w: f"/meetings/{w.extra['meeting'].id}/minutes",
+        everyone(200)),
+    Row("meeting without minutes", "GET",
+        lambda w: f"/meetings/{w.extra['announced'].id}/minutes", everyone(404)),
     Row("announce a meeting page", "GET", lambda w: f"/terms/{w.term_a.id}/meetings/new",
         only({"akim_a": 200})),
     Row("announce a meeting", "POST", lambda w: f"/terms/{w.term_a.id}/meetings/new",

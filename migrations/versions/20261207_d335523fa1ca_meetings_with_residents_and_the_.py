@@ -1,4 +1,4 @@
-"""meetings with residents and the questions raised
+"""meetings with residents and the questions raised (Decree No. 826 of 3 March 2022)
 
 Revision ID: d335523fa1ca
 Revises: 5155b4b790e7
@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('attendance', sa.Integer(), nullable=True),
     sa.Column('video_url', sa.String(length=500), nullable=False),
     sa.Column('minutes_file_id', sa.Integer(), nullable=True),
-    sa.Column('synthetic', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('synthetic', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.CheckConstraint("status <> 'held' OR attendance IS NOT NULL", name=op.f('ck_meeting_held_has_attendance')),
     sa.CheckConstraint('announced_at <= starts_at', name=op.f('ck_meeting_announced_in_advance')),
     sa.CheckConstraint('attendance IS NULL OR attendance >= 0', name=op.f('ck_meeting_attendance_non_negative')),
@@ -56,7 +56,7 @@ def upgrade():
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('synthetic', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('synthetic', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.CheckConstraint("status <> 'closed' OR (closed_on IS NOT NULL AND evidence <> '')", name=op.f('ck_meeting_question_closed_has_evidence')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_question_meeting_id_meeting')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_question'))
