@@ -204,3 +204,43 @@ def place_in(name: str, locale: Locale | str | None = None) -> str:
     if _locale(locale).language != "ru":
         return name
     return _ru_case(name, 1) or name
+
+
+# ------------------------------------------------------------------------- formal (documents)
+# Documents (the PDF dossiers and bundles) cite days as an official text in each language
+# writes them (issue 17): "2023 жылғы 7 маусым", "7 июня 2023 г.", "7 June 2023" — the
+# Kazakh "жылғы" form and the day-first English of a formal record, where pages use the
+# locale's everyday pattern (`date_text`). A no-break space keeps a day with its month and a
+# year with its "г." / "жылғы", so a narrow column never leaves "7" alone at a line end.
+NBSP = "\u00a0"
+FORMAL_DATE_PATTERNS = {
+    "kk": f"y'{NBSP}жылғы' d'{NBSP}'MMMM",
+    "ru": f"d'{NBSP}'MMMM y'{NBSP}г.'",
+    "en": f"d'{NBSP}'MMMM y",
+}
+
+
+def formal_date(value: date | None, locale: Locale | str | None = None) -> str:
+    """A day as a document cites it in the locale's language; "—" for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
+    chosen = _locale(locale)
+    pattern = FORMAL_DATE_PATTERNS.get(chosen.language, FORMAL_DATE_PATTERNS["en"])
+    return str(babel_format_date(value, pattern, locale=chosen))
+
+
+def formal_period(start: date, end: date, locale: Locale | str | None = None) -> str:
+    """A reporting period as a document names it: whole months of one year by their names
+    ("2026 жылғы қаңтар – маусым", "январь – июнь 2026 г.", "January – June 2026"; lower case
+    mid-sentence, `capitalised` at a line's start), any other span by two formal dates."""
+    chosen = _locale(locale)
+    if not (_whole_months(start, end) and start.year == end.year):
+        return f"{formal_date(start, chosen)} – {formal_date(end, chosen)}"
+    months = month_span(start.month, end.month, chosen)
+    if chosen.language == "kk":
+        return f"{start.year}{NBSP}жылғы {months}"
+    if chosen.language == "ru":
+        return f"{months} {start.year}{NBSP}г."
+    return f"{months} {start.year}"

@@ -27,6 +27,7 @@ from portal import audit, storage
 from portal.extensions import Model, db
 from portal.modeling import Synthetic, UTCDateTime, utcnow
 from portal.storage import sweep
+from portal.web import caching
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -39,6 +40,8 @@ SIGNATURES: dict[str, tuple[bytes, str]] = {
 }
 DOCUMENTS_AND_IMAGES = frozenset(SIGNATURES)
 READ_CHUNK = 64 * 1024
+# Published files are the same for everyone: a browser or a proxy may keep them an hour.
+PUBLIC_FILE_MAX_AGE = 3600
 
 
 class UploadError(ValueError):
@@ -152,11 +155,14 @@ def display_name(filename: str | None, kind: str) -> str:
     return f"{stem}.{extension}"
 
 
-def send_stored_file(stored: StoredFile) -> Response:
-    """Always an attachment, with the sniffed type and nosniff, so nothing renders inline."""
+def send_stored_file(stored: StoredFile, *, public: bool) -> Response:
+    """Always an attachment, with the sniffed type and nosniff, so nothing renders inline.
+    A `public` file (published, the same for everyone) may be cached for an hour; any other
+    is `private, no-store` (portal.web.caching)."""
     try:
         response = storage.send(key_of(stored.storage_key), mimetype=stored.content_type,
-                                download_name=stored.original_name, max_age=3600,
+                                download_name=stored.original_name,
+                                max_age=PUBLIC_FILE_MAX_AGE if public else 0,
                                 etag=stored.sha256)
     except storage.NotStored:
         # A row without its file: never written so, but a store restored badly could be.
@@ -164,4 +170,7 @@ def send_stored_file(stored: StoredFile) -> Response:
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if public:
+        return caching.shared(response, PUBLIC_FILE_MAX_AGE)
+    response.headers["Cache-Control"] = caching.PRIVATE
     return response

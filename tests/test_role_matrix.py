@@ -59,7 +59,7 @@ def build_world() -> World:
     term_a, term_b, term_c = TermFactory(), TermFactory(), TermFactory()
     iin_b = valid_iin()
     citizen_b = UserFactory(email="citizen-b@example.kz", rural_district=term_b.rural_district,
-                            iin_hmac=services.iin_digest(iin_b), iin_last4=iin_b[-4:])
+                            iin_hmac=services.iin_digest(iin_b))
     users = {
         "citizen_a": UserFactory.resident_of(term_a.rural_district, email="citizen-a@example.kz"),
         "citizen_b": citizen_b,
@@ -123,6 +123,8 @@ ROWS: list[Row] = [
     Row("ping (the bench ceiling)", "GET", lambda w: "/ping", everyone(200)),
     Row("akim profile", "GET", lambda w: f"/akims/{w.term_a.akim_id}", everyone(200)),
     Row("rural district", "GET", lambda w: f"/rural-districts/{w.district_a.kato}",
+        everyone(200)),
+    Row("find my akim", "GET", lambda w: f"/find?q=ab&unit={w.district_a.kato}",
         everyone(200)),
     # Signing in and registering.
     Row("login page", "GET", lambda w: "/login", everyone(200)),
@@ -544,12 +546,32 @@ def _check(app: Flask, world: World, row: Row, persona: str, login: Any) -> str 
     response.close()  # file downloads are streamed from an open file
     expected = row.expect[persona]
     where = f"{row.method} {row.url(world)} as {persona}"
+    cache_problem = _cache_problem(row, persona, response)
+    if cache_problem:
+        return f"{where}: {cache_problem}"
     if expected == LOGIN:
         if response.status_code != 302 or "/login?next=" not in response.headers.get(
                 "Location", ""):
             return f"{where}: {response.status_code}, expected sign-in"
     elif response.status_code != expected:
         return f"{where}: {response.status_code}, expected {expected}"
+    return None
+
+
+def _cache_problem(row: Row, persona: str, response: Any) -> str | None:
+    """Issue 24, finding 14: what not every visitor gets is `private, no-store`. A row is
+    public when the anonymous visitor gets a 200 from it: only then may an answer be
+    `public`; a 200 of any other row (a draft's file, a personal page) and any page made for
+    a signed-in user may be kept by no cache."""
+    control = response.headers.get("Cache-Control", "")
+    public_row = row.expect["anonymous"] == 200
+    kept_by_none = "no-store" in control and "public" not in control
+    if "public" in control and not public_row:
+        return f"Cache-Control {control!r}, though not every visitor gets it"
+    if response.status_code == 200 and not public_row and not kept_by_none:
+        return f"Cache-Control {control!r} on what not every visitor gets"
+    if persona != "anonymous" and response.mimetype == "text/html" and not kept_by_none:
+        return f"Cache-Control {control!r} on a page made for a signed-in user"
     return None
 
 

@@ -9,6 +9,7 @@ PUBLIC_ENDPOINTS = {
     "static",
     "web.home",
     "web.search",
+    "geo.find",
     "web.how_we_count",
     "web.healthz",
     "web.readyz",

@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.accounts.services import authenticate
 from portal.akims.models import Akim, Term, TermStatus
 from portal.extensions import db
+from portal.geo.changes import read_changes
 from portal.geo.kato import SHIPPED_FILE, read_file
 from portal.geo.models import ELECTED_KINDS, RuralDistrict, Settlement
 from portal.seed import geo as seed_geo
@@ -82,6 +83,8 @@ def test_the_demo_seed_never_invents_a_place() -> None:
     name (issue 20: invented codes attached fiction to real places)."""
     seed.run(Scale.DEMO, seed=2026, as_of=AS_OF)
     classifier = {entry.code: entry.name_ru for entry in read_file(SHIPPED_FILE)}
+    classifier.update({change.code: change.name_ru for change in read_changes()
+                       if change.level == "unit"})  # the dated change set (г.Конаев)
     units = dict(db.session.execute(select(RuralDistrict.kato, RuralDistrict.name_ru)).all())
     villages = dict(db.session.execute(select(Settlement.kato, Settlement.name_ru)).all())
     assert len(units) == 2404 and len(villages) == 13_620

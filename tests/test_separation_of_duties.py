@@ -35,7 +35,7 @@ OFFICIALS = (Role.AKIM, Role.MODERATOR, Role.STAFF, Role.ADMIN)
 
 def official_of(term: Term, roles: tuple[Role, ...] = OFFICIALS) -> User:
     """The account of `term`'s akim, holding other roles as well."""
-    return UserFactory(roles=roles, akim=term.akim, iin_hmac=None, iin_last4=None)
+    return UserFactory(roles=roles, akim=term.akim, iin_hmac=None, adult_from=None)
 
 
 def _post(client: FlaskClient, csrf: Any, url: str, **data: str) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from portal import clock
 from portal.accounts import services, sessions, throttle, two_factor, verification
 from portal.accounts.forms import (
     ChangePasswordForm,
@@ -64,6 +65,9 @@ def _page(user: User, status: int = 200, **forms: Any) -> tuple[str, int]:
         "live_sessions": sessions.live_sessions(user),
         "is_current_session": sessions.is_current,
         "plain_text": plain_text_with_links,
+        # A minor is told the day; an adult sees nothing (the portal keeps no age).
+        "adult_from_later": (user.adult_from if user.adult_from is not None
+                             and not user.is_adult_on(clock.today()) else None),
     }
     context.update(forms)
     return render_template("accounts/account.html", **context), status

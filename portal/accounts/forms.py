@@ -8,17 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.accounts import iin as iin_numbers
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from portal.accounts.verification import MAX_NOTE, MAX_REASON
-from portal.extensions import db
-from portal.geo.models import District, RuralDistrict
-from portal.textsearch import fold, like_pattern
+from portal.geo import finder
+from portal.geo.models import RuralDistrict
+from portal.textsearch import fold
 from portal.web.forms import Form
 
 LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
@@ -56,7 +54,8 @@ class NewPasswordMixin:
 
 
 class RuralDistrictLookupMixin:
-    """A rural district typed as a KATO code or a name. Several names match: offer a choice.
+    """A rural district typed as a KATO code or a name, of itself or of a village in it
+    (`portal.geo.finder`). Several places match: offer a choice.
 
     SPEC names the field `rural_district` with a KATO code; a name is accepted as a kindness
     to people who do not know their code. `rural_district_pick` carries the chosen code.
@@ -73,35 +72,36 @@ class RuralDistrictLookupMixin:
         if code.isdigit():
             if len(code) != 9:
                 raise ValidationError(_l("A KATO code has exactly 9 digits."))
-            found = db.session.scalar(select(RuralDistrict).where(RuralDistrict.kato == code))
-            if found is None:
+            match = finder.by_code(code)
+            if match is None:
                 raise ValidationError(_l("No rural district has this KATO code."))
-            self.found_rural_district = found
-            field.data = code
+            self.found_rural_district = match.unit
+            field.data = match.unit.kato
             return
-        if len(fold(text)) < 3:
+        if len(fold(text)) < finder.MIN_LENGTH:
             raise ValidationError(_l("Type the 9-digit KATO code or the name of your rural "
                                      "district."))
-        matches = list(db.session.scalars(
-            select(RuralDistrict)
-            .options(joinedload(RuralDistrict.district).joinedload(District.region))
-            .where(RuralDistrict.search_key.like(like_pattern(text), escape="\\"))
-            .order_by(RuralDistrict.kato).limit(PLACE_CHOICES_SHOWN + 1)
-        ))
+        matches = finder.by_name(text, limit=PLACE_CHOICES_SHOWN + 1)
         if not matches:
-            raise ValidationError(_l("No rural district has this name. Check the spelling or "
-                                     "type its 9-digit KATO code."))
-        if len(matches) == 1:
-            self.found_rural_district = matches[0]
-            field.data = matches[0].kato
+            raise ValidationError(_l("No rural district or village has this name. Check the "
+                                     "spelling or type its 9-digit KATO code."))
+        if len({match.unit.id for match in matches}) == 1:
+            self.found_rural_district = matches[0].unit
+            field.data = matches[0].unit.kato
             return
         self.rural_district_pick.choices = [
-            (place.kato, f"{place.name} — {place.district.name}, {place.district.region.name} "
-                         f"({place.kato})")
-            for place in matches[:PLACE_CHOICES_SHOWN]
+            (match.unit.kato, _choice_text(match)) for match in matches[:PLACE_CHOICES_SHOWN]
         ]
-        raise ValidationError(_l("Several rural districts have this name: choose yours below, "
-                                 "or type a longer name."))
+        raise ValidationError(_l("Several places have this name: choose yours below, or type "
+                                 "a longer name."))
+
+
+def _choice_text(match: finder.Match) -> str:
+    place = match.unit
+    where = f"{place.name} — {place.district.name}, {place.district.region.name} ({place.kato})"
+    if match.village is None:
+        return where
+    return f"{match.village.name}: {where}"
 
 
 class RegistrationForm(NewPasswordMixin, RuralDistrictLookupMixin, Form):

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from portal.reports.timeliness import local_today
+from portal import clock
 
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -83,7 +83,7 @@ def birth_date(iin: str, today: date | None = None) -> date | None:
     today in Almaty, and a century digit that makes the person older than MAX_AGE_YEARS.
     """
     born = _calendar_date(iin)
-    today = today or local_today()
+    today = today or clock.today()
     if born is None or born > today or born.year < today.year - MAX_AGE_YEARS:
         return None
     return born
@@ -97,6 +97,14 @@ def _calendar_date(iin: str) -> date | None:
         return date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
     except ValueError:
         return None
+
+
+def adult_from(iin: str, registered_on: date) -> date:
+    """What the portal keeps of a validated IIN besides its keyed hash: the first day the
+    holder counts as an adult. For someone already adult, the registration day, which says
+    nothing of their age; for a minor, the eighteenth birthday (and so the birth date, which
+    is needed until then)."""
+    return max(adult_on(iin), registered_on)
 
 
 def adult_on(iin: str) -> date:

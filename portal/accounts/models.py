@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model, db
@@ -53,9 +53,13 @@ class User(Synthetic, UserMixin, Model):
     # None for accounts that cannot sign in with a password (synthetic residents of the seed).
     password_hash: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(80))
-    # IIN: an HMAC-SHA256 under a server key (hex) plus the last four digits for display.
+    # IIN: only an HMAC-SHA256 under a server key (hex), to keep one account per person. No
+    # digit of it is stored, nor the birth date or sex it encodes (issue 24, finding 12).
     iin_hmac: Mapped[str | None] = mapped_column(String(64), unique=True)
-    iin_last4: Mapped[str | None] = mapped_column(String(4))
+    # The first Almaty day the holder counts as an adult: the registration day for someone
+    # already eighteen then (it says nothing of their age), the eighteenth birthday for a
+    # minor. None without an IIN. Signing petitions and rating need an adult (ADULT_AGE).
+    adult_from: Mapped[date | None] = mapped_column(Date)
     rural_district_id: Mapped[int | None] = mapped_column(
         ForeignKey("rural_district.id"), index=True
     )
@@ -102,10 +106,9 @@ class User(Synthetic, UserMixin, Model):
     def is_verified_resident(self) -> bool:
         return self.resident_verified_at is not None and self.rural_district_id is not None
 
-    @property
-    def iin_masked(self) -> str:
-        """The IIN as people may see it: only the last four digits."""
-        return f"•••• •••• {self.iin_last4}" if self.iin_last4 else ""
+    def is_adult_on(self, day: date) -> bool:
+        """An adult on this Almaty day (accounts without an IIN are never counted as one)."""
+        return self.adult_from is not None and self.adult_from <= day
 
     def is_verified_resident_of(self, rural_district_id: int | None) -> bool:
         return (

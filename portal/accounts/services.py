@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, clock
 from portal.accounts import iin as iin_numbers
 from portal.accounts import notices, sessions, tokens
 from portal.accounts.models import (
@@ -135,7 +135,8 @@ def _new_user(email: str, password_hash: str | None, roles: Iterable[Role], *,
     if iin:
         normalised = iin_numbers.validate(iin)
         user.iin_hmac = iin_digest(normalised)
-        user.iin_last4 = normalised[-4:]
+        # Nothing else of the IIN is kept: no digit, no birth date, no sex (docs/accounts.md).
+        user.adult_from = iin_numbers.adult_from(normalised, clock.today())
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     return user
 

@@ -115,6 +115,12 @@ class ReportPeriod:
 
 
 @dataclass(frozen=True)
+class ReportOwed:
+    due_on: date
+    overdue: bool  # a missing report, owed since `due_on`
+
+
+@dataclass(frozen=True)
 class Dossier:
     """Everything one akim's dossier shows."""
 
@@ -139,6 +145,16 @@ class Dossier:
     language: str
     public_url: str
     synthetic: bool
+
+    @property
+    def report_owed(self) -> ReportOwed | None:
+        """What the "next report due" figure shows while a report is owed: the next due date,
+        or, when none is ahead but reports are missing, the oldest missing one's (overdue)."""
+        if self.report_summary.next_due_on is not None:
+            return ReportOwed(self.report_summary.next_due_on, overdue=False)
+        missing = [period.due_on for period in self.reports
+                   if period.timeliness is Timeliness.MISSING]
+        return ReportOwed(min(missing), overdue=True) if missing else None
 
     @property
     def open_flags(self) -> tuple[plugins.FlagItem, ...]:

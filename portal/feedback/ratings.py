@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, clock
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.feedback import comments, tallies
@@ -41,6 +41,7 @@ class RatingBlock(enum.StrEnum):
     NOT_VERIFIED = "not_verified"
     OTHER_DISTRICT = "other_district"
     NOT_CITIZEN = "not_citizen"
+    NOT_ADULT = "not_adult"
 
 
 def window_days() -> int:
@@ -67,7 +68,9 @@ def why_cannot_rate(user: Any, report: Report, today: date | None = None) -> Rat
     if user.akim_id is not None and user.akim_id == report.term.akim_id:
         return RatingBlock.OWN_REPORT
     if can(user, Permission.REPORTS_RATE, report):
-        return None
+        # Ratings are a civic voice of adults (issue 18, item 7; a rule of ours): a minor
+        # rates from the day they turn 18, counted on the Almaty calendar.
+        return None if user.is_adult_on(today or clock.today()) else RatingBlock.NOT_ADULT
     if user.resident_verified_at is None:
         return RatingBlock.NOT_VERIFIED
     if not user.is_verified_resident_of(report.term.rural_district_id):
@@ -157,6 +160,8 @@ def refusal_message(block: RatingBlock, report: Report) -> str:
                                       "report.", place=place),
         RatingBlock.NOT_CITIZEN: _("Ratings come from citizen accounts; this account's role "
                                    "does not rate reports."),
+        RatingBlock.NOT_ADULT: _("Residents rate from the day they turn 18; your account "
+                                 "page shows that day."),
     }
     closing = closes_on(report)
     messages[RatingBlock.CLOSED] = _("Ratings of this report closed on %(day)s.",

@@ -331,6 +331,7 @@ class Plan:
     source: str
     changes: list[Change] = field(default_factory=list)
     first_load: bool = False
+    dated_changes: list[Any] = field(default_factory=list)  # of the change set, applied
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((change.level, change.kind.value) for change in self.changes)
@@ -350,6 +351,9 @@ class Plan:
                      if counts[level, kind.value]]
             if parts:
                 lines.append(f"{level}s: " + ", ".join(parts))
+        for change in self.dated_changes:
+            lines.append(f"change set: {change.level} {change.code} is {change.name_ru} "
+                         f"from {change.effective_on.isoformat()}")
         return lines
 
 
@@ -374,6 +378,11 @@ def plan_import(classifier: Classifier, as_of: date, source: str) -> Plan:
     unit_codes = {row.id: row.code for row in units.values()}
     kazakh = classifier.has_kazakh
 
+    # A unit the change set renamed keeps that name when the file still has the older one.
+    from portal.geo.changes import read_changes
+
+    renamed_later = {change.code: change.name_ru for change in read_changes()
+                     if change.level == "unit"}
     for code, unit in classifier.units.items():
         current = units.get(code)
         if current is None:
@@ -383,7 +392,8 @@ def plan_import(classifier: Classifier, as_of: date, source: str) -> Plan:
         if current.valid_to is not None:
             plan.changes.append(Change("unit", PlaceChangeKind.RESTORED, code,
                                        name_after=unit.name_ru))
-        if _renamed(current, unit.name_ru, unit.name_kk, kazakh):
+        if _renamed(current, unit.name_ru, unit.name_kk, kazakh) and not (
+                renamed_later.get(code) == current.name_ru and not kazakh):
             plan.changes.append(Change("unit", PlaceChangeKind.RENAMED, code,
                                        name_before=current.name_ru, name_after=unit.name_ru))
         if district_codes[current.parent_id] != unit.district_code:
@@ -479,12 +489,14 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
                for code in by_kind[kind]["unit"]}
     update_rows(RuralDistrict, [{
         "_id": units[code].id, "district_id": district_ids[unit.district_code],
-        "kind": unit.kind.value, "name_ru": unit.name_ru,
+        "kind": unit.kind.value, "name_ru": name_ru,
         "name_kk": unit.name_kk if kazakh else units[code].name_kk,
         "search_key": search_key(unit.name_kk if kazakh else units[code].name_kk,
-                                 unit.name_ru, code),
+                                 name_ru, code),
         "valid_to": None, "successor_id": None,
-    } for code in sorted(touched) for unit in (classifier.units[code],)])
+    } for code in sorted(touched) for unit in (classifier.units[code],)
+        for name_ru in (unit.name_ru if code in by_kind[PlaceChangeKind.RENAMED]["unit"]
+                        else units[code].name_ru,)])
 
     unit_ids = {code: row.id for code, row in _current_units().items()}
     update_rows(RuralDistrict, [{"_id": units[change.code].id, "valid_to": as_of,
@@ -554,12 +566,16 @@ def update_rows(model: Any, rows: list[dict[str, Any]]) -> None:
 
 def import_file(path: Path | str, as_of: date, actor: str | None = "cli",
                 dry_run: bool = False) -> Plan:
-    """Read, check and (unless dry_run) apply a classifier file. Flushes; the caller commits."""
+    """Read, check and (unless dry_run) apply a classifier file, then the dated change set
+    (`portal.geo.changes`). Flushes; the caller commits."""
+    from portal.geo.changes import apply_changes
+
     load_reference_map(actor=actor)
     classifier = classify(read_file(path))
     plan = plan_import(classifier, as_of, Path(path).name)
     if not dry_run:
         apply(plan, actor)
+        plan.dated_changes = apply_changes()
     return plan
 
 

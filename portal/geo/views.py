@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
 
-from portal.geo import services
+from portal.collation import by_name
+from portal.extensions import db
+from portal.geo import finder, services
+from portal.geo.models import District, DistrictKind, Region, RegionKind
 from portal.meetings.models import Meeting
 from portal.meetings.readers import upcoming_in_rural_district
 from portal.modeling import utcnow
@@ -54,6 +58,42 @@ def rural_district(kato: str) -> str:
     return render_template("geo/rural_district.html", rural_district=rural_district,
                            next_meeting=upcoming[0] if upcoming else None,
                            next_by_village=next_by_village)
+
+
+@blueprint.route("/find")
+@public
+def find() -> str:
+    """Find my akim: type a village or rural district, or pick region → district → unit."""
+    query = " ".join(request.args.get("q", "").split())[:100]
+    matches = finder.by_name(query) if query else []
+    kato2, kato4, code = (request.args.get(key, "") for key in ("region", "district", "unit"))
+    kato2 = kato2 if _is_code(kato2, 2) else ""
+    kato4 = kato4 if _is_code(kato4, 4) else ""
+    # The selects are sent together: a lower choice that disagrees with a higher one
+    # (another region chosen above) is dropped.
+    unit = finder.unit_by_code(code) if _is_code(code, 9) else None
+    if unit is not None and kato4 != unit.district.kato4 or unit is not None and kato2 not in (
+            "", unit.district.region.kato2):
+        unit = None
+    if unit is not None:
+        district: District | None = unit.district
+    else:
+        district = services.district_by_kato(kato4) if kato4 else None
+        if district is not None and kato2 not in ("", district.region.kato2):
+            district = None
+    region = district.region if district is not None else (
+        services.region_by_kato(kato2) if kato2 else None)
+    regions = by_name(db.session.scalars(
+        select(Region).where(Region.kind == RegionKind.REGION)))
+    districts = [d for d in region.districts if d.kind != DistrictKind.CITY_DISTRICT] \
+        if region is not None else []
+    units = finder.elected_units_of(district.id) if district is not None else []
+    shown = {match.unit.id for match in matches} | {u.id for u in units}
+    return render_template(
+        "geo/find.html", query=query, matches=matches, regions=regions, region=region,
+        districts=districts, district=district, units=units, unit=unit,
+        villages=finder.villages_of(unit.id) if unit is not None else [],
+        terms=finder.serving_terms(sorted(shown | ({unit.id} if unit else set()))))
 
 
 def _is_code(value: str, length: int) -> bool:

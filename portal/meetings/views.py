@@ -156,7 +156,7 @@ def _minutes_of(meeting_id: int) -> Meeting | None:
 @public(load=_minutes_of)
 def minutes(meeting: Meeting) -> Response:
     assert meeting.minutes_file is not None  # noqa: S101 - the loader checked
-    return send_stored_file(meeting.minutes_file)
+    return send_stored_file(meeting.minutes_file, public=True)  # minutes are published
 
 
 @blueprint.route("/regions/<kato2>/meetings")

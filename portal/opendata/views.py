@@ -10,6 +10,7 @@ from portal.extensions import cache
 from portal.opendata import build, tasks
 from portal.opendata.tables import all_tables
 from portal.permissions import public
+from portal.web import caching
 
 blueprint = Blueprint("opendata", __name__)
 QUEUED_KEY = "opendata:first-build-queued"
@@ -36,7 +37,8 @@ def index() -> str:
 @public
 def download() -> Response:
     try:
-        return storage.send(build.zip_key(), mimetype="application/zip",
-                            download_name=build.FILE_NAME, max_age=DOWNLOAD_MAX_AGE)
+        return caching.shared(storage.send(build.zip_key(), mimetype="application/zip",
+                                           download_name=build.FILE_NAME,
+                                           max_age=DOWNLOAD_MAX_AGE))
     except storage.NotStored:
         abort(404)

@@ -91,7 +91,7 @@ def evidence_of_promise(promise_id: int, evidence_id: int) -> PromiseEvidence | 
 def evidence_file(evidence: PromiseEvidence) -> Response:
     """Evidence is public: the file is sent as a download, never rendered inline."""
     assert evidence.file is not None  # noqa: S101 - the loader keeps only files
-    return send_stored_file(evidence.file)
+    return send_stored_file(evidence.file, public=True)
 
 
 @blueprint.route("/promises/<int:promise_id>/vote", methods=["POST"])

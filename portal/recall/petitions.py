@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -65,6 +66,7 @@ def start_petition(term: Term, actor: User, reason: str, today: date | None = No
                             "record, so no petition threshold can be set."), "reason")
     if not term.is_serving:
         raise RecallError(_("Petitions can only be started for a serving akim."))
+    _require_adult(actor, today)  # the initiator's signature is the first
     close_expired(today)
     if current_petition(term.id) is not None:
         raise RecallError(_("A petition for this akim is already collecting signatures "
@@ -98,6 +100,7 @@ def sign(petition: Petition, user: User, today: date | None = None,
     today, now = today or local_today(), now or utcnow()
     if not petition.accepts_signatures(today):
         raise RecallError(_("This petition no longer accepts signatures."))
+    _require_adult(user, today)
     counted = False
     existing = _signature(petition.id, user.id)
     if existing is None:
@@ -135,6 +138,17 @@ def sign(petition: Petition, user: User, today: date | None = None,
     if reached:
         signals.petition_threshold_reached.send(petition, actor=user)
     return SignOutcome(True, reached)
+
+
+def _require_adult(user: User, today: date) -> None:
+    """Signatures are counted from adults only (issue 18, item 7; a rule of ours, after the
+    voting age of eighteen in art. 33 of the Constitution), on the Almaty calendar."""
+    if user.is_adult_on(today):
+        return
+    if user.adult_from is not None:
+        raise RecallError(_("Petitions are signed by adults: you can sign from %(day)s, the "
+                            "day you turn 18.", day=format_date(user.adult_from)))
+    raise RecallError(_("Petitions are signed by adults registered with an IIN."))
 
 
 def withdraw(petition: Petition, user: User, today: date | None = None,

@@ -60,7 +60,7 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
             "id": user_id, "email": email, "password_hash": password_hash,
             "display_name": email.split("@")[0].capitalize(), "is_active_account": True,
             "session_version": 1, "created_at": now, "akim_id": None, "iin_hmac": None,
-            "iin_last4": None, "rural_district_id": None, "resident_verified_at": None,
+            "adult_from": None, "rural_district_id": None, "resident_verified_at": None,
             "verification_method": None, "email_confirmed_at": now,
         }
         if email == "akim@demo.kz":
@@ -69,7 +69,8 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
             row["akim_id"] = second_term.akim_id
         elif email in ("citizen@demo.kz", "visitor@demo.kz"):
             iin = _new_iin(rng, issued)
-            row.update(iin_hmac=iin_numbers.keyed_hash(iin, key), iin_last4=iin[-4:])
+            row.update(iin_hmac=iin_numbers.keyed_hash(iin, key),
+                       adult_from=iin_numbers.adult_from(iin, now.date()))
             if email == "citizen@demo.kz":
                 row.update(rural_district_id=lead_term.rural_district_id,
                            resident_verified_at=now - timedelta(days=120),
@@ -110,7 +111,8 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
             users.append({
                 "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
                 "password_hash": None, "display_name": f"{given} {surname[0]}.",
-                "iin_hmac": iin_numbers.keyed_hash(iin, key), "iin_last4": iin[-4:],
+                "iin_hmac": iin_numbers.keyed_hash(iin, key),
+                "adult_from": iin_numbers.adult_from(iin, created.date()),
                 "rural_district_id": rural_district.id,
                 "resident_verified_at": verified_since - timedelta(days=rng.randint(30, 900)),
                 "verification_method": VerificationMethod.RESIDENTS_REGISTER.value,
@@ -152,7 +154,8 @@ def _pending_requests(ctx: SeedContext, rng: random.Random, issued: set[str]) ->
         users.append({
             "id": user_id, "email": f"applicant{number}@{RESIDENT_EMAIL_DOMAIN}",
             "password_hash": None, "display_name": name,
-            "iin_hmac": iin_numbers.keyed_hash(iin, key), "iin_last4": iin[-4:],
+            "iin_hmac": iin_numbers.keyed_hash(iin, key),
+            "adult_from": iin_numbers.adult_from(iin, asked.date()),
             "rural_district_id": rural_district_id, "resident_verified_at": None,
             "verification_method": None, "is_active_account": True, "session_version": 1,
             "created_at": asked - timedelta(hours=2), "email_confirmed_at": asked,

@@ -207,7 +207,8 @@ def _extra_residents(ctx: SeedContext, rng: random.Random, rural_district_id: in
         users.append({
             "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
             "password_hash": None, "display_name": None, "iin_hmac": digest,
-            "iin_last4": iin[-4:], "rural_district_id": rural_district_id,
+            "adult_from": iin_numbers.adult_from(iin, when.date()),
+            "rural_district_id": rural_district_id,
             "resident_verified_at": when,
             "verification_method": VerificationMethod.RESIDENTS_REGISTER.value,
             "is_active_account": True, "session_version": 1, "created_at": when,

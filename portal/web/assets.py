@@ -23,7 +23,7 @@ from flask import Flask, Response, abort, current_app, request, send_file
 from werkzeug.security import safe_join
 
 from portal.permissions import public
-from portal.web import compression
+from portal.web import caching, compression
 
 VERSION_PARAM = "v"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -106,7 +106,7 @@ def serve_static(filename: str) -> Response:
     response.headers["Cache-Control"] = (
         IMMUTABLE if request.args.get(VERSION_PARAM) == asset.version else REVALIDATE)
     response.make_conditional(request)  # a 304 in place when the reader has these bytes
-    return response
+    return caching.shared(response)
 
 
 def register(app: Flask) -> None:

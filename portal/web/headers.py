@@ -37,5 +37,8 @@ def add_security_headers(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
+    from portal.web import caching
+
     app.after_request(add_security_headers)
+    caching.register(app)
     locale.register(app)

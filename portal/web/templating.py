@@ -83,6 +83,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, percent=percent, day=day, moment=moment, label=label,
         party=party_name, file_size=formats.file_size, capitalised=formats.capitalised,
+        # documents (PDFs) cite formal dates (issue 17); pages use `day`
+        formal_day=formats.formal_date,
+        formal_period=lambda item: formats.formal_period(item.period_start, item.period_end),
     )
     # Globals, not context values: macros imported without context can use them too.
     # Absolute addresses only through public_url (PUBLIC_BASE_URL), never url_for(_external=

@@ -147,7 +147,7 @@ def test_several_matching_names_offer_a_choice(submit: Any) -> None:
                              search_key=f"kokterek {n} rural district")
     html = submit("/register", _form(RuralDistrictFactory(), rural_district="Kokterek")
                   ).get_data(as_text=True)
-    assert "Several rural districts have this name" in html
+    assert "Several places have this name" in html
     assert html.count('name="rural_district_pick"') == 2
 
 
@@ -156,8 +156,7 @@ def test_duplicate_email_and_duplicate_iin_look_exactly_like_success(
 ) -> None:
     place = RuralDistrictFactory()
     existing_iin = valid_iin()
-    existing = UserFactory(email="taken@example.kz", iin_hmac=services.iin_digest(existing_iin),
-                           iin_last4=existing_iin[-4:])
+    existing = UserFactory(email="taken@example.kz", iin_hmac=services.iin_digest(existing_iin))
 
     fresh = submit("/register", _form(place, email="new@example.kz"))
     same_email = submit("/register", _form(place, email="taken@example.kz"))
@@ -184,7 +183,7 @@ def test_the_database_refuses_a_second_account_for_an_iin_in_a_race(
 ) -> None:
     place = RuralDistrictFactory()
     iin = valid_iin()
-    UserFactory(iin_hmac=services.iin_digest(iin), iin_last4=iin[-4:])
+    UserFactory(iin_hmac=services.iin_digest(iin))
     before = _accounts()
 
     # As if a concurrent request inserted the IIN after our check: only the constraint is left.
@@ -200,7 +199,7 @@ def test_stale_unconfirmed_registration_releases_its_iin(submit: Any, outbox: Ou
     place = RuralDistrictFactory()
     iin = valid_iin()
     squatter = UserFactory(unconfirmed=True, iin_hmac=services.iin_digest(iin),
-                           iin_last4=iin[-4:], created_at=utcnow() - timedelta(days=3))
+                           created_at=utcnow() - timedelta(days=3))
     squatter_email = squatter.email
     response = submit("/register", _form(place, email="owner@example.kz", iin=iin))
     assert response.status_code == 302

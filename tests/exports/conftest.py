@@ -149,7 +149,8 @@ def rated(term: Term, scores: dict[int, int]) -> None:
     day_after = report.first_published_on + timedelta(days=1)
     for score, count in scores.items():
         for _ in range(count):
-            resident = UserFactory.resident_of(term.rural_district)
+            # Adults on the day they rate (ratings are for residents of 18 and over).
+            resident = UserFactory.resident_of(term.rural_district, adult_from=date(2000, 1, 1))
             rate_report(report.id, resident.id, score, today=day_after)
     db.session.commit()
 

@@ -66,7 +66,7 @@ def download(client: FlaskClient, job: ExportJob) -> bytes:
 
 # A row of the bundle's summary table: "<n> <akim>", then its place (which may wrap), then a
 # line starting with the term's start date and ending with the page its dossier starts on.
-SUMMARY_ROW = re.compile(r"^\d+ ([^\n·]+)\n(?:.*\n)*?[A-Z][a-z]+ \d{1,2}, \d{4} .* (\d+)$",
+SUMMARY_ROW = re.compile(r"^\d+ ([^\n·]+)\n(?:.*\n)*?\d{1,2}\s[A-Z][a-z]+ \d{4} .* (\d+)$",
                          re.M)
 
 

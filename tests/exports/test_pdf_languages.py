@@ -14,7 +14,7 @@ from tests.exports.conftest import Record
 
 TITLES = {"kk": "Есептілік досьесі", "en": "Accountability dossier", "ru": "Досье подотчётности"}
 # The term began on 7 June 2023; the 2025 budget's total revenue was 65 000 000 ₸.
-DATES = {"kk": "2023 ж. 7 маусым", "ru": "7 июня 2023 г.", "en": "June 7, 2023"}
+DATES = {"kk": "2023 жылғы 7 маусым", "ru": "7 июня 2023 г.", "en": "7 June 2023"}
 AMOUNTS = {"kk": "65 000 000 ₸", "ru": "65 000 000 ₸", "en": "65,000,000 ₸"}
 
 

@@ -3,12 +3,12 @@ Verification requests, pending by default."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import factory
 from flask import current_app
 
-from portal.accounts.iin import keyed_hash
+from portal.accounts.iin import adult_from, keyed_hash
 from portal.accounts.models import (
     Role,
     User,
@@ -40,7 +40,8 @@ class UserFactory(BaseFactory):
     iin_hmac = factory.LazyAttribute(
         lambda o: keyed_hash(o.iin, current_app.config["IIN_HMAC_KEY"])
     )
-    iin_last4 = factory.LazyAttribute(lambda o: o.iin[-4:])
+    adult_from = factory.LazyAttribute(
+        lambda o: adult_from(o.iin, date(2025, 1, 5)) if o.iin_hmac else None)
     role_rows = factory.LazyAttribute(lambda o: [UserRole(role=role) for role in o.roles])
 
     class Params:
@@ -50,14 +51,14 @@ class UserFactory(BaseFactory):
         )
         unconfirmed = factory.Trait(email_confirmed_at=None)
         deactivated = factory.Trait(is_active_account=False)
-        staff = factory.Trait(roles=(Role.STAFF,), iin_hmac=None, iin_last4=None)
-        moderator = factory.Trait(roles=(Role.MODERATOR,), iin_hmac=None, iin_last4=None)
-        admin = factory.Trait(roles=(Role.ADMIN,), iin_hmac=None, iin_last4=None)
+        staff = factory.Trait(roles=(Role.STAFF,), iin_hmac=None, adult_from=None)
+        moderator = factory.Trait(roles=(Role.MODERATOR,), iin_hmac=None, adult_from=None)
+        admin = factory.Trait(roles=(Role.ADMIN,), iin_hmac=None, adult_from=None)
 
     @classmethod
     def akim_for(cls, term: object, **kwargs: object) -> User:
         """An akim account linked to the person serving `term`."""
-        return cls(roles=(Role.AKIM,), akim=term.akim, iin_hmac=None, iin_last4=None,  # type: ignore[attr-defined]
+        return cls(roles=(Role.AKIM,), akim=term.akim, iin_hmac=None, adult_from=None,  # type: ignore[attr-defined]
                    **kwargs)
 
     @classmethod

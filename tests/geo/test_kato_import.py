@@ -90,7 +90,8 @@ def test_the_shipped_extract_loads_every_unit_and_settlement_by_kind_and_region(
     assert abraly.name_kk == "" and abraly.name_in("kk") == "Абралинский с.о."
     assert abraly.valid_from is None and abraly.valid_to is None
     assert abraly.population is None and abraly.registered_voters is None
-    assert plan.first_load and _count(PlaceChange) == 0  # the baseline is no change
+    # The baseline is no change (the dated change set after it has its own rows).
+    assert plan.first_load and _count(PlaceChange, PlaceChange.source == SHIPPED_FILE.name) == 0
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
     assert db.session.execute(select(RuralDistrict.id, RuralDistrict.kato,
                                      RuralDistrict.name_ru, RuralDistrict.valid_to)).all() \
         == snapshot
-    assert _count(PlaceChange) == 0
+    assert _count(PlaceChange, PlaceChange.level.in_(("unit", "settlement"))) == 0
 
 
 def test_a_renamed_unit_keeps_its_row_its_akims_and_its_former_name(tmp_path: Path) -> None:
@@ -233,3 +234,24 @@ def test_the_command_prints_the_diff_and_writes_nothing_on_a_dry_run_or_a_bad_fi
     done = runner.invoke(args=["geo", "import-kato", str(path), "--as-of", "2022-10-17"])
     assert done.exit_code == 0, done.output
     assert _count(RuralDistrict) == 2 and _count(Settlement) == 4
+
+
+def test_the_dated_change_set_follows_the_import_and_survives_a_second_one() -> None:
+    first = import_file(SHIPPED_FILE, AS_OF)
+    assert [(c.level, c.code) for c in first.dated_changes] == [
+        ("region", "10"), ("region", "33"), ("region", "62"), ("district", "1910"),
+        ("unit", "191010000")]
+    names = dict(db.session.execute(select(Region.kato2, Region.name_ru)).all())
+    assert (names["10"], names["33"], names["62"]) == \
+        ("область Абай", "область Жетісу", "область Ұлытау")
+    konaev = db.session.scalar(select(District).where(District.kato4 == "1910"))
+    assert konaev is not None and konaev.name_ru == "Конаев Г.А."
+    assert konaev.name_kk == "Қонаев қ.ә."  # the Kazakh name keeps its letter
+    assert _unit("191010000").name_ru == "г.Конаев"
+    history = db.session.scalar(select(PlaceChange).where(PlaceChange.kato == "191010000"))
+    assert history is not None and (history.name_before, history.name_after) == \
+        ("г.Қонаев", "г.Конаев")
+    # The extract still says Қонаев: importing it again changes nothing back.
+    again = import_file(SHIPPED_FILE, LATER)
+    assert again.changes == [] and again.dated_changes == []
+    assert _unit("191010000").name_ru == "г.Конаев"

@@ -210,5 +210,5 @@ def test_an_administrator_decides_under_the_administrator_role() -> None:
     # A moderator who is also an administrator acts as a moderator.
     other = FlagFactory()
     services.start_review(other, UserFactory(roles=(Role.ADMIN, Role.MODERATOR), iin_hmac=None,
-                                             iin_last4=None))
+                                             adult_from=None))
     assert other.review_started_by_role is Role.MODERATOR

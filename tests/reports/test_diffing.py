@@ -114,3 +114,34 @@ def test_the_changes_page_of_a_pathological_correction_answers_within_a_second(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<del>a a a" in page and "<ins>b b b" in page and "1100 words added" in page
+
+
+def test_the_changes_page_of_a_hundred_kilobyte_correction_answers_within_a_second(
+        client: FlaskClient) -> None:
+    from portal.reports.models import ReportChanges
+
+    rng = random.Random(100)
+    vocabulary = [f"word{n}" for n in range(2000)]
+
+    def section() -> list[str]:
+        return [rng.choice(vocabulary) for _ in range(6500)]
+
+    summary, plans = section(), section()
+    report = ReportFactory(published=True, summary=" ".join(summary)[:50_000],
+                           next_plans=" ".join(plans)[:50_000])
+    for place in range(50, 5000, 500):
+        summary[place] = plans[place] = "corrected"
+    version = services.amend(report, {**FILLED, "summary": " ".join(summary)[:50_000],
+                                      "next_plans": " ".join(plans)[:50_000]},
+                             "Ten figures corrected in each section.", "tests")
+    db.session.commit()
+    assert len(version.summary) + len(version.next_plans) > 95_000
+    for stored in (True, False):
+        if not stored:  # the worker has not marked it yet: the page compares on the spot
+            db.session.delete(db.session.get(ReportChanges, version.id))
+            db.session.commit()
+        started = time.perf_counter()
+        response = client.get(f"/reports/{report.id}/versions/2/changes")
+        assert time.perf_counter() - started < 1.0, stored
+        page = response.get_data(as_text=True)
+        assert page.count("<ins>corrected</ins>") == 20, stored

@@ -77,7 +77,7 @@ def changes(report: Report, number: int) -> str:
 @public(load=readable_attachment)
 def attachment(found: ReportAttachment) -> Response:
     """A file as a download. Files not yet published: only for who may see the draft."""
-    return send_stored_file(found.stored_file)
+    return send_stored_file(found.stored_file, public=found.is_published)
 
 
 @blueprint.route("/akims/<int:akim_id>/reports")

@@ -1,0 +1,115 @@
+"""Finding the unit (and its akim) a resident lives in: by code, by the name of the unit or
+of a village, in Kazakh, Russian or Latin spelling, with or without the Kazakh letters.
+
+Only current units with elected akims are answers (`ELECTED_KINDS`): the portal has no place
+for a city's appointed akim. Used by registration, the account page and the finder page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal.akims.models import Term, TermStatus
+from portal.extensions import db
+from portal.geo.models import ELECTED_KINDS, District, RuralDistrict, Settlement
+from portal.textsearch import fold, like_pattern
+
+# Kazakh Latin letters (2021 alphabet and common informal spellings) onto the plain Latin
+# that the stored keys hold (`portal.translit.to_latin` of the official Russian names).
+_LATIN_KAZAKH = str.maketrans({
+    "ä": "a", "ğ": "g", "q": "k", "ñ": "n", "ö": "o", "ū": "u", "ü": "u", "ı": "y",
+    "ş": "sh", "ç": "ch", "á": "a", "ó": "o", "ú": "u", "ń": "n", "ǵ": "g", "é": "e",
+})
+MIN_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: RuralDistrict
+    village: Settlement | None  # the village the text named, when it named one
+
+
+def patterns(text: str) -> list[str]:
+    """LIKE patterns for the folded text and for its plain-Latin reading."""
+    folded = fold(text)
+    variants = {folded, folded.translate(_LATIN_KAZAKH)}
+    return [like_pattern(variant) for variant in sorted(variants) if variant]
+
+
+def _current_elected() -> list[ColumnElement[bool]]:
+    return [RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS)]
+
+
+def by_code(code: str) -> Match | None:
+    """A unit's code, or a village's code (the answer is then its unit). A merged unit's
+    code leads to its successor."""
+    unit = db.session.scalar(select(RuralDistrict).where(RuralDistrict.kato == code))
+    village = None
+    if unit is None:
+        village = db.session.scalar(
+            select(Settlement).options(joinedload(Settlement.rural_district))
+            .where(Settlement.kato == code, Settlement.valid_to.is_(None)))
+        unit = village.rural_district if village is not None else None
+    while unit is not None and unit.valid_to is not None:
+        unit = unit.successor
+    if unit is None or not unit.elected:
+        return None
+    return Match(unit, village)
+
+
+def by_name(text: str, limit: int = 20) -> list[Match]:
+    """Units whose name matches, then villages whose name matches (with their unit)."""
+    if len(fold(text)) < MIN_LENGTH:
+        return []
+    likes = patterns(text)
+    units = list(db.session.scalars(
+        select(RuralDistrict)
+        .options(joinedload(RuralDistrict.district).joinedload(District.region))
+        .where(or_(*(RuralDistrict.search_key.like(p, escape="\\") for p in likes)),
+               *_current_elected())
+        .order_by(RuralDistrict.kato).limit(limit)))
+    villages = list(db.session.scalars(
+        select(Settlement)
+        .join(RuralDistrict, RuralDistrict.id == Settlement.rural_district_id)
+        .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district)
+                 .joinedload(District.region))
+        .where(or_(*(Settlement.search_key.like(p, escape="\\") for p in likes)),
+               Settlement.valid_to.is_(None), *_current_elected())
+        .order_by(Settlement.kato).limit(limit)))
+    return ([Match(unit, None) for unit in units]
+            + [Match(village.rural_district, village) for village in villages])[:limit]
+
+
+def serving_terms(unit_ids: list[int]) -> dict[int, Term]:
+    """The serving term (with its akim) of each unit that has one, in one query."""
+    if not unit_ids:
+        return {}
+    terms = db.session.scalars(
+        select(Term).options(joinedload(Term.akim))
+        .where(Term.rural_district_id.in_(unit_ids), Term.status == TermStatus.SERVING))
+    return {term.rural_district_id: term for term in terms}
+
+
+def unit_by_code(code: str) -> RuralDistrict | None:
+    """A current unit with an elected akim, with its district and region."""
+    return db.session.scalar(
+        select(RuralDistrict)
+        .options(joinedload(RuralDistrict.district).joinedload(District.region))
+        .where(RuralDistrict.kato == code, *_current_elected()))
+
+
+def elected_units_of(district_id: int) -> list[RuralDistrict]:
+    return list(db.session.scalars(
+        select(RuralDistrict).where(RuralDistrict.district_id == district_id,
+                                    *_current_elected())
+        .order_by(RuralDistrict.kato)))
+
+
+def villages_of(unit_id: int) -> list[Settlement]:
+    return list(db.session.scalars(
+        select(Settlement).where(Settlement.rural_district_id == unit_id,
+                                 Settlement.valid_to.is_(None))
+        .order_by(Settlement.kato)))

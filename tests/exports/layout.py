@@ -1,0 +1,76 @@
+"""What a reader sees on a laid-out PDF page, read from WeasyPrint's boxes: how full each page
+is, and whether a table head's words stay whole and inside their column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from weasyprint import Document
+from weasyprint.formatting_structure import boxes
+
+EPSILON = 0.5  # CSS px
+
+
+def descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from descendants(child)
+
+
+def page_fill(document: Document) -> list[float]:
+    """Per page: how far down the content area the lowest in-flow box reaches (0..1)."""
+    fills = []
+    for page in document.pages:
+        page_box = page._page_box
+        html = page_box.children[0] if page_box.children else None
+        if html is None:
+            fills.append(0.0)
+            continue
+        top = page_box.content_box_y()
+        height = page_box.height
+        bottom = top
+        for box in descendants(html):
+            if isinstance(box, boxes.TextBox | boxes.ReplacedBox | boxes.TableRowBox):
+                bottom = max(bottom, box.position_y + box.margin_height())
+        fills.append(round((bottom - top) / height, 3))
+    return fills
+
+
+@dataclass(frozen=True)
+class BrokenHead:
+    page: int
+    head: str
+    problem: str
+
+
+def broken_heads(document: Document) -> list[BrokenHead]:
+    """Table heads (th in thead) with a line that is not made of whole words of the head, or
+    that runs past its cell's content box."""
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        heads = [cell for group in descendants(page._page_box)
+                 if isinstance(group, boxes.TableRowGroupBox) and group.is_header
+                 for cell in descendants(group)
+                 if isinstance(cell, boxes.TableCellBox) and cell.element_tag == "th"]
+        for box in heads:
+            lines = [line for line in descendants(box) if isinstance(line, boxes.LineBox)]
+            texts = ["".join(text.text for text in descendants(line)
+                             if isinstance(text, boxes.TextBox)) for line in lines]
+            head = " ".join(" ".join(texts).split())
+            if not head:
+                continue
+            words = set("".join(box.element.itertext()).split())
+            right = box.content_box_x() + box.width
+            for line, text in zip(lines, texts, strict=True):
+                for word in text.split():
+                    if word not in words:
+                        problems.append(BrokenHead(number, head, f"word cut: {word!r}"))
+                for text_box in descendants(line):
+                    if (isinstance(text_box, boxes.TextBox)
+                            and text_box.position_x + text_box.width > right + EPSILON):
+                        problems.append(BrokenHead(number, head,
+                                                   f"runs past its column: {text_box.text!r}"))
+    return problems
+
