@@ -213,6 +213,8 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
         added["settlements"] = [None, settlement_names]
         amendments.append(_amendment(ctx, rng, promise_id, "added", added, "added", language,
                                      created.date()))
+    for amendment in amendments:  # time runs forward: a promise exists before it changes
+        amendment["created_at"] = max(amendment["created_at"], created)
     row["amendment_count"] = len(amendments)
     rows.amendments.extend(amendments)
     if village is not None:
