@@ -45,6 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_converters(app)
     _register_blueprints(app)
     jobs.register_tasks()
+    # Every signal a domain sends is recorded as an event, in web processes and the worker.
+    from portal.notifications import receivers
+
+    receivers.connect()
 
     from portal import cli
     from portal.web import assets, compression, errors, headers, page_cache, templating
@@ -110,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.feedback.views import blueprint as feedback
     from portal.geo.views import blueprint as geo
     from portal.meetings.views import blueprint as meetings
+    from portal.notifications.views import blueprint as notifications
     from portal.opendata.views import blueprint as opendata
     from portal.promises.views import blueprint as promises
     from portal.recall.views import blueprint as recall
@@ -117,5 +122,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises, recall, opendata, feedback, exports, meetings):
+                      budgets, promises, recall, opendata, feedback, exports, meetings,
+                      notifications):
         app.register_blueprint(blueprint)

@@ -27,12 +27,19 @@ from portal.feedback.models import (
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.meetings.models import Meeting, MeetingQuestion
+from portal.notifications.models import (
+    Follow,
+    Notification,
+    NotificationEvent,
+    NotificationPreference,
+    NotificationSettings,
+    UndeliverableAddress,
+)
 from portal.promises.models import (
     Programme,
     Promise,
     PromiseAmendment,
     PromiseEvidence,
-    PromiseFollower,
     PromiseUpdate,
     PromiseVote,
 )
@@ -62,15 +69,19 @@ __all__ = [
     "District",
     "ExportJob",
     "Flag",
+    "Follow",
     "Meeting",
     "MeetingQuestion",
+    "Notification",
+    "NotificationEvent",
+    "NotificationPreference",
+    "NotificationSettings",
     "Petition",
     "PetitionSignature",
     "Programme",
     "Promise",
     "PromiseAmendment",
     "PromiseEvidence",
-    "PromiseFollower",
     "PromiseUpdate",
     "PromiseVote",
     "Rating",
@@ -90,6 +101,7 @@ __all__ = [
     "StoredFile",
     "Term",
     "TermRatingTally",
+    "UndeliverableAddress",
     "User",
     "UserRole",
     "VerificationRequest",

@@ -1,7 +1,7 @@
 """meetings with residents and the questions raised (Decree No. 826 of 3 March 2022)
 
 Revision ID: d335523fa1ca
-Revises: 9433ed367a9e
+Revises: 80a01cd43029
 Create Date: 2026-12-07 01:47:05.450830
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = 'd335523fa1ca'
-down_revision = '9433ed367a9e'
+down_revision = '80a01cd43029'
 branch_labels = None
 depends_on = None
 
