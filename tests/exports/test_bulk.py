@@ -106,6 +106,9 @@ def test_a_combined_pdf_from_start_to_download(client: FlaskClient, staff: User,
     for name, first_page in rows:
         text = squash(pages[int(first_page) - 1])
         assert "ACCOUNTABILITY DOSSIER" in text and name in text and "Page 1 of" in text
+    # The bundle's page numbers, which the summary refers to, are printed on every page.
+    for number, text in enumerate(pages, start=1):
+        assert f"{number} / {len(pages)}" in text, number
     outline = [item.title for item in PdfReader(io.BytesIO(data)).outline
                if not isinstance(item, list)]
     assert outline[0] == "Summary: Baidibek District"
