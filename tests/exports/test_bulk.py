@@ -295,7 +295,8 @@ def test_page_counts_come_back_when_their_notes_are_gone(app: Flask, records: li
     assert first.key is not None
     first_summary = page_texts(store.read(first.key))[0]
     notes = sorted((export_folder / "dossiers").glob("*.pages"))
-    assert len(notes) == 2 and all(note.read_text() == "4" for note in notes)
+    counts = [note.read_text() for note in notes]
+    assert len(notes) == 2 and all(count.isdigit() and int(count) >= 3 for count in counts), counts
     for path in [*notes, *(export_folder / "bundles").iterdir()]:
         path.unlink()
     again = bulk.produce_bundle(scope, ExportFormat.PDF, "en")
@@ -303,6 +304,7 @@ def test_page_counts_come_back_when_their_notes_are_gone(app: Flask, records: li
     before = SUMMARY_ROW.findall(first_summary)
     assert before and SUMMARY_ROW.findall(page_texts(store.read(again.key))[0]) == before
     assert sorted((export_folder / "dossiers").glob("*.pages")) == notes
+    assert [note.read_text() for note in notes] == counts
 
 
 def test_a_job_whose_worker_stopped_is_marked_failed_and_a_live_one_is_not(
