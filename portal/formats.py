@@ -124,6 +124,13 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def full_stop(text: str) -> str:
+    """The text ending in one full stop: a Russian date ends in "г.", which already is one."""
+    stripped = text.rstrip()
+    # Markup + str stays Markup: the filter may follow a translated message on a page.
+    return text if stripped.endswith((".", "!", "?", "…")) else stripped + "."
+
+
 def file_size(size: int | None, locale: Locale | str | None = None) -> str:
     """Bytes in the locale's units: "350,8 кБ", "1,2 МБ", "920 байт"."""
     if size is None:

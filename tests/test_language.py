@@ -10,9 +10,23 @@ import pytest
 from flask.testing import FlaskClient
 
 from portal.budgets.summaries import refresh_year_summaries
-from portal.formats import date_text, file_size, moment_text, month_span, period_text
+from portal.formats import (
+    date_text,
+    file_size,
+    moment_text,
+    month_span,
+    period_text,
+    place_in,
+    place_of,
+)
 from portal.recall import evaluation
-from tests.factories import BudgetLineFactory, ReportFactory, RuralDistrictFactory, UserFactory
+from tests.factories import (
+    BudgetLineFactory,
+    ReportFactory,
+    RuralDistrictFactory,
+    TermFactory,
+    UserFactory,
+)
 
 NNBSP = "\u202f"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -102,3 +116,24 @@ def test_russian_sentences_ending_in_a_date_have_one_full_stop(client: FlaskClie
     report = ReportFactory(published=True)
     html = client.get(f"/reports/{report.id}?lang=ru").get_data(as_text=True)
     assert "г." in html and "г.." not in html
+
+
+@pytest.mark.parametrize(("name", "of", "in_"), [
+    ("сельский округ Агыбет", "сельского округа Агыбет", "сельском округе Агыбет"),
+    ("Байдибекский район", "Байдибекского района", "Байдибекском районе"),
+    ("с.о.Байдибек би", "сельского округа Байдибек би", "сельском округе Байдибек би"),
+    ("поселковая администрация Нура", "поселковой администрации Нура",
+     "поселковой администрации Нура"),
+    ("Туркестанская область", "Туркестанской области", "Туркестанской области"),
+])
+def test_russian_place_names_take_the_case_of_the_phrase(name: str, of: str, in_: str) -> None:
+    assert place_of(name, "ru") == of and place_in(name, "ru") == in_
+    # Kazakh izafet and English "of" need the name as it is.
+    assert place_of(name, "kk") == name and place_of(name, "en") == name
+
+
+def test_the_akim_is_of_the_rural_district_in_russian(client: FlaskClient) -> None:
+    term = TermFactory(rural_district=RuralDistrictFactory(name_ru="сельский округ Агыбет"))
+    page = client.get(f"/akims/{term.akim_id}?lang=ru").get_data(as_text=True)
+    assert "Аким сельского округа Агыбет" in page
+    assert "Аким: сельский округ" not in page and "(сельский округ Агыбет)" not in page

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -77,6 +80,14 @@ class RegisterUploadForm(Form):
     )
 
 
+def _actor_hint() -> Markup:
+    """The hint under "Who": the process names are typed as they are, so they show as code."""
+    names = Markup(", ").join(Markup("<code>{}</code>").format(name)
+                              for name in ("system", "cli", "seed"))
+    hint = escape(_("An account number, or the process that made the change: %(names)s."))
+    return hint % {"names": names}
+
+
 class AuditFilterForm(Form):
     """The audit page's filter: a GET form, so links to a view of the trail can be shared."""
 
@@ -84,7 +95,7 @@ class AuditFilterForm(Form):
         csrf = False
 
     action = StringField(_l("Action (or its start, such as report.)"), validators=[Optional()])
-    actor = StringField(_l("Who: an account number, or system, cli, seed"),
-                        validators=[Optional()])
+    actor = StringField(_l("Who"), validators=[Optional()],
+                        description=LazyString(_actor_hint))
     target_type = StringField(_l("Record kind (table, such as report)"), validators=[Optional()])
     target_id = IntegerField(_l("Record number"), validators=[Optional(), NumberRange(min=1)])

@@ -80,7 +80,7 @@ def revenue_by_source(chart_id: str, series: Sequence[YearIndicators], place: st
             "Actual revenue of %(place)s by year, own revenue and transfers stacked. "
             "%(last_year)s: %(total)s, of which own revenue %(own)s (%(share)s). "
             "%(first_year)s: %(first_total)s.",
-            place=place, last_year=labels[-1], total=millions_text(last.revenue),
+            place=formats.place_of(place), last_year=labels[-1], total=millions_text(last.revenue),
             own=millions_text(last.own_revenue), share=percent_text(last.own_share),
             first_year=labels[0], first_total=millions_text(first.revenue))
     else:
@@ -115,10 +115,11 @@ def plan_and_actual(chart_id: str, series: Sequence[YearIndicators], place: str)
         description = _(
             "Planned and actual revenue of %(place)s by year. In %(year)s the plan was "
             "%(plan)s and %(actual)s came in: %(execution)s of the plan.",
-            place=place, year=last.year, plan=millions_text(last.plan),
+            place=formats.place_of(place), year=last.year, plan=millions_text(last.plan),
             actual=millions_text(last.revenue), execution=percent_text(last.plan_execution))
     else:
-        description = _("Planned and actual revenue of %(place)s by year.", place=place)
+        description = _("Planned and actual revenue of %(place)s by year.",
+                        place=formats.place_of(place))
     return grouped_bars(
         chart_id,
         title=_("Plan and actual: %(place)s", place=place),

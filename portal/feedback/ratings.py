@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.feedback import comments, tallies
 from portal.feedback.errors import FeedbackError
 from portal.feedback.models import SCORES, Comment, Rating
-from portal.formats import date_text
+from portal.formats import date_text, place_of
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, permissions_of
 from portal.reports.models import Report
@@ -149,7 +149,7 @@ def _mine(report_id: int, user_id: int) -> Rating | None:
 
 
 def refusal_message(block: RatingBlock, report: Report) -> str:
-    place = report.term.rural_district.name
+    place = place_of(report.term.rural_district.name)  # "residents of …": genitive in ru
     messages = {
         RatingBlock.SIGN_IN: _("Sign in to rate this report."),
         RatingBlock.OWN_REPORT: _("Akims do not rate their own reports."),

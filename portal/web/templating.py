@@ -83,6 +83,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, percent=percent, day=day, moment=moment, label=label,
         party=party_name, file_size=formats.file_size, capitalised=formats.capitalised,
+        of_place=formats.place_of, in_place=formats.place_in, full_stop=formats.full_stop,
         # documents (PDFs) cite formal dates (issue 17); pages use `day`
         formal_day=formats.formal_date,
         formal_period=lambda item: formats.formal_period(item.period_start, item.period_end),

@@ -4,7 +4,8 @@ issue 24, finding 12)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import flask_migrate
@@ -16,14 +17,19 @@ from flask.testing import FlaskClient
 from portal import clock
 from portal.accounts import iin as iin_numbers
 from portal.accounts import services
-from portal.accounts.models import User
+from portal.accounts.models import User, VerificationMethod, VerificationStatus
 from portal.extensions import db
 from portal.feedback import ratings
 from portal.feedback.errors import FeedbackError
 from portal.recall import petitions
 from portal.recall.services import RecallError
 from tests.backup.test_restore import empty_database  # noqa: F401 - a fixture
-from tests.factories import RuralDistrictFactory, TermFactory, UserFactory
+from tests.factories import (
+    RuralDistrictFactory,
+    TermFactory,
+    UserFactory,
+    VerificationRequestFactory,
+)
 from tests.feedback.helpers import published_report
 from tests.recall.helpers import petition
 
@@ -149,3 +155,19 @@ def test_the_migration_computes_the_adult_day_then_drops_the_digits(
             1: "2025-03-02", 2: None}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_administrators_see_verified_on_by_and_no_digits(client: FlaskClient,
+                                                         login: Any) -> None:
+    iin = _iin_born(date(1979, 10, 28))
+    moderator = UserFactory(moderator=True, display_name="Moderator Aruzhan")
+    request = VerificationRequestFactory(
+        user__iin_hmac=services.iin_digest(iin), status=VerificationStatus.APPROVED,
+        decided_by_id=moderator.id, decided_at=datetime(2025, 3, 2, 6, tzinfo=UTC))
+    request.user.resident_verified_at = request.decided_at
+    request.user.verification_method = VerificationMethod.MODERATOR_REVIEW
+    login(UserFactory(admin=True))
+    html = client.get(f"/admin/users/{request.user_id}").get_data(as_text=True)
+    assert re.search(r"verified on .{4,40} by Moderator Aruzhan", html)
+    assert "kept only as a keyed hash: no digit of it is stored" in html
+    assert iin[-4:] not in html and iin[:6] not in html

@@ -1,6 +1,6 @@
 """Adds verified residents for the e2e runs: `python -m tests.e2e.residents EMAIL...`.
 
-Journey 1 runs several times against one database (desktop, phone, keyboard, Kazakh), and a
+Journey 1 runs several times against one database (desktop, phone, keyboard, Kazakh, Russian), and a
 resident rates, answers and signs once; each run signs in as its own verified resident of the
 demo citizen's rural district. Run with the served app's environment (DATABASE_URL, ...).
 """

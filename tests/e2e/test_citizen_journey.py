@@ -1,6 +1,6 @@
 """Journey 1, a resident: find the akim, read the latest report, sign in, rate it with a
 comment, see the new average, confirm a promise, sign the petition. Through the UI only, at
-desktop and phone width, with the keyboard only, and in Kazakh."""
+desktop and phone width, with the keyboard only, and in Kazakh and Russian."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from tests.e2e.server import EXTRA_RESIDENTS
 
 pytestmark = pytest.mark.e2e
 
-SURNAME = {"en": "Khasenov", "kk": "Хасенов"}  # as a reader of that language types it
+# The akim's surname as a reader of each language types it.
+SURNAME = {"en": "Khasenov", "kk": "Хасенов", "ru": "Хасенов"}
 PROMISE = "Высадить 1000 деревьев в сельском округе"  # the akim claims progress on it
 
 
@@ -117,6 +118,16 @@ def test_citizen_phone(open_journey: Any) -> None:
 def test_citizen_keyboard_only(open_journey: Any) -> None:
     citizen_journey(open_journey(keyboard=True), EXTRA_RESIDENTS[1],
                     "Keyboard: no budget table for roads.")
+
+
+def test_citizen_in_russian(open_journey: Any) -> None:
+    journey = open_journey(language="ru")
+    citizen_journey(journey, EXTRA_RESIDENTS[3], "По-русски: непонятно, где видеозапись встречи.")
+    # The petition page words its dates as a Russian official text does: "с 1 марта 2026 г.
+    # по 30 апреля 2026 г.", one full stop after "г.", the akim of the district in the genitive.
+    text = " ".join(journey.page.get_by_role("main").inner_text().split())
+    assert "г.." not in text and " г." in text, text[:400]
+    assert "аким (" not in text and "Аким: " not in text, text[:400]
 
 
 def test_citizen_in_kazakh(open_journey: Any) -> None:
