@@ -45,6 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_converters(app)
     _register_blueprints(app)
     jobs.register_tasks()
+    # Every signal a domain sends is recorded as an event, in web processes and the worker.
+    from portal.notifications import receivers
+
+    receivers.connect()
 
     from portal import cli
     from portal.web import assets, compression, errors, headers, page_cache, templating
@@ -109,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.exports.views import blueprint as exports
     from portal.feedback.views import blueprint as feedback
     from portal.geo.views import blueprint as geo
+    from portal.notifications.views import blueprint as notifications
     from portal.opendata.views import blueprint as opendata
     from portal.promises.views import blueprint as promises
     from portal.recall.views import blueprint as recall
@@ -116,5 +121,5 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises, recall, opendata, feedback, exports):
+                      budgets, promises, recall, opendata, feedback, exports, notifications):
         app.register_blueprint(blueprint)

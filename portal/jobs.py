@@ -29,7 +29,7 @@ huey = Huey("portal", storage_class=MemoryStorage, utc=True)
 TASK_MODULES = (
     "portal.audit.tasks",
     "portal.exports.tasks",
-    "portal.feedback.tasks",
+    "portal.notifications.tasks",
     "portal.opendata.tasks",
     "portal.recall.tasks",
     "portal.reports.tasks",

@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def send(to: str, subject: str, template: str, language: str | None = None,
-         **context: Any) -> EmailMessage:
-    """Render `templates/mail/<template>.txt` and deliver it. Returns the message."""
+         headers: dict[str, str] | None = None, **context: Any) -> EmailMessage:
+    """Render `templates/mail/<template>.txt` and deliver it, with any extra `headers`
+    (List-Unsubscribe...). Returns the message."""
     language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         body = render_template(f"mail/{template}.txt", **context)
@@ -32,6 +33,8 @@ def send(to: str, subject: str, template: str, language: str | None = None,
     message["To"] = to
     message["Subject"] = subject_text
     message["Message-ID"] = make_msgid(domain="akim-portal.kz")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     if current_app.config.get("MAIL_SERVER"):
         _send_smtp(message)

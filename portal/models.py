@@ -26,12 +26,19 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.notifications.models import (
+    Follow,
+    Notification,
+    NotificationEvent,
+    NotificationPreference,
+    NotificationSettings,
+    UndeliverableAddress,
+)
 from portal.promises.models import (
     Programme,
     Promise,
     PromiseAmendment,
     PromiseEvidence,
-    PromiseFollower,
     PromiseUpdate,
     PromiseVote,
 )
@@ -61,13 +68,17 @@ __all__ = [
     "District",
     "ExportJob",
     "Flag",
+    "Follow",
+    "Notification",
+    "NotificationEvent",
+    "NotificationPreference",
+    "NotificationSettings",
     "Petition",
     "PetitionSignature",
     "Programme",
     "Promise",
     "PromiseAmendment",
     "PromiseEvidence",
-    "PromiseFollower",
     "PromiseUpdate",
     "PromiseVote",
     "Rating",
@@ -87,6 +98,7 @@ __all__ = [
     "StoredFile",
     "Term",
     "TermRatingTally",
+    "UndeliverableAddress",
     "User",
     "UserRole",
     "VerificationRequest",

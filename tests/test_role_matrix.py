@@ -27,6 +27,7 @@ from portal.accounts.models import Role, User, VerificationRequest
 from portal.akims.models import Term
 from portal.extensions import db, limiter
 from portal.geo.models import RuralDistrict
+from portal.notifications.delivery import unsubscribe_token
 from portal.reports.models import CONTENT_FIELDS
 from tests.conftest import csrf_from
 from tests.factories import (
@@ -475,6 +476,16 @@ ROWS += [
         signed_in(302)),
     Row("unfollow a promise", "POST", lambda w: f"/promises/{w.extra['promise'].id}/unfollow",
         signed_in(302)),
+    # Notifications: follows, settings, the one-click unsubscribe page.
+    Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
+    Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
+    Row("save my email settings", "POST", lambda w: "/my/follows", signed_in(302),
+        lambda w: {"kind_report_published": "daily"}),
+    Row("unsubscribe page", "GET",
+        lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200)),
+    Row("unsubscribe by one click", "POST",
+        lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200),
+        lambda w: {"List-Unsubscribe": "One-Click"}),
     # The akim's programme.
     Row("my programme", "GET", lambda w: "/my/programme",
         only({"akim_a": 302, "akim_b": 302, "admin": 404})),

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "geo.district",
     "geo.rural_district",
     "akims.profile",
+    "notifications.unsubscribe",
     "accounts.login",
     "accounts.second_factor",
     "accounts.register",

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from portal.akims.models import Term
 from portal.extensions import db
-from portal.feedback import comments, panels, ratings, tasks
+from portal.feedback import comments, panels, ratings
 from portal.feedback.errors import FeedbackError
 from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyForm
 from portal.feedback.labels import SCORE_LABELS
@@ -206,13 +206,12 @@ def reply(comment: Comment) -> ViewResult:
     if not form.validate_on_submit():
         return _page_again(kind, target_id, key, form, 400)
     try:
-        answer = comments.reply_officially(comment, current_user, form.body.data)
+        comments.reply_officially(comment, current_user, form.body.data)
     except FeedbackError as error:
         db.session.rollback()
         _put_error(form, error)
         return _page_again(kind, target_id, key, form, 409)
     db.session.commit()
-    tasks.send_official_reply_notice(answer.id)
     flash(_("Your official reply is published; the resident is told by email."), "success")
     return redirect(_target_url(kind, target_id, f"comment-{comment.id}"))
 

@@ -18,7 +18,7 @@ from portal.akims.models import Term, TermStatus
 from portal.extensions import db
 from portal.geo.models import District, RuralDistrict
 from portal.permissions import Permission, authorize, permissions_of, require
-from portal.promises import notify, programme, readers, transitions
+from portal.promises import programme, readers, transitions
 from portal.promises.errors import PromiseError
 from portal.promises.forms import ClaimForm, PromiseForm, ReopenForm, VerdictForm
 from portal.promises.models import BrokenReason, Promise, PromiseStatus
@@ -202,7 +202,7 @@ def claim(promise: Promise) -> Any:
         form.progress.data = promise.claimed_progress
     if form.validate_on_submit():
         try:
-            update = transitions.post_claim(
+            transitions.post_claim(
                 promise, current_user, status=PromiseStatus(form.status.data),
                 progress=int(form.progress.data or 0), note=form.note.data or "",
                 broken_reason=_reason(form.broken_reason.data), evidence=form.evidence())
@@ -211,7 +211,6 @@ def claim(promise: Promise) -> Any:
             _put_error(form, error)
         else:
             db.session.commit()
-            notify.status_changed(promise, update, current_user)
             flash(_("Your update is published on the promise's page."), "success")
             return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/claim.html", form, promise=promise, frozen=programme.is_frozen(
@@ -224,7 +223,7 @@ def verdict(promise: Promise) -> Any:
     form = VerdictForm()
     if form.validate_on_submit():
         try:
-            update = transitions.record_verdict(
+            transitions.record_verdict(
                 promise, current_user, status=PromiseStatus(form.status.data),
                 source=form.source.data or "", note=form.note.data or "",
                 broken_reason=_reason(form.broken_reason.data), evidence=form.evidence())
@@ -233,7 +232,6 @@ def verdict(promise: Promise) -> Any:
             _put_error(form, error)
         else:
             db.session.commit()
-            notify.status_changed(promise, update, current_user)
             flash(_("The verdict is published on the promise's page."), "success")
             return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/verdict.html", form, promise=promise,
@@ -246,13 +244,12 @@ def reopen(promise: Promise) -> Any:
     reopen_form = ReopenForm()
     if reopen_form.validate_on_submit():
         try:
-            update = transitions.reopen_claim(promise, current_user, reopen_form.note.data or "")
+            transitions.reopen_claim(promise, current_user, reopen_form.note.data or "")
         except PromiseError as error:
             db.session.rollback()
             _put_error(reopen_form, error)
         else:
             db.session.commit()
-            notify.status_changed(promise, update, current_user)
             flash(_("The claim is reopened: the akim can report on it again."), "success")
             return redirect(url_for("promises.page", promise_id=promise.id))
     return _form_page("promises/verdict.html", VerdictForm(formdata=None), promise=promise,

@@ -321,15 +321,3 @@ class PromiseVote(Synthetic, Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
-
-
-class PromiseFollower(Synthetic, Model):
-    """A signed-in user who wants an email when the promise's status changes."""
-
-    __tablename__ = "promise_follower"
-
-    promise_id: Mapped[int] = mapped_column(
-        ForeignKey("promise.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,17 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.modeling import utcnow
+from portal.notifications import follows
+from portal.notifications.models import FollowTarget
 from portal.promises.errors import PromiseError
 from portal.promises.models import (
     Promise,
-    PromiseFollower,
     PromiseUpdate,
     PromiseVote,
     UpdateKind,
@@ -139,8 +140,7 @@ class ViewerState:
 
 def viewer_state(promise: Promise, claim: PromiseUpdate | None, user: User) -> ViewerState:
     """The viewer's answer to the current claim and whether they follow: one query."""
-    following = exists().where(PromiseFollower.promise_id == promise.id,
-                               PromiseFollower.user_id == user.id)
+    following = follows.following_clause(user.id, FollowTarget.PROMISE, promise.id)
     mine = (PromiseVote.update_id == (claim.id if claim else -1)) & (PromiseVote.user_id == user.id)
     choice = select(PromiseVote.choice).where(mine).scalar_subquery()
     comment = select(PromiseVote.comment).where(mine).scalar_subquery()
@@ -150,22 +150,8 @@ def viewer_state(promise: Promise, claim: PromiseUpdate | None, user: User) -> V
 
 def follow(promise: Promise, user: User) -> bool:
     """Start following; False when already following (a double click is harmless)."""
-    if db.session.get(PromiseFollower, (promise.id, user.id)) is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(PromiseFollower(promise_id=promise.id, user_id=user.id))
-    except IntegrityError:
-        return False
-    audit.record(user, "promise.follow", promise)
-    return True
+    return follows.follow(user, FollowTarget.PROMISE, promise.id, promise)
 
 
 def unfollow(promise: Promise, user: User) -> bool:
-    row = db.session.get(PromiseFollower, (promise.id, user.id))
-    if row is None:
-        return False
-    db.session.delete(row)
-    db.session.flush()
-    audit.record(user, "promise.unfollow", promise)
-    return True
+    return follows.unfollow(user, FollowTarget.PROMISE, promise.id, promise)

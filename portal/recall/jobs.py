@@ -1,4 +1,4 @@
-"""One entry point for the CLI and the daily job: evaluate, commit, then notify."""
+"""One entry point for the CLI and the daily job: evaluate and commit (which notifies)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from portal.recall import evaluation, petitions
 
 
 def run_evaluation(as_of: date, actor: Any) -> dict[str, int]:
-    """Close expired petitions, evaluate every serving term, commit once, then queue the
-    notices of new flags (after the commit, so they describe saved flags)."""
+    """Close expired petitions, evaluate every serving term and commit once; the new flags'
+    event, recorded in the same transaction, is delivered by the worker after the commit."""
     closed = petitions.close_expired(as_of)
     outcome = evaluation.evaluate(as_of, actor)
+    # The commit hands the flags_raised event to the notifications worker.
     db.session.commit()
-    from portal.recall.tasks import notify_flags_raised
-
-    if outcome.raised_ids:
-        notify_flags_raised(outcome.raised_ids)
     return {"terms": outcome.evaluation.terms, "raised": len(outcome.raised_ids),
             "confirmed": outcome.confirmed, "cleared": len(outcome.cleared_ids),
             "rule_version": outcome.evaluation.rule_version, "petitions_closed": closed}

@@ -16,6 +16,8 @@ from werkzeug.datastructures import FileStorage
 
 from portal import audit
 from portal.extensions import db
+from portal.formats import date_text
+from portal.labels import label
 from portal.modeling import utcnow
 from portal.notifications import signals
 from portal.reports import changes
@@ -50,8 +52,8 @@ class ReportError(ValueError):
 
 def _require_state(report: Report, *states: ReportState) -> None:
     if report.state not in states:
-        raise ReportError({"": _l("This report is %(state)s and cannot be changed this way.",
-                                  state=report.state.value)})
+        raise ReportError({"": _l("This report's status is “%(state)s”, so it cannot be changed "
+                                  "this way.", state=label(report.state))})
 
 
 def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def completeness_errors(report: Report, values: Mapping[str, Any],
         if held < report.period_start:
             errors["meeting_held_on"] = _l(
                 "The meeting must be held on or after the start of the period (%(day)s).",
-                day=report.period_start.isoformat())
+                day=date_text(report.period_start))
         elif held > local_today(now):
             errors["meeting_held_on"] = _l("The meeting cannot be in the future.")
     return errors

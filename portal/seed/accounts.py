@@ -52,6 +52,8 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
     assert lead_term is not None and second_term is not None  # noqa: S101 - seed invariant
     key = current_app.config["IIN_HMAC_KEY"]
     now = datetime.now(UTC)
+    # Opened with the first residents' accounts: each exists before it rates, replies or signs.
+    opened = RESIDENTS_FROM
     rows: list[dict[str, object]] = []
     roles: list[dict[str, object]] = []
     for email, account_roles in DEMO_ACCOUNTS:
@@ -59,9 +61,9 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
         row: dict[str, object] = {
             "id": user_id, "email": email, "password_hash": password_hash,
             "display_name": email.split("@")[0].capitalize(), "is_active_account": True,
-            "session_version": 1, "created_at": now, "akim_id": None, "iin_hmac": None,
+            "session_version": 1, "created_at": opened, "akim_id": None, "iin_hmac": None,
             "adult_from": None, "rural_district_id": None, "resident_verified_at": None,
-            "verification_method": None, "email_confirmed_at": now,
+            "verification_method": None, "email_confirmed_at": opened,
         }
         if email == "akim@demo.kz":
             row["akim_id"] = lead_term.akim_id
@@ -73,7 +75,7 @@ def _demo_accounts(ctx: SeedContext, rng: random.Random, issued: set[str]) -> No
                        adult_from=iin_numbers.adult_from(iin, now.date()))
             if email == "citizen@demo.kz":
                 row.update(rural_district_id=lead_term.rural_district_id,
-                           resident_verified_at=now - timedelta(days=120),
+                           resident_verified_at=opened + timedelta(days=9),
                            verification_method=VerificationMethod.MODERATOR_REVIEW.value)
                 ctx.demo.citizen_user_id = user_id
             else:
@@ -93,7 +95,6 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
     male = read_lines("given_names_male.txt")
     female = read_lines("given_names_female.txt")
     surnames = read_lines("surnames.txt")
-    verified_since = datetime.combine(ctx.as_of, datetime.min.time(), UTC)
     users: list[dict[str, object]] = []
     roles: list[dict[str, object]] = []
     for rural_district in ctx.rural_districts:
@@ -107,14 +108,17 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
             female_name = iin[6] in "246"
             given = rng.choice(female if female_name else male)
             surname = rng.choice(surnames) + ("а" if female_name else "")
-            created = verified_since - timedelta(days=rng.randint(900, 1200))
+            # Accounts opened after the first elections and verified within weeks, so each
+            # exists and is verified before it rates or signs (time runs forward).
+            created = RESIDENTS_FROM + timedelta(days=rng.randint(0, 120),
+                                                 minutes=rng.randint(0, 1_439))
             users.append({
                 "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
                 "password_hash": None, "display_name": f"{given} {surname[0]}.",
                 "iin_hmac": iin_numbers.keyed_hash(iin, key),
                 "adult_from": iin_numbers.adult_from(iin, created.date()),
                 "rural_district_id": rural_district.id,
-                "resident_verified_at": verified_since - timedelta(days=rng.randint(30, 900)),
+                "resident_verified_at": created + timedelta(days=rng.randint(1, 14)),
                 "verification_method": VerificationMethod.RESIDENTS_REGISTER.value,
                 "is_active_account": True, "session_version": 1,
                 "created_at": created, "email_confirmed_at": created,
@@ -124,6 +128,9 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
     insert_rows(User, users)
     insert_rows(UserRole, roles)
     ctx.progress(f"residents: {len(users)} verified synthetic residents")
+
+
+RESIDENTS_FROM = datetime(2021, 8, 1, 6, tzinfo=UTC)
 
 
 # (display name, which demo district, the note to the moderator, days waiting)

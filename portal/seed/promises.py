@@ -18,13 +18,13 @@ from sqlalchemy import Table, select
 from portal.extensions import db
 from portal.geo.kato import bare_name
 from portal.geo.models import Settlement
+from portal.notifications.models import Follow, FollowTarget
 from portal.promises import rules
 from portal.promises.models import (
     Programme,
     Promise,
     PromiseAmendment,
     PromiseEvidence,
-    PromiseFollower,
     PromiseUpdate,
     PromiseVote,
     promise_settlement,
@@ -86,7 +86,7 @@ def seed(ctx: SeedContext) -> None:
         (Promise.__table__, rows.promises), (promise_settlement, rows.links),
         (PromiseUpdate.__table__, rows.updates), (PromiseEvidence.__table__, rows.evidence),
         (PromiseAmendment.__table__, rows.amendments), (PromiseVote.__table__, rows.votes),
-        (PromiseFollower.__table__, rows.followers),
+        (Follow.__table__, rows.followers),
     )
     for table, table_rows in tables:
         _bulk(table, table_rows)
@@ -213,6 +213,8 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
         added["settlements"] = [None, settlement_names]
         amendments.append(_amendment(ctx, rng, promise_id, "added", added, "added", language,
                                      created.date()))
+    for amendment in amendments:  # time runs forward: a promise exists before it changes
+        amendment["created_at"] = max(amendment["created_at"], created)
     row["amendment_count"] = len(amendments)
     rows.amendments.extend(amendments)
     if village is not None:
@@ -383,8 +385,9 @@ def _demo_follows(ctx: SeedContext, rows: Rows) -> None:
     if citizen is None:
         return
     now = datetime.combine(ctx.as_of, time(9), UTC)
-    rows.followers.extend({"promise_id": row["id"], "user_id": citizen, "created_at": now}
-                          for row in lead[:2])
+    rows.followers.extend({"id": ctx.new_id(Follow), "user_id": citizen,
+                           "target": FollowTarget.PROMISE.value, "target_id": row["id"],
+                           "active": True, "created_at": now} for row in lead[:2])
 
 
 def _month_start(day: date) -> date:

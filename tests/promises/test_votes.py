@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from portal.accounts.sessions import sign_in_cookie
 from portal.extensions import db
+from portal.notifications.models import Follow, FollowTarget
 from portal.promises import transitions, votes
 from portal.promises.errors import PromiseError
 from portal.promises.models import (
     Promise,
-    PromiseFollower,
     PromiseStatus,
     PromiseUpdate,
     PromiseVote,
@@ -109,7 +109,8 @@ def test_following_is_idempotent() -> None:
     user = UserFactory()
     assert votes.follow(promise, user) is True
     assert votes.follow(promise, user) is False
-    assert db.session.scalar(select(func.count()).select_from(PromiseFollower)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Follow).where(
+        Follow.target == FollowTarget.PROMISE, Follow.target_id == promise.id)) == 1
     assert votes.unfollow(promise, user) is True
     assert votes.unfollow(promise, user) is False
 

@@ -49,8 +49,10 @@ def test_an_incomplete_draft_cannot_be_submitted() -> None:
 
 def test_a_meeting_before_the_period_or_in_the_future_is_refused() -> None:
     report = ReportFactory(filled=True, meeting_held_on=date(2024, 12, 1))
-    with pytest.raises(ReportError, match="start of the period"):
+    with pytest.raises(ReportError, match="start of the period") as refused:
         services.submit(report, "tests")
+    # The start of the period in words, as every date reads (not 2025-01-01).
+    assert "(January 1, 2025)" in str(refused.value.errors["meeting_held_on"])
     report.meeting_held_on = date(2099, 1, 1)
     with pytest.raises(ReportError, match="future"):
         services.submit(report, "tests")
@@ -60,8 +62,9 @@ def test_submit_then_publish_freezes_version_one_on_time() -> None:
     report = ReportFactory(filled=True)
     services.submit(report, "tests")
     assert report.state == ReportState.SUBMITTED
-    with pytest.raises(ReportError):
+    with pytest.raises(ReportError) as locked:
         services.save_draft(report, FILLED, "tests")  # a submitted text is locked
+    assert "“Submitted”" in str(locked.value)  # the state's name, never its code
     version = services.publish(report, "tests", now=LAST_MINUTE)
     assert report.state == ReportState.PUBLISHED and report.current_version == 1
     assert report.first_published_on == date(2025, 7, 31) and report.days_late == 0

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.permissions import Permission, require
-from portal.recall import notify, readers, services
+from portal.recall import readers, services
 from portal.recall.forms import DecisionForm, ResponseForm
 from portal.recall.models import UNDECIDED, Flag, FlagStatus
 from portal.recall.services import RecallError
@@ -80,7 +80,6 @@ def decide(item: Flag) -> Any:
             put_error(form, error)
         else:
             db.session.commit()
-            notify.flag_decided(item)
             flash(_("The decision is recorded and published with its reason."), "success")
             return redirect(url_for("recall.flag", flag_id=item.id, _anchor="decision"))
     return render_flag(item, decision_form=form), 400
