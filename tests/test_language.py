@@ -137,3 +137,21 @@ def test_the_akim_is_of_the_rural_district_in_russian(client: FlaskClient) -> No
     page = client.get(f"/akims/{term.akim_id}?lang=ru").get_data(as_text=True)
     assert "Аким сельского округа Агыбет" in page
     assert "Аким: сельский округ" not in page and "(сельский округ Агыбет)" not in page
+
+
+def test_dates_and_sizes_are_formatted_in_one_place() -> None:
+    """Babel's date functions and Jinja's filesizeformat are called from portal/formats.py
+    only, so a date or a size reads the same on every page, PDF and mail."""
+    from pathlib import Path
+
+    import portal
+
+    root = Path(portal.__file__).parent
+    calls = re.compile(r"\b(format_date|format_datetime|format_skeleton|format_interval)\(")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "formats.py" and calls.search(path.read_text(encoding="utf-8"))]
+    templates = root.parent / "templates"
+    styled = re.compile(r"filesizeformat|\|(day|moment)\(")
+    offenders += [str(path.relative_to(templates)) for path in templates.rglob("*.*")
+                  if styled.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

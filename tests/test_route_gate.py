@@ -6,6 +6,11 @@ from portal.permissions import ACCESS_ATTRIBUTE, loader_arguments
 
 # Adding a public route means adding it here, on purpose.
 PUBLIC_ENDPOINTS = {
+    "notifications.akim_feed",
+    "notifications.rural_district_feed",
+    "notifications.district_feed",
+    "notifications.region_feed",
+    "notifications.national_feed",
     "static",
     "web.home",
     "web.search",
@@ -51,6 +56,11 @@ PUBLIC_ENDPOINTS = {
     "reports.region",
     "reports.late",
     "reports.rules",
+    "meetings.show",
+    "meetings.minutes",
+    "meetings.region",
+    "meetings.region_feed",
+    "meetings.rural_district_feed",
     "reports.district",
     "budgets.nation",
     "budgets.region",

@@ -11,6 +11,12 @@ account that many addresses fail on (`RATELIMIT_LOGIN_ACCOUNT_SLOW`) is slowed d
 locked: each address that has failed on it may then try only at `RATELIMIT_LOGIN_SLOW_PACE`.
 An address that has not failed is never refused, so the akim's right password always works
 from their own connection. (Our rule, not law: the figures are in DEFAULTS.)
+
+Reset requests follow the same rule: counted per address (`RATELIMIT_PASSWORD_RESET`) and per
+account *and* address (`RATELIMIT_PASSWORD_RESET_ACCOUNT`); an account asked for from many
+addresses (`RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW`) is slowed down for the addresses that asked
+(`RATELIMIT_PASSWORD_RESET_SLOW_PACE`). A count keyed on the email alone let six requests a day
+from anyone stop an akim's own reset; an address that has not asked always gets the mail.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_SLOW_PACE": "1 per minute",  # then, each address that failed on it
     "RATELIMIT_REGISTER": "5 per hour",
     "RATELIMIT_PASSWORD_RESET": "5 per 10 minutes;20 per day",
-    "RATELIMIT_PASSWORD_RESET_ACCOUNT": "3 per hour;6 per day",
+    "RATELIMIT_PASSWORD_RESET_ACCOUNT": "3 per hour;6 per day",  # one account, one address
+    "RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW": "10 per hour;20 per day",  # every address
+    "RATELIMIT_PASSWORD_RESET_SLOW_PACE": "1 per hour",  # then, each address that asked
     "RATELIMIT_TOKEN": "20 per hour",
     "RATELIMIT_PASSWORD_CHANGE": "5 per 10 minutes",
 }
@@ -94,40 +102,64 @@ def _identifiers(kind: str, *parts: str) -> tuple[str, ...]:
     return (str(current_app.config.get("RATELIMIT_KEY_PREFIX") or ""), kind, *parts)
 
 
-def login_pause(email: str) -> int | None:
-    """Seconds this address must wait before trying this account again, or None. Only while
-    the account is failed on from many addresses, and only for addresses that failed on it."""
+def _pause(kind: str, email: str, slow: str, pace: str) -> int | None:
+    """Seconds this address must wait before acting on this account again, or None. Only while
+    the account is acted on from many addresses (`slow`), and only for addresses that acted on
+    it within the `pace`."""
     if not limiter.enabled:
         return None
     strategy = limiter.limiter
     account = _account(email)
-    every_address = _identifiers("login-slow", account)
-    if all(strategy.test(item, *every_address)
-           for item in _slow_items("RATELIMIT_LOGIN_ACCOUNT_SLOW")):
+    every_address = _identifiers(f"{kind}-slow", account)
+    if all(strategy.test(item, *every_address) for item in _slow_items(slow)):
         return None
-    this_address = _identifiers("login-pace", account, request.remote_addr or "-")
+    this_address = _identifiers(f"{kind}-pace", account, request.remote_addr or "-")
     resets = [strategy.get_window_stats(item, *this_address).reset_time
-              for item in _slow_items("RATELIMIT_LOGIN_SLOW_PACE")
+              for item in _slow_items(pace)
               if not strategy.test(item, *this_address)]
     if not resets:
         return None
     return max(1, math.ceil(max(resets) - time.time()))
 
 
-def login_failed(email: str) -> None:
-    """Count a wrong password for the account's slow-down (the decorators count the rest)."""
+def _count(kind: str, email: str, slow: str, pace: str) -> None:
     if not limiter.enabled:
         return
     strategy = limiter.limiter
     account = _account(email)
-    for item in _slow_items("RATELIMIT_LOGIN_ACCOUNT_SLOW"):
-        strategy.hit(item, *_identifiers("login-slow", account))
-    for item in _slow_items("RATELIMIT_LOGIN_SLOW_PACE"):
-        strategy.hit(item, *_identifiers("login-pace", account, request.remote_addr or "-"))
+    for item in _slow_items(slow):
+        strategy.hit(item, *_identifiers(f"{kind}-slow", account))
+    for item in _slow_items(pace):
+        strategy.hit(item, *_identifiers(f"{kind}-pace", account, request.remote_addr or "-"))
+
+
+def login_pause(email: str) -> int | None:
+    """Seconds this address must wait before trying this account again, or None. Only while
+    the account is failed on from many addresses, and only for addresses that failed on it."""
+    return _pause("login", email, "RATELIMIT_LOGIN_ACCOUNT_SLOW", "RATELIMIT_LOGIN_SLOW_PACE")
+
+
+def login_failed(email: str) -> None:
+    """Count a wrong password for the account's slow-down (the decorators count the rest)."""
+    _count("login", email, "RATELIMIT_LOGIN_ACCOUNT_SLOW", "RATELIMIT_LOGIN_SLOW_PACE")
+
+
+def reset_pause(email: str) -> int | None:
+    """Seconds this address must wait before asking a reset for this account again, or None:
+    only while many addresses ask for it, and only for the addresses that asked."""
+    return _pause("reset", email, "RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW",
+                  "RATELIMIT_PASSWORD_RESET_SLOW_PACE")
+
+
+def reset_requested(email: str) -> None:
+    """Count a reset request for the account's slow-down (the decorators count the rest)."""
+    _count("reset", email, "RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW",
+           "RATELIMIT_PASSWORD_RESET_SLOW_PACE")
 
 
 def reset_account_key() -> str:
-    return _email_key("reset-account")
+    """The account the form names, from this address: requests elsewhere do not count here."""
+    return f"{_email_key('reset-account')}:{request.remote_addr or '-'}"
 
 
 def signed_in_user_key() -> str:

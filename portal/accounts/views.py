@@ -245,6 +245,10 @@ def confirm() -> ViewResult:
 def forgot_password() -> ViewResult:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        pause = throttle.reset_pause(form.email.data or "")
+        if pause is not None:
+            raise TooManyRequests(retry_after=pause)
+        throttle.reset_requested(form.email.data or "")
         notice = services.request_password_reset(form.email.data or "")
         db.session.commit()
         notices.deliver(notice)

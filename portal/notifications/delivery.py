@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
@@ -124,7 +124,8 @@ def dispatch(event_id: int, now: datetime | None = None) -> list[int]:
     event = db.session.get(NotificationEvent, event_id)
     if event is None or event.dispatched_at is not None:
         return []
-    now = now or utcnow()
+    # Stored in UTC: SQLite keeps the wall time of whatever zone it is given.
+    now = (now or utcnow()).astimezone(UTC)
     ids = recipients.audience(event)
     rows: list[dict[str, Any]] = []
     if ids is not None:
@@ -143,12 +144,12 @@ def dispatch(event_id: int, now: datetime | None = None) -> list[int]:
                    "status": DeliveryStatus.QUEUED, "due_at": None, "created_at": now}
             if frequency in (Frequency.DAILY, Frequency.WEEKLY):
                 due = digest_due(now, frequency)
-                row.update(status=DeliveryStatus.HELD, digest=True,
-                           due_at=quiet_until(due, quiet_start, quiet_end) or due)
+                due = quiet_until(due, quiet_start, quiet_end) or due
+                row.update(status=DeliveryStatus.HELD, digest=True, due_at=due.astimezone(UTC))
             else:
                 until = quiet_until(now, quiet_start, quiet_end)
                 if until is not None:
-                    row.update(status=DeliveryStatus.HELD, due_at=until)
+                    row.update(status=DeliveryStatus.HELD, due_at=until.astimezone(UTC))
             rows.append(row)
     if rows:
         db.session.execute(insert(Notification), rows)
@@ -162,7 +163,7 @@ def dispatch(event_id: int, now: datetime | None = None) -> list[int]:
 
 def undispatched(older_than: timedelta, now: datetime | None = None) -> list[int]:
     """Events committed but never dispatched (the process died between commit and queue)."""
-    cutoff = (now or utcnow()) - older_than
+    cutoff = (now or utcnow()).astimezone(UTC) - older_than
     return list(db.session.scalars(
         select(NotificationEvent.id).where(NotificationEvent.dispatched_at.is_(None),
                                            NotificationEvent.created_at < cutoff)
@@ -234,7 +235,8 @@ def deliver(notification_id: int) -> float | None:
     failing after the mail went out (which would send it twice on the job's retry)."""
     row = db.session.scalar(select(Notification).options(
         joinedload(Notification.user), joinedload(Notification.event))
-        .where(Notification.id == notification_id))
+        .where(Notification.id == notification_id)
+        .execution_options(populate_existing=True))
     if row is None or row.status is not DeliveryStatus.QUEUED:
         return None
     user, kind, attempts = row.user, row.event.kind, row.attempts + 1
@@ -281,7 +283,7 @@ def deliver(notification_id: int) -> float | None:
 
 def due_rows(now: datetime | None = None) -> tuple[list[int], dict[int, list[int]]]:
     """Held rows whose time has come: (single rows to queue, digest rows by user)."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(UTC)
     singles: list[int] = []
     digests: dict[int, list[int]] = defaultdict(list)
     for row_id, user_id, digest in db.session.execute(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.akims.models import Term
 from portal.extensions import db
+from portal.formats import date_text
 from portal.modeling import utcnow
 from portal.notifications import signals
 from portal.recall.models import Petition, PetitionSignature, PetitionStatus
@@ -147,7 +147,7 @@ def _require_adult(user: User, today: date) -> None:
         return
     if user.adult_from is not None:
         raise RecallError(_("Petitions are signed by adults: you can sign from %(day)s, the "
-                            "day you turn 18.", day=format_date(user.adult_from)))
+                            "day you turn 18.", day=date_text(user.adult_from)))
     raise RecallError(_("Petitions are signed by adults registered with an IIN."))
 
 

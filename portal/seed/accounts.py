@@ -110,7 +110,7 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
             surname = rng.choice(surnames) + ("а" if female_name else "")
             # Accounts opened after the first elections and verified within weeks, so each
             # exists and is verified before it rates or signs (time runs forward).
-            created = RESIDENTS_FROM + timedelta(days=rng.randint(0, 150),
+            created = RESIDENTS_FROM + timedelta(days=rng.randint(0, 120),
                                                  minutes=rng.randint(0, 1_439))
             users.append({
                 "id": user_id, "email": f"resident{user_id}@{RESIDENT_EMAIL_DOMAIN}",
@@ -118,7 +118,7 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
                 "iin_hmac": iin_numbers.keyed_hash(iin, key),
                 "adult_from": iin_numbers.adult_from(iin, created.date()),
                 "rural_district_id": rural_district.id,
-                "resident_verified_at": created + timedelta(days=rng.randint(1, 20)),
+                "resident_verified_at": created + timedelta(days=rng.randint(1, 14)),
                 "verification_method": VerificationMethod.RESIDENTS_REGISTER.value,
                 "is_active_account": True, "session_version": 1,
                 "created_at": created, "email_confirmed_at": created,

@@ -41,12 +41,15 @@ PRIVATE_TABLES = frozenset({
     "audit_event", "account_token", "user_account", "user_role", "verification_request",
     "resident_register_import", "resident_register_entry", "report_text_stash", "stored_file",
     "budget_import", "export_job", "site_meta", "dossier_demand", "dossier_rebuild",
+    "follow", "notification_event", "notification", "notification_settings",
+    "notification_preference", "undeliverable_address",
 })
 UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.readyz", "web.ping", "static"})
 # Headers a cached answer must keep (CSV downloads, paginated API lists).
 KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
 PROCESS_STARTED = datetime.now(UTC).replace(microsecond=0)
-CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml")
+CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml",
+                   "application/atom+xml")
 
 
 # --------------------------------------------------------------------------- data version

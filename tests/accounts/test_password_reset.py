@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -134,3 +135,39 @@ def test_reset_requests_are_rate_limited(submit: Any, outbox: Outbox) -> None:
     statuses = [_ask(submit, "flood@example.kz").status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429]
     assert len(outbox.to("flood@example.kz")) == 3
+
+
+def _ask_from(submit: Any, email: str, address: str, on: FlaskClient | None = None) -> int:
+    return int(submit("/password/forgot", {"email": email}, on=on,
+                      environ_overrides={"REMOTE_ADDR": address}).status_code)
+
+
+def test_requests_from_others_never_stop_the_owners_reset(
+        app: Flask, submit: Any, outbox: Outbox) -> None:
+    """Keyed on the email alone, six requests a day from anyone blocked the akim's own reset."""
+    UserFactory(email="akim@example.kz")
+    strangers = [f"203.0.113.{n}" for n in range(7)]
+    assert [_ask_from(submit, "akim@example.kz", a) for a in strangers] == [302] * 7
+    owner = app.test_client()
+    assert _ask_from(submit, "akim@example.kz", "198.51.100.5", on=owner) == 302
+    assert len(outbox.to("akim@example.kz")) == 8
+
+
+def test_an_address_asked_for_from_many_addresses_is_slowed_for_them_only(
+        app: Flask, submit: Any, outbox: Outbox) -> None:
+    UserFactory(email="busy@example.kz")
+    botnet = [f"203.0.113.{n}" for n in range(10)]
+    assert [_ask_from(submit, "busy@example.kz", a) for a in botnet] == [302] * 10
+    # Past ten an hour from every address, an address that asked waits its turn ...
+    refused = submit("/password/forgot", {"email": "busy@example.kz"},
+                     environ_overrides={"REMOTE_ADDR": botnet[0]})
+    assert refused.status_code == 429
+    assert refused.headers.get("Retry-After")
+    assert len(outbox.to("busy@example.kz")) == 10
+    # ... while the owner, from an address that has not asked, always gets the mail,
+    owner = app.test_client()
+    assert _ask_from(submit, "busy@example.kz", "198.51.100.5", on=owner) == 302
+    assert len(outbox.to("busy@example.kz")) == 11
+    # and other addresses are not slowed by it.
+    UserFactory(email="other@example.kz")
+    assert _ask_from(submit, "other@example.kz", botnet[1]) == 302
