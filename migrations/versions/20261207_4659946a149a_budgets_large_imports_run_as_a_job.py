@@ -4,7 +4,7 @@ An upload above BUDGET_IMPORT_INLINE_BYTES waits in the storage; the job row hol
 progress (rows checked of rows in the file) and, once done, the import it became.
 
 Revision ID: 4659946a149a
-Revises: 80a01cd43029
+Revises: d335523fa1ca
 Create Date: 2026-12-07 02:25:19.413364
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = '4659946a149a'
-down_revision = '80a01cd43029'
+down_revision = 'd335523fa1ca'
 branch_labels = None
 depends_on = None
 
