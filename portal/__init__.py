@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.exports.views import blueprint as exports
     from portal.feedback.views import blueprint as feedback
     from portal.geo.views import blueprint as geo
+    from portal.meetings.views import blueprint as meetings
     from portal.notifications.views import blueprint as notifications
     from portal.opendata.views import blueprint as opendata
     from portal.promises.views import blueprint as promises
@@ -121,5 +122,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.web.views import blueprint as web
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
-                      budgets, promises, recall, opendata, feedback, exports, notifications):
+                      budgets, promises, recall, opendata, feedback, exports, meetings,
+                      notifications):
         app.register_blueprint(blueprint)

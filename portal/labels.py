@@ -16,6 +16,7 @@ from portal.akims import labels as akim_labels
 from portal.budgets import labels as budget_labels
 from portal.feedback import labels as feedback_labels
 from portal.geo import labels as geo_labels
+from portal.meetings import labels as meeting_labels
 from portal.notifications import labels as notification_labels
 from portal.promises import labels as promise_labels
 from portal.recall import labels as recall_labels
@@ -33,7 +34,7 @@ def _keyed(mappings: Iterable[Mapping[enum.Enum, Any]]) -> dict[tuple[type, str]
 _ALL = _keyed((geo_labels.LABELS, geo_labels.UNIT_LABELS, akim_labels.LABELS,
                report_labels.LABELS, budget_labels.LABELS, account_labels.LABELS,
                promise_labels.LABELS, recall_labels.LABELS, feedback_labels.LABELS,
-               notification_labels.LABELS))
+               meeting_labels.LABELS, notification_labels.LABELS))
 
 
 def label(value: enum.Enum | None) -> str:

@@ -26,6 +26,7 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.meetings.models import Meeting, MeetingQuestion
 from portal.notifications.models import (
     Follow,
     Notification,
@@ -69,6 +70,8 @@ __all__ = [
     "ExportJob",
     "Flag",
     "Follow",
+    "Meeting",
+    "MeetingQuestion",
     "Notification",
     "NotificationEvent",
     "NotificationPreference",

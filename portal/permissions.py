@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     REPORTS_AMEND = "reports:amend"
     COMMENTS_REPLY_OFFICIAL = "comments:reply_official"
     FLAGS_RESPOND = "flags:respond"
+    MEETINGS_MANAGE = "meetings:manage"  # schedule meetings with residents, record them
     AKIM_DASHBOARD = "dashboard:akim"
     # A verified resident of the rural district concerned (never its own akim).
     REPORTS_RATE = "reports:rate"
@@ -90,6 +91,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PROMISES_EDIT, Permission.PROMISES_UPDATE, Permission.REPORTS_EDIT,
         Permission.REPORTS_SUBMIT, Permission.REPORTS_PUBLISH, Permission.REPORTS_AMEND,
         Permission.COMMENTS_REPLY_OFFICIAL, Permission.FLAGS_RESPOND, Permission.AKIM_DASHBOARD,
+        Permission.MEETINGS_MANAGE,
     },
     Role.MODERATOR: _SIGNED_IN | {
         Permission.COMMENTS_MODERATE, Permission.RESIDENTS_VERIFY, Permission.PROMISES_VERIFY,
@@ -112,6 +114,7 @@ OBJECT_RULES: dict[Permission, ObjectRule] = {
     Permission.REPORTS_AMEND: ObjectRule.OWN_TERM,
     Permission.COMMENTS_REPLY_OFFICIAL: ObjectRule.OWN_TERM,
     Permission.FLAGS_RESPOND: ObjectRule.OWN_TERM,
+    Permission.MEETINGS_MANAGE: ObjectRule.OWN_TERM,
     Permission.REPORTS_RATE: ObjectRule.RESIDENT,
     Permission.PROMISES_VOTE: ObjectRule.RESIDENT,
     Permission.PETITIONS_START: ObjectRule.RESIDENT,

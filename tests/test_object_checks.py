@@ -37,6 +37,8 @@ ARGUMENTS: dict[str, Callable[[World], int]] = {
     "akim_id": lambda w: w.term_a.akim_id,
     "comment_id": lambda w: w.extra["comment"].id,
     "flag_id": lambda w: w.extra["flag"].id,
+    "meeting_id": lambda w: w.extra["meeting"].id,
+    "question_id": lambda w: w.extra["question"].id,
     "petition_id": lambda w: w.extra["petition"].id,
     "request_id": lambda w: w.extra["request_a"].id,
     "user_id": lambda w: w.users["akim_a"].id,

@@ -16,7 +16,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -648,3 +648,53 @@ def test_personas_hold_the_roles_they_claim() -> None:
     assert world.users["akim_a"].akim_id == world.term_a.akim_id
     assert world.users["akim_b"].akim_id == world.term_b.akim_id
     assert world.users["staff"].roles == {Role.STAFF}
+
+
+def _meetings_world(world: World) -> None:
+    """A held meeting of term A with its minutes and an open question, and one announced
+    ahead."""
+    from portal.extensions import db
+    from portal.uploads import store_upload
+    from tests.factories import MeetingFactory, MeetingQuestionFactory
+    from tests.promises.helpers import pdf
+
+    held = MeetingFactory(term=world.term_a, starts_at=datetime.now(UTC) - timedelta(days=2),
+                          minutes_file=store_upload(pdf("minutes.pdf"), "tests"))
+    db.session.commit()
+    world.extra["meeting"] = held
+    world.extra["question"] = MeetingQuestionFactory(meeting=held)
+    world.extra["announced"] = MeetingFactory(term=world.term_a, scheduled=True)
+
+
+WORLD_BUILDERS.append(_meetings_world)
+MEETING_MANAGER = {"akim_a": 302, "akim_b": 403, "admin": 403}
+ROWS += [
+    Row("meeting page", "GET", lambda w: f"/meetings/{w.extra['meeting'].id}", everyone(200)),
+    Row("missing meeting", "GET", lambda w: "/meetings/999999", everyone(404)),
+    Row("meeting minutes", "GET", lambda w: f"/meetings/{w.extra['meeting'].id}/minutes",
+        everyone(200)),
+    Row("meeting without minutes", "GET",
+        lambda w: f"/meetings/{w.extra['announced'].id}/minutes", everyone(404)),
+    Row("announce a meeting page", "GET", lambda w: f"/terms/{w.term_a.id}/meetings/new",
+        only({"akim_a": 200})),
+    Row("announce a meeting", "POST", lambda w: f"/terms/{w.term_a.id}/meetings/new",
+        only({"akim_a": 302}),
+        lambda w: {"settlement_id": str(w.extra["meeting"].settlement_id),
+                   "place": "School hall",
+                   "starts_at": (datetime.now(UTC) + timedelta(days=20)).strftime(
+                       "%Y-%m-%dT%H:%M")}),
+    Row("record a meeting as held", "POST",
+        lambda w: f"/meetings/{w.extra['announced'].id}/held",
+        only({"akim_a": 400}), lambda w: {"attendance": "40"}),
+    Row("record a question", "POST", lambda w: f"/meetings/{w.extra['meeting'].id}/questions",
+        only(MEETING_MANAGER), lambda w: {"question": "Street lights on Abai street?"}),
+    Row("close a question", "POST",
+        lambda w: f"/meetings/{w.extra['meeting'].id}/questions/{w.extra['question'].id}"
+                  "/close", only(MEETING_MANAGER),
+        lambda w: {"evidence": "Repaired in May: https://example.kz/photo"}),
+    Row("region meetings", "GET", lambda w: f"/regions/{REGION}/meetings", everyone(200)),
+    Row("region meetings feed", "GET", lambda w: f"/regions/{REGION}/meetings.ics",
+        everyone(200)),
+    Row("rural district meetings feed", "GET",
+        lambda w: f"/rural-districts/{w.district_a.kato}/meetings.ics", everyone(200)),
+]

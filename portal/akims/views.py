@@ -11,6 +11,8 @@ from portal.akims import services
 from portal.akims.models import TERM_LIMIT, Akim, Term
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.feedback.readers import rating_summaries_for_terms
+from portal.meetings.readers import next_meetings
+from portal.modeling import utcnow
 from portal.permissions import Permission, can, public
 from portal.promises.sections import profile_section
 from portal.recall.readers import recall_for_terms
@@ -27,6 +29,8 @@ def profile(akim: Akim) -> str:
     return render_template(
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
         terms_served=services.terms_served(akim, term) if term else 0, term_limit=TERM_LIMIT,
+        next_meeting=(next_meetings([term.rural_district_id], utcnow())
+                      .get(term.rural_district_id) if term and term.is_serving else None),
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
         recall=_recall_section(term),

@@ -58,17 +58,22 @@ FIGURES: tuple[Figure, ...] = (
     Figure("reports-due", "reports", _l("Reports due"),
            _l("Reports to residents that are published or whose due date has passed, as of "
               "the day the data is as of."),
-           source=_l("Reporting periods and due dates follow the reporting policy shown on "
-                     "each akim's reports page.")),
+           source=_l("The written report and its periods and due dates are this portal's "
+                     "configuration (/reports/rules); the law asks akims to report at "
+                     "meetings with residents.")),
     Figure("reports-on-time", "reports", _l("Published on time"),
-           _l("Reports due that were first published on or before their due date, counted "
-              "on Almaty calendar days."),
+           _l("Reports due whose version covering the whole period (published after the "
+              "period ended) came on or before their due date, counted on Almaty calendar "
+              "days. A report published before its period ended is interim and does not "
+              "count until such a version follows."),
            denominator=_l("the reports due"), source=OURS),
     Figure("reports-late", "reports", _l("Published late"),
-           _l("Reports due that were first published after their due date."),
+           _l("Reports due whose version covering the whole period came after their due "
+              "date."),
            denominator=_l("the reports due"), source=OURS),
     Figure("reports-missing", "reports", _l("Missing"),
-           _l("Reports whose due date has passed and that are not published."),
+           _l("Reports whose due date has passed with no version covering the whole period "
+              "published: an interim report alone counts here."),
            denominator=_l("the reports due"), source=OURS),
     Figure("days-overdue", "reports", _l("Days overdue"),
            _l("For a missing report: Almaty calendar days from its due date to the day the "
@@ -100,6 +105,16 @@ FIGURES: tuple[Figure, ...] = (
     Figure("own-revenue-share", "budget", _l("Own revenue share"),
            _l("Own revenues as a share of all revenues collected in the year."),
            denominator=_l("all revenues collected"), source=OURS),
+    # ----------------------------------------------------------------- meetings
+    # Counted by portal.meetings.readers.open_questions_for_terms (one query for any terms).
+    Figure("meeting-questions-open", "meetings", _l("Open questions from meetings"),
+           _l("Questions residents raised at the term's meetings that the akim has not yet "
+              "closed with evidence of what was done."),
+           source=OURS),
+    Figure("meeting-questions-overdue", "meetings", _l("Open past their due date"),
+           _l("Open questions from meetings whose due date is before the day the data is "
+              "as of."),
+           denominator=_l("the open questions from meetings"), source=OURS),
     # ----------------------------------------------------------------- flags
     Figure("open-flags", "flags", _l("Open flags"),
            _l("Published recall-trigger flags whose condition still holds and that were not "
@@ -112,5 +127,5 @@ BY_SLUG: dict[str, Figure] = {figure.slug: figure for figure in FIGURES}
 GROUPS: tuple[tuple[str, LazyString], ...] = (
     ("promises", _l("Promises")), ("reports", _l("Reports")),
     ("ratings", _l("Residents' ratings")), ("budget", _l("Budget")),
-    ("flags", _l("Recall-trigger flags")),
+    ("meetings", _l("Meetings with residents")), ("flags", _l("Recall-trigger flags")),
 )

@@ -9,6 +9,9 @@ from portal.collation import by_name
 from portal.extensions import db
 from portal.geo import finder, services
 from portal.geo.models import District, DistrictKind, Region, RegionKind
+from portal.meetings.models import Meeting
+from portal.meetings.readers import upcoming_in_rural_district
+from portal.modeling import utcnow
 from portal.permissions import public
 
 blueprint = Blueprint("geo", __name__)
@@ -48,7 +51,13 @@ def rural_district(kato: str) -> str:
     rural_district = services.rural_district_by_kato(kato) if _is_code(kato, 9) else None
     if rural_district is None:
         abort(404)
-    return render_template("geo/rural_district.html", rural_district=rural_district)
+    upcoming = upcoming_in_rural_district(rural_district.id, utcnow())
+    next_by_village: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        next_by_village.setdefault(meeting.settlement_id, meeting)
+    return render_template("geo/rural_district.html", rural_district=rural_district,
+                           next_meeting=upcoming[0] if upcoming else None,
+                           next_by_village=next_by_village)
 
 
 @blueprint.route("/find")

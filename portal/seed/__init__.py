@@ -14,7 +14,17 @@ from sqlalchemy import select
 from portal import audit, clock
 from portal.akims.models import Akim
 from portal.extensions import db
-from portal.seed import accounts, budgets, feedback, geo, people, promises, recall, reports
+from portal.seed import (
+    accounts,
+    budgets,
+    feedback,
+    geo,
+    meetings,
+    people,
+    promises,
+    recall,
+    reports,
+)
 from portal.seed.context import Scale, SeedContext, reset_sequences
 from portal.web.models import DATA_ORIGIN, SYNTHETIC, set_meta
 
@@ -24,6 +34,7 @@ STEPS: tuple[Callable[[SeedContext], None], ...] = (
     accounts.seed,
     promises.seed,
     reports.seed,
+    meetings.seed,
     budgets.seed,
     feedback.seed,
     recall.seed,

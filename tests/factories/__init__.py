@@ -6,6 +6,7 @@ from tests.factories.base import valid_iin
 from tests.factories.budgets import BudgetLineFactory
 from tests.factories.feedback import CommentFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
+from tests.factories.meetings import MeetingFactory, MeetingQuestionFactory
 from tests.factories.promises import ProgrammeFactory, PromiseFactory
 from tests.factories.recall import FlagFactory, PetitionFactory, PetitionSignatureFactory
 from tests.factories.reports import ReportFactory
@@ -15,6 +16,8 @@ __all__ = [
     "BudgetLineFactory",
     "CommentFactory",
     "FlagFactory",
+    "MeetingFactory",
+    "MeetingQuestionFactory",
     "PetitionFactory",
     "PetitionSignatureFactory",
     "ProgrammeFactory",

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal.akims import services as akims
 from portal.akims.models import Akim
 from portal.extensions import db
+from portal.meetings.readers import meetings_of_period
 from portal.permissions import public
 from portal.reports import changes as marked
 from portal.reports import readers
@@ -35,6 +36,7 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
         shown=shown,
         content=shown or report,
         latest=report.versions[-1] if report.versions else None,
+        meetings=meetings_of_period(report.term_id, report.period_start, report.due_on),
         timeliness=classify(report.due_on, report.covered_on, today,
                             interim=report.first_published_on is not None),
         today=today,

@@ -1,0 +1,1 @@
+"""Meetings of akims with residents: scheduled, held, questions raised and followed up."""

@@ -1,0 +1,17 @@
+"""Display names of meeting and question statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.meetings.models import MeetingStatus, QuestionStatus
+
+LABELS: dict[Any, Any] = {
+    MeetingStatus.SCHEDULED: _l("Announced"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+    QuestionStatus.OPEN: _l("Open"),
+    QuestionStatus.CLOSED: _l("Closed"),
+}

@@ -1,0 +1,121 @@
+"""Set-based readers of meetings for pages, feeds and figures (one query each)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
+
+from portal.akims.models import Term
+from portal.clock import zone
+from portal.extensions import db
+from portal.geo.models import District, Region, RuralDistrict
+from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus, QuestionStatus
+
+
+def _with_place() -> tuple[ExecutableOption, ...]:
+    return (joinedload(Meeting.settlement),
+            joinedload(Meeting.term).joinedload(Term.akim),
+            joinedload(Meeting.term).joinedload(Term.rural_district)
+            .joinedload(RuralDistrict.district))
+
+
+def meeting_for_page(meeting_id: int) -> Meeting | None:
+    """A meeting with its place, akim, questions and minutes: two queries."""
+    return db.session.scalar(
+        select(Meeting).options(*_with_place(), joinedload(Meeting.minutes_file),
+                                selectinload(Meeting.questions))
+        .where(Meeting.id == meeting_id))
+
+
+def question_for_edit(meeting_id: int, question_id: int) -> MeetingQuestion | None:
+    return db.session.scalar(
+        select(MeetingQuestion)
+        .options(joinedload(MeetingQuestion.meeting).joinedload(Meeting.term))
+        .where(MeetingQuestion.id == question_id, MeetingQuestion.meeting_id == meeting_id))
+
+
+def next_meetings(rural_district_ids: Iterable[int], now: datetime) -> dict[int, Meeting]:
+    """The next scheduled meeting of each rural district's akims, from `now`. One query."""
+    ids = sorted(set(rural_district_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Term.rural_district_id, Meeting).options(joinedload(Meeting.settlement))
+        .join(Term, Term.id == Meeting.term_id)
+        .where(Term.rural_district_id.in_(ids), Meeting.status == MeetingStatus.SCHEDULED,
+               Meeting.starts_at >= now)
+        .order_by(Meeting.starts_at, Meeting.id))
+    result: dict[int, Meeting] = {}
+    for rural_district_id, meeting in rows:
+        result.setdefault(rural_district_id, meeting)
+    return result
+
+
+def meetings_of_area(*, region: Region | None = None, rural_district: RuralDistrict | None = None,
+                     since: datetime | None = None, limit: int = 1_000) -> list[Meeting]:
+    """Meetings of a region or a rural district, newest first, with their place. One query."""
+    statement = (select(Meeting).options(*_with_place())
+                 .join(Term, Term.id == Meeting.term_id)
+                 .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id))
+    if region is not None:
+        statement = statement.join(District, District.id == RuralDistrict.district_id) \
+            .where(District.region_id == region.id)
+    if rural_district is not None:
+        statement = statement.where(RuralDistrict.id == rural_district.id)
+    if since is not None:
+        statement = statement.where(Meeting.starts_at >= since)
+    return list(db.session.scalars(
+        statement.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)))
+
+
+def meetings_of_period(term_id: int, first: date, last: date) -> list[Meeting]:
+    """A term's held meetings from `first` to `last` (Almaty days): those a written report for
+    that period accounts for. One query."""
+    start = datetime.combine(first, time.min, zone())
+    end = datetime.combine(last + timedelta(days=1), time.min, zone())
+    return list(db.session.scalars(
+        select(Meeting).options(joinedload(Meeting.settlement))
+        .where(Meeting.term_id == term_id, Meeting.status == MeetingStatus.HELD,
+               Meeting.starts_at >= start, Meeting.starts_at < end)
+        .order_by(Meeting.starts_at)))
+
+
+@dataclass(frozen=True)
+class OpenQuestions:
+    """Questions raised at a term's meetings and still open; `overdue` are past due."""
+
+    open: int = 0
+    overdue: int = 0
+
+
+def open_questions_for_terms(term_ids: Iterable[int], today: date) -> dict[int, OpenQuestions]:
+    """The figure "questions raised at meetings and still open", per term. One query."""
+    ids = sorted(set(term_ids))
+    result = {term_id: OpenQuestions() for term_id in ids}
+    if not ids:
+        return result
+    overdue = and_(MeetingQuestion.due_on.is_not(None), MeetingQuestion.due_on < today)
+    statement = (
+        select(Meeting.term_id, func.count(MeetingQuestion.id),
+               func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
+        .join(Meeting, Meeting.id == MeetingQuestion.meeting_id)
+        .where(Meeting.term_id.in_(ids), MeetingQuestion.status == QuestionStatus.OPEN)
+        .group_by(Meeting.term_id))
+    for term_id, count, late in db.session.execute(statement):
+        result[term_id] = OpenQuestions(int(count), int(late or 0))
+    return result
+
+
+def upcoming_in_rural_district(rural_district_id: int, now: datetime) -> list[Meeting]:
+    """Meetings announced in a rural district from `now` on, soonest first. One query."""
+    return list(db.session.scalars(
+        select(Meeting).options(joinedload(Meeting.settlement))
+        .join(Term, Term.id == Meeting.term_id)
+        .where(Term.rural_district_id == rural_district_id,
+               Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at >= now)
+        .order_by(Meeting.starts_at, Meeting.id)))

@@ -1,0 +1,203 @@
+"""Meetings with residents: the akim schedules and records them; everyone reads them, by
+region on a calendar page and in iCalendar feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.akims import services as akims
+from portal.akims.models import Term
+from portal.clock import zone
+from portal.extensions import db
+from portal.geo import services as geo
+from portal.geo.models import Settlement
+from portal.meetings import ical, readers, services
+from portal.meetings.forms import CloseForm, HeldForm, QuestionForm, ScheduleForm
+from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus, QuestionStatus
+from portal.meetings.services import MeetingError
+from portal.modeling import utcnow
+from portal.permissions import Permission, can, public, require
+from portal.richtext import plain_text_with_links
+from portal.uploads import send_stored_file
+
+blueprint = Blueprint("meetings", __name__)
+
+
+@blueprint.app_template_filter("meeting_text")
+def meeting_text(value: str | None) -> Markup:
+    """Evidence written by the akim: plain text with links, escaped."""
+    return plain_text_with_links(value)
+
+# The region calendar shows past meetings of this many days back.
+PAST_DAYS = 180
+
+
+def _put(form: Any, error: MeetingError) -> None:
+    """A service's messages beside their fields, or at the top of the page."""
+    for name, message in error.errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            flash(message, "error")
+
+
+@blueprint.route("/terms/<int:term_id>/meetings/new", methods=["GET", "POST"])
+@require(Permission.MEETINGS_MANAGE, load=akims.term_with_place)
+def schedule(term: Term) -> Any:
+    form = ScheduleForm()
+    villages = sorted(term.rural_district.settlements, key=lambda village: village.name)
+    form.settlement_id.choices = [(village.id, village.name) for village in villages]
+    status = 200
+    if form.validate_on_submit():
+        starts = form.starts_at.data.replace(tzinfo=zone())  # typed in Almaty time
+        settlement = db.session.get(Settlement, form.settlement_id.data)
+        try:
+            meeting = services.schedule(term, settlement, form.place.data or "", starts,
+                                        current_user)
+        except MeetingError as error:
+            _put(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The meeting is announced on the portal."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("meetings/schedule.html", term=term, form=form), status
+
+
+@blueprint.route("/meetings/<int:meeting_id>")
+@public(load=readers.meeting_for_page)
+def show(meeting: Meeting) -> str:
+    manage = can(current_user, Permission.MEETINGS_MANAGE, meeting)
+    return render_template("meetings/meeting.html", meeting=meeting, term=meeting.term,
+                           manage=manage, held_form=HeldForm(), question_form=QuestionForm(),
+                           close_form=CloseForm(), now=utcnow(), QuestionStatus=QuestionStatus)
+
+
+def _show_with(meeting: Meeting, status: int, **forms: Any) -> tuple[str, int]:
+    context = {"held_form": HeldForm(), "question_form": QuestionForm(),
+               "close_form": CloseForm(), **forms}
+    return render_template("meetings/meeting.html", meeting=meeting, term=meeting.term,
+                           manage=True, now=utcnow(), QuestionStatus=QuestionStatus,
+                           **context), status
+
+
+@blueprint.route("/meetings/<int:meeting_id>/held", methods=["POST"])
+@require(Permission.MEETINGS_MANAGE, load=readers.meeting_for_page)
+def held(meeting: Meeting) -> Any:
+    form = HeldForm()
+    if form.validate_on_submit():
+        try:
+            services.record_held(meeting, form.attendance.data, form.video_url.data or "",
+                                 request.files.get(form.minutes.name), current_user)
+        except MeetingError as error:
+            db.session.rollback()
+            _put(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is recorded as held."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _show_with(meeting, 400, held_form=form)
+
+
+@blueprint.route("/meetings/<int:meeting_id>/questions", methods=["POST"])
+@require(Permission.MEETINGS_MANAGE, load=readers.meeting_for_page)
+def add_question(meeting: Meeting) -> Any:
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_question(meeting, form.question.data or "", form.answer.data or "",
+                                  form.responsible.data or "", form.due_on.data, current_user)
+        except MeetingError as error:
+            _put(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question is recorded."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id,
+                                    _anchor="questions"))
+    return _show_with(meeting, 400, question_form=form)
+
+
+@blueprint.route("/meetings/<int:meeting_id>/questions/<int:question_id>/close",
+                 methods=["POST"])
+@require(Permission.MEETINGS_MANAGE, load=readers.question_for_edit)
+def close_question(question: MeetingQuestion) -> Any:
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close_question(question, form.evidence.data or "", current_user)
+        except MeetingError as error:
+            _put(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question is closed, with its evidence."), "success")
+            return redirect(url_for("meetings.show", meeting_id=question.meeting_id,
+                                    _anchor=f"question-{question.id}"))
+    meeting = readers.meeting_for_page(question.meeting_id)
+    assert meeting is not None  # noqa: S101 - the question's own meeting
+    return _show_with(meeting, 400, close_form=form, closing=question.id)
+
+
+def _minutes_of(meeting_id: int) -> Meeting | None:
+    meeting = readers.meeting_for_page(meeting_id)
+    return meeting if meeting is not None and meeting.minutes_file is not None else None
+
+
+@blueprint.route("/meetings/<int:meeting_id>/minutes")
+@public(load=_minutes_of)
+def minutes(meeting: Meeting) -> Response:
+    assert meeting.minutes_file is not None  # noqa: S101 - the loader checked
+    return send_stored_file(meeting.minutes_file, public=True)  # minutes are published
+
+
+@blueprint.route("/regions/<kato2>/meetings")
+@public
+def region(kato2: str) -> str:
+    place = geo.region_by_kato(kato2) if kato2.isdigit() and len(kato2) == 2 else None
+    if place is None:
+        abort(404)
+    now = utcnow()
+    meetings = readers.meetings_of_area(region=place, since=now - timedelta(days=PAST_DAYS))
+    upcoming = sorted((m for m in meetings if m.starts >= now and
+                       m.status == MeetingStatus.SCHEDULED), key=lambda m: m.starts)
+    past = [m for m in meetings if m not in upcoming]
+    return render_template("meetings/region.html", region=place, upcoming=upcoming, past=past,
+                           past_days=PAST_DAYS)
+
+
+def _ics(meetings: list[Meeting], name: str) -> Response:
+    host = urlsplit(request.host_url).hostname or "portal"
+    body = ical.feed(meetings, name,
+                     lambda m: url_for("meetings.show", meeting_id=m.id, _external=True), host)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": "inline; filename=meetings.ics"})
+
+
+@blueprint.route("/regions/<kato2>/meetings.ics")
+@public
+def region_feed(kato2: str) -> Response:
+    place = geo.region_by_kato(kato2) if kato2.isdigit() and len(kato2) == 2 else None
+    if place is None:
+        abort(404)
+    return _ics(readers.meetings_of_area(region=place, since=utcnow() - timedelta(days=365)),
+                _("Meetings with residents: %(place)s", place=place.name))
+
+
+@blueprint.route("/rural-districts/<kato>/meetings.ics")
+@public
+def rural_district_feed(kato: str) -> Response:
+    place = geo.rural_district_by_kato(kato) if kato.isdigit() and len(kato) == 9 else None
+    if place is None:
+        abort(404)
+    return _ics(readers.meetings_of_area(rural_district=place,
+                                         since=utcnow() - timedelta(days=365)),
+                _("Meetings with residents: %(place)s", place=place.name))
