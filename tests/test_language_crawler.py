@@ -69,6 +69,13 @@ CAPITALISED_MONTH = {
     for language, stems in MONTHS.items()
 }
 
+# Russian: a place glued to "аким"/"жители" in the nominative ("аким (сельский округ …)",
+# "Аким: сельский округ …"), where the phrase needs the genitive ("аким сельского округа …").
+GLUED_PLACE = re.compile(
+    r"\b(?:[Аа]ким\w*|[Жж]ител(?:и|ей|ь|ем)|[Бб]юджет)\s*[:(]?\s*"
+    r"(?:сельский округ|сельская администрация|поселковая администрация|село |"
+    r"[А-Я]\w+ский район|район [А-Я])")
+
 SKIPPED_TAGS = {"script", "style", "code", "pre", "textarea", "svg", "template", "noscript"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
              "source", "track", "wbr"}
@@ -161,6 +168,8 @@ def problems_in(lines: list[str], language: str, theirs: list[str]) -> Iterator[
         checks = ((DOUBLE_STOP, "a doubled full stop"), (ISO_DATE, "an ISO date"),
                   (PLACEHOLDER, "a leftover placeholder"), (SLUG, "an internal code"),
                   (CAPITALISED_MONTH[language], "a capitalised month mid-sentence"))
+        if language == "ru":
+            checks = (*checks, (GLUED_PLACE, "a place name in the nominative after a noun"))
         for pattern, what in checks:
             found = pattern.search(line if pattern is PLACEHOLDER else words)
             if found:
@@ -233,6 +242,9 @@ def test_pages_read_as_kazakh_and_russian(app: Flask, row: Row, login: Any) -> N
     ("kk", "3,2 MБ", "Cyrillic and Latin"),
     ("ru", "Налог individual_income_tax", "an internal code"),
     ("ru", "Аким %(place)s", "a leftover placeholder"),
+    ("ru", "аким (сельский округ Агыбет)", "a place name in the nominative"),
+    ("ru", "Аким: сельский округ Агыбет", "a place name in the nominative"),
+    ("ru", "Бюджет: Байдибекский район", "a place name in the nominative"),
 ])
 def test_the_crawler_sees_each_kind_of_slip(language: str, text: str, expected: str) -> None:
     assert any(expected in problem for problem in problems_in([text], language, []))
@@ -243,6 +255,7 @@ def test_the_crawler_sees_each_kind_of_slip(language: str, text: str, expected: 
     ("ru", "Загрузите файл CSV или XLSX; текст — в формате Markdown…"),
     ("ru", "Скачать ZIP-архив: https://example.kz/a_b.zip, [текст](https://…)"),
     ("kk", "Қаңтар – маусым"),
+    ("ru", "Аким сельского округа Агыбет; жители Байдибекского района"),
 ])
 def test_the_crawler_passes_careful_text(language: str, text: str) -> None:
     assert list(problems_in([text], language, [])) == []

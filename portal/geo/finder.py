@@ -15,14 +15,8 @@ from sqlalchemy.orm import joinedload
 from portal.akims.models import Term, TermStatus
 from portal.extensions import db
 from portal.geo.models import ELECTED_KINDS, District, RuralDistrict, Settlement
-from portal.textsearch import fold, like_pattern
+from portal.textsearch import fold, like_pattern, variants
 
-# Kazakh Latin letters (2021 alphabet and common informal spellings) onto the plain Latin
-# that the stored keys hold (`portal.translit.to_latin` of the official Russian names).
-_LATIN_KAZAKH = str.maketrans({
-    "ä": "a", "ğ": "g", "q": "k", "ñ": "n", "ö": "o", "ū": "u", "ü": "u", "ı": "y",
-    "ş": "sh", "ç": "ch", "á": "a", "ó": "o", "ú": "u", "ń": "n", "ǵ": "g", "é": "e",
-})
 MIN_LENGTH = 3
 
 
@@ -34,9 +28,7 @@ class Match:
 
 def patterns(text: str) -> list[str]:
     """LIKE patterns for the folded text and for its plain-Latin reading."""
-    folded = fold(text)
-    variants = {folded, folded.translate(_LATIN_KAZAKH)}
-    return [like_pattern(variant) for variant in sorted(variants) if variant]
+    return [like_pattern(variant) for variant in variants(text)]
 
 
 def _current_elected() -> list[ColumnElement[bool]]:

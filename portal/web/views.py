@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal import health
 from portal.geo import services as geo
 from portal.permissions import public
+from portal.textsearch import highlight
 from portal.web.safety import without_control_characters
 from portal.web.search import search as run_search
 
@@ -35,7 +36,7 @@ def how_we_count() -> str:
 @public
 def search() -> str:
     query = without_control_characters(request.args.get("q", ""))
-    return render_template("web/search.html", results=run_search(query))
+    return render_template("web/search.html", results=run_search(query), mark=highlight)
 
 
 @blueprint.route("/ping")
