@@ -20,7 +20,7 @@ from portal.recall.models import PetitionSignature
 from portal.seed.context import Scale
 
 AS_OF = date(2026, 11, 1)
-RELIGIOUS = re.compile(r"мечет|мешіт|церк|шіркеу|храм|ғибадат|mosque|church|temple",
+RELIGIOUS = re.compile(r"\b(?:мечет|мешіт|церк|шіркеу|храм|ғибадат|mosque|church|temple)",
                        re.IGNORECASE)
 
 

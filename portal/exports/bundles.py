@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from portal import clock
 from portal.exports import store
@@ -128,12 +130,55 @@ def combined_pdf(summary_pdf: bytes, summary_title: str, dossiers: Sequence[str]
     writer.append(io.BytesIO(summary_pdf), outline_item=summary_title)
     for key, title in zip(dossiers, titles, strict=True):
         writer.append(io.BytesIO(store.read(key)), outline_item=title)
+    stamp_page_numbers(writer)
     metadata = PdfReader(io.BytesIO(summary_pdf)).metadata
     if metadata:
         writer.add_metadata({key: str(value) for key, value in metadata.items()})
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+# The bundle's own page number, top right of every page: the summary's "Page" column refers to
+# these, while each dossier's footer keeps its own "page X of Y" (it is the same cached file as
+# the single dossier). Digits and a slash in the PDF's built-in Helvetica (no font to embed),
+# marked as an artifact so screen readers skip it.
+STAMP_FONT = NameObject("/PortalBundlePageFont")
+STAMP_SIZE = 8.0
+STAMP_MARGIN = 42.5  # points: 15 mm, the pages' side margin
+STAMP_FROM_TOP = 24.0  # points: inside the top margin, above the content
+_HELVETICA_WIDTHS = {" ": 278, "/": 278, **dict.fromkeys("0123456789", 556)}
+
+
+def stamp_page_numbers(writer: PdfWriter) -> None:
+    total = len(writer.pages)
+    font = writer._add_object(DictionaryObject({  # noqa: SLF001 - pypdf's way to add an object
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    for number, page in enumerate(writer.pages, start=1):
+        text = f"{number} / {total}"
+        width = sum(_HELVETICA_WIDTHS[char] for char in text) * STAMP_SIZE / 1000
+        box = page.mediabox
+        x = float(box.right) - STAMP_MARGIN - width
+        y = float(box.top) - STAMP_FROM_TOP
+        resources: Any = page[NameObject("/Resources")].get_object()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            resources[NameObject("/Font")] = fonts
+        fonts.get_object()[STAMP_FONT] = font
+        before = DecodedStreamObject()
+        before.set_data(b"q\n")
+        after = DecodedStreamObject()
+        after.set_data(
+            b"Q\n/Artifact BMC q BT " + STAMP_FONT.encode() + b" %.1f Tf 0.31 0.36 0.41 rg "
+            % STAMP_SIZE + b"%.2f %.2f Td (%s) Tj ET Q EMC\n" % (x, y, text.encode("ascii")))
+        contents = page.get("/Contents")
+        existing = ([] if contents is None else list(contents.get_object())
+                    if isinstance(contents.get_object(), ArrayObject) else [contents])
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)])  # noqa: SLF001
 
 
 def zip_archive(summary_pdf: bytes, dossiers: Sequence[str],

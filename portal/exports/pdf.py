@@ -31,6 +31,7 @@ from flask import current_app
 from flask_babel import force_locale
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -181,6 +182,31 @@ def render_document(template: str, data: Mapping[str, Any], language: str) -> Do
         return HTML(string=html, base_url=f"{STATIC_ORIGIN}/",
                     url_fetcher=shared.fetcher).render(
             font_config=shared.font_config, stylesheets=[shared.stylesheet])
+
+
+def page_fills(document: Document) -> list[float]:
+    """How full each laid-out page is: how far down its content area the lowest line, image
+    or table row reaches (0 to 1)."""
+    fills = []
+    for page in document.pages:
+        page_box = page._page_box  # noqa: SLF001 - WeasyPrint exposes the laid-out boxes so
+        top, height, bottom = page_box.content_box_y(), page_box.height, None
+        # The page's own content only: margin boxes (the footer) sit below the content area.
+        stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox | boxes.ReplacedBox | boxes.TableRowBox):
+                low = box.position_y + box.margin_height()
+                bottom = low if bottom is None else max(bottom, low)
+            stack.extend(getattr(box, "children", None) or ())
+        fills.append(0.0 if bottom is None else round((bottom - top) / height, 3))
+    return fills
+
+
+def short_pages(document: Document, least: float = 1 / 3) -> list[int]:
+    """Pages (1-based) other than the last that are less than `least` full."""
+    fills = page_fills(document)
+    return [number for number, fill in enumerate(fills[:-1], start=1) if fill < least]
 
 
 def write_pdf(documents: Iterable[Document], metadata: Mapping[str, Any] | None = None) -> bytes:

@@ -15,7 +15,7 @@ from portal.exports import fingerprint as fingerprints
 from portal.exports import store
 from portal.exports.dossier import Dossier, dossiers_for_akims
 from portal.exports.fingerprint import short
-from portal.exports.pdf import render_document, write_pdf
+from portal.exports.pdf import page_fills, render_document, short_pages, write_pdf
 from portal.modeling import utcnow
 
 DOSSIER_TEMPLATE = "dossier.html"
@@ -72,9 +72,28 @@ def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str,
     }
 
 
+# Where the budget charts go, tried in order until no page but the last is under a third full
+# (a page mostly empty reads as a mistake, and a printed bundle wastes paper): under the budget
+# table; smaller there (they then fit where the table ends low on a landscape page); at the top
+# of the upright pages, before the reports. The first layout that passes is kept; if none
+# does, the one whose emptiest page is fullest.
+LAYOUTS = ("", "charts-compact", "charts-upright")
+
+
 def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) -> Document:
-    return render_document(DOSSIER_TEMPLATE, document_context(item, generated_at or utcnow()),
-                           item.language)
+    context = document_context(item, generated_at or utcnow())
+    best: tuple[float, Document] | None = None
+    for layout in LAYOUTS:
+        document = render_document(DOSSIER_TEMPLATE, {**context, "layout": layout},
+                                   item.language)
+        fills = page_fills(document)[:-1]
+        if not short_pages(document):
+            return document
+        emptiest = min(fills)
+        if best is None or emptiest > best[0]:
+            best = (emptiest, document)
+    assert best is not None  # noqa: S101 - LAYOUTS is not empty
+    return best[1]
 
 
 def dossier_pdf(item: PreparedDossier) -> tuple[str, bool]:

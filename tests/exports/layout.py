@@ -19,25 +19,6 @@ def descendants(box: Any) -> Iterator[Any]:
         yield from descendants(child)
 
 
-def page_fill(document: Document) -> list[float]:
-    """Per page: how far down the content area the lowest in-flow box reaches (0..1)."""
-    fills = []
-    for page in document.pages:
-        page_box = page._page_box
-        html = page_box.children[0] if page_box.children else None
-        if html is None:
-            fills.append(0.0)
-            continue
-        top = page_box.content_box_y()
-        height = page_box.height
-        bottom = top
-        for box in descendants(html):
-            if isinstance(box, boxes.TextBox | boxes.ReplacedBox | boxes.TableRowBox):
-                bottom = max(bottom, box.position_y + box.margin_height())
-        fills.append(round((bottom - top) / height, 3))
-    return fills
-
-
 @dataclass(frozen=True)
 class BrokenHead:
     page: int

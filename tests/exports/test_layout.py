@@ -83,3 +83,32 @@ def test_table_heads_never_break_inside_a_word(record: Record, language: str) ->
     item = prepare(record.term.akim_id, language)
     assert item is not None
     assert broken_heads(render_dossier(item)) == []
+
+
+def test_no_page_but_the_last_is_under_a_third_full() -> None:
+    """Promise lists of several lengths push the budget charts to every position on the
+    landscape pages; one of them strands the charts alone on a page unless they move."""
+    from datetime import timedelta
+
+    from portal.exports.pdf import page_fills, render_document, short_pages
+    from portal.exports.services import DOSSIER_TEMPLATE, document_context
+    from portal.modeling import utcnow
+    from portal.reports.timeliness import local_today
+    from tests.factories import PromiseFactory
+
+    record = build_record()
+    stranded = 0
+    for extra in range(0, 12):
+        PromiseFactory(term=record.term, number=5 + extra,
+                       title=f"Repair the road to the farms, section {extra + 1}",
+                       deadline=local_today() + timedelta(days=400))
+        if extra % 2 == 0:
+            continue
+        item = prepare(record.term.akim_id, "kk")
+        assert item is not None
+        chosen = render_dossier(item)
+        assert short_pages(chosen) == [], (extra, page_fills(chosen))
+        first_try = render_document(DOSSIER_TEMPLATE, {**document_context(item, utcnow()),
+                                                       "layout": ""}, "kk")
+        stranded += bool(short_pages(first_try))
+    assert stranded, "no length stranded the charts: the test no longer tests the fallback"
