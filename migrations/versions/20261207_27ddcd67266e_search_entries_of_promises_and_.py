@@ -2,7 +2,7 @@
 on PostgreSQL (pg_trgm), filled from the promises and current report versions already there
 
 Revision ID: 27ddcd67266e
-Revises: d335523fa1ca
+Revises: 4659946a149a
 Create Date: 2026-12-07 02:32:23.694421
 
 """
@@ -13,7 +13,7 @@ from portal.textsearch import fold
 
 # revision identifiers, used by Alembic.
 revision = '27ddcd67266e'
-down_revision = 'd335523fa1ca'
+down_revision = '4659946a149a'
 branch_labels = None
 depends_on = None
 
