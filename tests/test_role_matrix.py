@@ -387,6 +387,21 @@ def _export_job(world: World) -> None:
 
 
 WORLD_BUILDERS.append(_export_job)
+
+
+def _import_job(world: World) -> None:
+    """Budgets: a large upload of the staff persona, waiting for the worker."""
+    from portal.budgets.models import BudgetImportJob
+    from portal.extensions import db
+
+    job = BudgetImportJob(user_id=world.users["staff"].id, file_name="budget.csv",
+                          file_bytes=2_000_000)
+    db.session.add(job)
+    db.session.commit()
+    world.extra["import_job"] = job.id
+
+
+WORLD_BUILDERS.append(_import_job)
 STAFF = ("staff", "admin")
 ROWS += [
     Row("akim dossier pdf", "GET",
@@ -563,6 +578,8 @@ ROWS += [
     Row("budget template xlsx", "GET", lambda w: "/budgets/template.xlsx", everyone(200)),
     Row("budget import page", "GET", lambda w: "/budgets/import", only(dict.fromkeys(STAFF, 200))),
     Row("budget import without a file", "POST", lambda w: "/budgets/import",
+        only(dict.fromkeys(STAFF, 200))),
+    Row("budget import job", "GET", lambda w: f"/budgets/import/jobs/{w.extra['import_job']}",
         only(dict.fromkeys(STAFF, 200))),
     Row("regions", "GET", lambda w: "/regions/", everyone(200)),
     Row("region", "GET", lambda w: f"/regions/{REGION}", everyone(200)),
