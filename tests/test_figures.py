@@ -142,3 +142,21 @@ def test_every_figure_link_on_the_pages_has_a_definition(client: FlaskClient,
     assert linked and linked <= set(BY_SLUG)
     assert {"promises-due", "promises-kept", "promises-kept-share",
             "promises-kept-early"} <= linked
+
+
+def test_a_dismissed_flag_is_not_listed_as_open_where_it_is_not_counted(
+        client: FlaskClient, record: Record) -> None:
+    """Found by the parity test on the national seed: the profile listed a dismissed flag whose
+    condition still held among the open ones, while the API and the dossier counted none."""
+    from datetime import UTC, datetime
+
+    from portal.recall.models import FlagStatus
+    from tests.factories import FlagFactory
+
+    FlagFactory(term=record.term, status=FlagStatus.DISMISSED,
+                decided_at=datetime(2026, 2, 1, tzinfo=UTC), decision_reason="Published late.")
+    db.session.commit()
+    html = client.get(f"/akims/{record.term.akim_id}").get_data(as_text=True)
+    assert html.count('class="flag-item') == 0
+    assert "1 earlier flag, now closed" in html
+    assert client.get(f"/api/v1/akims/{record.term.akim_id}").get_json()["open_flags"] == 0

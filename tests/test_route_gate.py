@@ -6,6 +6,11 @@ from portal.permissions import ACCESS_ATTRIBUTE, loader_arguments
 
 # Adding a public route means adding it here, on purpose.
 PUBLIC_ENDPOINTS = {
+    "notifications.akim_feed",
+    "notifications.rural_district_feed",
+    "notifications.district_feed",
+    "notifications.region_feed",
+    "notifications.national_feed",
     "static",
     "web.home",
     "web.search",

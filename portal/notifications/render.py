@@ -115,10 +115,12 @@ def compose(event: NotificationEvent, user: User) -> Message:
         petition = _get(Petition, event.subject_id)
         context["petition"] = petition
         link = public_url("recall.petition", petition_id=petition.id)
-    else:  # a meeting: its akim's page lists it
-        if term is None:
-            raise Gone("term")
-        link = public_url("akims.profile", akim_id=term.akim_id)
+    else:  # a meeting with residents
+        from portal.meetings.models import Meeting
+
+        meeting = _get(Meeting, event.subject_id)
+        context["meeting"] = meeting
+        link = public_url("meetings.show", meeting_id=meeting.id)
     context["link"] = link
     subject = SUBJECTS[kind]
     if kind is EventKind.FLAG_DECIDED and not context["is_akim"] and term is not None:

@@ -8,10 +8,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from portal.akims.models import Akim, Term
+from portal.api.serialize import public_url
 from portal.extensions import csrf, db
-from portal.notifications import delivery, preferences
+from portal.geo.models import District, Region, RuralDistrict
+from portal.notifications import delivery, feeds, preferences
 from portal.notifications import follows as follows_service
 from portal.notifications.forms import SettingsForm
 from portal.notifications.models import FollowTarget
@@ -97,3 +101,62 @@ def is_following(target: str, target_id: int) -> bool:
     if not current_user.is_authenticated:
         return False
     return follows_service.is_following(current_user, FollowTarget(target), target_id)
+
+
+# --------------------------------------------------------------------------- Atom feeds
+
+def _atom(scope: feeds.Scope) -> Response:
+    response = Response(feeds.atom(scope), mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+def _akim(akim_id: int) -> Akim | None:
+    return db.session.get(Akim, akim_id)
+
+
+@blueprint.route("/akims/<int:akim_id>/feed.atom")
+@public(load=_akim)
+def akim_feed(akim: Akim) -> Response:
+    return _atom(feeds.Scope(f"akim:{akim.id}", akim.name,
+                             public_url("akims.profile", akim_id=akim.id),
+                             Term.akim_id == akim.id))
+
+
+@blueprint.route("/rural-districts/<kato>/feed.atom")
+@public
+def rural_district_feed(kato: str) -> Response:
+    place = db.session.scalar(select(RuralDistrict).where(RuralDistrict.kato == kato))
+    if place is None:
+        abort(404)
+    return _atom(feeds.Scope(f"rural_district:{kato}", place.name,
+                             public_url("geo.rural_district", kato=kato),
+                             RuralDistrict.id == place.id))
+
+
+@blueprint.route("/districts/<kato4>/feed.atom")
+@public
+def district_feed(kato4: str) -> Response:
+    place = db.session.scalar(select(District).where(District.kato4 == kato4))
+    if place is None:
+        abort(404)
+    return _atom(feeds.Scope(f"district:{kato4}", place.name,
+                             public_url("geo.district", kato4=kato4), District.id == place.id))
+
+
+@blueprint.route("/regions/<kato2>/feed.atom")
+@public
+def region_feed(kato2: str) -> Response:
+    place = db.session.scalar(select(Region).where(Region.kato2 == kato2))
+    if place is None:
+        abort(404)
+    return _atom(feeds.Scope(f"region:{kato2}", place.name,
+                             public_url("geo.region", kato2=kato2),
+                             District.region_id == place.id))
+
+
+@blueprint.route("/feed.atom")
+@public
+def national_feed() -> Response:
+    return _atom(feeds.Scope("nation", _("Akim accountability portal"),
+                             public_url("web.home"), None))

@@ -216,11 +216,18 @@ class TermRecall:
 
     @property
     def live(self) -> list[FlagRow]:
-        return [flag for flag in self.flags if flag.is_live]
+        """The open flags, as the figure "open-flags" counts them (`open_flag_counts_for_terms`,
+        the API, the dossier): not cleared and not dismissed. A dismissed flag whose condition
+        still holds is closed for the reader; listing it as open contradicted the count."""
+        return [flag for flag in self.flags if _counted_open(flag)]
 
     @property
     def closed(self) -> list[FlagRow]:
-        return [flag for flag in self.flags if not flag.is_live]
+        return [flag for flag in self.flags if not _counted_open(flag)]
+
+
+def _counted_open(flag: FlagRow) -> bool:
+    return flag.is_live and flag.status in COUNTED_AS_OPEN
 
 
 def recall_for_terms(term_ids: Iterable[int], public_only: bool = True,

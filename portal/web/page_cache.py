@@ -48,7 +48,8 @@ UNCACHED_ENDPOINTS = frozenset({"web.healthz", "web.readyz", "web.ping", "static
 # Headers a cached answer must keep (CSV downloads, paginated API lists).
 KEPT_HEADERS = ("Content-Disposition", "Link", "X-Total-Count")
 PROCESS_STARTED = datetime.now(UTC).replace(microsecond=0)
-CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml")
+CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "image/svg+xml",
+                   "application/atom+xml")
 
 
 # --------------------------------------------------------------------------- data version

@@ -3,7 +3,7 @@ digests and quiet hours (the worker's steps called in the test process, with a f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -181,3 +181,28 @@ def test_all_mail_stopped_or_a_kind_set_to_never_writes_no_row() -> None:
     report = published_report(term)
     assert delivery.dispatch(_event(term.id, report.id).id) == []
     assert db.session.scalars(select(Notification)).all() == []
+
+
+def test_a_scheduled_meeting_reaches_the_residents_with_its_page(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    from portal.meetings.models import Meeting
+    from tests.factories import SettlementFactory
+
+    term = serving_term()
+    village = SettlementFactory(rural_district=term.rural_district, name_en="Agybet village")
+    neighbour = resident(term, email="meeting@example.kz")
+    akim = login(akim_account(term))
+    url = f"/terms/{term.id}/meetings/new"
+    starts = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    before = len(outbox_messages())
+    response = client.post(url, data={"csrf_token": csrf(url), "settlement_id": str(village.id),
+                                      "place": "House of culture", "starts_at": starts})
+    assert response.status_code == 302
+    meeting = db.session.scalars(select(Meeting)).one()
+    sent = outbox_messages()[before:]
+    assert [m["To"] for m in sent] == [neighbour.email]  # not the akim who scheduled it
+    assert akim.email not in [m["To"] for m in sent]
+    body = sent[0].get_content()
+    assert sent[0]["Subject"] == "The akim scheduled a meeting with residents"
+    assert "House of culture" in body and "Agybet village" in body
+    assert f"/meetings/{meeting.id}" in body
