@@ -51,6 +51,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "OUTBOX_FOLDER": str(instance_path / "outbox"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+        # A budget file larger than this is imported by the job worker, with a progress page
+        # (portal.budgets.queued); smaller ones within the request.
+        "BUDGET_IMPORT_INLINE_BYTES": 1_000_000,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

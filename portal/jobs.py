@@ -28,6 +28,7 @@ huey = Huey("portal", storage_class=MemoryStorage, utc=True)
 
 TASK_MODULES = (
     "portal.audit.tasks",
+    "portal.budgets.tasks",
     "portal.exports.tasks",
     "portal.notifications.tasks",
     "portal.opendata.tasks",

@@ -11,13 +11,14 @@ from portal.akims import services
 from portal.akims.models import TERM_LIMIT, Akim, Term
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.feedback.readers import rating_summaries_for_terms
-from portal.meetings.readers import next_meetings
+from portal.meetings.readers import profile_meetings
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, public
 from portal.promises.sections import profile_section
 from portal.recall.readers import recall_for_terms
+from portal.reports.policy import meetings_owed_by_term
 from portal.reports.readers import timelines_for_terms
-from portal.reports.timeliness import local_today, summarise
+from portal.reports.timeliness import local_today, meeting_obligations, summarise
 
 blueprint = Blueprint("akims", __name__)
 
@@ -29,8 +30,7 @@ def profile(akim: Akim) -> str:
     return render_template(
         "akims/profile.html", akim=akim, term=term, **_reports_section(term),
         terms_served=services.terms_served(akim, term) if term else 0, term_limit=TERM_LIMIT,
-        next_meeting=(next_meetings([term.rural_district_id], utcnow())
-                      .get(term.rural_district_id) if term and term.is_serving else None),
+        **_meetings_section(term),
         budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
         promises_section=profile_section(term, request.args),
         recall=_recall_section(term),
@@ -46,6 +46,25 @@ def _recall_section(term: Term | None) -> Any:
     pending = (can(current_user, Permission.FLAGS_VIEW_PENDING)
                or can(current_user, Permission.FLAGS_RESPOND, term))
     return recall_for_terms([term.id], public_only=not pending)[term.id]
+
+
+# How many of the latest meeting periods the profile shows.
+MEETING_PERIODS_SHOWN = 4
+
+
+def _meetings_section(term: Term | None) -> dict[str, Any]:
+    """The serving term's next meeting, and the latest periods in which the law asks the akim
+    for a meeting with residents, each judged by the rule in force for it (held, missed,
+    open). One query."""
+    if term is None or not term.is_serving:
+        return {"next_meeting": None, "meeting_periods": []}
+    today = local_today()
+    next_meeting, held_days = profile_meetings(term.id, utcnow())
+    periods = [period for period in meetings_owed_by_term(term.starts_on, term.ends_on, None)
+               if period.period_start <= today]
+    return {"next_meeting": next_meeting,
+            "meeting_periods": meeting_obligations(periods, held_days, today)[
+                -MEETING_PERIODS_SHOWN:][::-1]}
 
 
 def _reports_section(term: Term | None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.budgets.models import ImportStatus, PeriodKind, RevenueSection
+from portal.budgets.models import ImportJobStatus, ImportStatus, PeriodKind, RevenueSection
 
 LABELS: dict[Enum, Any] = {
     RevenueSection.TAX: _l("Tax receipts"),
@@ -17,4 +17,8 @@ LABELS: dict[Enum, Any] = {
     PeriodKind.MONTH: _l("Month"),
     ImportStatus.SUCCEEDED: _l("Imported"),
     ImportStatus.FAILED: _l("Rejected"),
+    ImportJobStatus.QUEUED: _l("Waiting for the worker"),
+    ImportJobStatus.RUNNING: _l("Checking the rows"),
+    ImportJobStatus.DONE: _l("Finished"),
+    ImportJobStatus.FAILED: _l("Stopped"),
 }

@@ -56,6 +56,14 @@ class ImportStatus(enum.StrEnum):
     FAILED = "failed"  # nothing was written; the errors are kept with the history row
 
 
+class ImportJobStatus(enum.StrEnum):
+    # Values of their own: labels are looked up by value, and "failed" is ImportStatus's.
+    QUEUED = "waiting"
+    RUNNING = "checking"
+    DONE = "finished"  # the import ran: its BudgetImport row says imported or rejected
+    FAILED = "stopped"  # it could not run (the file lost, the worker crashed): nothing written
+
+
 class BudgetCategory(LocalizedName, Model):
     """One revenue line of the budget structure, loaded from `budgets/data/categories.csv`."""
 
@@ -201,3 +209,42 @@ class BudgetImport(Model):
 
     def __repr__(self) -> str:
         return f"<BudgetImport {self.id} {self.status} {self.file_sha256[:8]}>"
+
+
+class BudgetImportJob(Model):
+    """A large upload imported by the job worker (portal.budgets.queued): where its file
+    waits, how far the check got, and, once done, the import it became."""
+
+    __tablename__ = "budget_import_job"
+    __table_args__ = (
+        CheckConstraint("progress_done >= 0 AND progress_done <= progress_total",
+                        name="progress_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_bytes: Mapped[int] = mapped_column(BigInteger)
+    # The uploaded file in portal.storage until the job has read it (then deleted and None).
+    stored_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[ImportJobStatus] = mapped_column(str_enum(ImportJobStatus, 16),
+                                                    default=ImportJobStatus.QUEUED)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)  # rows checked
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)  # rows in the file
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("budget_import.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship()
+    outcome: Mapped[BudgetImport | None] = relationship()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    def __repr__(self) -> str:
+        return (f"<BudgetImportJob {self.id} {self.status} "
+                f"{self.progress_done}/{self.progress_total}>")

@@ -10,6 +10,7 @@ Importing the same file again changes nothing (0 inserted, 0 updated).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -35,6 +36,7 @@ from portal.geo.models import RuralDistrict
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
+Progress = Callable[[int, int], None]
 LINES = cast(Table, BudgetLine.__table__)
 WRITE_CHUNK = 5_000
 ERRORS_KEPT = 500  # errors stored with a failed import; the count is always complete
@@ -52,8 +54,12 @@ class ImportOutcome:
 
 
 def import_budget_file(data: bytes, file_name: str, actor: User | str | None,
-                       max_year: int | None = None) -> ImportOutcome:
-    """Import a CSV or XLSX budget file. Flushes and audits; the caller commits."""
+                       max_year: int | None = None,
+                       progress: Progress | None = None) -> ImportOutcome:
+    """Import a CSV or XLSX budget file. Flushes and audits; the caller commits.
+
+    `progress(rows checked, rows in the file)` is called while rows are checked, before any
+    budget line is written (a job commits it there, so all rows or none still holds)."""
     sha256 = hashlib.sha256(data).hexdigest()
     name = display_name(file_name)
     sync_categories(actor)
@@ -74,8 +80,14 @@ def import_budget_file(data: bytes, file_name: str, actor: User | str | None,
     categories = {code: CategoryRef(category_id, valid_from) for code, category_id, valid_from
                   in db.session.execute(select(BudgetCategory.code, BudgetCategory.id,
                                                BudgetCategory.valid_from_year))}
-    lines, errors = validate_rows(table, positions, rural_districts, categories,
-                                  max_year or clock.today().year + 1)
+    total = len(table.rows)
+    if progress is not None:
+        progress(0, total)
+    lines, errors = validate_rows(
+        table, positions, rural_districts, categories, max_year or clock.today().year + 1,
+        None if progress is None else (lambda checked: progress(checked, total)))
+    if progress is not None:
+        progress(total, total)
     if errors:
         return _failed(actor, name, sha256, table.format, len(table.rows), errors)
     inserted, updated, unchanged, touched = _upsert(lines)

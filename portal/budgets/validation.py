@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ AMOUNT_COLUMNS = ("approved", "adjusted", "actual")
 FIRST_YEAR = 2018  # fourth-level budgets were introduced in 2018
 MAX_AMOUNT = 10**15 - 1  # a quadrillion tenge: far beyond any rural budget, well inside BIGINT
 DETAIL_LENGTH = 60
+PROGRESS_EVERY = 2_000  # rows between two progress reports of a queued import
 
 _PERIOD = re.compile(r"^(?:(YEAR)|Q([1-4])|M(0?[1-9]|1[0-2]))$")
 _DIGITS = re.compile(r"^[+-]?\d+$")
@@ -195,12 +196,16 @@ def validate_rows(
     rural_districts: Mapping[str, int],
     categories: Mapping[str, CategoryRef],
     max_year: int,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[ParsedLine], list[RowError]]:
-    """Every row checked; every problem reported. Lines are returned only for a clean file."""
+    """Every row checked; every problem reported. Lines are returned only for a clean file.
+    `progress(rows checked)` is called every PROGRESS_EVERY rows (a job reports it)."""
     lines: list[ParsedLine] = []
     errors: list[RowError] = []
     first_row_of: dict[tuple[int, int, PeriodKind, int, int], int] = {}
-    for row_number, cells in table.rows:
+    for checked, (row_number, cells) in enumerate(table.rows):
+        if progress is not None and checked and checked % PROGRESS_EVERY == 0:
+            progress(checked)
         values = {name: (cells[index] if index < len(cells) else None)
                   for name, index in positions.items()}
         line, row_errors = _validate_row(row_number, values, rural_districts, categories,

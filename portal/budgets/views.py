@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from portal.budgets import figures, readers
+from portal.budgets import figures, queued, readers, tasks
 from portal.budgets.categories import all_categories
 from portal.budgets.forms import ImportForm
+from portal.budgets.models import BudgetImportJob
 from portal.budgets.services import import_budget_file, recent_imports
 from portal.budgets.template_files import template_csv, template_xlsx
 from portal.budgets.validation import RowError
@@ -196,6 +197,11 @@ def import_file() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
+        if queued.runs_as_job(len(data)):
+            job = queued.queue_import(data, upload.filename or "", current_user)
+            db.session.commit()
+            tasks.run_import(job.id)  # after the commit: the worker must see the row
+            return redirect(url_for("budgets.import_job", job_id=job.id))
         try:
             outcome = import_budget_file(data, upload.filename or "", current_user)
             db.session.commit()
@@ -222,7 +228,23 @@ def import_file() -> str | WerkzeugResponse:
                                          "Correct them and upload the file again.", error_count)]
     return render_template("budgets/import.html", form=form, errors=errors,
                            error_count=error_count, history=recent_imports(),
-                           shown=ERRORS_SHOWN)
+                           running=queued.recent_jobs(), shown=ERRORS_SHOWN)
+
+
+def import_job_loader(job_id: int) -> BudgetImportJob | None:
+    """A queued import; any member of staff may follow it (the history is shared too)."""
+    return db.session.get(BudgetImportJob, job_id)
+
+
+@blueprint.route("/budgets/import/jobs/<int:job_id>")
+@require(Permission.BUDGETS_IMPORT, load=import_job_loader)
+def import_job(job: BudgetImportJob) -> str:
+    """A large import's progress, then its outcome (refreshes itself while it runs)."""
+    outcome = job.outcome
+    errors = ([RowError.from_dict(item) for item in outcome.errors or []][:ERRORS_SHOWN]
+              if outcome is not None else [])
+    return render_template("budgets/import_job.html", job=job, outcome=outcome,
+                           errors=errors, error_count=outcome.error_count if outcome else 0)
 
 
 def _is_code(value: str, length: int) -> bool:

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from portal.akims.models import Term
-from portal.clock import zone
+from portal.clock import local_date, zone
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
 from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus, QuestionStatus
@@ -119,3 +119,17 @@ def upcoming_in_rural_district(rural_district_id: int, now: datetime) -> list[Me
         .where(Term.rural_district_id == rural_district_id,
                Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at >= now)
         .order_by(Meeting.starts_at, Meeting.id)))
+
+
+def profile_meetings(term_id: int, now: datetime) -> tuple[Meeting | None, list[date]]:
+    """For an akim's page: the term's next announced meeting and the Almaty days of its held
+    meetings, in one query."""
+    rows = db.session.scalars(
+        select(Meeting).options(joinedload(Meeting.settlement))
+        .where(Meeting.term_id == term_id,
+               or_(Meeting.status == MeetingStatus.HELD,
+                   and_(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at >= now)))
+        .order_by(Meeting.starts_at, Meeting.id)).all()
+    upcoming = [meeting for meeting in rows if meeting.status == MeetingStatus.SCHEDULED]
+    held = sorted(local_date(meeting.starts) for meeting in rows if meeting.is_held)
+    return (upcoming[0] if upcoming else None), held

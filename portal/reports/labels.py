@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.reports.models import ReportState, Timeliness
+from portal.reports.models import MeetingObligation, ReportState, Timeliness
 
 LABELS: dict[Enum, Any] = {
     ReportState.DRAFT: _l("Draft"),
@@ -16,6 +16,9 @@ LABELS: dict[Enum, Any] = {
     Timeliness.LATE: _l("Late"),
     Timeliness.MISSING: _l("Missing"),
     Timeliness.INTERIM: _l("Interim: still owed"),
+    MeetingObligation.HELD: _l("Held"),
+    MeetingObligation.MISSED: _l("None held"),
+    MeetingObligation.OPEN: _l("Period not over"),
 }
 
 # Field names as people read them, for version differences and error lists.

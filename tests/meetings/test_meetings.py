@@ -152,3 +152,17 @@ def test_a_report_links_the_meetings_of_its_period(client: FlaskClient) -> None:
     assert "Meetings with residents this report accounts for" in text
     assert f"/meetings/{inside.id}" in text
     assert text.count('href="/meetings/') == 1
+
+
+def test_the_akim_page_judges_each_meeting_period_by_the_rule_in_force(
+        client: FlaskClient) -> None:
+    # A term from 2022: 2023 had quarters (Decree No. 826), 2024 on half-years (amendment).
+    term = TermFactory(elected_on=date(2022, 3, 27), starts_on=date(2022, 3, 30),
+                       ends_on=date(2026, 3, 30) + timedelta(days=3650))
+    MeetingFactory(term=term, starts_at=datetime(2023, 11, 10, 6, tzinfo=UTC),
+                   announced_at=datetime(2023, 11, 1, 6, tzinfo=UTC))
+    text = client.get(f"/akims/{term.akim_id}?lang=en").get_data(as_text=True)
+    assert "judged by the rule in force for each" in text
+    assert "At least one meeting each half-year" in text
+    assert "No. 826 of November 20, 2023" in text
+    assert "None held" in text  # the half-years since 2024 had no recorded meeting
