@@ -85,6 +85,9 @@ def _init_extensions(app: Flask) -> None:
     from portal.web.locale import select_locale, select_timezone
 
     db.init_app(app)
+    from portal.search import index as search_index
+
+    search_index.listen()
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

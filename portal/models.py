@@ -52,6 +52,7 @@ from portal.recall.models import (
 )
 from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
 from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
+from portal.search.models import SearchEntry
 from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
 
@@ -96,6 +97,7 @@ __all__ = [
     "ResidentRegisterImport",
     "RuleSetVersion",
     "RuralDistrict",
+    "SearchEntry",
     "Settlement",
     "SiteMeta",
     "StoredFile",

@@ -63,6 +63,7 @@ class Permission(enum.StrEnum):
     RESIDENTS_IMPORT = "residents:import"
     RECALL_CONFIGURE = "recall:configure"
     AUDIT_VIEW = "audit:view"
+    JOBS_MANAGE = "jobs:manage"  # failed deliveries: see the error, try again
 
 
 class ObjectRule(enum.Enum):

@@ -126,3 +126,29 @@ def highlight(text: str, query: str) -> Markup:
         last = found.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+def excerpt(texts: list[str], query: str, width: int = 200) -> Markup:
+    """About `width` characters of the first text that holds a word of the query, around the
+    first such word, highlighted; the start of the first text when none does (a typo)."""
+    words = [word for word in fold(query).split() if word]
+    for text in texts:
+        folded = text.casefold().translate(_SAME_LENGTH)
+        found = min((at for word in words if (at := folded.find(word)) >= 0), default=-1)
+        if found < 0:
+            continue
+        start = max(0, found - width // 3)
+        piece = text[start:start + width]
+        return Markup("").join([
+            Markup("…") if start else Markup(""), highlight(piece, query),
+            Markup("…") if start + width < len(text) else Markup("")])
+    first = next((text for text in texts if text), "")
+    return Markup("").join([escape(first[:width]), Markup("…") if len(first) > width else ""])
+
+
+# Kazakh letters onto their Russian neighbours one for one, so positions in the folded text are
+# positions in the original (`fold` drops ъ and ь and squeezes spaces, which shifts them).
+_SAME_LENGTH = str.maketrans({
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
+    "ё": "е",
+})

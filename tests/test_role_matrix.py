@@ -217,6 +217,30 @@ def _recall_world(world: World) -> None:
 
 
 WORLD_BUILDERS.append(_recall_world)
+
+
+def _notifications_world(world: World) -> None:
+    """A mail to citizen A that failed for good, for the administrators' retry."""
+    from portal.notifications.models import (
+        DeliveryStatus,
+        EventKind,
+        Notification,
+        NotificationEvent,
+    )
+
+    event = NotificationEvent(kind=EventKind.REPORT_PUBLISHED, subject_id=0,
+                              term_id=world.term_a.id, data={})
+    db.session.add(event)
+    db.session.flush()
+    row = Notification(event_id=event.id, user_id=world.users["citizen_a"].id,
+                       status=DeliveryStatus.FAILED, attempts=6,
+                       last_error="SMTPServerDisconnected: Connection unexpectedly closed")
+    db.session.add(row)
+    db.session.flush()
+    world.extra["failed_mail"] = row
+
+
+WORLD_BUILDERS.append(_notifications_world)
 # Only the akim answers as the akim: an administrator neither (the flag is pending: 404).
 RESPONDERS = {"akim_a": 200, "akim_b": 404, "admin": 404}
 RESIDENT_A = {"citizen_a": 302}
@@ -506,6 +530,10 @@ ROWS += [
     Row("region feed", "GET",
         lambda w: f"/regions/{w.district_a.district.region.kato2}/feed.atom", everyone(200)),
     Row("national feed", "GET", lambda w: "/feed.atom", everyone(200)),
+    Row("mail deliveries", "GET", lambda w: "/admin/notifications", only({"admin": 200})),
+    Row("retry a failed mail", "POST",
+        lambda w: f"/admin/notifications/{w.extra['failed_mail'].id}/retry",
+        only({"admin": 302})),
     Row("unsubscribe by one click", "POST",
         lambda w: f"/unsubscribe/{unsubscribe_token(w.users['citizen_a'])}", everyone(200),
         lambda w: {"List-Unsubscribe": "One-Click"}),

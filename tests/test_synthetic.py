@@ -22,6 +22,7 @@ NOT_FICTIONAL = frozenset({
     "budget_category", "recall_rule_version", "site_meta", "audit_event",
     "report_rating_tally", "term_rating_tally", "budget_year_summary", "budget_district_year",
     "recall_evaluation", "recall_flag", "user_role", "promise_settlement",
+    "search_entry",  # derived from promises and reports, which carry the mark
 })
 
 

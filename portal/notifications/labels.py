@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.notifications.models import EventKind, FollowTarget, Frequency
+from portal.notifications.models import DeliveryStatus, EventKind, FollowTarget, Frequency
 
 LABELS: dict[Enum, Any] = {
     EventKind.REPORT_PUBLISHED: _l("A report is published"),
@@ -22,6 +22,10 @@ LABELS: dict[Enum, Any] = {
     Frequency.DAILY: _l("Daily digest"),
     Frequency.WEEKLY: _l("Weekly digest"),
     Frequency.NEVER: _l("Never"),
+    DeliveryStatus.QUEUED: _l("Queued"),
+    DeliveryStatus.HELD: _l("Held for a digest or quiet hours"),
+    DeliveryStatus.SENT: _l("Sent"),
+    DeliveryStatus.FAILED: _l("Failed"),
     FollowTarget.AKIM: _l("Akim"),
     FollowTarget.RURAL_DISTRICT: _l("Rural district"),
     FollowTarget.DISTRICT: _l("District"),

@@ -8,19 +8,22 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from portal import audit
 from portal.akims.models import Akim, Term
 from portal.api.serialize import public_url
 from portal.extensions import csrf, db
 from portal.geo.models import District, Region, RuralDistrict
-from portal.notifications import delivery, feeds, preferences
+from portal.notifications import delivery, feeds, preferences, tasks
 from portal.notifications import follows as follows_service
 from portal.notifications.forms import SettingsForm
-from portal.notifications.models import FollowTarget
+from portal.notifications.models import DeliveryStatus, FollowTarget, Notification
 from portal.permissions import Permission, public, require, require_login
 from portal.web.forms import ButtonForm
+from portal.web.pagination import paginate
 from portal.web.safety import safe_next_url
 
 blueprint = Blueprint("notifications", __name__)
@@ -160,3 +163,39 @@ def region_feed(kato2: str) -> Response:
 def national_feed() -> Response:
     return _atom(feeds.Scope("nation", _("Akim accountability portal"),
                              public_url("web.home"), None))
+
+
+# --------------------------------------------------------------------------- failed deliveries
+
+def _notification(notification_id: int) -> Notification | None:
+    return db.session.get(Notification, notification_id)
+
+
+@blueprint.route("/admin/notifications")
+@require(Permission.JOBS_MANAGE)
+def deliveries() -> str:
+    """Failed deliveries and those that needed more than one try, newest first."""
+    statement = (select(Notification)
+                 .options(joinedload(Notification.event), joinedload(Notification.user))
+                 .where(or_(Notification.status == DeliveryStatus.FAILED,
+                            Notification.attempts > 1,
+                            Notification.last_error.is_not(None)))
+                 .order_by(Notification.id.desc()))
+    return render_template("notifications/deliveries.html", page=paginate(statement, 50),
+                           form=ButtonForm())
+
+
+@blueprint.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])
+@require(Permission.JOBS_MANAGE, load=_notification)
+def retry(row: Notification) -> Response:
+    if ButtonForm().validate_on_submit():
+        if row.status is DeliveryStatus.FAILED:
+            row.status = DeliveryStatus.QUEUED
+            audit.record(current_user, "notifications.retry", row.user, None,
+                         {"notification": row.id})
+            db.session.commit()
+            tasks.send_notifications([row.id])
+            flash(_("The mail is queued again."), "success")
+        else:
+            flash(_("Only a failed mail can be tried again."), "info")
+    return redirect(url_for("notifications.deliveries"))

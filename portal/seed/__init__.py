@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal import audit, clock
 from portal.akims.models import Akim
 from portal.extensions import db
+from portal.search import index as search_index
 from portal.seed import (
     accounts,
     budgets,
@@ -60,6 +61,7 @@ def run(scale: Scale, seed: int = 2026, as_of: date | None = None,
         step(ctx)
         db.session.flush()
     reset_sequences()
+    search_index.rebuild(db.session())  # the steps insert in bulk, past the flush hook
     set_meta(DATA_ORIGIN, SYNTHETIC)
     audit.record("seed", "seed.run", None, None,
                  {"scale": scale.value, "seed": seed, "as_of": ctx.as_of.isoformat()})

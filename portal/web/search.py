@@ -2,26 +2,47 @@
 
 Regions and districts are few (about 20 and 220) and change only with the classifier, so
 they are matched in Python against their names in every spelling, with one typo tolerated
-(`portal.textsearch.Matcher`); rural districts, villages and akims by their stored `search_key`.
+(`portal.textsearch.Matcher`); rural districts, villages and akims by their stored `search_key`;
+promises and reports by their row in `search_entry` (`portal.search`: a promise's title and
+description, a report's current published version, never a draft).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Generic, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.akims.models import Akim, Term
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict, Settlement
-from portal.textsearch import Matcher, fold, like_pattern
+from portal.promises.models import Promise
+from portal.reports.models import Report, ReportVersion
+from portal.search.models import EntryKind, SearchEntry
+from portal.textsearch import Matcher, fold, like_pattern, variants
 from portal.translit import to_latin
 from portal.web.pagination import Page, paginate
 
 MIN_QUERY_LENGTH = 2
 PLACES_LIMIT = 20
+TEXT_LIMIT = 20  # promises and reports shown of each kind; the count says how many match
+
+
+KINDS = ("akims", "places", "promises", "reports")
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class TextHits(Generic[T]):  # noqa: UP046 - Python 3.11
+    """Promises or reports whose text matches: the first few, and how many there are."""
+
+    total: int = 0
+    items: list[T] = field(default_factory=list)
 
 
 @dataclass
@@ -32,51 +53,124 @@ class SearchResults:
     settlements: list[Settlement] = field(default_factory=list)
     districts: list[District] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
+    promises: TextHits[Promise] = field(default_factory=TextHits)
+    reports: TextHits[tuple[Report, ReportVersion]] = field(default_factory=TextHits)
+    kind: str | None = None
+    region: Region | None = None
 
     @property
     def empty(self) -> bool:
         return not (
             (self.akims and self.akims.total)
             or self.rural_districts or self.settlements or self.districts or self.regions
+            or self.promises.total or self.reports.total
         )
 
 
-def search(query: str, per_page: int = 20) -> SearchResults:
+def search(query: str, per_page: int = 20, kind: str | None = None,
+           region: str | None = None) -> SearchResults:
+    """Everything public that matches, by kind; `kind` (one of KINDS) and `region` (a KATO
+    region code) narrow it. An unknown kind or region is ignored, as a filter form would."""
     query = " ".join(query.split())[:100]
-    results = SearchResults(query=query)
+    results = SearchResults(query=query, kind=kind if kind in KINDS else None)
+    if region:
+        results.region = db.session.scalar(select(Region).where(Region.kato2 == region[:2]))
     if len(fold(query)) < MIN_QUERY_LENGTH:
         return results
+    wanted = {results.kind} if results.kind else set(KINDS)
+    region_id = results.region.id if results.region else None
     if query.isdigit():
-        _search_kato(query, results)
+        if "places" in wanted:
+            _search_kato(query, results)
         return results
-    results.regions, results.districts = _regions_and_districts(query)
+    if "places" in wanted:
+        regions, districts = _regions_and_districts(query)
+        results.regions = [r for r in regions if region_id in (None, r.id)]
+        results.districts = [d for d in districts if region_id in (None, d.region_id)]
     pattern = like_pattern(query)
-    akims = (
-        select(Akim)
-        .options(
-            selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
-                RuralDistrict.district
+    in_region: list[ColumnElement[bool]] = (
+        [] if region_id is None else [District.region_id == region_id])
+    if "akims" in wanted:
+        akims = (
+            select(Akim)
+            .options(
+                selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
+                    RuralDistrict.district
+                )
             )
+            .where(Akim.search_key.like(pattern, escape="\\"))
+            .order_by(Akim.full_name, Akim.id)
         )
-        .where(Akim.search_key.like(pattern, escape="\\"))
-        .order_by(Akim.full_name, Akim.id)
-    )
-    results.akims = paginate(akims, per_page)
-    results.rural_districts = list(db.session.scalars(
-        select(RuralDistrict)
-        .options(joinedload(RuralDistrict.district).joinedload(District.region))
-        .where(RuralDistrict.search_key.like(pattern, escape="\\"))
-        .order_by(RuralDistrict.kato)
-        .limit(PLACES_LIMIT)
-    ))
-    results.settlements = list(db.session.scalars(
-        select(Settlement)
-        .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district))
-        .where(Settlement.search_key.like(pattern, escape="\\"))
-        .order_by(Settlement.kato)
-        .limit(PLACES_LIMIT)
-    ))
+        if region_id is not None:
+            akims = akims.where(Akim.id.in_(
+                select(Term.akim_id).join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+                .join(District, District.id == RuralDistrict.district_id).where(*in_region)))
+        results.akims = paginate(akims, per_page)
+    if "places" in wanted:
+        results.rural_districts = list(db.session.scalars(
+            select(RuralDistrict)
+            .join(District, District.id == RuralDistrict.district_id)
+            .options(joinedload(RuralDistrict.district).joinedload(District.region))
+            .where(RuralDistrict.search_key.like(pattern, escape="\\"), *in_region)
+            .order_by(RuralDistrict.kato)
+            .limit(PLACES_LIMIT)
+        ))
+        results.settlements = list(db.session.scalars(
+            select(Settlement)
+            .join(RuralDistrict, RuralDistrict.id == Settlement.rural_district_id)
+            .join(District, District.id == RuralDistrict.district_id)
+            .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district))
+            .where(Settlement.search_key.like(pattern, escape="\\"), *in_region)
+            .order_by(Settlement.kato)
+            .limit(PLACES_LIMIT)
+        ))
+    if "promises" in wanted:
+        results.promises = _promises(query, region_id)
+    if "reports" in wanted:
+        results.reports = _reports(query, region_id)
     return results
+
+
+def _entries(query: str, kind: EntryKind, region_id: int | None) -> tuple[int, list[int]]:
+    """How many entries of this kind match, and the ids of the newest TEXT_LIMIT objects."""
+    conditions = [SearchEntry.kind == kind,
+                  or_(*(SearchEntry.body.like(like_pattern(variant), escape="\\")
+                        for variant in variants(query)))]
+    if region_id is not None:
+        conditions.append(SearchEntry.region_id == region_id)
+    total = db.session.scalar(select(func.count()).select_from(SearchEntry).where(*conditions))
+    if not total:
+        return 0, []
+    ids = list(db.session.scalars(
+        select(SearchEntry.object_id).where(*conditions)
+        .order_by(SearchEntry.object_id.desc()).limit(TEXT_LIMIT)))
+    return total, ids
+
+
+def _promises(query: str, region_id: int | None) -> TextHits[Promise]:
+    total, ids = _entries(query, EntryKind.PROMISE, region_id)
+    if not ids:
+        return TextHits()
+    found = {promise.id: promise for promise in db.session.scalars(
+        select(Promise).options(joinedload(Promise.term).joinedload(Term.akim),
+                                joinedload(Promise.term).joinedload(Term.rural_district))
+        .where(Promise.id.in_(ids)))}
+    return TextHits(total, [found[i] for i in ids if i in found])
+
+
+def _reports(query: str, region_id: int | None) -> TextHits[tuple[Report, ReportVersion]]:
+    total, ids = _entries(query, EntryKind.REPORT, region_id)
+    if not ids:
+        return TextHits()
+    rows = db.session.execute(
+        select(Report, ReportVersion)
+        .join(ReportVersion, (ReportVersion.report_id == Report.id)
+              & (ReportVersion.number == Report.current_version))
+        .options(joinedload(Report.term).joinedload(Term.akim),
+                 joinedload(Report.term).joinedload(Term.rural_district))
+        .where(Report.id.in_(ids))).all()
+    found = {report.id: (report, version) for report, version in rows}
+    return TextHits(total, [found[i] for i in ids if i in found])
 
 
 @lru_cache(maxsize=4096)

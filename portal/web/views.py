@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal import health
+from portal.extensions import db
 from portal.geo import services as geo
+from portal.geo.models import Region
 from portal.permissions import public
-from portal.textsearch import highlight
+from portal.textsearch import excerpt, highlight
 from portal.web.safety import without_control_characters
+from portal.web.search import KINDS
 from portal.web.search import search as run_search
 
 blueprint = Blueprint("web", __name__)
@@ -36,7 +40,11 @@ def how_we_count() -> str:
 @public
 def search() -> str:
     query = without_control_characters(request.args.get("q", ""))
-    return render_template("web/search.html", results=run_search(query), mark=highlight)
+    results = run_search(query, kind=request.args.get("kind") or None,
+                         region=request.args.get("region") or None)
+    regions = db.session.scalars(select(Region).order_by(Region.kato2)).all()
+    return render_template("web/search.html", results=results, mark=highlight,
+                           excerpt=excerpt, kinds=KINDS, regions=regions)
 
 
 @blueprint.route("/ping")

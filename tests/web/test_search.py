@@ -3,10 +3,17 @@ the matched words highlighted."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask.testing import FlaskClient
 
+from portal.extensions import db
+from portal.reports import services
 from tests.factories import RuralDistrictFactory, SettlementFactory
+from tests.factories.geo import a_district
+from tests.factories.promises import PromiseFactory
+from tests.factories.reports import ReportFactory
 
 # Names of the reference map loaded for every test run (geo/data/regions.csv, districts.csv).
 BAIDIBEK = "/districts/6136"
@@ -67,3 +74,92 @@ def test_villages_and_rural_districts_still_found_with_their_district(
 def test_markup_in_a_query_or_name_is_escaped(client: FlaskClient) -> None:
     html = _page(client, "<script>Байдибек", "ru")
     assert "<script>Байдибек" not in html
+
+
+# ---------------------------------------------------------------- promises and reports
+
+def _filled(**changes: str) -> dict[str, object]:
+    from tests.factories.reports import FILLED
+
+    return {**FILLED, **changes}
+
+
+def test_a_promise_is_found_by_its_title_or_description(client: FlaskClient) -> None:
+    promise = PromiseFactory(title="Жаңа мектеп салу", language="kk",
+                             description="Екі қабатты мектеп, 300 оқушыға арналған спортзал.")
+    for language in ("kk", "ru", "en"):
+        html = _page(client, "мектеп", language)
+        assert f'href="/promises/{promise.id}"' in html
+        assert "<mark>мектеп</mark>" in html
+    # By a word of the description only, and with or without the Kazakh letters.
+    assert f'href="/promises/{promise.id}"' in _page(client, "спортзал", "ru")
+    assert f'href="/promises/{promise.id}"' in _page(client, "кабатты", "ru")
+
+
+def test_an_edited_promise_is_found_by_its_new_words_only(client: FlaskClient) -> None:
+    promise = PromiseFactory(title="Repair the bathhouse", description="")
+    promise.title = "Build a library"
+    db.session.commit()
+    assert f'href="/promises/{promise.id}"' in _page(client, "library", "en")
+    assert f'href="/promises/{promise.id}"' not in _page(client, "bathhouse", "en")
+
+
+def test_a_draft_report_is_never_found_and_the_current_version_is(client: FlaskClient) -> None:
+    report = ReportFactory(filled=True)
+    services.save_draft(report, _filled(summary="Қарбыз фестивалі өтті."), "tests")
+    db.session.commit()
+    assert f'href="/reports/{report.id}"' not in _page(client, "қарбыз", "kk")
+    services.submit(report, "tests", now=datetime(2025, 7, 1, 6, tzinfo=UTC))
+    db.session.commit()
+    assert f'href="/reports/{report.id}"' not in _page(client, "қарбыз", "kk")  # not yet public
+    services.publish(report, "tests", now=datetime(2025, 7, 10, 6, tzinfo=UTC))
+    db.session.commit()
+    html = _page(client, "карбыз", "ru")
+    assert f'href="/reports/{report.id}"' in html
+    assert "<mark>Қарбыз</mark> фестивалі" in html
+    # A correction replaces the text search finds: the old words no longer lead to it.
+    services.amend(report, _filled(summary="Қауын фестивалі өтті."),
+                   "The fruit was named wrongly in the summary.", "tests",
+                   now=datetime(2025, 7, 12, 6, tzinfo=UTC))
+    db.session.commit()
+    assert f'href="/reports/{report.id}"' not in _page(client, "қарбыз", "kk")
+    assert f'href="/reports/{report.id}"' in _page(client, "қауын", "kk")
+
+
+def test_results_narrow_by_kind_and_region(client: FlaskClient) -> None:
+    here = PromiseFactory(title="Street lights on Abai street")
+    there = PromiseFactory(title="Street lights by the school",
+                           term__rural_district__district=a_district("1132"))
+    page = client.get("/search", query_string={"q": "street lights", "region": "61"})
+    html = page.get_data(as_text=True)
+    assert f'href="/promises/{here.id}"' in html
+    assert f'href="/promises/{there.id}"' not in html
+    both = _page(client, "street lights", "en")
+    assert f'href="/promises/{here.id}"' in both and f'href="/promises/{there.id}"' in both
+    only_places = client.get("/search", query_string={"q": "street", "kind": "places"})
+    assert "/promises/" not in only_places.get_data(as_text=True)
+    # Filters that mean nothing are ignored, never an error.
+    odd = client.get("/search", query_string={"q": "street", "kind": "x", "region": "zz"})
+    assert odd.status_code == 200 and f'href="/promises/{here.id}"' in odd.get_data(as_text=True)
+
+
+def test_a_rebuild_writes_what_every_write_kept(client: FlaskClient) -> None:
+    from sqlalchemy import select
+
+    from portal.search.index import rebuild
+    from portal.search.models import SearchEntry
+
+    PromiseFactory(title="Ауыз су құбыры", description="Бес шақырым")
+    ReportFactory(published=True)
+    ReportFactory(filled=True)  # a draft: never indexed
+
+    def rows() -> list[tuple[str, int, int, int, str]]:
+        return sorted((str(r.kind), r.object_id, r.term_id, r.region_id, r.body)
+                      for r in db.session.execute(select(
+                          SearchEntry.kind, SearchEntry.object_id, SearchEntry.term_id,
+                          SearchEntry.region_id, SearchEntry.body)))
+
+    kept = rows()
+    assert [row[0] for row in kept] == ["promise", "report"]
+    assert rebuild(db.session()) == 2
+    assert rows() == kept
