@@ -26,7 +26,7 @@ from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyF
 from portal.feedback.labels import SCORE_LABELS
 from portal.feedback.models import Comment, ComplaintReason
 from portal.feedback.throttle import limited
-from portal.permissions import Permission, require
+from portal.permissions import Permission, Refusal, explain_refusals, require
 from portal.promises.models import Promise
 from portal.reports.models import Report
 from portal.richtext import plain_text_with_links
@@ -86,6 +86,20 @@ def published_report(report_id: int) -> Report | None:
         select(Report).options(joinedload(Report.term).joinedload(Term.rural_district))
         .where(Report.id == report_id))
     return report if report is not None and report.is_published else None
+
+
+def why_not_rate(user: Any, report: Report) -> Refusal | None:
+    """What the 403 page of a refused rating says: the rating section's own explanation
+    (a form sent by hand, or from a page opened before the account changed)."""
+    block = ratings.why_cannot_rate(user, report)
+    if block is None or block is ratings.RatingBlock.SIGN_IN:
+        return None
+    return Refusal(ratings.refusal_message(block, report),
+                   url_for("reports.show", report_id=report.id, _anchor="rating"),
+                   _("Back to the report"))
+
+
+explain_refusals(Permission.REPORTS_RATE, why_not_rate)
 
 
 def promise_with_place(promise_id: int) -> Promise | None:
@@ -153,14 +167,17 @@ def rate(report: Report) -> ViewResult:
     except FeedbackError as error:
         _put_error(form, error)
         return _page_again("report", report_id, "rating", form, 409)
+    # Shown in the rating section the redirect lands on, not at the top of the page.
     if outcome.previous_score is None:
-        flash(_("Thank you: your rating (%(score)d of 5) is counted. You can change it while "
-                "ratings are open.", score=score), "success")
+        panels.leave_notice("rating", _(
+            "Thank you: your rating (%(score)d of 5) is counted. You can change it while "
+            "ratings are open.", score=score))
     elif outcome.previous_score != score:
-        flash(_("Your rating is changed from %(before)d to %(after)d.",
-                before=outcome.previous_score, after=score), "success")
+        panels.leave_notice("rating", _("Your rating is changed from %(before)d to %(after)d.",
+                                        before=outcome.previous_score, after=score))
     else:
-        flash(_("Your rating stays %(score)d of 5.", score=score), "info")
+        panels.leave_notice("rating", _("Your rating stays %(score)d of 5.", score=score),
+                            "info")
     return redirect(url_for("reports.show", report_id=report_id, _anchor="rating"))
 
 
@@ -192,7 +209,7 @@ def _post_comment(kind: str, target: Report | Promise) -> ViewResult:
         _put_error(form, error)
         return _page_again(kind, target.id, "comment", form, 409)
     db.session.commit()
-    flash(_("Your comment is published."), "success")
+    panels.leave_notice(f"comment-{comment.id}", _("Your comment is published."))
     return redirect(_target_url(kind, target.id, f"comment-{comment.id}"))
 
 
