@@ -213,9 +213,16 @@ def dossier_pipeline(database_url: str) -> dict[str, Any]:
     return dossiers.measure(database_url)
 
 
+def notifications(database_url: str) -> dict[str, float]:
+    from bench import notifications as followers
+
+    return followers.measure(database_url)
+
+
 MEASURES: dict[str, Callable[[str], Any]] = {
     "dossier": dossier, "recall": recall, "budget_import": budget_import, "bundle": bundle,
-    "ratings": report_page_ratings, "dossier_pipeline": dossier_pipeline}
+    "ratings": report_page_ratings, "dossier_pipeline": dossier_pipeline,
+    "notifications": notifications}
 
 
 def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, Any]:

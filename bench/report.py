@@ -119,6 +119,12 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
                 f"{numbers['updated']:,.0f} changed; same file again "
                 f"{numbers['repeat_seconds']:.1f} s)", numbers["seconds"])
 
+    def followers(run: DatabaseRun) -> tuple[str, float]:
+        numbers = run.measures["notifications"]
+        return (f"request {numbers['request_s']:.3f} s; worker: {numbers['rows']:,.0f} rows "
+                f"in {numbers['dispatch_s']:.2f} s, {numbers['send_per_mail_ms']:.1f} ms a mail "
+                f"(all ≈ {numbers['send_all_estimate_s']:.0f} s)", numbers["request_s"])
+
     def rss(run: DatabaseRun) -> tuple[str, float]:
         if not run.rss_mb:
             raise KeyError("rss")
@@ -151,6 +157,8 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
          f"≤ {once['budget_import_s']} s"),
         ("bundle PDF, the region closest to 150 akims", bundle, once["bundle_pdf_s"],
          f"≤ {once['bundle_pdf_s']} s"),
+        ("report published for an akim with 10,000 followers", followers,
+         once["followers_request_s"], f"request ≤ {once['followers_request_s']} s"),
         ("dossier PDF, cached (200 from the file; 304 on If-None-Match)", cached_dossier,
          float("inf"), "—"),
         ("report page, signed-in resident, in-process: 10 vs 100,000 ratings", ratings,

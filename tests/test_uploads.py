@@ -50,10 +50,13 @@ def test_oversize_and_empty_files_are_refused(app: Flask) -> None:
 def test_downloads_are_attachments_with_nosniff(app: Flask) -> None:
     stored = store_upload(_file(PDF, "plan.pdf"), "tests")
     with app.test_request_context():
-        response = send_stored_file(stored)
-        try:
-            assert response.headers["X-Content-Type-Options"] == "nosniff"
-            assert response.headers["Content-Disposition"].startswith("attachment")
-            assert response.mimetype == "application/pdf"
-        finally:
-            response.close()
+        for public in (False, True):
+            response = send_stored_file(stored, public=public)
+            try:
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert response.headers["Content-Disposition"].startswith("attachment")
+                assert response.mimetype == "application/pdf"
+                cache_control = response.headers.get("Cache-Control", "")
+                assert ("public" in cache_control) is public
+            finally:
+                response.close()

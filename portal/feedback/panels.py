@@ -4,6 +4,8 @@ a comment thread, the akim's comments awaiting a reply. Each costs one or two qu
 The pages belong to other domains (reports, promises, the dashboard), so the partials call
 these helpers themselves. A form that failed validation in one of this domain's views is
 handed to the re-rendered page through `g`, so the typed text and its error stay in place.
+A confirmation after a form succeeds is left in the session for the section the redirect
+lands on (`leave_notice`), so it shows where the reader is, not at the top of a long page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -29,6 +31,28 @@ from portal.web.safety import whole_number
 
 COMMENTS_PER_PAGE = 20
 PAGE_ARGUMENT = "comments"
+_NOTICE = "feedback_notice"
+
+
+@dataclass(frozen=True)
+class Notice:
+    anchor: str  # "rating", or "comment-<id>": the element the redirect lands on
+    message: str
+    category: str  # "success" or "info", as flash categories
+
+
+def leave_notice(anchor: str, message: str, category: str = "success") -> None:
+    """Show `message` next to `anchor` on the next page (the redirect's target)."""
+    session[_NOTICE] = {"anchor": anchor, "message": message, "category": category}
+
+
+def notice_at(anchor: str) -> Notice | None:
+    """The notice left for `anchor`, once: taken from the session when shown."""
+    found = session.get(_NOTICE)
+    if not isinstance(found, dict) or found.get("anchor") != anchor:
+        return None
+    session.pop(_NOTICE, None)
+    return Notice(anchor, str(found.get("message", "")), str(found.get("category", "success")))
 
 
 def keep_failed_form(key: str, form: FlaskForm) -> None:
@@ -51,6 +75,7 @@ class RatingPanel:
     block: RatingBlock | None
     refusal: str | None
     form: RatingForm | None
+    notice: Notice | None = None
 
     @property
     def last_day(self) -> date | None:
@@ -66,7 +91,8 @@ def rating_panel(report: Report) -> RatingPanel:
     if block is None:
         form = _failed_form("rating") or RatingForm(formdata=None, score=my_score)
     return RatingPanel(summary, my_score, ratings.closes_on(report), ratings.is_open(report),
-                       block, ratings.refusal_message(block, report) if block else None, form)
+                       block, ratings.refusal_message(block, report) if block else None, form,
+                       notice_at("rating"))
 
 
 @dataclass
@@ -79,6 +105,10 @@ class CommentsPanel:
     may_reply: bool
     may_complain: bool
     post_url: str
+
+    def notice_for(self, comment: CommentView) -> Notice | None:
+        """The confirmation of the comment the viewer has just published, beside it."""
+        return notice_at(f"comment-{comment.id}")
 
     def reply_form(self, comment: CommentView) -> ReplyForm:
         return (_failed_form(f"reply-{comment.id}")

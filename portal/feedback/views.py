@@ -153,14 +153,17 @@ def rate(report: Report) -> ViewResult:
     except FeedbackError as error:
         _put_error(form, error)
         return _page_again("report", report_id, "rating", form, 409)
+    # Shown in the rating section the redirect lands on, not at the top of the page.
     if outcome.previous_score is None:
-        flash(_("Thank you: your rating (%(score)d of 5) is counted. You can change it while "
-                "ratings are open.", score=score), "success")
+        panels.leave_notice("rating", _(
+            "Thank you: your rating (%(score)d of 5) is counted. You can change it while "
+            "ratings are open.", score=score))
     elif outcome.previous_score != score:
-        flash(_("Your rating is changed from %(before)d to %(after)d.",
-                before=outcome.previous_score, after=score), "success")
+        panels.leave_notice("rating", _("Your rating is changed from %(before)d to %(after)d.",
+                                        before=outcome.previous_score, after=score))
     else:
-        flash(_("Your rating stays %(score)d of 5.", score=score), "info")
+        panels.leave_notice("rating", _("Your rating stays %(score)d of 5.", score=score),
+                            "info")
     return redirect(url_for("reports.show", report_id=report_id, _anchor="rating"))
 
 
@@ -192,7 +195,7 @@ def _post_comment(kind: str, target: Report | Promise) -> ViewResult:
         _put_error(form, error)
         return _page_again(kind, target.id, "comment", form, 409)
     db.session.commit()
-    flash(_("Your comment is published."), "success")
+    panels.leave_notice(f"comment-{comment.id}", _("Your comment is published."))
     return redirect(_target_url(kind, target.id, f"comment-{comment.id}"))
 
 

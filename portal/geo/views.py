@@ -13,6 +13,7 @@ from portal.meetings.models import Meeting
 from portal.meetings.readers import upcoming_in_rural_district
 from portal.modeling import utcnow
 from portal.permissions import public
+from portal.web.safety import without_control_characters
 
 blueprint = Blueprint("geo", __name__)
 
@@ -64,7 +65,7 @@ def rural_district(kato: str) -> str:
 @public
 def find() -> str:
     """Find my akim: type a village or rural district, or pick region → district → unit."""
-    query = " ".join(request.args.get("q", "").split())[:100]
+    query = " ".join(without_control_characters(request.args.get("q", "")).split())[:100]
     matches = finder.by_name(query) if query else []
     kato2, kato4, code = (request.args.get(key, "") for key in ("region", "district", "unit"))
     kato2 = kato2 if _is_code(kato2, 2) else ""
@@ -97,4 +98,4 @@ def find() -> str:
 
 
 def _is_code(value: str, length: int) -> bool:
-    return value.isdigit() and len(value) == length
+    return value.isascii() and value.isdigit() and len(value) == length

@@ -55,3 +55,20 @@ def broken_heads(document: Document) -> list[BrokenHead]:
                                                    f"runs past its column: {text_box.text!r}"))
     return problems
 
+
+
+def overflowing_cells(document: Document) -> list[BrokenHead]:
+    """Table cells (heads and body) with text that runs past the cell's right edge, into the
+    next column."""
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        for cell in descendants(page._page_box):
+            if not isinstance(cell, boxes.TableCellBox):
+                continue
+            right = cell.content_box_x() + cell.width
+            for text_box in descendants(cell):
+                if (isinstance(text_box, boxes.TextBox)
+                        and text_box.position_x + text_box.width > right + EPSILON):
+                    problems.append(BrokenHead(number, text_box.text,
+                                               "runs past its column"))
+    return problems

@@ -14,7 +14,7 @@ from portal.exports import pdf as pdf_module
 from portal.exports.services import prepare, render_dossier
 from portal.formats import formal_date, formal_period
 from tests.exports.conftest import Record, build_record, pdf_text
-from tests.exports.layout import broken_heads
+from tests.exports.layout import broken_heads, overflowing_cells
 from tests.factories import AkimFactory, ReportFactory, TermFactory
 
 
@@ -82,7 +82,9 @@ def test_the_next_report_due_of_a_serving_term(record: Record) -> None:
 def test_table_heads_never_break_inside_a_word(record: Record, language: str) -> None:
     item = prepare(record.term.akim_id, language)
     assert item is not None
-    assert broken_heads(render_dossier(item)) == []
+    document = render_dossier(item)
+    assert broken_heads(document) == []
+    assert overflowing_cells(document) == []  # formal dates and verdicts wrap, never overlap
 
 
 def test_no_page_but_the_last_is_under_a_third_full() -> None:
