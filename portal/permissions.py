@@ -230,10 +230,39 @@ def authorize(permission: Permission, obj: Any = None, *, hide: bool = False) ->
         deny(hide=hide)
 
 
-def deny(*, hide: bool = False) -> NoReturn:
+class Refusal(NamedTuple):
+    """Why someone may not do this to this object, and where to go next (issue 27): shown on
+    the 403 page instead of the bare "you do not have permission"."""
+
+    message: str
+    next_url: str | None = None
+    next_label: str | None = None
+
+
+Explainer = Callable[[Any, Any], Refusal | None]
+_EXPLAINERS: dict[Permission, Explainer] = {}
+
+
+def explain_refusals(permission: Permission, explain: Explainer) -> None:
+    """Name the domain function that says why `can(user, permission, obj)` refused."""
+    _EXPLAINERS[permission] = explain
+
+
+def deny(*, hide: bool = False, why: Refusal | None = None) -> NoReturn:
     if not current_user.is_authenticated and not hide:
         _ask_to_sign_in()
-    abort(404 if hide else 403)
+    if hide:
+        abort(404)
+    from werkzeug.exceptions import Forbidden
+
+    error = Forbidden()
+    error.portal_refusal = why  # type: ignore[attr-defined]  # rendered by portal.web.errors
+    raise error
+
+
+def _why(permission: Permission, obj: Any) -> Refusal | None:
+    explain = _EXPLAINERS.get(permission)
+    return explain(current_user, obj) if explain is not None else None
 
 
 def _ask_to_sign_in() -> NoReturn:
@@ -289,7 +318,9 @@ def _guarded(view: F, access: Access, hide: Hide) -> F:
         if obj is None:
             abort(404)
         if access.permission is not None and not can(current_user, access.permission, obj):
-            deny(hide=hide(obj) if callable(hide) else hide)
+            hidden = hide(obj) if callable(hide) else hide
+            deny(hide=hidden, why=None if hidden or not current_user.is_authenticated
+                 else _why(access.permission, obj))
         return view(obj, *args, **kwargs)
 
     setattr(wrapper, ACCESS_ATTRIBUTE, access)

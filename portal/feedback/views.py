@@ -26,7 +26,7 @@ from portal.feedback.forms import CommentForm, ComplaintForm, RatingForm, ReplyF
 from portal.feedback.labels import SCORE_LABELS
 from portal.feedback.models import Comment, ComplaintReason
 from portal.feedback.throttle import limited
-from portal.permissions import Permission, require
+from portal.permissions import Permission, Refusal, explain_refusals, require
 from portal.promises.models import Promise
 from portal.reports.models import Report
 from portal.richtext import plain_text_with_links
@@ -86,6 +86,20 @@ def published_report(report_id: int) -> Report | None:
         select(Report).options(joinedload(Report.term).joinedload(Term.rural_district))
         .where(Report.id == report_id))
     return report if report is not None and report.is_published else None
+
+
+def why_not_rate(user: Any, report: Report) -> Refusal | None:
+    """What the 403 page of a refused rating says: the rating section's own explanation
+    (a form sent by hand, or from a page opened before the account changed)."""
+    block = ratings.why_cannot_rate(user, report)
+    if block is None or block is ratings.RatingBlock.SIGN_IN:
+        return None
+    return Refusal(ratings.refusal_message(block, report),
+                   url_for("reports.show", report_id=report.id, _anchor="rating"),
+                   _("Back to the report"))
+
+
+explain_refusals(Permission.REPORTS_RATE, why_not_rate)
 
 
 def promise_with_place(promise_id: int) -> Promise | None:

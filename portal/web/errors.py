@@ -46,8 +46,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None) -> Response:
-    """A JSON error under /api/, an error page elsewhere; `message` is shown to the user."""
+def error_response(status: int, message: str | None = None, code: str | None = None,
+                   next_step: tuple[str, str] | None = None) -> Response:
+    """A JSON error under /api/, an error page elsewhere; `message` is shown to the user,
+    `next_step` (url, label) is the link to what they can do instead."""
     message = message or _messages().get(status, _messages()[500])
     if wants_json():
         body = {"error": {"code": code or _codes().get(status, "error"), "message": message}}
@@ -55,7 +57,8 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     else:
         title = _titles().get(status, _titles()[500])
         response = make_response(
-            render_template("errors/error.html", status=status, title=title, message=message)
+            render_template("errors/error.html", status=status, title=title, message=message,
+                            next_step=next_step)
         )
     response.status_code = status
     return response
@@ -80,8 +83,16 @@ def register(app: Flask) -> None:
         status = error.code or 500
         if status >= 500 and status != 503:
             return error_response(500)
-        # A view may attach a message meant for the user (see `abort_with`).
-        response = error_response(status, getattr(error, "portal_message", None))
+        # A view may attach a message meant for the user (see `abort_with`); a refusal by
+        # `portal.permissions.deny` may say why and what to do instead.
+        message = getattr(error, "portal_message", None)
+        refusal = getattr(error, "portal_refusal", None)
+        next_step = None
+        if refusal is not None:
+            message = refusal.message
+            if refusal.next_url:
+                next_step = (refusal.next_url, refusal.next_label or refusal.next_url)
+        response = error_response(status, message, next_step=next_step)
         for header in ("Allow", "Retry-After"):
             value = error.get_response().headers.get(header)
             if value:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
+from portal.feedback.ratings import RatingBlock, why_cannot_rate
 from tests.feedback.helpers import published_report, resident
 
 
@@ -88,3 +90,39 @@ def test_the_comment_confirmation_is_beside_the_new_comment(
     article = article[:article.index("</article>")]
     assert "The lights work now." in article and "Your comment is published." in article
     assert "Your comment is published." not in _top(html)
+
+
+@pytest.mark.parametrize(("language", "why", "back", "signed_in_as"), [
+    ("en", "Only verified residents of", "Back to the report", "You are signed in as"),
+    ("ru", "Оценить этот отчёт могут только", "Вернуться к отчёту", "Вы вошли как"),
+    ("kk", "", "Есепке оралу", "ретінде кірдіңіз"),
+])
+def test_a_refused_rating_is_a_page_that_says_why_and_what_to_do(
+        client: FlaskClient, login: Any, csrf: Any, language: str, why: str, back: str,
+        signed_in_as: str) -> None:
+    report = published_report()
+    page = f"/reports/{report.id}"
+    user = login(resident(report.term, verified=False))
+    assert why_cannot_rate(user, report) is RatingBlock.NOT_VERIFIED
+    rating = _section(client.get(f"{page}?lang={language}").get_data(as_text=True), "rating")
+    found = re.search(r"<p>([^<]+) <a href=\"/account", rating)
+    assert found, rating
+    explanation = found.group(1)  # what the rating section says to this account
+    response = client.post(f"{page}/rate?lang={language}",
+                           data={"csrf_token": csrf(page), "score": "5"})
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert f'lang="{language}"' in html
+    assert explanation in html and why in explanation, html[html.find("<main"):html.find("</main")]
+    assert f'href="{page}#rating"' in html and back in html
+    assert signed_in_as in html and user.email in html
+    assert "You do not have permission to do this." not in html
+
+
+def test_other_refusals_still_say_who_is_signed_in(client: FlaskClient, login: Any) -> None:
+    user = login(resident(published_report().term))
+    response = client.get("/budgets/import")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "You do not have permission to do this." in html
+    assert f"You are signed in as {user.email}." in html
