@@ -51,7 +51,13 @@ from portal.recall.models import (
     RuleSetVersion,
 )
 from portal.reports import guards as _report_guards  # noqa: F401 - installs the ORM guard
-from portal.reports.models import Report, ReportAttachment, ReportTextStash, ReportVersion
+from portal.reports.models import (
+    Report,
+    ReportAttachment,
+    ReportPromiseEntry,
+    ReportTextStash,
+    ReportVersion,
+)
 from portal.search.models import SearchEntry
 from portal.uploads import StoredFile
 from portal.web.models import SiteMeta
@@ -90,6 +96,7 @@ __all__ = [
     "Region",
     "Report",
     "ReportAttachment",
+    "ReportPromiseEntry",
     "ReportRatingTally",
     "ReportTextStash",
     "ReportVersion",

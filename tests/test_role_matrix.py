@@ -490,6 +490,13 @@ ROWS += [
     # The akim's editor: only the akim of term A, administrators included in the refusal.
     Row("report editor", "GET", lambda w: f"/reports/{w.extra['draft'].id}/edit",
         only(EDITOR_A)),
+    Row("progress on promises", "GET", lambda w: f"/reports/{w.extra['draft'].id}/promises",
+        only(EDITOR_A)),
+    Row("save a promise entry", "POST",
+        lambda w: f"/reports/{w.extra['draft'].id}/promises",
+        only({"akim_a": 302, "akim_b": 404, "admin": 404}),
+        lambda w: {"promise_id": str(w.extra["promise"].id), "claim": "in_progress",
+                   "text": "Half of the lights are installed."}),
     Row("save a draft", "POST", lambda w: f"/reports/{w.extra['draft'].id}/edit",
         only({"akim_a": 302, "akim_b": 404, "admin": 404}), _report_text),
     Row("correction page", "GET", lambda w: f"/reports/{w.extra['report'].id}/amend",

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     IntegerField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -104,3 +105,14 @@ class ReportAmendForm(ReportSectionsForm):
         render_kw={"rows": 3, "data-autosave": "true"},
     )
     publish_correction = SubmitField(_l("Publish correction"))
+
+
+class PromiseEntryForm(Form):
+    """One promise of the programme in the report's progress on promises."""
+
+    promise_id = SelectField(_l("Promise"), coerce=int)
+    claim = SelectField(_l("Status you claim"))
+    text = TextAreaField(_l("What was done"), validators=[Length(min=10, max=2_000)],
+                         render_kw={"rows": 3})
+    evidence_url = URLField(_l("Evidence link"), validators=[Optional(), Length(max=500),
+                                                            _check_http_url])

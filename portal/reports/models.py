@@ -23,6 +23,7 @@ from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
 if TYPE_CHECKING:
     from portal.accounts.models import User
     from portal.akims.models import Term
+    from portal.promises.models import Promise
     from portal.uploads import StoredFile
 
 
@@ -243,3 +244,32 @@ class ReportTextStash(Model):
                                            index=True)
     values: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ReportPromiseEntry(Synthetic, Model):
+    """One promise of the term's programme in a report's progress on promises: the akim's
+    claim, a short text and an evidence link. Written while the report is a draft; frozen with
+    it at publication (`portal.reports.promise_entries`)."""
+
+    __tablename__ = "report_promise_entry"
+    __table_args__ = (UniqueConstraint("report_id", "promise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))  # unique (report, promise)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id"), index=True)
+    claim: Mapped[str] = mapped_column(String(32))  # a PromiseStatus value
+    text: Mapped[str] = mapped_column(Text, default="")
+    evidence_url: Mapped[str] = mapped_column(String(500), default="")
+
+    report: Mapped[Report] = relationship()
+    promise: Mapped[Promise] = relationship()
+
+    @property
+    def term(self) -> Term:
+        return self.report.term
+
+    @property
+    def claim_status(self) -> Any:
+        from portal.promises.models import PromiseStatus
+
+        return PromiseStatus(self.claim)

@@ -25,6 +25,6 @@ def _today() -> dict[str, object]:
 
 
 # The route modules register on `blueprint` when imported.
-from portal.reports.views import areas, editor, public  # noqa: E402, F401
+from portal.reports.views import areas, editor, entries, public  # noqa: E402, F401
 
 __all__ = ["blueprint"]
