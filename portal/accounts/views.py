@@ -38,7 +38,7 @@ from portal.accounts.models import User
 from portal.accounts.verification import try_register_match
 from portal.extensions import db, limiter
 from portal.modeling import current_language
-from portal.permissions import public, require_login
+from portal.permissions import Permission, can, public, require_login
 from portal.web.forms import ButtonForm
 from portal.web.safety import safe_next_url
 
@@ -105,11 +105,19 @@ def login() -> ViewResult:
             _sign_in(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
-            return redirect(next_url or url_for("web.home"))
+            return redirect(next_url or landing_page(user))
     return render_template("accounts/login.html", form=form, outbox=outbox_hint())
 
 
 PENDING_LOGIN = "pending_login"
+
+
+def landing_page(user: User) -> str:
+    """Where signing in leads without a `next`: an akim to their dashboard (the questions
+    waiting for them), everyone else to the home page."""
+    if user.akim_id is not None and can(user, Permission.AKIM_DASHBOARD):
+        return url_for("reports.dashboard")
+    return url_for("web.home")
 PENDING_MINUTES = 10
 PENDING_TRIES = 5
 
@@ -163,7 +171,7 @@ def second_factor() -> ViewResult:
                 return render_template("accounts/recovery_codes.html", codes=codes,
                                        next_url=pending.get("next") or url_for("web.home"))
             flash(_("You are signed in."), "success")
-            return redirect(pending.get("next") or url_for("web.home"))
+            return redirect(pending.get("next") or landing_page(user))
     secret = pending.get("secret") if enrolling else None
     return render_template(
         "accounts/second_factor.html", form=form, enrolling=enrolling, secret=secret,

@@ -27,6 +27,7 @@ from portal.feedback.readers import CommentThread, CommentView
 from portal.feedback.tallies import RatingSummary
 from portal.permissions import Permission, can
 from portal.reports.models import Report
+from portal.web.pagination import Page, page_number
 from portal.web.safety import whole_number
 
 COMMENTS_PER_PAGE = 20
@@ -142,7 +143,14 @@ def comments_panel(kind: str, target: Any) -> CommentsPanel:
     )
 
 
-def awaiting_reply_panel(term: Term | None) -> tuple[list[readers.AwaitingReply], int]:
+AWAITING_PER_PAGE = 10
+
+
+def awaiting_reply_panel(term: Term | None) -> Page[readers.AwaitingReply]:
+    """The akim's unanswered comments, newest first, all of them in pages (`?page=`)."""
+    page = page_number()
     if term is None:
-        return [], 0
-    return readers.awaiting_reply(term.id)
+        return Page([], 1, AWAITING_PER_PAGE, 0)
+    items, total = readers.awaiting_reply(term.id, AWAITING_PER_PAGE,
+                                          (page - 1) * AWAITING_PER_PAGE)
+    return Page(items, page, AWAITING_PER_PAGE, total)

@@ -242,8 +242,10 @@ class AwaitingReply:
     promise_title: str | None
 
 
-def awaiting_reply(term_id: int, limit: int = 10) -> tuple[list[AwaitingReply], int]:
-    """The oldest comments waiting for the akim's official reply, and how many wait. One query."""
+def awaiting_reply(term_id: int, limit: int = 10,
+                   offset: int = 0) -> tuple[list[AwaitingReply], int]:
+    """Comments waiting for the akim's official reply, newest first (a page of `limit` from
+    `offset`), and how many wait. One query (two on a page past the end)."""
     statement = (
         select(Comment.id, Comment.report_id, Comment.promise_id, Comment.body,
                Comment.is_resident, Comment.created_at, Report.period_start, Report.period_end,
@@ -253,10 +255,13 @@ def awaiting_reply(term_id: int, limit: int = 10) -> tuple[list[AwaitingReply], 
         .where(Comment.term_id == term_id, Comment.answered_at.is_(None),
                Comment.parent_id.is_(None), Comment.is_official.is_(False),
                Comment.status.in_(SHOWN_STATUSES))
-        .order_by(Comment.created_at, Comment.id)
-        .limit(limit)
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit).offset(offset)
     )
     rows: list[Any] = list(db.session.execute(statement))
+    if not rows and offset:
+        # Past the last page: say how many wait all the same.
+        return [], awaiting_reply(term_id, 1)[1]
     return [AwaitingReply(*row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
 
 

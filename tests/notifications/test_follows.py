@@ -206,3 +206,33 @@ def test_a_scheduled_meeting_reaches_the_residents_with_its_page(
     assert sent[0]["Subject"] == "The akim scheduled a meeting with residents"
     assert "House of culture" in body and "Agybet village" in body
     assert f"/meetings/{meeting.id}" in body
+
+
+def test_an_akim_lands_on_the_dashboard_with_every_question_newest_first(
+        client: FlaskClient) -> None:
+    from datetime import timedelta as days
+
+    from tests.conftest import csrf_from
+    from tests.factories import CommentFactory
+    from tests.factories.accounts import PASSWORD
+
+    term = serving_term()
+    report = published_report(term)
+    akim_account(term, email="akim-lands@example.kz")
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    for n in range(12):
+        CommentFactory(report=report, body=f"Question number {n:02d}",
+                       created_at=start + days(hours=n))
+    db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_from(page),
+                                           "email": "akim-lands@example.kz",
+                                           "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/akim/dashboard"
+    first = client.get("/akim/dashboard").get_data(as_text=True)
+    assert "12 comments on your reports and promises have no official reply yet." in first
+    assert first.index("Question number 11") < first.index("Question number 02")
+    assert "Question number 01" not in first and 'rel="next"' in first
+    second = client.get("/akim/dashboard?page=2").get_data(as_text=True)
+    assert "Question number 01" in second and "Question number 00" in second
+    assert "Question number 11" not in second
