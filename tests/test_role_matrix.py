@@ -308,6 +308,7 @@ ROWS += [
     Row("api budget", "GET", lambda w: f"{API}/rural-districts/{w.district_a.kato}/budget",
         everyone(200)),
     Row("api flags", "GET", lambda w: f"{API}/flags?status=open", everyone(200)),
+    Row("api search", "GET", lambda w: f"{API}/search?q=akim", everyone(200)),
     Row("api me", "GET", lambda w: f"{API}/me", {**everyone(200), "anonymous": 401}),
     Row("api openapi", "GET", lambda w: f"{API}/openapi.json", everyone(200)),
     Row("api docs", "GET", lambda w: f"{API}/docs", everyone(200)),
