@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict, Settlement
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
-from portal.search.models import EntryKind, SearchEntry
+from portal.search.models import EntryKind, SearchEntry, search_entry_fts
 from portal.textsearch import Matcher, fold, like_pattern, variants
 from portal.translit import to_latin
 from portal.web.pagination import Page, paginate
@@ -131,11 +131,20 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
     return results
 
 
+def _contains(variant: str) -> ColumnElement[bool]:
+    """`search_entry.body` holds the folded text. On SQLite, three characters or more without
+    LIKE's wildcards are looked up in the FTS5 trigram index (which answers shorter patterns,
+    or an ESCAPE clause, with nothing or a scan); otherwise a LIKE over the rows."""
+    if (db.session.get_bind().dialect.name == "sqlite" and len(variant) >= 3
+            and not set(variant) & set("%_\\")):
+        return SearchEntry.id.in_(select(search_entry_fts.c.rowid)
+                                  .where(search_entry_fts.c.body.like(f"%{variant}%")))
+    return SearchEntry.body.like(like_pattern(variant), escape="\\")
+
+
 def _entries(query: str, kind: EntryKind, region_id: int | None) -> tuple[int, list[int]]:
     """How many entries of this kind match, and the ids of the newest TEXT_LIMIT objects."""
-    conditions = [SearchEntry.kind == kind,
-                  or_(*(SearchEntry.body.like(like_pattern(variant), escape="\\")
-                        for variant in variants(query)))]
+    conditions = [SearchEntry.kind == kind, or_(*(_contains(v) for v in variants(query)))]
     if region_id is not None:
         conditions.append(SearchEntry.region_id == region_id)
     total = db.session.scalar(select(func.count()).select_from(SearchEntry).where(*conditions))

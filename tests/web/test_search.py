@@ -163,3 +163,23 @@ def test_a_rebuild_writes_what_every_write_kept(client: FlaskClient) -> None:
     assert [row[0] for row in kept] == ["promise", "report"]
     assert rebuild(db.session()) == 2
     assert rows() == kept
+
+
+def test_sqlite_answers_from_the_trigram_index_kept_by_triggers(client: FlaskClient) -> None:
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL answers from its pg_trgm index")
+    promise = PromiseFactory(title="Қазандық жөндеу", description="")
+
+    def indexed(word: str) -> list[int]:
+        return list(db.session.scalars(text(
+            "SELECT e.object_id FROM search_entry_fts f JOIN search_entry e ON e.id = f.rowid "
+            "WHERE f.body LIKE :p"), {"p": f"%{word}%"}))
+
+    assert indexed("казандык") == [promise.id]
+    promise.title = "Мектеп жөндеу"
+    db.session.commit()
+    assert indexed("казандык") == []
+    assert indexed("мектеп") == [promise.id]
+    assert f'href="/promises/{promise.id}"' in _page(client, "Мектеп", "kk")
