@@ -525,6 +525,7 @@ ROWS += [
         signed_in(302)),
     # Notifications: follows, settings, the one-click unsubscribe page.
     Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
+    Row("my portal", "GET", lambda w: "/my", signed_in(200)),
     Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
     Row("save my email settings", "POST", lambda w: "/my/follows", signed_in(302),
         lambda w: {"kind_report_published": "daily"}),

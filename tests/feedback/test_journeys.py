@@ -126,3 +126,13 @@ def test_other_refusals_still_say_who_is_signed_in(client: FlaskClient, login: A
     html = response.get_data(as_text=True)
     assert "You do not have permission to do this." in html
     assert f"You are signed in as {user.email}." in html
+
+
+def test_the_report_navigation_leads_to_rating_and_comments(client: FlaskClient) -> None:
+    report = published_report()
+    html = client.get(f"/reports/{report.id}?lang=ru").get_data(as_text=True)
+    toc = html[html.index('class="report-toc"'):]
+    toc = toc[:toc.index("</nav>")]
+    assert '<a href="#rating">Оценить</a>' in toc
+    assert '<a href="#comments">Комментарии</a>' in toc
+    assert 'id="rating"' in html and 'id="comments"' in html  # the targets exist
