@@ -1,7 +1,7 @@
 """report promise entries: progress on promises, one entry per programme promise
 
 Revision ID: e90378692097
-Revises: 27ddcd67266e
+Revises: 5e7a0c31f2b9
 Create Date: 2026-12-07 02:50:08.350346
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = 'e90378692097'
-down_revision = '27ddcd67266e'
+down_revision = '5e7a0c31f2b9'
 branch_labels = None
 depends_on = None
 
