@@ -128,7 +128,37 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
         results.promises = _promises(query, region_id)
     if "reports" in wanted:
         results.reports = _reports(query, region_id)
+    if results.empty and "places" in wanted:
+        _near_places(query, region_id, results)
     return results
+
+
+def _near_places(query: str, region_id: int | None, results: SearchResults) -> None:
+    """Nothing matched as typed: rural districts and villages one typo away (`Matcher`), read
+    as (id, key) pairs only. Only on a miss: over the whole classifier's 16,000 names this
+    costs 20-45 ms more (measured in Python, without the database read)."""
+    matcher = Matcher(query)
+    in_region = [] if region_id is None else [District.region_id == region_id]
+    units = db.session.execute(
+        select(RuralDistrict.id, RuralDistrict.search_key)
+        .join(District, District.id == RuralDistrict.district_id).where(*in_region)).all()
+    unit_ids = [units[i].id for i in matcher.matching([row.search_key for row in units])]
+    villages = db.session.execute(
+        select(Settlement.id, Settlement.search_key)
+        .join(RuralDistrict, RuralDistrict.id == Settlement.rural_district_id)
+        .join(District, District.id == RuralDistrict.district_id).where(*in_region)).all()
+    village_ids = [villages[i].id
+                   for i in matcher.matching([row.search_key for row in villages])]
+    if unit_ids:
+        results.rural_districts = list(db.session.scalars(
+            select(RuralDistrict)
+            .options(joinedload(RuralDistrict.district).joinedload(District.region))
+            .where(RuralDistrict.id.in_(unit_ids[:PLACES_LIMIT])).order_by(RuralDistrict.kato)))
+    if village_ids:
+        results.settlements = list(db.session.scalars(
+            select(Settlement)
+            .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district))
+            .where(Settlement.id.in_(village_ids[:PLACES_LIMIT])).order_by(Settlement.kato)))
 
 
 def _contains(variant: str) -> ColumnElement[bool]:

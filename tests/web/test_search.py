@@ -183,3 +183,15 @@ def test_sqlite_answers_from_the_trigram_index_kept_by_triggers(client: FlaskCli
     assert indexed("казандык") == []
     assert indexed("мектеп") == [promise.id]
     assert f'href="/promises/{promise.id}"' in _page(client, "Мектеп", "kk")
+
+
+def test_a_village_or_rural_district_one_typo_away_is_found(client: FlaskClient) -> None:
+    unit = RuralDistrictFactory(name_kk="Шаян ауылдық округі", name_ru="сельский округ Шаян",
+                                name_en="Shayan rural district")
+    SettlementFactory(rural_district=unit, name_kk="Көктөбе ауылы", name_ru="село Коктобе",
+                      name_en="Koktobe village")
+    assert "Koktobe village" in _page(client, "Коктоба", "en")  # one letter wrong
+    assert "Koktobe village" in _page(client, "Kokotbe", "en")  # two swapped
+    html = _page(client, "Шаяан", "kk")  # one letter too many
+    assert f'href="/rural-districts/{unit.kato}"' in html
+    assert "Koktobe village" not in _page(client, "Кукутаба", "en")  # more than one typo
