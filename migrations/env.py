@@ -41,6 +41,9 @@ def run_migrations_online() -> None:
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     configure_args.setdefault("compare_type", True)
     configure_args.setdefault("render_as_batch", True)
+    from portal.search.models import include_name  # the SQLite FTS5 tables are not models
+
+    configure_args.setdefault("include_name", include_name)
     with migrate_extension.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           **configure_args)

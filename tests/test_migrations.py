@@ -6,6 +6,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 
 from portal.extensions import db
+from portal.search.models import include_name
 
 
 def test_one_head(app: Flask) -> None:
@@ -16,6 +17,7 @@ def test_one_head(app: Flask) -> None:
 
 def test_models_match_migrations(app: Flask) -> None:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": include_name})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models differ from migrations; run flask db migrate: {differences}"

@@ -308,6 +308,7 @@ ROWS += [
     Row("api budget", "GET", lambda w: f"{API}/rural-districts/{w.district_a.kato}/budget",
         everyone(200)),
     Row("api flags", "GET", lambda w: f"{API}/flags?status=open", everyone(200)),
+    Row("api search", "GET", lambda w: f"{API}/search?q=akim", everyone(200)),
     Row("api me", "GET", lambda w: f"{API}/me", {**everyone(200), "anonymous": 401}),
     Row("api openapi", "GET", lambda w: f"{API}/openapi.json", everyone(200)),
     Row("api docs", "GET", lambda w: f"{API}/docs", everyone(200)),
@@ -517,6 +518,7 @@ ROWS += [
         signed_in(302)),
     # Notifications: follows, settings, the one-click unsubscribe page.
     Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
+    Row("my portal", "GET", lambda w: "/my", signed_in(200)),
     Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
     Row("save my email settings", "POST", lambda w: "/my/follows", signed_in(302),
         lambda w: {"kind_report_published": "daily"}),

@@ -43,6 +43,7 @@ PUBLIC_ENDPOINTS = {
     "api.report",
     "api.budget",
     "api.flags",
+    "api.search_all",
     "api.openapi_document",
     "api.api_docs",
     "opendata.index",

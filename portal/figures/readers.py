@@ -1,4 +1,4 @@
-"""Every figure of any number of terms in five queries, and their sums over an area.
+"""Every figure of any number of terms in six queries, and their sums over an area.
 
 The values are the domains' own types, computed by their set-based readers; this module only
 puts them side by side with the day they are counted on, so that a surface (or the parity
@@ -10,7 +10,9 @@ test) reads all the figures of a term from one place:
 - ratings: `RatingSummary` (`average_shown`, `count`);
 - budget: the headline year's `YearIndicators` (`own_plan_execution`, `plan_execution`,
   `own_share`), None without figures on record;
-- open flags: a count.
+- open flags: a count;
+- questions raised at meetings with residents and still open: `OpenQuestions` (`open`,
+  `overdue`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from portal.budgets.indicators import YearIndicators
 from portal.budgets.readers import budget_summaries_for_terms
 from portal.feedback.readers import rating_summaries_for_terms
 from portal.feedback.tallies import NO_RATINGS, RatingSummary
+from portal.meetings.readers import OpenQuestions, open_questions_for_terms
 from portal.promises.readers import PromiseSummary, combine, summaries_for_terms
 from portal.recall.readers import open_flag_counts_for_terms
 from portal.reports import readers as report_readers
@@ -43,6 +46,7 @@ class TermFigures:
     ratings: RatingSummary
     budget: YearIndicators | None
     open_flags: int
+    meeting_questions: OpenQuestions = OpenQuestions()
 
     def values(self) -> dict[str, Value]:
         """Slug → value, for every figure of `portal.figures.definitions` (days overdue is
@@ -60,12 +64,14 @@ class TermFigures:
             "budget-plan-execution": b.plan_execution if b else None,
             "own-revenue-share": b.own_share if b else None,
             "open-flags": self.open_flags,
+            "meeting-questions-open": self.meeting_questions.open,
+            "meeting-questions-overdue": self.meeting_questions.overdue,
         }
 
 
 def figures_for_terms(term_ids: Iterable[int],
                       as_of: date | None = None) -> dict[int, TermFigures]:
-    """Each term's figures: five queries for any number of terms."""
+    """Each term's figures: six queries for any number of terms."""
     ids = sorted(set(term_ids))
     if not ids:
         return {}
@@ -75,6 +81,7 @@ def figures_for_terms(term_ids: Iterable[int],
     ratings = rating_summaries_for_terms(ids)
     budgets = budget_summaries_for_terms(ids)
     flags = open_flag_counts_for_terms(ids)
+    questions = open_questions_for_terms(ids, as_of)
     result = {}
     for term_id in ids:
         budget = budgets.get(term_id)
@@ -83,7 +90,8 @@ def figures_for_terms(term_ids: Iterable[int],
             reports=reports.get(term_id, ReportSummary()),
             ratings=ratings.get(term_id, NO_RATINGS),
             budget=budget.headline if budget else None,
-            open_flags=flags.get(term_id, 0))
+            open_flags=flags.get(term_id, 0),
+            meeting_questions=questions.get(term_id, OpenQuestions()))
     return result
 
 
@@ -105,4 +113,7 @@ def total(figures: Iterable[TermFigures], as_of: date) -> TermFigures:
         ratings=RatingSummary(count, scores, (distribution[0], distribution[1],
                                               distribution[2], distribution[3],
                                               distribution[4])),
-        budget=None, open_flags=sum(item.open_flags for item in items))
+        budget=None, open_flags=sum(item.open_flags for item in items),
+        meeting_questions=OpenQuestions(
+            sum(item.meeting_questions.open for item in items),
+            sum(item.meeting_questions.overdue for item in items)))

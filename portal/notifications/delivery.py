@@ -76,7 +76,11 @@ def _after_commit(session: Session) -> None:
     from portal.notifications import tasks
 
     for event_id in pending:
-        tasks.dispatch_event(event_id)
+        try:
+            tasks.dispatch_event(event_id)
+        except Exception:  # noqa: BLE001 - the change is committed; the queue may be down
+            # Not lost: `release_held` dispatches events left undispatched after 5 minutes.
+            log.exception("could not queue notification event %s", event_id)
 
 
 @orm_event.listens_for(Session, "after_soft_rollback")

@@ -116,12 +116,13 @@ def describe(target: FollowTarget, obj: Any) -> tuple[str, str]:
     return obj.term.akim.name, url_for("recall.petition", petition_id=obj.id)
 
 
-def follows_of(user: User) -> list[Followed]:
-    """Everything the user follows: the rows, and their own akim unless they stopped."""
+def follows_of(user: User, known_default: tuple[int | None] | None = None) -> list[Followed]:
+    """Everything the user follows: the rows, and their own akim unless they stopped.
+    `known_default` spares the lookup of that akim when the caller has it already."""
     rows = list(db.session.scalars(select(Follow).where(Follow.user_id == user.id)
                                    .order_by(Follow.target, Follow.id)))
     result: list[Followed] = []
-    default = following.default_akim_id(user)
+    default = known_default[0] if known_default else following.default_akim_id(user)
     stopped_default = any(row.target is FollowTarget.AKIM and row.target_id == default
                           and not row.active for row in rows)
     if default is not None and not stopped_default and not any(

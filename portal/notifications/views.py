@@ -17,7 +17,7 @@ from portal.akims.models import Akim, Term
 from portal.api.serialize import public_url
 from portal.extensions import csrf, db
 from portal.geo.models import District, Region, RuralDistrict
-from portal.notifications import delivery, feeds, preferences, tasks
+from portal.notifications import delivery, feeds, mine, preferences, tasks
 from portal.notifications import follows as follows_service
 from portal.notifications.forms import SettingsForm
 from portal.notifications.models import DeliveryStatus, FollowTarget, Notification
@@ -47,6 +47,12 @@ def unsubscribe(token: str) -> Any:
 
 
 csrf.exempt(unsubscribe)
+
+
+@blueprint.route("/my")
+@require_login
+def my_portal() -> str:
+    return render_template("notifications/my_portal.html", mine=mine.my_portal(current_user))
 
 
 @blueprint.route("/my/follows", methods=["GET", "POST"])

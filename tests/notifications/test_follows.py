@@ -236,3 +236,23 @@ def test_an_akim_lands_on_the_dashboard_with_every_question_newest_first(
     second = client.get("/akim/dashboard?page=2").get_data(as_text=True)
     assert "Question number 01" in second and "Question number 00" in second
     assert "Question number 11" not in second
+
+
+def test_a_queue_that_is_down_loses_no_event(monkeypatch: Any) -> None:
+    """The change is committed whatever the queue does; the sweep dispatches it later."""
+    from datetime import timedelta as days
+
+    from portal.notifications import tasks
+
+    def down(event_id: int) -> None:
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(tasks, "dispatch_event", down)
+    term = serving_term()
+    report = published_report(term)
+    event = delivery.record(EventKind.REPORT_PUBLISHED, report.id, term.id, None)
+    assert event is not None
+    db.session.commit()  # no error reaches the request
+    later = datetime.now(UTC) + days(minutes=6)
+    assert event.id in delivery.undispatched(days(minutes=5), now=later)
+    assert event.id not in delivery.undispatched(days(minutes=5))  # not before five minutes

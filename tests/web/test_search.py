@@ -163,3 +163,35 @@ def test_a_rebuild_writes_what_every_write_kept(client: FlaskClient) -> None:
     assert [row[0] for row in kept] == ["promise", "report"]
     assert rebuild(db.session()) == 2
     assert rows() == kept
+
+
+def test_sqlite_answers_from_the_trigram_index_kept_by_triggers(client: FlaskClient) -> None:
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL answers from its pg_trgm index")
+    promise = PromiseFactory(title="Қазандық жөндеу", description="")
+
+    def indexed(word: str) -> list[int]:
+        return list(db.session.scalars(text(
+            "SELECT e.object_id FROM search_entry_fts f JOIN search_entry e ON e.id = f.rowid "
+            "WHERE f.body LIKE :p"), {"p": f"%{word}%"}))
+
+    assert indexed("казандык") == [promise.id]
+    promise.title = "Мектеп жөндеу"
+    db.session.commit()
+    assert indexed("казандык") == []
+    assert indexed("мектеп") == [promise.id]
+    assert f'href="/promises/{promise.id}"' in _page(client, "Мектеп", "kk")
+
+
+def test_a_village_or_rural_district_one_typo_away_is_found(client: FlaskClient) -> None:
+    unit = RuralDistrictFactory(name_kk="Шаян ауылдық округі", name_ru="сельский округ Шаян",
+                                name_en="Shayan rural district")
+    SettlementFactory(rural_district=unit, name_kk="Көктөбе ауылы", name_ru="село Коктобе",
+                      name_en="Koktobe village")
+    assert "Koktobe village" in _page(client, "Коктоба", "en")  # one letter wrong
+    assert "Koktobe village" in _page(client, "Kokotbe", "en")  # two swapped
+    html = _page(client, "Шаяан", "kk")  # one letter too many
+    assert f'href="/rural-districts/{unit.kato}"' in html
+    assert "Koktobe village" not in _page(client, "Кукутаба", "en")  # more than one typo

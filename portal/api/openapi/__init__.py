@@ -50,7 +50,7 @@ def _document() -> dict[str, Any]:
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": "/api/v1"}],
         "tags": [{"name": name} for name in ("Places", "Akims", "Reports", "Budgets",
-                                             "Flags", "Account", "Meta")],
+                                             "Flags", "Search", "Account", "Meta")],
         "paths": paths(),
         "components": {
             "schemas": components(),

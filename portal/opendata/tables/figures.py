@@ -37,7 +37,8 @@ SLUGS = ("promises-due", "promises-kept", "promises-kept-share", "promises-broke
          "promises-broken-share", "promises-kept-early", "promises-overdue", "reports-due",
          "reports-on-time", "reports-late", "reports-missing", "rating-average",
          "rating-count", "budget-own-plan-execution", "budget-plan-execution",
-         "own-revenue-share", "open-flags")
+         "own-revenue-share", "open-flags", "meeting-questions-open",
+         "meeting-questions-overdue")
 _SHARES = {"promises-kept-share", "promises-broken-share", "rating-average",
            "budget-own-plan-execution", "budget-plan-execution", "own-revenue-share"}
 

@@ -1,0 +1,46 @@
+"""My portal: a resident's akim, follows, ratings, comments, answers and signatures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from portal.extensions import db
+from portal.feedback.models import Rating
+from portal.notifications.models import Follow, FollowTarget
+from portal.promises import transitions, votes
+from portal.promises.models import PromiseStatus, VoteChoice
+from portal.recall.models import PetitionSignature
+from tests.factories import CommentFactory, PromiseFactory
+from tests.feedback.helpers import akim_account, published_report, resident, serving_term
+from tests.recall.helpers import petition
+
+
+def test_my_portal_shows_a_residents_own_record(client: FlaskClient, login: Any,
+                                                count_queries: Any) -> None:
+    term = serving_term()
+    me = resident(term)
+    report = published_report(term)
+    db.session.add(Rating(report_id=report.id, user_id=me.id, score=4))
+    CommentFactory(report=report, author=me, body="Where is the new road?")
+    promise = PromiseFactory(term=term, title="Clean water for the school")
+    claim = transitions.post_claim(promise, akim_account(term), status=PromiseStatus.IN_PROGRESS,
+                                   progress=50, note="Half the pipe.")
+    votes.cast_vote(promise, claim.id, me, VoteChoice.DISPUTE, None)
+    item = petition(term)
+    db.session.add(PetitionSignature(petition_id=item.id, user_id=me.id))
+    other = serving_term()
+    db.session.add(Follow(user_id=me.id, target=FollowTarget.AKIM, target_id=other.akim_id))
+    db.session.commit()
+    login(me)
+    with count_queries() as queries:
+        html = client.get("/my").get_data(as_text=True)
+    assert term.akim.full_name_latn in html  # my own akim, by default
+    assert other.akim.full_name_latn in html  # and one I follow
+    assert f"/reports/{report.id}" in html and "4 of 5" in html
+    assert "Where is the new road?" in html
+    assert "Clean water for the school" in html and "No, that is not true" in html
+    assert f"/petitions/{item.id}" in html
+    assert len(queries) <= 10, "\n".join(q[:80] for q in queries)
+    assert 'href="/my"' in html  # in the menu
