@@ -58,7 +58,7 @@ class Section:
 SECTION_LABELS = {
     "Places": _l("Places"), "Akims": _l("Akims"), "Reports": _l("Reports"),
     "Budgets": _l("Budgets"), "Flags": _l("Recall-trigger flags"), "Account": _l("Your account"),
-    "Meta": _l("About the API"),
+    "Search": _l("Search"), "Meta": _l("About the API"),
 }
 
 

@@ -44,7 +44,13 @@ def feedback_helpers() -> dict[str, Any]:
     return {"feedback_rating_panel": panels.rating_panel,
             "feedback_comments": panels.comments_panel,
             "feedback_awaiting_reply": panels.awaiting_reply_panel,
-            "feedback_window_days": ratings.window_days}
+            "feedback_window_days": ratings.window_days,
+            "feedback_may_rate": _may_rate}
+
+
+def _may_rate(report: Report) -> bool:
+    """Whether the viewer may rate `report` now (from the loaded account: no query)."""
+    return ratings.why_cannot_rate(current_user, report) is None
 
 
 @blueprint.app_template_filter("score_label")

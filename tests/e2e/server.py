@@ -32,7 +32,7 @@ RATELIMIT_LOGIN_ACCOUNT = "500 per minute"
 RATELIMIT_REGISTER = "500 per hour"
 """
 EXTRA_RESIDENTS = ("phone@e2e.demo.kz", "keyboard@e2e.demo.kz", "kazakh@e2e.demo.kz",
-                   "russian@e2e.demo.kz")
+                   "russian@e2e.demo.kz", "forms-kk@e2e.demo.kz", "forms-ru@e2e.demo.kz")
 
 
 class ServerError(RuntimeError):

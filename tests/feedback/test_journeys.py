@@ -136,3 +136,16 @@ def test_the_report_navigation_leads_to_rating_and_comments(client: FlaskClient)
     assert '<a href="#rating">Оценить</a>' in toc
     assert '<a href="#comments">Комментарии</a>' in toc
     assert 'id="rating"' in html and 'id="comments"' in html  # the targets exist
+
+
+def test_a_resident_who_may_rate_is_offered_the_rating_near_the_top(
+        client: FlaskClient, login: Any) -> None:
+    report = published_report()
+    page = f"/reports/{report.id}"
+    link = '<a class="button button-primary" href="#rating">Rate this report</a>'
+    assert link not in client.get(page).get_data(as_text=True)  # a visitor: the section says how
+    login(resident(report.term, verified=False))
+    assert link not in client.get(page).get_data(as_text=True)
+    login(resident(report.term))
+    html = client.get(page).get_data(as_text=True)
+    assert link in html and html.index(link) < html.index('class="report-toc"')

@@ -195,3 +195,29 @@ def test_a_village_or_rural_district_one_typo_away_is_found(client: FlaskClient)
     html = _page(client, "Шаяан", "kk")  # one letter too many
     assert f'href="/rural-districts/{unit.kato}"' in html
     assert "Koktobe village" not in _page(client, "Кукутаба", "en")  # more than one typo
+
+
+def test_the_seed_indexes_what_it_inserts_in_bulk(client: FlaskClient) -> None:
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from portal import seed
+    from portal.promises.models import Promise
+    from portal.reports.models import Report
+    from portal.search.models import SearchEntry
+    from portal.seed.context import Scale
+
+    seed.run(Scale.DEMO, seed=2026, as_of=date(2026, 11, 1))
+    db.session.commit()
+    promises = db.session.scalar(select(func.count()).select_from(Promise))
+    published = db.session.scalar(select(func.count()).select_from(Report)
+                                  .where(Report.current_version > 0))
+    entries = db.session.scalar(select(func.count()).select_from(SearchEntry))
+    assert promises and published
+    assert entries == promises + published
+    promise = db.session.scalars(select(Promise).order_by(Promise.id)).first()
+    assert promise is not None
+    word = max(promise.title.split(), key=len)
+    response = client.get("/search", query_string={"q": word, "kind": "promises"})
+    assert "/promises/" in response.get_data(as_text=True)
