@@ -74,10 +74,11 @@ def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str,
 
 # Where the budget charts go, tried in order until no page but the last is under a third full
 # (a page mostly empty reads as a mistake, and a printed bundle wastes paper): under the budget
-# table; smaller there (they then fit where the table ends low on a landscape page); at the top
-# of the upright pages, before the reports. The first layout that passes is kept; if none
-# does, the one whose emptiest page is fullest.
-LAYOUTS = ("", "charts-compact", "charts-upright")
+# table; at the top of the upright pages, before the reports; smaller under the table. The
+# first layout that passes is kept; if none does, the one whose emptiest page is fullest.
+# Moving the charts is tried before shrinking them: on the demo it passes where shrinking
+# does not, so a stranded chart costs one more layout, not two.
+LAYOUTS = ("", "charts-upright", "charts-compact")
 
 
 def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) -> Document:
