@@ -1,5 +1,6 @@
-"""Keeping `search_entry` current: every flush that adds or changes a promise's text, or
-publishes a report version, rewrites that object's row in the same transaction.
+"""Keeping `search_entry` current: every flush that adds or changes a promise's or a meeting
+question's text, or publishes a report version, rewrites that object's row in the same
+transaction.
 
 Drafts are never indexed: a report's row is written only from a `ReportVersion`, which exists
 only once published. Bulk inserts that bypass the ORM (the seed) call `rebuild()`.
@@ -16,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from portal.akims.models import Term
 from portal.geo.models import District, RuralDistrict
+from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportContent, ReportVersion
 from portal.search.models import EntryKind, SearchEntry
 from portal.textsearch import fold
 
 PROMISE_FIELDS = ("title", "description")
+QUESTION_FIELDS = ("question", "answer", "evidence")
 REPORT_FIELDS = ("summary", "promises_progress", "budget_execution", "meeting_place",
                  "meeting_questions", "next_plans")
 
@@ -32,6 +35,10 @@ def promise_text(title: str | None, description: str | None) -> str:
 
 def report_text(content: ReportContent | Any) -> str:
     return fold(*(getattr(content, name) for name in REPORT_FIELDS))
+
+
+def question_text(question: str | None, answer: str | None, evidence: str | None) -> str:
+    return fold(question, answer, evidence)
 
 
 def _regions(connection: Connection, term_ids: Iterable[int]) -> dict[int, int]:
@@ -65,6 +72,7 @@ def _changed(obj: Any, fields: Iterable[str]) -> bool:
 def _after_flush(session: Session, _context: Any) -> None:
     promises: list[tuple[int, int, str]] = []
     reports: list[tuple[int, int, str]] = []
+    questions: list[tuple[int, int, str]] = []
     gone: list[int] = []
     for obj in session.new:
         if isinstance(obj, Promise):
@@ -73,13 +81,17 @@ def _after_flush(session: Session, _context: Any) -> None:
             report = session.get(Report, obj.report_id)
             if report is not None:
                 reports.append((obj.report_id, report.term_id, report_text(obj)))
+        elif isinstance(obj, MeetingQuestion):
+            questions.append(_question(session, obj))
     for obj in session.dirty:
         if isinstance(obj, Promise) and _changed(obj, (*PROMISE_FIELDS, "term_id")):
             promises.append((obj.id, obj.term_id, promise_text(obj.title, obj.description)))
+        elif isinstance(obj, MeetingQuestion) and _changed(obj, QUESTION_FIELDS):
+            questions.append(_question(session, obj))
     for obj in session.deleted:
         if isinstance(obj, Promise):
             gone.append(obj.id)
-    if not (promises or reports or gone):
+    if not (promises or reports or questions or gone):
         return
     connection = session.connection()
     if gone:
@@ -87,6 +99,13 @@ def _after_flush(session: Session, _context: Any) -> None:
             SearchEntry.kind == EntryKind.PROMISE, SearchEntry.object_id.in_(gone)))
     _write(connection, EntryKind.PROMISE, promises)
     _write(connection, EntryKind.REPORT, reports)
+    _write(connection, EntryKind.QUESTION, questions)
+
+
+def _question(session: Session, obj: MeetingQuestion) -> tuple[int, int, str]:
+    meeting = session.get(Meeting, obj.meeting_id)
+    assert meeting is not None  # noqa: S101 - the foreign key holds
+    return (obj.id, meeting.term_id, question_text(obj.question, obj.answer, obj.evidence))
 
 
 def listen() -> None:
@@ -109,8 +128,13 @@ def rebuild(session: Session) -> int:
                    select(ReportVersion.report_id, Report.term_id, *columns)
                    .join(Report, Report.id == ReportVersion.report_id)
                    .where(ReportVersion.number == Report.current_version))]
-    for start in range(0, len(promises), 2000):
-        _write(connection, EntryKind.PROMISE, promises[start:start + 2000])
-    for start in range(0, len(reports), 2000):
-        _write(connection, EntryKind.REPORT, reports[start:start + 2000])
-    return len(promises) + len(reports)
+    questions = [(row.id, row.term_id, question_text(row.question, row.answer, row.evidence))
+                 for row in connection.execute(
+                     select(MeetingQuestion.id, Meeting.term_id, MeetingQuestion.question,
+                            MeetingQuestion.answer, MeetingQuestion.evidence)
+                     .join(Meeting, Meeting.id == MeetingQuestion.meeting_id))]
+    for kind, rows in ((EntryKind.PROMISE, promises), (EntryKind.REPORT, reports),
+                       (EntryKind.QUESTION, questions)):
+        for start in range(0, len(rows), 2000):
+            _write(connection, kind, rows[start:start + 2000])
+    return len(promises) + len(reports) + len(questions)

@@ -1,4 +1,5 @@
-"""One row per public text that search finds: a promise, or a report's current published version."""
+"""One row per public text search finds: a promise, a report's current published version, a
+meeting question."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from portal.modeling import str_enum
 class EntryKind(enum.StrEnum):
     PROMISE = "promise"
     REPORT = "report"
+    QUESTION = "question"  # a question residents raised at a meeting, with its answer
 
 
 class SearchEntry(Model):

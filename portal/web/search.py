@@ -3,8 +3,9 @@
 Regions and districts are few (about 20 and 220) and change only with the classifier, so
 they are matched in Python against their names in every spelling, with one typo tolerated
 (`portal.textsearch.Matcher`); rural districts, villages and akims by their stored `search_key`;
-promises and reports by their row in `search_entry` (`portal.search`: a promise's title and
-description, a report's current published version, never a draft).
+promises, reports and meeting questions by their row in `search_entry` (`portal.search`: a
+promise's title and description, a report's current published version, never a draft; a
+question with its answer and what was done).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.akims.models import Akim, Term
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
 from portal.search.models import EntryKind, SearchEntry, search_entry_fts
@@ -31,7 +33,7 @@ PLACES_LIMIT = 20
 TEXT_LIMIT = 20  # promises and reports shown of each kind; the count says how many match
 
 
-KINDS = ("akims", "places", "promises", "reports")
+KINDS = ("akims", "places", "promises", "reports", "questions")
 
 
 T = TypeVar("T")
@@ -55,6 +57,7 @@ class SearchResults:
     regions: list[Region] = field(default_factory=list)
     promises: TextHits[Promise] = field(default_factory=TextHits)
     reports: TextHits[tuple[Report, ReportVersion]] = field(default_factory=TextHits)
+    questions: TextHits[MeetingQuestion] = field(default_factory=TextHits)
     kind: str | None = None
     region: Region | None = None
 
@@ -63,7 +66,7 @@ class SearchResults:
         return not (
             (self.akims and self.akims.total)
             or self.rural_districts or self.settlements or self.districts or self.regions
-            or self.promises.total or self.reports.total
+            or self.promises.total or self.reports.total or self.questions.total
         )
 
 
@@ -128,6 +131,8 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
         results.promises = _promises(query, region_id)
     if "reports" in wanted:
         results.reports = _reports(query, region_id)
+    if "questions" in wanted:
+        results.questions = _questions(query, region_id)
     if results.empty and "places" in wanted:
         _near_places(query, region_id, results)
     return results
@@ -194,6 +199,19 @@ def _promises(query: str, region_id: int | None) -> TextHits[Promise]:
         select(Promise).options(joinedload(Promise.term).joinedload(Term.akim),
                                 joinedload(Promise.term).joinedload(Term.rural_district))
         .where(Promise.id.in_(ids)))}
+    return TextHits(total, [found[i] for i in ids if i in found])
+
+
+def _questions(query: str, region_id: int | None) -> TextHits[MeetingQuestion]:
+    total, ids = _entries(query, EntryKind.QUESTION, region_id)
+    if not ids:
+        return TextHits()
+    found = {item.id: item for item in db.session.scalars(
+        select(MeetingQuestion)
+        .options(joinedload(MeetingQuestion.meeting).joinedload(Meeting.term)
+                 .joinedload(Term.akim),
+                 joinedload(MeetingQuestion.meeting).joinedload(Meeting.settlement))
+        .where(MeetingQuestion.id.in_(ids)))}
     return TextHits(total, [found[i] for i in ids if i in found])
 
 

@@ -68,4 +68,13 @@ def test_a_search_costs_a_fixed_number_of_queries(client: FlaskClient,
     for _ in range(5):
         PromiseFactory(title="More lights")
         ReportFactory(published=True, summary="More lights installed.")
-    assert cost() == few <= 12
+    assert cost() == few <= 13
+
+
+def test_meeting_questions_are_a_group(client: FlaskClient) -> None:
+    from tests.factories import MeetingQuestionFactory
+
+    item = MeetingQuestionFactory(question="When is the velodrome lit?")
+    questions = _groups(client, q="velodrome")["questions"]
+    assert [hit["id"] for hit in questions["items"]] == [item.id]
+    assert questions["items"][0]["url"].endswith(f"/meetings/{item.meeting_id}#question-{item.id}")

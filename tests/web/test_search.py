@@ -203,6 +203,7 @@ def test_the_seed_indexes_what_it_inserts_in_bulk(client: FlaskClient) -> None:
     from sqlalchemy import func, select
 
     from portal import seed
+    from portal.meetings.models import MeetingQuestion
     from portal.promises.models import Promise
     from portal.reports.models import Report
     from portal.search.models import SearchEntry
@@ -213,11 +214,28 @@ def test_the_seed_indexes_what_it_inserts_in_bulk(client: FlaskClient) -> None:
     promises = db.session.scalar(select(func.count()).select_from(Promise))
     published = db.session.scalar(select(func.count()).select_from(Report)
                                   .where(Report.current_version > 0))
+    questions = db.session.scalar(select(func.count()).select_from(MeetingQuestion))
     entries = db.session.scalar(select(func.count()).select_from(SearchEntry))
     assert promises and published
-    assert entries == promises + published
+    assert entries == promises + published + questions
     promise = db.session.scalars(select(Promise).order_by(Promise.id)).first()
     assert promise is not None
     word = max(promise.title.split(), key=len)
     response = client.get("/search", query_string={"q": word, "kind": "promises"})
     assert "/promises/" in response.get_data(as_text=True)
+
+
+def test_a_meeting_question_is_found_with_its_answer(client: FlaskClient) -> None:
+    from tests.factories import MeetingQuestionFactory
+
+    item = MeetingQuestionFactory(question="Ауылға көпір қашан салынады?",
+                                  answer="Көпір жобасы 2026 жылғы бюджетке енгізілді.")
+    html = _page(client, "көпір", "kk")
+    assert f'href="/meetings/{item.meeting_id}#question-{item.id}"' in html
+    assert "<mark>көпір</mark>" in html
+    assert f"#question-{item.id}" in _page(client, "бюджетке", "ru")  # by its answer
+    item.answer = "Жоба қайта қаралды."
+    db.session.commit()
+    assert f"#question-{item.id}" not in _page(client, "бюджетке", "ru")
+    assert f"#question-{item.id}" not in client.get(
+        "/search", query_string={"q": "көпір", "kind": "promises"}).get_data(as_text=True)

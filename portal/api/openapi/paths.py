@@ -160,15 +160,16 @@ def paths() -> dict[str, Any]:
             ], "Flags")},
         "/search": {"get": _read(
             "Search", "Places at every level, akims, promises (title and description) and "
-            "reports (the current published version, never a draft), grouped by kind; the "
+            "reports (the current published version, never a draft) and meeting questions, "
+            "grouped by kind; the "
             "same as the /search page. Kazakh letters optional, Latin spellings and one typo "
             "in a place name tolerated.", "SearchResults", [
                 {**_query("q", string(minLength=2, maxLength=MAX_TEXT,
                                       pattern=NO_CONTROL_CHARACTERS),
                           "What to look for (at least 2 characters).", "Бәйдібек"),
                  "required": True},
-                _query("kind", enum_of(["akims", "places", "promises", "reports"]),
-                       "Only this kind."),
+                _query("kind", enum_of(["akims", "places", "promises", "reports",
+                                        "questions"]), "Only this kind."),
                 _query("region", string(pattern="^[0-9]{2}$"), "Only this region (2-digit "
                        "KATO prefix).", "61"),
             ], "Search")},

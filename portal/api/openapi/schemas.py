@@ -380,12 +380,14 @@ def _me() -> Schema:
 
 def _search() -> Schema:
     hit = obj({
-        "id": nullable(integer("The akim's, promise's or report's id; null for a place.")),
+        "id": nullable(integer("The akim's, promise's, report's or question's id; null for "
+                               "a place.")),
         "kato": nullable(string("A place's KATO code (2 digits a region, 4 a district, 9 a "
                                 "rural district or village); null otherwise.")),
         "name": nullable(ref("Names") | {"description": "A place's names; null otherwise."}),
-        "title": nullable(string("An akim's name, a promise's title, or a report's period "
-                                 "as an ISO 8601 interval (2025-01-01/2025-06-30).")),
+        "title": nullable(string("An akim's name, a promise's title, a report's period as "
+                                 "an ISO 8601 interval (2025-01-01/2025-06-30), or a meeting "
+                                 "question.")),
         "excerpt": nullable(string("Plain text around the first word found (promises: the "
                                    "description; reports: the current published version).")),
         "akim_id": nullable(integer("The akim the hit belongs to.")),
@@ -393,13 +395,13 @@ def _search() -> Schema:
     }, "One thing found.")
     group = obj({
         "kind": enum_of(["regions", "districts", "rural_districts", "villages", "akims",
-                         "promises", "reports"]),
+                         "promises", "reports", "questions"]),
         "total": integer("How many match (items holds the first 20).", minimum=0),
         "items": array(hit),
     }, "The hits of one kind, best or newest first.")
     return obj({
         "query": string("The query as searched (spaces squeezed)."),
-        "kind": nullable(enum_of(["akims", "places", "promises", "reports"])),
+        "kind": nullable(enum_of(["akims", "places", "promises", "reports", "questions"])),
         "region": nullable(string("The region filter (2-digit KATO prefix).",
                                   pattern="^[0-9]{2}$")),
         "groups": array(group, "Every kind searched, in a fixed order, empty ones too."),

@@ -15,9 +15,10 @@ from portal.search.index import REPORT_FIELDS
 from portal.textsearch import excerpt
 from portal.web.search import KINDS, MIN_QUERY_LENGTH, SearchResults, search
 
-GROUPS = ("regions", "districts", "rural_districts", "villages", "akims", "promises", "reports")
+GROUPS = ("regions", "districts", "rural_districts", "villages", "akims", "promises", "reports",
+          "questions")
 GROUPS_OF_KIND = {"places": GROUPS[:4], "akims": ("akims",), "promises": ("promises",),
-                  "reports": ("reports",)}
+                  "reports": ("reports",), "questions": ("questions",)}
 
 
 def _hit(url: str, *, id: int | None = None, kato: str | None = None,  # noqa: A002
@@ -60,6 +61,11 @@ def _groups(results: SearchResults) -> dict[str, tuple[int, list[dict[str, Any]]
                  text=_plain([getattr(v, name) for name in REPORT_FIELDS], query),
                  akim_id=r.term.akim_id)
             for r, v in results.reports.items]),
+        "questions": (results.questions.total, [
+            _hit(serialize.public_url("meetings.show", meeting_id=q.meeting_id)
+                 + f"#question-{q.id}", id=q.id, title=q.question,
+                 text=_plain([q.answer, q.evidence], query) or None,
+                 akim_id=q.meeting.term.akim_id) for q in results.questions.items]),
     }
 
 
