@@ -1,7 +1,7 @@
 """report promise entries: progress on promises, one entry per programme promise
 
 Revision ID: e90378692097
-Revises: 5e7a0c31f2b9
+Revises: 8c2d4e6f1a3b
 Create Date: 2026-12-07 02:50:08.350346
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = 'e90378692097'
-down_revision = '5e7a0c31f2b9'
+down_revision = '8c2d4e6f1a3b'
 branch_labels = None
 depends_on = None
 
