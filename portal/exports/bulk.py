@@ -34,6 +34,7 @@ from portal.exports.services import LANGUAGES, PreparedDossier, prepared
 from portal.extensions import db
 from portal.modeling import as_utc, utcnow
 from portal.reports.timeliness import local_date
+from portal.transactions import commit_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +111,20 @@ def run_export(job_id: int) -> None:
         return
     # Claimed with a conditional update: a job queued twice (a retry racing a late original)
     # is built once.
-    now = utcnow()
-    claimed = db.session.execute(
-        update(ExportJob)
-        .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
-        .values(status=ExportStatus.RUNNING, started_at=now, progress_at=now,
-                worker_id=heartbeat.worker_id(), attempts=ExportJob.attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
-    db.session.commit()
+    # Every write of the job's own row goes through commit_with_retry: on SQLite a transaction
+    # that has read cannot start writing once another writer (a gunicorn, the other consumer
+    # thread) has committed since, and a lost claim would leave the job queued for ever.
+    def claim() -> int:
+        now = utcnow()
+        return int(db.session.execute(
+            update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+            .values(status=ExportStatus.RUNNING, started_at=now, progress_at=now,
+                    worker_id=heartbeat.worker_id(), attempts=ExportJob.attempts + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount)  # type: ignore[attr-defined]
+
+    claimed = commit_with_retry(claim)
     if not claimed:
         return
     db.session.refresh(job)
@@ -234,15 +241,17 @@ def _build(job: ExportJob) -> None:
     assert scope is not None  # noqa: S101 - stored by start_export from a parsed scope
 
     def started(fingerprint: str, total: int) -> None:
-        job.inputs_fingerprint = fingerprint
-        job.progress_total = total
-        job.progress_at = utcnow()
-        db.session.commit()
+        def write() -> None:
+            job.inputs_fingerprint = fingerprint
+            job.progress_total = total
+            job.progress_at = utcnow()
+        commit_with_retry(write)
 
     def progressed(done: int) -> None:
-        job.progress_done = done
-        job.progress_at = utcnow()
-        db.session.commit()
+        def write() -> None:
+            job.progress_done = done
+            job.progress_at = utcnow()
+        commit_with_retry(write)
 
     result = produce_bundle(scope, job.format, job.language, started, progressed,
                             lambda: _should_stop(job.id))
