@@ -16,20 +16,50 @@ from portal.meetings.models import Meeting, MeetingQuestion
 from portal.reports.policy import meetings_owed_by_term
 from portal.seed.context import SeedContext, insert_rows
 
-PLACES = ("House of culture", "School hall", "Akim's office", "Village club", "Medical post")
-QUESTIONS = (
-    ("When will the road to the school be repaired?", "In the summer, from the district budget.",
-     "Deputy akim"),
-    ("Street lights do not work on the main street.", "The contractor replaces them this month.",
-     "Chief specialist for housing"),
-    ("The bus to the district centre runs twice a week only.",
-     "The district is asked for a daily route.", "Akim"),
-    ("Drinking water is cut off in the evenings.", "The pump is replaced under the programme.",
-     "Water utility"),
-    ("The playground by the clinic is broken.", "Repair is in next year's plan.",
-     "Chief specialist for land"),
-)
-EVIDENCE = "Done; photo report published in the akim's channel."
+# A meeting's record is written where it is held, in Kazakh or in Russian (never English):
+# three meetings in five in Kazakh, by the meeting's id so the random draws stay as they were.
+PLACES = {
+    "kk": ("Мәдениет үйі", "Мектептің акт залы", "Әкім аппараты", "Ауылдық клуб",
+           "Медициналық пункт"),
+    "ru": ("Дом культуры", "Актовый зал школы", "Аппарат акима", "Сельский клуб",
+           "Медицинский пункт"),
+}
+QUESTIONS = {
+    "kk": (
+        ("Мектепке баратын жол қашан жөнделеді?",
+         "Жазда, аудандық бюджет қаражаты есебінен.", "Әкімнің орынбасары"),
+        ("Басты көшеде көше жарығы жанбайды.", "Мердігер шамдарды осы айда ауыстырады.",
+         "Тұрғын үй-коммуналдық шаруашылығы жөніндегі бас маман"),
+        ("Аудан орталығына автобус аптасына екі рет қана қатынайды.",
+         "Аудан әкімдігіне күнделікті бағыт ашу туралы сұрау жіберілді.", "Әкім"),
+        ("Кешке ауыз су беру тоқтатылады.", "Сорғы бағдарлама аясында ауыстырылады.",
+         "Сумен жабдықтау ұйымы"),
+        ("Емхана жанындағы балалар алаңы бұзылған.",
+         "Жөндеу келесі жылдың жоспарына енгізілді.", "Жер қатынастары жөніндегі бас маман"),
+    ),
+    "ru": (
+        ("Когда отремонтируют дорогу к школе?", "Летом, за счёт средств районного бюджета.",
+         "Заместитель акима"),
+        ("На главной улице не работает уличное освещение.",
+         "Подрядчик заменит светильники в этом месяце.", "Главный специалист по ЖКХ"),
+        ("Автобус до районного центра ходит только два раза в неделю.",
+         "В акимат района направлен запрос на ежедневный маршрут.", "Аким"),
+        ("По вечерам отключают питьевую воду.", "Насос заменят в рамках программы.",
+         "Водоснабжающая организация"),
+        ("Детская площадка у амбулатории сломана.", "Ремонт включён в план следующего года.",
+         "Главный специалист по земельным отношениям"),
+    ),
+}
+EVIDENCE = {
+    "kk": "Орындалды; фотоесеп әкім аппаратының парақшасында жарияланды.",
+    "ru": "Выполнено; фотоотчёт опубликован на странице аппарата акима.",
+}
+
+
+def _language(meeting_id: int) -> str:
+    return "kk" if meeting_id % 5 < 3 else "ru"
+
+
 SEED_HOUR_UTC = time(6, 0)  # 11:00 in Almaty
 
 
@@ -57,7 +87,8 @@ def seed(ctx: SeedContext) -> None:
             meetings.append(_meeting(meeting_id, term.id, rng.choice(choices), rng, starts,
                                      attendance=rng.randint(25, 240)))
             for number in range(rng.randint(1, 3)):
-                text, answer, responsible = QUESTIONS[(meeting_id + number) % len(QUESTIONS)]
+                asked = QUESTIONS[_language(meeting_id)]
+                text, answer, responsible = asked[(meeting_id + number) % len(asked)]
                 due = day + timedelta(days=rng.choice((30, 60, 90, 180)))
                 closed = due < ctx.as_of and rng.random() < 0.6
                 questions.append({
@@ -65,7 +96,8 @@ def seed(ctx: SeedContext) -> None:
                     "question": text, "answer": answer, "responsible": responsible,
                     "due_on": due, "status": "closed" if closed else "open",
                     "closed_on": min(due, ctx.as_of - timedelta(days=1)) if closed else None,
-                    "evidence": EVIDENCE if closed else "", "created_at": starts,
+                    "evidence": EVIDENCE[_language(meeting_id)] if closed else "",
+                    "created_at": starts,
                 })
         if rng.random() < 0.33 or term.id == ctx.demo.akim_term_id:
             ahead = datetime.combine(ctx.as_of + timedelta(days=rng.randint(4, 40)),
@@ -83,7 +115,7 @@ def _meeting(meeting_id: int, term_id: int, settlement_id: int, rng: Any, starts
              attendance: int | None) -> dict[str, Any]:
     return {
         "id": meeting_id, "term_id": term_id, "settlement_id": settlement_id,
-        "place": rng.choice(PLACES), "starts_at": starts,
+        "place": rng.choice(PLACES[_language(meeting_id)]), "starts_at": starts,
         "announced_at": starts - timedelta(days=rng.randint(5, 20)),
         "status": "held" if attendance is not None else "scheduled",
         "attendance": attendance, "video_url": "", "minutes_file_id": None,
