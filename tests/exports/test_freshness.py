@@ -201,7 +201,8 @@ def test_the_worker_renders_the_newest_change_first_and_readers_get_the_cached_f
     # A reader now gets the rebuilt file: no render in the request.
     response = client.get(f"/akims/{world.first.term.akim_id}/accountability.pdf?lang=en")
     assert response.headers["X-Dossier-Cache"] == "hit"
-    assert "and the clinic" in pdf_text(response.get_data())
+    # A table cell may wrap the title over lines: compare the words, not the line breaks.
+    assert "and the clinic" in " ".join(pdf_text(response.get_data()).split())
 
 
 def test_a_rebuild_replaces_the_file_it_supersedes(world: World,
