@@ -18,6 +18,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User, UserSession
 from portal.accounts.tokens import install_log_redaction
@@ -95,7 +96,9 @@ def load_user(session_id: str) -> User | None:
         select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == int(user_id), UserSession.token_hash == _digest(token),
                UserSession.ended_at.is_(None))
-    ).first()
+        # The roles come with the user: every signed-in page asks for them (one read less).
+        .options(joinedload(User.role_rows))
+    ).unique().first()
     if found is None:
         return None
     user, row = found

@@ -39,6 +39,7 @@ from portal.accounts.verification import try_register_match
 from portal.extensions import db, limiter
 from portal.modeling import current_language
 from portal.permissions import Permission, can, public, require_login
+from portal.transactions import commit_with_retry
 from portal.web.forms import ButtonForm
 from portal.web.safety import safe_next_url
 
@@ -102,8 +103,9 @@ def login() -> ViewResult:
                 session[PENDING_LOGIN] = two_factor.pending(user, next_url)
                 db.session.commit()
                 return redirect(url_for("accounts.second_factor"))
-            _sign_in(user)
-            db.session.commit()
+            # Retried on a writer's conflict: on SQLite the audit chain's write can meet
+            # another process's commit (seen with two machines on one file).
+            commit_with_retry(lambda: _sign_in(user))
             flash(_("You are signed in."), "success")
             return redirect(next_url or landing_page(user))
     return render_template("accounts/login.html", form=form, outbox=outbox_hint())

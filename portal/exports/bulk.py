@@ -106,8 +106,7 @@ def run_export(job_id: int) -> None:
     if job is None or job.status is not ExportStatus.QUEUED:
         return
     if job.cancel_requested:
-        _finish(job, ExportStatus.CANCELLED)
-        db.session.commit()
+        commit_with_retry(lambda: _finish(job, ExportStatus.CANCELLED))
         return
     # Claimed with a conditional update: a job queued twice (a retry racing a late original)
     # is built once.
@@ -132,12 +131,12 @@ def run_export(job_id: int) -> None:
         _build(job)
     except Exception:
         log.exception("export job %s failed", job_id)
-        db.session.rollback()
-        failed = db.session.get(ExportJob, job_id)
-        if failed is not None:
-            failed.error = "The export could not be built; the error is in the worker's log."
-            _finish(failed, ExportStatus.FAILED)
-            db.session.commit()
+        def fail() -> None:
+            failed = db.session.get(ExportJob, job_id)
+            if failed is not None:
+                failed.error = "The export could not be built; the error is in the worker's log."
+                _finish(failed, ExportStatus.FAILED)
+        commit_with_retry(fail)
 
 
 def requeue_abandoned(max_attempts: int) -> list[int]:
@@ -258,11 +257,9 @@ def _build(job: ExportJob) -> None:
     if result.key is None:
         db.session.refresh(job)
         if job.status is ExportStatus.RUNNING and job.worker_id == heartbeat.worker_id():
-            _finish(job, ExportStatus.CANCELLED)
-            db.session.commit()
+            commit_with_retry(lambda: _finish(job, ExportStatus.CANCELLED))
         return  # otherwise another consumer has it now
-    job.from_cache = result.from_cache
-    _done(job, result.key)
+    _done(job, result.key, from_cache=result.from_cache)
 
 
 def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
@@ -309,14 +306,16 @@ def _taken_over(job_id: int) -> bool:
     return row is None or row[0] is not ExportStatus.RUNNING or row[1] != heartbeat.worker_id()
 
 
-def _done(job: ExportJob, target: str) -> None:
+def _done(job: ExportJob, target: str, *, from_cache: bool) -> None:
     info = storage.current().stat(target)
     if info is None:  # pruned in the instant since it was written or found
         raise storage.NotStored(target)
-    job.result_file = target.rsplit("/", 1)[-1]
-    job.result_bytes = info.size
-    _finish(job, ExportStatus.DONE)
-    db.session.commit()
+    def write() -> None:
+        job.from_cache = from_cache
+        job.result_file = target.rsplit("/", 1)[-1]
+        job.result_bytes = info.size
+        _finish(job, ExportStatus.DONE)
+    commit_with_retry(write)
 
 
 def _finish(job: ExportJob, status: ExportStatus) -> None:
