@@ -16,7 +16,8 @@ from portal import audit
 from portal.akims.models import Akim, Term
 from portal.api.serialize import public_url
 from portal.extensions import csrf, db
-from portal.geo.models import District, Region, RuralDistrict
+from portal.geo import services as geo
+from portal.geo.models import District, RuralDistrict
 from portal.notifications import delivery, feeds, mine, preferences, tasks
 from portal.notifications import follows as follows_service
 from portal.notifications.forms import SettingsForm
@@ -135,7 +136,7 @@ def akim_feed(akim: Akim) -> Response:
 @blueprint.route("/rural-districts/<kato>/feed.atom")
 @public
 def rural_district_feed(kato: str) -> Response:
-    place = db.session.scalar(select(RuralDistrict).where(RuralDistrict.kato == kato))
+    place = geo.rural_district_by_kato(kato)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"rural_district:{kato}", place.name,
@@ -146,7 +147,7 @@ def rural_district_feed(kato: str) -> Response:
 @blueprint.route("/districts/<kato4>/feed.atom")
 @public
 def district_feed(kato4: str) -> Response:
-    place = db.session.scalar(select(District).where(District.kato4 == kato4))
+    place = geo.district_by_kato(kato4)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"district:{kato4}", place.name,
@@ -156,7 +157,7 @@ def district_feed(kato4: str) -> Response:
 @blueprint.route("/regions/<kato2>/feed.atom")
 @public
 def region_feed(kato2: str) -> Response:
-    place = db.session.scalar(select(Region).where(Region.kato2 == kato2))
+    place = geo.region_by_kato(kato2)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"region:{kato2}", place.name,
