@@ -130,6 +130,7 @@ def _akim(akim_id: int) -> Akim | None:
 def akim_feed(akim: Akim) -> Response:
     return _atom(feeds.Scope(f"akim:{akim.id}", akim.name,
                              public_url("akims.profile", akim_id=akim.id),
+                             public_url("notifications.akim_feed", akim_id=akim.id),
                              Term.akim_id == akim.id))
 
 
@@ -141,6 +142,7 @@ def rural_district_feed(kato: str) -> Response:
         abort(404)
     return _atom(feeds.Scope(f"rural_district:{kato}", place.name,
                              public_url("geo.rural_district", kato=kato),
+                             public_url("notifications.rural_district_feed", kato=kato),
                              RuralDistrict.id == place.id))
 
 
@@ -151,7 +153,9 @@ def district_feed(kato4: str) -> Response:
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"district:{kato4}", place.name,
-                             public_url("geo.district", kato4=kato4), District.id == place.id))
+                             public_url("geo.district", kato4=kato4),
+                             public_url("notifications.district_feed", kato4=kato4),
+                             District.id == place.id))
 
 
 @blueprint.route("/regions/<kato2>/feed.atom")
@@ -162,6 +166,7 @@ def region_feed(kato2: str) -> Response:
         abort(404)
     return _atom(feeds.Scope(f"region:{kato2}", place.name,
                              public_url("geo.region", kato2=kato2),
+                             public_url("notifications.region_feed", kato2=kato2),
                              District.region_id == place.id))
 
 
@@ -169,7 +174,8 @@ def region_feed(kato2: str) -> Response:
 @public
 def national_feed() -> Response:
     return _atom(feeds.Scope("nation", _("Akim accountability portal"),
-                             public_url("web.home"), None))
+                             public_url("web.home"), public_url("notifications.national_feed"),
+                             None))
 
 
 # --------------------------------------------------------------------------- failed deliveries

@@ -23,6 +23,10 @@ def _entries(client: FlaskClient, url: str) -> list[tuple[str, str]]:
     assert "public" in response.headers["Cache-Control"]
     root = ET.fromstring(response.data)  # noqa: S314 - our own feed, from the test app
     assert root.tag == f"{ATOM}feed" and root.find(f"{ATOM}id") is not None
+    # The feed names its own address, so a reader that found it on a page can subscribe.
+    selves = [link.get("href") for link in root.findall(f"{ATOM}link")
+              if link.get("rel") == "self"]
+    assert len(selves) == 1 and str(selves[0]).endswith(url), (url, selves)
     return [(str(entry.findtext(f"{ATOM}title")),
              str(entry.find(f"{ATOM}link").get("href")))  # type: ignore[union-attr]
             for entry in root.iter(f"{ATOM}entry")]
