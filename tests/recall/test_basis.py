@@ -46,3 +46,10 @@ def test_a_reason_for_a_moved_line_says_it_explains_the_default(app, client) -> 
     assert page.count(note) == 1
     petition = page[page.index('id="rule-petition"'):page.index('id="rule-budget"')]
     assert "reach 15%" in petition and "One voter in ten" in petition and note in petition
+
+
+def test_the_methodology_counts_reports_as_rule_1_does(client) -> None:  # type: ignore[no-untyped-def]
+    # Rule 1 reads `Report.covered_on` (recall/facts.py): an interim report is still missing.
+    page = client.get("/recall/methodology?lang=en").get_data(as_text=True)
+    assert "reports by their first publication" not in page
+    assert "an interim report published before its period ended does not count" in page
