@@ -10,6 +10,8 @@ import bisect
 import re
 
 from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import InstrumentedAttribute
 
 _KAZAKH_TO_RUSSIAN = str.maketrans({
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
@@ -47,6 +49,12 @@ def variants(text: str) -> list[str]:
     """The folded text and its plain-Latin reading ('Türkistan' → 'turkistan'), deduplicated."""
     folded = fold(text)
     return [variant for variant in sorted({folded, folded.translate(_LATIN_KAZAKH)}) if variant]
+
+
+def holds(column: InstrumentedAttribute[str], text: str) -> ColumnElement[bool]:
+    """`column` (a folded `search_key`) holds `text` in any of its `variants`: Cyrillic, or
+    Kazakh Latin read as the plain Latin the keys store ('Zhaqsylyqov' finds 'zhaksylykov')."""
+    return or_(*(column.like(like_pattern(variant), escape="\\") for variant in variants(text)))
 
 
 # A word this long may carry one typo and still match; shorter words must match as typed.

@@ -31,6 +31,7 @@ from portal.exports import fingerprint as fingerprints
 from portal.exports import store
 from portal.exports.dossier import dossiers_for_akims
 from portal.exports.pdf import collector_paused
+from portal.web.safety import whole_number
 
 PDF_MAGIC = b"%PDF-"
 # Metadata keys the dossier carries (portal.exports.services.pdf_metadata).
@@ -114,11 +115,13 @@ def claim_from_pdf(data: bytes) -> Claim | None:
         return None
     if not re.fullmatch(r"[0-9a-f]{64}", value):
         return None
+    # Anyone can write these keys into a PDF: an akim id the schema cannot hold (a 500 on
+    # either database) is no claim about an akim, as an unreadable day is none about a day.
     try:
-        return Claim(value, int(akim) if akim else None,
-                     date.fromisoformat(as_of) if as_of else None)
+        day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        return Claim(value)
+        day = None
+    return Claim(value, whole_number(akim), day)
 
 
 def normalise_typed(text: str) -> str | None:

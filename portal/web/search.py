@@ -24,7 +24,7 @@ from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
 from portal.search.models import EntryKind, SearchEntry, search_entry_fts
-from portal.textsearch import Matcher, fold, like_pattern, variants
+from portal.textsearch import Matcher, fold, holds, like_pattern, variants
 from portal.translit import to_latin
 from portal.web.pagination import Page, paginate
 
@@ -90,7 +90,6 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
         regions, districts = _regions_and_districts(query)
         results.regions = [r for r in regions if region_id in (None, r.id)]
         results.districts = [d for d in districts if region_id in (None, d.region_id)]
-    pattern = like_pattern(query)
     in_region: list[ColumnElement[bool]] = (
         [] if region_id is None else [District.region_id == region_id])
     if "akims" in wanted:
@@ -101,7 +100,7 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
                     RuralDistrict.district
                 )
             )
-            .where(Akim.search_key.like(pattern, escape="\\"))
+            .where(holds(Akim.search_key, query))
             .order_by(Akim.full_name, Akim.id)
         )
         if region_id is not None:
@@ -114,7 +113,7 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
             select(RuralDistrict)
             .join(District, District.id == RuralDistrict.district_id)
             .options(joinedload(RuralDistrict.district).joinedload(District.region))
-            .where(RuralDistrict.search_key.like(pattern, escape="\\"), *in_region)
+            .where(holds(RuralDistrict.search_key, query), *in_region)
             .order_by(RuralDistrict.kato)
             .limit(PLACES_LIMIT)
         ))
@@ -123,7 +122,7 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
             .join(RuralDistrict, RuralDistrict.id == Settlement.rural_district_id)
             .join(District, District.id == RuralDistrict.district_id)
             .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district))
-            .where(Settlement.search_key.like(pattern, escape="\\"), *in_region)
+            .where(holds(Settlement.search_key, query), *in_region)
             .order_by(Settlement.kato)
             .limit(PLACES_LIMIT)
         ))

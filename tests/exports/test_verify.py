@@ -142,3 +142,26 @@ def test_an_oversized_upload_is_refused_beside_the_field(
     monkeypatch.setattr("portal.exports.views.MAX_VERIFY_BYTES", 300 * 1024)
     text = _upload(client, csrf, b"%PDF-1.7\n" + b"0" * 300 * 1024)
     assert "larger than any dossier (0.3 MB at most)" in text
+
+
+def _forged(claims: dict[str, str]) -> bytes:
+    """A PDF anyone could make, carrying the portal's metadata keys with values of its own."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata(claims)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("akim", ["99999999999999999999999",  # no id SQLite can hold
+                                  "2147483648"])  # one past PostgreSQL's integer
+def test_a_forged_dossier_naming_an_impossible_akim_is_unknown_not_an_error(
+        app: Flask, client: FlaskClient, csrf: Any, tmp_path: Path, akim: str) -> None:
+    content = _forged({"/PortalDataFingerprint": "ab" * 32, "/PortalAkim": akim,
+                       "/PortalAsOf": "2026-01-01"})
+    assert "did not issue a dossier with this fingerprint" in _upload(client, csrf, content)
+    path = tmp_path / "forged.pdf"
+    path.write_bytes(content)
+    status, output = verify(app, path)
+    assert status == 2 and "was not issued by this portal" in output, output

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from portal.extensions import db
 from portal.reports import services
-from tests.factories import RuralDistrictFactory, SettlementFactory
+from tests.factories import AkimFactory, RuralDistrictFactory, SettlementFactory
 from tests.factories.geo import a_district
 from tests.factories.promises import PromiseFactory
 from tests.factories.reports import ReportFactory
@@ -239,3 +239,16 @@ def test_a_meeting_question_is_found_with_its_answer(client: FlaskClient) -> Non
     assert f"#question-{item.id}" not in _page(client, "бюджетке", "ru")
     assert f"#question-{item.id}" not in client.get(
         "/search", query_string={"q": "көпір", "kind": "promises"}).get_data(as_text=True)
+
+
+def test_an_akim_and_a_village_are_found_in_kazakh_latin_spelling(client: FlaskClient) -> None:
+    # 'q' and 'ö' of the 2021 alphabet read as the plain Latin the stored keys hold, as in
+    # "Find my akim"; before, only the fallback for an empty page tried that reading.
+    akim = AkimFactory(full_name="Жақсылықов Ерлан", full_name_latn="Zhaksylykov Erlan")
+    html = _page(client, "Zhaqsylyqov", "en")
+    assert f'href="/akims/{akim.id}"' in html
+    unit = RuralDistrictFactory(name_kk="Көктөбе ауылдық округі", name_ru="Koktobe",
+                                name_en="Koktobe rural district")
+    PromiseFactory(title="Köktöbe: a new school")  # a text hit, so no fallback runs
+    html = _page(client, "Köktöbe", "en")
+    assert f'href="/rural-districts/{unit.kato}"' in html
