@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.akims.models import Term, TermStatus
 from portal.collation import by_name
 from portal.extensions import db
-from portal.geo.models import ELECTED_KINDS, District, Region, RuralDistrict, Settlement
+from portal.geo.models import District, Region, RuralDistrict, Settlement
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _counts_select() -> Select:
         )
         .select_from(RuralDistrict)
         .outerjoin(serving, serving.c.rural_district_id == RuralDistrict.id)
-        .where(RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS))
+        .where(RuralDistrict.current, RuralDistrict.elected)
     )
 
 
@@ -80,7 +80,15 @@ def regions_with_counts() -> list[RegionRow]:
             for region in regions]
 
 
+def _is_code(value: str, length: int) -> bool:
+    """A KATO code of `length` ASCII digits. Anything else names no place and never reaches
+    the database: a NUL from a path was a 500 on PostgreSQL."""
+    return value.isascii() and value.isdigit() and len(value) == length
+
+
 def region_by_kato(kato2: str) -> Region | None:
+    if not _is_code(kato2, 2):
+        return None
     return db.session.scalar(select(Region).where(Region.kato2 == kato2))
 
 
@@ -98,6 +106,8 @@ def districts_with_counts(region: Region) -> list[DistrictRow]:
 
 
 def district_by_kato(kato4: str) -> District | None:
+    if not _is_code(kato4, 4):
+        return None
     return db.session.scalar(
         select(District).options(joinedload(District.region)).where(District.kato4 == kato4)
     )
@@ -115,8 +125,8 @@ def rural_districts_of(district: District) -> list[tuple[RuralDistrict, Term | N
         select(RuralDistrict, serving_term)
         .outerjoin(serving_term, serving_term.rural_district_id == RuralDistrict.id)
         .options(joinedload(serving_term.akim), joinedload(RuralDistrict.centre))
-        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
-               RuralDistrict.kind.in_(ELECTED_KINDS))
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.current,
+               RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     )
     return [(row[0], row[1]) for row in db.session.execute(statement).unique()]
@@ -127,13 +137,15 @@ def other_units_of(district: District) -> list[RuralDistrict]:
     districts, villages it runs directly): listed apart, they have no place for akims here."""
     return list(db.session.scalars(
         select(RuralDistrict)
-        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
-               RuralDistrict.kind.not_in(ELECTED_KINDS))
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.current,
+               ~RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     ))
 
 
 def rural_district_by_kato(kato: str) -> RuralDistrict | None:
+    if not _is_code(kato, 9):
+        return None
     return db.session.scalar(
         select(RuralDistrict)
         .options(

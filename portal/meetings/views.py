@@ -162,7 +162,7 @@ def minutes(meeting: Meeting) -> Response:
 @blueprint.route("/regions/<kato2>/meetings")
 @public
 def region(kato2: str) -> str:
-    place = geo.region_by_kato(kato2) if kato2.isdigit() and len(kato2) == 2 else None
+    place = geo.region_by_kato(kato2)
     if place is None:
         abort(404)
     now = utcnow()
@@ -185,7 +185,7 @@ def _ics(meetings: list[Meeting], name: str) -> Response:
 @blueprint.route("/regions/<kato2>/meetings.ics")
 @public
 def region_feed(kato2: str) -> Response:
-    place = geo.region_by_kato(kato2) if kato2.isdigit() and len(kato2) == 2 else None
+    place = geo.region_by_kato(kato2)
     if place is None:
         abort(404)
     return _ics(readers.meetings_of_area(region=place, since=utcnow() - timedelta(days=365)),
@@ -195,7 +195,7 @@ def region_feed(kato2: str) -> Response:
 @blueprint.route("/rural-districts/<kato>/meetings.ics")
 @public
 def rural_district_feed(kato: str) -> Response:
-    place = geo.rural_district_by_kato(kato) if kato.isdigit() and len(kato) == 9 else None
+    place = geo.rural_district_by_kato(kato)
     if place is None:
         abort(404)
     return _ics(readers.meetings_of_area(rural_district=place,

@@ -36,6 +36,7 @@ class Scope:
     key: str  # part of the feed's id, stable: "akim:12", "region:47", "nation"
     title: str
     page: str  # the HTML page the feed belongs to
+    feed: str  # the feed's own address (its "self" link)
     condition: Any  # a SQL condition over Term, RuralDistrict, District; None: everything
 
 
@@ -110,8 +111,7 @@ def atom(scope: Scope) -> bytes:
     add(feed, "id", f"{base}/feeds/{scope.key}")
     add(feed, "title", scope.title)
     add(feed, "link", href=scope.page, rel="alternate", type="text/html")
-    add(feed, "link", href=f"{base}{_feed_path(scope)}", rel="self",
-        type="application/atom+xml")
+    add(feed, "link", href=scope.feed, rel="self", type="application/atom+xml")
     newest = items[0].updated if items else datetime(2020, 1, 1, tzinfo=UTC)
     add(feed, "updated", newest.isoformat())
     author = add(feed, "author")
@@ -126,9 +126,3 @@ def atom(scope: Scope) -> bytes:
             add(entry, "summary", item.summary[:1000], type="text")
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
-
-def _feed_path(scope: Scope) -> str:
-    kind, _sep, value = scope.key.partition(":")
-    return {"akim": f"/akims/{value}/feed.atom", "rural_district": f"/rural-districts/{value}"
-            "/feed.atom", "district": f"/districts/{value}/feed.atom",
-            "region": f"/regions/{value}/feed.atom"}.get(kind, "/feed.atom")

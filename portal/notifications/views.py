@@ -16,7 +16,8 @@ from portal import audit
 from portal.akims.models import Akim, Term
 from portal.api.serialize import public_url
 from portal.extensions import csrf, db
-from portal.geo.models import District, Region, RuralDistrict
+from portal.geo import services as geo
+from portal.geo.models import District, RuralDistrict
 from portal.notifications import delivery, feeds, mine, preferences, tasks
 from portal.notifications import follows as follows_service
 from portal.notifications.forms import SettingsForm
@@ -129,38 +130,43 @@ def _akim(akim_id: int) -> Akim | None:
 def akim_feed(akim: Akim) -> Response:
     return _atom(feeds.Scope(f"akim:{akim.id}", akim.name,
                              public_url("akims.profile", akim_id=akim.id),
+                             public_url("notifications.akim_feed", akim_id=akim.id),
                              Term.akim_id == akim.id))
 
 
 @blueprint.route("/rural-districts/<kato>/feed.atom")
 @public
 def rural_district_feed(kato: str) -> Response:
-    place = db.session.scalar(select(RuralDistrict).where(RuralDistrict.kato == kato))
+    place = geo.rural_district_by_kato(kato)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"rural_district:{kato}", place.name,
                              public_url("geo.rural_district", kato=kato),
+                             public_url("notifications.rural_district_feed", kato=kato),
                              RuralDistrict.id == place.id))
 
 
 @blueprint.route("/districts/<kato4>/feed.atom")
 @public
 def district_feed(kato4: str) -> Response:
-    place = db.session.scalar(select(District).where(District.kato4 == kato4))
+    place = geo.district_by_kato(kato4)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"district:{kato4}", place.name,
-                             public_url("geo.district", kato4=kato4), District.id == place.id))
+                             public_url("geo.district", kato4=kato4),
+                             public_url("notifications.district_feed", kato4=kato4),
+                             District.id == place.id))
 
 
 @blueprint.route("/regions/<kato2>/feed.atom")
 @public
 def region_feed(kato2: str) -> Response:
-    place = db.session.scalar(select(Region).where(Region.kato2 == kato2))
+    place = geo.region_by_kato(kato2)
     if place is None:
         abort(404)
     return _atom(feeds.Scope(f"region:{kato2}", place.name,
                              public_url("geo.region", kato2=kato2),
+                             public_url("notifications.region_feed", kato2=kato2),
                              District.region_id == place.id))
 
 
@@ -168,7 +174,8 @@ def region_feed(kato2: str) -> Response:
 @public
 def national_feed() -> Response:
     return _atom(feeds.Scope("nation", _("Akim accountability portal"),
-                             public_url("web.home"), None))
+                             public_url("web.home"), public_url("notifications.national_feed"),
+                             None))
 
 
 # --------------------------------------------------------------------------- failed deliveries

@@ -23,6 +23,10 @@ def _entries(client: FlaskClient, url: str) -> list[tuple[str, str]]:
     assert "public" in response.headers["Cache-Control"]
     root = ET.fromstring(response.data)  # noqa: S314 - our own feed, from the test app
     assert root.tag == f"{ATOM}feed" and root.find(f"{ATOM}id") is not None
+    # The feed names its own address, so a reader that found it on a page can subscribe.
+    selves = [link.get("href") for link in root.findall(f"{ATOM}link")
+              if link.get("rel") == "self"]
+    assert len(selves) == 1 and str(selves[0]).endswith(url), (url, selves)
     return [(str(entry.findtext(f"{ATOM}title")),
              str(entry.find(f"{ATOM}link").get("href")))  # type: ignore[union-attr]
             for entry in root.iter(f"{ATOM}entry")]
@@ -63,3 +67,14 @@ def test_feeds_of_unknown_places_are_not_found(client: FlaskClient) -> None:
     for url in ("/akims/999999/feed.atom", "/rural-districts/000000000/feed.atom",
                 "/districts/0000/feed.atom", "/regions/00/feed.atom"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_malformed_place_code_is_not_found_rather_than_a_server_error(
+        client: FlaskClient) -> None:
+    # A NUL reached PostgreSQL in the lookup (a 500); letters and codes of the wrong length
+    # name no place either.
+    for code in ("a%00b", "%00", "abc", "1" * 40):
+        for url in (f"/rural-districts/{code}/feed.atom", f"/districts/{code}/feed.atom",
+                    f"/regions/{code}/feed.atom", f"/rural-districts/{code}/meetings.ics",
+                    f"/regions/{code}/meetings.ics", f"/regions/{code}/meetings"):
+            assert client.get(url).status_code == 404, url
