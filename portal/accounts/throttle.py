@@ -10,7 +10,9 @@ anyone keep an akim locked out with thirty wrong passwords an hour (issue 24, fi
 account that many addresses fail on (`RATELIMIT_LOGIN_ACCOUNT_SLOW`) is slowed down, not
 locked: each address that has failed on it may then try only at `RATELIMIT_LOGIN_SLOW_PACE`.
 An address that has not failed is never refused, so the akim's right password always works
-from their own connection. (Our rule, not law: the figures are in DEFAULTS.)
+from their own connection. (Our rule, not law: the figures are in DEFAULTS.) A wrong
+second-factor code counts as a failure on the account too, and each pending sign-in (a right
+password) has only `RATELIMIT_SECOND_FACTOR` tries, counted here, not in its cookie.
 
 Reset requests follow the same rule: counted per address (`RATELIMIT_PASSWORD_RESET`) and per
 account *and* address (`RATELIMIT_PASSWORD_RESET_ACCOUNT`); an account asked for from many
@@ -42,6 +44,9 @@ DEFAULTS = {
     "RATELIMIT_PASSWORD_RESET_ACCOUNT": "3 per hour;6 per day",  # one account, one address
     "RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW": "10 per hour;20 per day",  # every address
     "RATELIMIT_PASSWORD_RESET_SLOW_PACE": "1 per hour",  # then, each address that asked
+    # Wrong codes after one right password (one pending sign-in), counted here and not in
+    # the browser's session, which a copy of the cookie would reset.
+    "RATELIMIT_SECOND_FACTOR": "5 per 10 minutes",
     "RATELIMIT_TOKEN": "20 per hour",
     "RATELIMIT_PASSWORD_CHANGE": "5 per 10 minutes",
 }
@@ -155,6 +160,25 @@ def reset_requested(email: str) -> None:
     """Count a reset request for the account's slow-down (the decorators count the rest)."""
     _count("reset", email, "RATELIMIT_PASSWORD_RESET_ACCOUNT_SLOW",
            "RATELIMIT_PASSWORD_RESET_SLOW_PACE")
+
+
+def code_tries_left(pending_id: str) -> bool:
+    """Whether this pending sign-in may still try a code (`RATELIMIT_SECOND_FACTOR`)."""
+    if not limiter.enabled:
+        return True
+    identifiers = _identifiers("second-factor", pending_id)
+    return all(limiter.limiter.test(item, *identifiers)
+               for item in _slow_items("RATELIMIT_SECOND_FACTOR"))
+
+
+def code_failed(email: str, pending_id: str) -> None:
+    """Count a wrong code: against this pending sign-in, and, like a wrong password, for the
+    account's slow-down (someone who has the password is guessing the second factor)."""
+    if not limiter.enabled:
+        return
+    for item in _slow_items("RATELIMIT_SECOND_FACTOR"):
+        limiter.limiter.hit(item, *_identifiers("second-factor", pending_id))
+    login_failed(email)
 
 
 def reset_account_key() -> str:

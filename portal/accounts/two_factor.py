@@ -148,5 +148,5 @@ def recovery_codes_left(user: User) -> int:
 
 def pending(user: User, next_url: str | None) -> dict[str, Any]:
     """What the session keeps between the password and the code (never the password)."""
-    return {"user_id": user.id, "version": user.session_version, "at": int(time.time()),
-            "next": next_url}
+    return {"id": secrets.token_urlsafe(12), "user_id": user.id,
+            "version": user.session_version, "at": int(time.time()), "next": next_url}

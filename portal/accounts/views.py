@@ -49,6 +49,9 @@ ViewResult = str | Response | tuple[str, int]
 
 CONFIRM_TOKEN = "confirm_token"  # noqa: S105 - session keys, not secrets
 RESET_TOKEN = "reset_token"  # noqa: S105
+# Between the right password and the second factor: who, and for how long.
+PENDING_LOGIN = "pending_login"
+PENDING_MINUTES = 10
 
 
 def _sign_in(user: User) -> None:
@@ -111,24 +114,22 @@ def login() -> ViewResult:
     return render_template("accounts/login.html", form=form, outbox=outbox_hint())
 
 
-PENDING_LOGIN = "pending_login"
-
-
 def landing_page(user: User) -> str:
     """Where signing in leads without a `next`: an akim to their dashboard (the questions
     waiting for them), everyone else to the home page."""
     if user.akim_id is not None and can(user, Permission.AKIM_DASHBOARD):
         return url_for("reports.dashboard")
     return url_for("web.home")
-PENDING_MINUTES = 10
-PENDING_TRIES = 5
 
 
 def _pending_user() -> User | None:
-    """Whoever gave the right password a few minutes ago in this browser, if still valid."""
+    """Whoever gave the right password a few minutes ago in this browser, if still valid: in
+    time, and with tries left (counted on the server, so a copy of the cookie buys none)."""
     pending = session.get(PENDING_LOGIN)
-    if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > \
-            PENDING_MINUTES * 60 or int(pending.get("tries", 0)) >= PENDING_TRIES:
+    if not isinstance(pending, dict) or not isinstance(pending.get("id"), str):
+        return None
+    if time.time() - int(pending.get("at", 0)) > PENDING_MINUTES * 60 or \
+            not throttle.code_tries_left(pending["id"]):
         return None
     user = db.session.get(User, int(pending.get("user_id", 0)))
     if user is None or not user.is_active or user.session_version != pending.get("version"):
@@ -154,6 +155,9 @@ def second_factor() -> ViewResult:
         session[PENDING_LOGIN] = pending
     form = SecondFactorForm()
     if form.validate_on_submit():
+        pause = throttle.login_pause(user.email)
+        if pause is not None:
+            raise TooManyRequests(retry_after=pause)
         codes: list[str] = []
         try:
             if enrolling:
@@ -163,15 +167,14 @@ def second_factor() -> ViewResult:
                                                   "already."))
         except two_factor.TwoFactorError as error:
             db.session.rollback()
-            pending["tries"] = int(pending.get("tries", 0)) + 1
-            session[PENDING_LOGIN] = pending
+            throttle.code_failed(user.email, pending["id"])
             form.code.errors = [str(error)]
         else:
             _sign_in(user)
             db.session.commit()
             if codes:
                 return render_template("accounts/recovery_codes.html", codes=codes,
-                                       next_url=pending.get("next") or url_for("web.home"))
+                                       next_url=pending.get("next") or landing_page(user))
             flash(_("You are signed in."), "success")
             return redirect(pending.get("next") or landing_page(user))
     secret = pending.get("secret") if enrolling else None

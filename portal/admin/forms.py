@@ -17,6 +17,7 @@ from portal.accounts import iin as iin_numbers
 from portal.accounts.models import Role
 from portal.labels import label
 from portal.web.forms import Form
+from portal.web.safety import MAX_ID
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -98,4 +99,5 @@ class AuditFilterForm(Form):
     actor = StringField(_l("Who"), validators=[Optional()],
                         description=LazyString(_actor_hint))
     target_type = StringField(_l("Record kind (table, such as report)"), validators=[Optional()])
-    target_id = IntegerField(_l("Record number"), validators=[Optional(), NumberRange(min=1)])
+    target_id = IntegerField(_l("Record number"),
+                             validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

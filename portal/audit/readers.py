@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from portal.audit import AuditEvent
+from portal.web.safety import whole_number
 
 MAX_TEXT = 80
 
@@ -20,7 +21,10 @@ def trail(action: str = "", actor: str = "", target_type: str = "",
     if action:
         statement = statement.where(AuditEvent.action.startswith(action, autoescape=True))
     if actor.isascii() and actor.isdigit():
-        statement = statement.where(AuditEvent.actor_id == int(actor))
+        # An account number; past the id column's range it names nobody (and both databases
+        # would refuse the comparison).
+        number = whole_number(actor)
+        statement = statement.where(AuditEvent.actor_id == number if number else false())
     elif actor:
         statement = statement.where(AuditEvent.actor_label == actor)
     if target_type:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Term, TermStatus
 from portal.extensions import db
-from portal.geo.models import ELECTED_KINDS, District, RuralDistrict, Settlement
+from portal.geo.models import District, RuralDistrict, Settlement
 from portal.textsearch import fold, holds
 
 MIN_LENGTH = 3
@@ -24,10 +24,6 @@ MIN_LENGTH = 3
 class Match:
     unit: RuralDistrict
     village: Settlement | None  # the village the text named, when it named one
-
-
-def _current_elected() -> list[ColumnElement[bool]]:
-    return [RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS)]
 
 
 def by_code(code: str) -> Match | None:
@@ -55,7 +51,7 @@ def by_name(text: str, limit: int = 20) -> list[Match]:
         select(RuralDistrict)
         .options(joinedload(RuralDistrict.district).joinedload(District.region))
         .where(holds(RuralDistrict.search_key, text),
-               *_current_elected())
+               RuralDistrict.current, RuralDistrict.elected)
         .order_by(RuralDistrict.kato).limit(limit)))
     villages = list(db.session.scalars(
         select(Settlement)
@@ -63,7 +59,7 @@ def by_name(text: str, limit: int = 20) -> list[Match]:
         .options(joinedload(Settlement.rural_district).joinedload(RuralDistrict.district)
                  .joinedload(District.region))
         .where(holds(Settlement.search_key, text),
-               Settlement.valid_to.is_(None), *_current_elected())
+               Settlement.valid_to.is_(None), RuralDistrict.current, RuralDistrict.elected)
         .order_by(Settlement.kato).limit(limit)))
     return ([Match(unit, None) for unit in units]
             + [Match(village.rural_district, village) for village in villages])[:limit]
@@ -84,13 +80,13 @@ def unit_by_code(code: str) -> RuralDistrict | None:
     return db.session.scalar(
         select(RuralDistrict)
         .options(joinedload(RuralDistrict.district).joinedload(District.region))
-        .where(RuralDistrict.kato == code, *_current_elected()))
+        .where(RuralDistrict.kato == code, RuralDistrict.current, RuralDistrict.elected))
 
 
 def elected_units_of(district_id: int) -> list[RuralDistrict]:
     return list(db.session.scalars(
         select(RuralDistrict).where(RuralDistrict.district_id == district_id,
-                                    *_current_elected())
+                                    RuralDistrict.current, RuralDistrict.elected)
         .order_by(RuralDistrict.kato)))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     and_,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from portal.extensions import Model, db
@@ -160,14 +162,26 @@ class RuralDistrict(LocalizedName, Model):
         back_populates="rural_district", order_by="Term.starts_on.desc()"
     )
 
-    @property
+    # Hybrids: `unit.elected` on a row and `RuralDistrict.elected` in a query are one rule.
+    @hybrid_property
     def elected(self) -> bool:
         """Whether the unit's akim is elected (and so has a place on this portal)."""
         return self.kind in ELECTED_KINDS
 
-    @property
+    @elected.inplace.expression
+    @classmethod
+    def _elected_expression(cls) -> ColumnElement[bool]:
+        return cls.kind.in_(ELECTED_KINDS)
+
+    @hybrid_property
     def current(self) -> bool:
+        """Whether the classifier still lists the unit (`valid_to` unset)."""
         return self.valid_to is None
+
+    @current.inplace.expression
+    @classmethod
+    def _current_expression(cls) -> ColumnElement[bool]:
+        return cls.valid_to.is_(None)
 
     def __repr__(self) -> str:
         return f"<RuralDistrict {self.kato} {self.name_ru}>"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.akims.models import Term, TermStatus
 from portal.collation import by_name
 from portal.extensions import db
-from portal.geo.models import ELECTED_KINDS, District, Region, RuralDistrict, Settlement
+from portal.geo.models import District, Region, RuralDistrict, Settlement
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _counts_select() -> Select:
         )
         .select_from(RuralDistrict)
         .outerjoin(serving, serving.c.rural_district_id == RuralDistrict.id)
-        .where(RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS))
+        .where(RuralDistrict.current, RuralDistrict.elected)
     )
 
 
@@ -125,8 +125,8 @@ def rural_districts_of(district: District) -> list[tuple[RuralDistrict, Term | N
         select(RuralDistrict, serving_term)
         .outerjoin(serving_term, serving_term.rural_district_id == RuralDistrict.id)
         .options(joinedload(serving_term.akim), joinedload(RuralDistrict.centre))
-        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
-               RuralDistrict.kind.in_(ELECTED_KINDS))
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.current,
+               RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     )
     return [(row[0], row[1]) for row in db.session.execute(statement).unique()]
@@ -137,8 +137,8 @@ def other_units_of(district: District) -> list[RuralDistrict]:
     districts, villages it runs directly): listed apart, they have no place for akims here."""
     return list(db.session.scalars(
         select(RuralDistrict)
-        .where(RuralDistrict.district_id == district.id, RuralDistrict.valid_to.is_(None),
-               RuralDistrict.kind.not_in(ELECTED_KINDS))
+        .where(RuralDistrict.district_id == district.id, RuralDistrict.current,
+               ~RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     ))
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo import kato
-from portal.geo.models import ELECTED_KINDS, District, RuralDistrict, Settlement
+from portal.geo.models import District, RuralDistrict, Settlement
 from portal.seed.context import RuralDistrictSeed, SeedContext
 
 # Demo scale: six elected units in each of three real districts (Baidibek, Zerendi, Karasai);
@@ -81,7 +81,7 @@ def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, str]]:
         select(RuralDistrict.id, RuralDistrict.kato, RuralDistrict.district_id,
                RuralDistrict.kind, District.kato4)
         .join(District, District.id == RuralDistrict.district_id)
-        .where(RuralDistrict.valid_to.is_(None), RuralDistrict.kind.in_(ELECTED_KINDS))
+        .where(RuralDistrict.current, RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     )
     if ctx.national:

@@ -18,7 +18,7 @@ from portal.accounts import two_factor
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from tests.conftest import csrf_from, production_settings
-from tests.factories import UserFactory
+from tests.factories import TermFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
 KEY = re.compile(r"<code class=\"code\">([A-Z2-7]{16,})</code>")
@@ -136,6 +136,68 @@ def test_the_code_step_gives_up_after_a_few_wrong_codes(make_app: Any) -> None:
     response = browser.get("/login/code")
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     assert not _signed_in(browser)
+
+
+def test_a_copy_of_the_cookie_buys_no_more_tries(make_app: Any) -> None:
+    """The tries were counted in the session cookie: sending the copy kept after the password
+    step again gave five fresh guesses each time."""
+    app = _required_app(make_app)
+    UserFactory(email="copy@example.kz", roles=(Role.STAFF,))
+    secret, _codes = _enrol(app, "copy@example.kz")
+    browser = app.test_client()
+    _password(browser, "copy@example.kz")
+    token = csrf_from(browser.get("/login/code").get_data(as_text=True))
+    kept = browser.get_cookie("session").value  # type: ignore[union-attr]
+    for _ in range(5):
+        browser.set_cookie("session", kept)
+        assert browser.post("/login/code", data={"code": "12345", "csrf_token": token}
+                            ).status_code == 400
+    browser.set_cookie("session", kept)
+    response = browser.get("/login/code")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    browser.set_cookie("session", kept)
+    browser.post("/login/code", data={"code": _code(secret, 30), "csrf_token": token})
+    assert not _signed_in(browser)
+
+
+def test_wrong_codes_slow_the_account_down_like_wrong_passwords(make_app: Any) -> None:
+    """Whoever has the password and guesses codes from many addresses meets the account's
+    slow-down (RATELIMIT_LOGIN_ACCOUNT_SLOW), not only each pending sign-in's five tries."""
+    app: Flask = make_app(TWO_FACTOR_REQUIRED=True, RATELIMIT_LOGIN_ACCOUNT_SLOW="3 per hour")
+    UserFactory(email="guessed@example.kz", roles=(Role.MODERATOR,))
+    secret, _codes = _enrol(app, "guessed@example.kz")  # one wrong code on the way
+    addresses = ["203.0.113.40", "203.0.113.41"]
+    for address in addresses:
+        guesser = app.test_client()
+        _password(guesser, "guessed@example.kz", environ_base={"REMOTE_ADDR": address})
+        wrong = _post(guesser, "/login/code", {"code": "12345"},
+                      environ_base={"REMOTE_ADDR": address})
+        assert wrong.status_code == 400
+    # The address that failed waits, at the code step as at the password step.
+    slowed = _post(guesser, "/login/code", {"code": _code(secret, 30)},
+                   environ_base={"REMOTE_ADDR": addresses[1]})
+    assert slowed.status_code == 429 and slowed.headers.get("Retry-After")
+    assert not _signed_in(guesser, environ_base={"REMOTE_ADDR": addresses[1]})
+    again = _password(app.test_client(), "guessed@example.kz",
+                      environ_base={"REMOTE_ADDR": addresses[0]})
+    assert again.status_code == 429
+    # The official, from an address that has not failed, still signs in.
+    own = app.test_client()
+    _password(own, "guessed@example.kz", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert _post(own, "/login/code", {"code": _code(secret, 30)},
+                 environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 302
+
+
+def test_an_akim_who_sets_up_two_factors_goes_on_to_their_dashboard(make_app: Any) -> None:
+    app = _required_app(make_app)
+    UserFactory.akim_for(TermFactory(), email="first-time@example.kz")
+    browser = app.test_client()
+    _password(browser, "first-time@example.kz")
+    secret = KEY.search(browser.get("/login/code").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    done = _post(browser, "/login/code", {"code": _code(secret)})
+    assert done.status_code == 200
+    onwards = re.search(r'href="([^"]*)">I have kept them', done.get_data(as_text=True))
+    assert onwards and onwards.group(1) == "/akim/dashboard"
 
 
 def test_without_the_password_step_there_is_no_code_step(client: FlaskClient) -> None:
