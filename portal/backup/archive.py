@@ -5,12 +5,14 @@ A backup is a folder:
     manifest.json              what is inside, with the SHA-256 of every file
     database/<table>.jsonl.gz  every row of every table, one JSON object a line, by primary key
     files/uploads/…            every stored upload, at its storage key
+    files/exports/facts/…      the facts of every dossier handed out (`verify` needs them)
 
 The dump is logical (rows, not a PostgreSQL or SQLite file), so it restores into either
 database; it is read in one snapshot (REPEATABLE READ on PostgreSQL, one read transaction on
 SQLite), so the rows agree with each other. Files are copied after the snapshot: each file a
 row of the snapshot names was written before that row committed, so it is there (checked).
-Cached exports are not backed up: they are rebuilt on demand.
+Cached dossiers and bundles are not backed up: they are rebuilt on demand. The facts beside
+them are, because they cannot be: they are what a dossier said when it was handed out.
 """
 
 from __future__ import annotations
@@ -38,6 +40,19 @@ BATCH = 2000
 CHUNK = 1024 * 1024
 
 Progress = Callable[[str], None]
+
+
+def durable_prefixes() -> tuple[str, ...]:
+    """What of the storage a backup holds: the uploads, and the dossier facts (never pruned,
+    never rebuilt: a restored portal must still verify a dossier handed out before)."""
+    from portal.exports import store as exports
+
+    return (f"{storage.UPLOADS}/", exports.key(exports.FACTS, ""))
+
+
+def _stored(store: storage.Store) -> Iterator[storage.ObjectInfo]:
+    for prefix in durable_prefixes():
+        yield from store.list(prefix)
 
 
 class BackupError(RuntimeError):
@@ -110,7 +125,7 @@ def create(target: Path, progress: Progress = _quiet) -> Summary:
     store = storage.current()
     copied: set[str] = set()
     size = 0
-    for info in store.list(f"{storage.UPLOADS}/"):
+    for info in _stored(store):
         path = target / FILES / info.key
         path.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -191,9 +206,9 @@ def restore(source: Path, progress: Progress = _quiet) -> Summary:
         raise BackupError(f"the database is not empty ({len(existing)} tables); restore needs "
                           "an empty one")
     store = storage.current()
-    if next(iter(store.list(f"{storage.UPLOADS}/")), None) is not None:
-        raise BackupError(f"{store.description} already holds uploads; restore needs an "
-                          "empty store")
+    if next(_stored(store), None) is not None:
+        raise BackupError(f"{store.description} already holds uploads or dossier facts; "
+                          "restore needs an empty store")
     flask_migrate.upgrade(revision=manifest["revision"])
     db.session.remove()
     known = {table.name: table for table in _tables()}

@@ -6,7 +6,8 @@ staff member sees its page (`/budgets/import/jobs/<id>`), which shows the rows c
 rows in the file, then the outcome: every row imported, or nothing and each problem with its
 row. The worker runs the same `import_budget_file` as a small upload, in one transaction:
 progress is committed only while rows are being checked, before any budget line is written.
-The stored file is deleted once read; one whose job never ran is left to the storage sweep.
+The stored file is deleted once read; the storage sweep keeps it while a job names it and removes
+it once none does (a request killed before its job row committed).
 """
 
 from __future__ import annotations
@@ -24,11 +25,23 @@ from portal.budgets.models import BudgetImportJob, ImportJobStatus
 from portal.budgets.services import display_name, import_budget_file
 from portal.extensions import db
 from portal.modeling import utcnow
+from portal.storage import sweep
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INLINE_BYTES = 1_000_000
 KEY_PREFIX = f"{storage.UPLOADS}/budget-imports"
+
+
+def _referenced(keys: list[str]) -> set[str]:
+    """Which of these keys a job still names (for the orphan sweep): a job waiting for the
+    worker keeps its file, however long the queue; a read file is deleted by the job."""
+    named = db.session.scalars(
+        select(BudgetImportJob.stored_key).where(BudgetImportJob.stored_key.in_(keys)))
+    return {key for key in named if key is not None}
+
+
+sweep.register(f"{KEY_PREFIX}/", _referenced)
 
 
 def runs_as_job(size: int) -> bool:

@@ -156,10 +156,6 @@ class PolicyVersion:
     source: Source | None = None  # None: the portal's own configuration
 
     @property
-    def is_law(self) -> bool:
-        return self.source is not None
-
-    @property
     def periods_a_year(self) -> int:
         return len(self.periods)
 
@@ -242,11 +238,6 @@ class ReportingPolicy:
         if min_days < 0:
             raise PolicyError("REPORTING_POLICY min_days cannot be negative")
         return cls(versions=versions, min_days=min_days)
-
-    @property
-    def periods(self) -> tuple[PeriodRule, ...]:
-        """The periods of the latest version (what is in force from now on)."""
-        return self.versions[-1].periods
 
     def version_on(self, day: date) -> PolicyVersion | None:
         """The version in force on `day`; None before the first one."""

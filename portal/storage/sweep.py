@@ -1,7 +1,9 @@
 """The sweep: remove stored files that no row references (a transaction that wrote its file
 and then never committed because its process died), and temporaries a killed writer left.
 
-Each area that rows reference registers how to tell which keys are still referenced. Only
+Each area that rows reference registers how to tell which keys are still referenced; a key is
+judged by the owner of the longest prefix it falls under (budget imports under
+`uploads/budget-imports/` by their job rows, not by `uploads/`'s StoredFile rows). Only
 objects older than the grace period are considered, so a file whose row is about to commit
 is never touched; the grace period must be longer than any transaction (default 6 hours).
 """
@@ -51,7 +53,10 @@ def sweep(store: Store, grace: timedelta = DEFAULT_GRACE, now: datetime | None =
     checked = 0
     orphans: list[str] = []
     for prefix, referenced in sorted(_owners.items()):
-        old = (info for info in store.list(prefix) if info.modified < cutoff)
+        # Keys under a longer registered prefix belong to that prefix's owner.
+        inner = tuple(other for other in _owners if other != prefix and other.startswith(prefix))
+        old = (info for info in store.list(prefix)
+               if info.modified < cutoff and not info.key.startswith(inner))
         for batch in _batches(old, BATCH):
             checked += len(batch)
             keys = [info.key for info in batch]

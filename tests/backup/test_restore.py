@@ -21,6 +21,7 @@ from flask import Flask
 from portal import audit, seed, storage
 from portal.accounts.models import User
 from portal.backup import archive
+from portal.exports import store as exports
 from portal.extensions import db
 from portal.seed.context import Scale
 from tests.conftest import _create_postgres_database
@@ -146,5 +147,32 @@ def test_an_audit_trail_that_does_not_verify_fails_the_restore(make_app: Any, tm
     with target.app_context():
         with pytest.raises(archive.BackupError, match="audit trail does not verify"):
             archive.restore(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.concurrency
+def test_the_facts_of_dossiers_handed_out_survive_a_restore(make_app: Any, tmp_path: Path,
+                                                           empty_database: Any) -> None:
+    # A dossier's facts cannot be rebuilt (they are what it said when it was handed out): a
+    # restored portal that lost them could no longer say what changed since an old dossier.
+    fingerprint = "ab" * 32
+    facts = {"akim_id": 7, "as_of": "2026-11-20", "reports": 3}
+    source: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("facts"),
+                             STORAGE_URL=f"file://{tmp_path / 'files'}")
+    with source.app_context():
+        flask_migrate.upgrade()
+        exports.write_facts(fingerprint, facts)
+        exports.write(exports.dossier_key(fingerprint), b"%PDF- cached, rebuilt on demand")
+        summary = archive.create(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()
+    assert summary.files == 1  # the facts; not the cached dossier
+    target: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("facts-target"),
+                             STORAGE_URL=f"file://{tmp_path / 'restored-files'}")
+    with target.app_context():
+        archive.restore(tmp_path / "backup")
+        assert exports.read_facts(fingerprint[:12]) == (fingerprint, facts)
+        assert not exports.exists(exports.dossier_key(fingerprint))
         db.session.remove()
         db.engine.dispose()

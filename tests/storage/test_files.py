@@ -17,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal import storage
+from portal.budgets.queued import queue_import
 from portal.extensions import db
 from portal.opendata import build
 from portal.reports.models import ReportAttachment
@@ -160,3 +161,21 @@ def test_a_store_that_does_not_answer_is_a_503_not_a_500(app: Flask, client: Fla
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "temporarily unavailable" in response.get_data(as_text=True)
     assert db.session.scalar(select(ReportAttachment)) is None
+
+
+def test_the_sweep_keeps_a_queued_budget_import_however_long_it_waits(app: Flask) -> None:
+    # A budget file waiting for the worker is named by its job row, not by a StoredFile: the
+    # sweep once took it for an orphan after six hours (a stopped worker lost every import).
+    job = queue_import(b"district,year\n" * 10, "budget.csv", UserFactory(staff=True))
+    db.session.commit()
+    assert job.stored_key is not None
+    later = datetime.now(UTC) + timedelta(hours=7)
+    result = sweep.sweep(storage.current(), now=later)
+    assert job.stored_key not in result.orphans
+    assert storage.current().exists(job.stored_key)
+    # Once no job names it (a job deleted by hand mid-import), it is an orphan like any other.
+    key = job.stored_key
+    job.stored_key = None
+    db.session.commit()
+    assert sweep.sweep(storage.current(), now=later).orphans == [key]
+    assert not storage.current().exists(key)

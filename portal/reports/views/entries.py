@@ -19,6 +19,7 @@ from portal.reports.models import Report
 from portal.reports.services import ReportError
 from portal.reports.views import blueprint
 from portal.reports.views.access import unpublished
+from portal.reports.views.editor import apply_errors
 
 
 @blueprint.route("/reports/<int:report_id>/promises", methods=["GET", "POST"])
@@ -36,11 +37,7 @@ def promises(report: Report) -> Any:
                                        form.claim.data or "", form.text.data or "",
                                        form.evidence_url.data or "", current_user)
         except ReportError as error:
-            for name, message in error.errors.items():
-                if name and name in form:
-                    form[name].errors = [*form[name].errors, message]
-                else:
-                    flash(message, "error")
+            apply_errors(form, error)
             status = 400
         else:
             db.session.commit()
