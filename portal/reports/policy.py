@@ -253,6 +253,14 @@ class ReportingPolicy:
                  if index + 1 < len(self.versions) else None)
                 for index, version in enumerate(self.versions)]
 
+    def history_in_year(self, year: int) -> list[tuple[PolicyVersion, date | None,
+                                                       list[DuePeriod]]]:
+        """`history()` with each version's calendar periods that fall in `year` (none for a
+        version not in force that year), for a page that shows the schedule."""
+        periods = self.calendar_periods(date(year, 1, 1), date(year, 12, 31))
+        return [(version, until, [period for period in periods if period.version == version])
+                for version, until in self.history()]
+
     def calendar_periods(self, first: date, last: date) -> list[DuePeriod]:
         """The calendar periods that overlap [first, last], oldest first, each cut at the
         first and last day of the version in force for it."""
