@@ -191,3 +191,14 @@ def test_the_region_page_lists_upcoming_meetings_soonest_first_and_past_ones_aft
     # A scheduled meeting whose time has passed is not upcoming any more.
     assert f"/meetings/{missed.id}\"" in past and f"/meetings/{missed.id}\"" not in upcoming
     assert past.index(f"/meetings/{missed.id}\"") < past.index(f"/meetings/{held.id}\"")
+
+
+def test_the_three_days_notice_is_presented_as_the_portals_rule(
+        client: FlaskClient, login: Any) -> None:
+    term = TermFactory()
+    login(UserFactory.akim_for(term))
+    html = client.get(f"/terms/{term.id}/meetings/new?lang=en").get_data(as_text=True)
+    # The decree names no figure: the page must not read as if the law asked for three days.
+    assert "three days' notice: its own rule, as the decree names no figure" in html.replace(
+        "&#39;", "'")
+    assert "must learn of it" not in html
