@@ -23,6 +23,8 @@ class LocalStore(Store):
     """Objects are files under `root`, at their key. A write goes to a temporary file in the
     same folder, is flushed to disk, then renamed over the key: readers see a whole file."""
 
+    kind = "local folder"
+
     def __init__(self, root: Path, shared: bool = False) -> None:
         self.root = Path(root)
         self.shared = shared

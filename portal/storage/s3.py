@@ -24,6 +24,7 @@ TOUCH_INTERVAL = timedelta(days=1)
 
 
 class S3Store(Store):
+    kind = "S3"
     shared = True
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None,
