@@ -128,6 +128,16 @@ def test_how_we_count_defines_every_figure(client: FlaskClient, language: str, h
     for figure in FIGURES:
         assert f'id="{figure.slug}"' in html
     assert "Cache-Control" in response.headers
+    # Reports due: the meetings come from a decree, cited by number; the written report is ours.
+    assert "826" in html and "/reports/rules" in html
+
+
+def test_no_figure_calls_its_rule_law_without_citing_the_act() -> None:
+    """A source either says the rule is the portal's own or names the act it comes from."""
+    for figure in FIGURES:
+        source = str(figure.source or "")
+        if "law" in source.lower():
+            assert re.search(r"No\. [0-9]", source), (figure.slug, source)
 
 
 def test_every_figure_link_on_the_pages_has_a_definition(client: FlaskClient,

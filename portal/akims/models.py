@@ -41,8 +41,10 @@ class TermEndReason(enum.StrEnum):
 
 # Reasons that must name the act recording them (`Term.end_record`).
 RECORDED_END_REASONS = (TermEndReason.INELIGIBLE, TermEndReason.RECALLED)
-# The limit on consecutive terms: no one may be elected akim of the same rural district more
-# than twice in a row (see `portal.akims.services.terms_served`).
+# The two-term limit announced in March 2026 (DOMAIN.md; the profile says "announced", since
+# no adopted text was available to cite). The portal counts every term held in the same rural
+# district, by-election terms included (`portal.akims.services.terms_served`), not only
+# consecutive ones: it shows the count beside the limit and judges nothing by it.
 TERM_LIMIT = 2
 
 

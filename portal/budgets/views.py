@@ -24,6 +24,7 @@ from portal.budgets.validation import RowError
 from portal.collation import by_name
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
+from portal.geo.services import is_code
 from portal.permissions import Permission, public, require
 
 blueprint = Blueprint("budgets", __name__)
@@ -82,7 +83,7 @@ def rural_district(kato: str) -> str:
         select(RuralDistrict)
         .options(joinedload(RuralDistrict.district).joinedload(District.region))
         .where(RuralDistrict.kato == kato)
-    ) if _is_code(kato, 9) else None
+    ) if is_code(kato, 9) else None
     if place is None:
         abort(404)
     budget = readers.rural_district_budget(place, _year_argument())
@@ -108,7 +109,7 @@ def nation() -> str:
 def region(kato2: str) -> str:
     place = db.session.scalar(
         select(Region).options(joinedload(Region.districts)).where(Region.kato2 == kato2)
-    ) if _is_code(kato2, 2) else None
+    ) if is_code(kato2, 2) else None
     if place is None:
         abort(404)
     area = readers.area_budget(readers.AreaLevel.REGION, place.id)
@@ -127,7 +128,7 @@ def district(kato4: str) -> str:
         select(District)
         .options(joinedload(District.region), joinedload(District.rural_districts))
         .where(District.kato4 == kato4)
-    ) if _is_code(kato4, 4) else None
+    ) if is_code(kato4, 4) else None
     if place is None:
         abort(404)
     area = readers.area_budget(readers.AreaLevel.DISTRICT, place.id)
@@ -245,7 +246,3 @@ def import_job(job: BudgetImportJob) -> str:
               if outcome is not None else [])
     return render_template("budgets/import_job.html", job=job, outcome=outcome,
                            errors=errors, error_count=outcome.error_count if outcome else 0)
-
-
-def _is_code(value: str, length: int) -> bool:
-    return value.isdigit() and len(value) == length

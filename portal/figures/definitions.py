@@ -56,11 +56,13 @@ FIGURES: tuple[Figure, ...] = (
            source=OURS),
     # ----------------------------------------------------------------- reports
     Figure("reports-due", "reports", _l("Reports due"),
-           _l("Reports to residents that are published or whose due date has passed, as of "
-              "the day the data is as of."),
+           _l("Reports to residents with a published version covering the whole period, "
+              "or whose due date has passed, as of the day the data is as of. An interim "
+              "report alone counts only once its due date has passed."),
            source=_l("The written report and its periods and due dates are this portal's "
-                     "configuration (/reports/rules); the law asks akims to report at "
-                     "meetings with residents.")),
+                     "configuration (/reports/rules). Decree of the President of the Republic "
+                     "of Kazakhstan No. 826 of 3 March 2022 has akims report to residents at "
+                     "meetings; it sets no written report and no due dates.")),
     Figure("reports-on-time", "reports", _l("Published on time"),
            _l("Reports due whose version covering the whole period (published after the "
               "period ended) came on or before their due date, counted on Almaty calendar "

@@ -80,14 +80,14 @@ def regions_with_counts() -> list[RegionRow]:
             for region in regions]
 
 
-def _is_code(value: str, length: int) -> bool:
+def is_code(value: str, length: int) -> bool:
     """A KATO code of `length` ASCII digits. Anything else names no place and never reaches
     the database: a NUL from a path was a 500 on PostgreSQL."""
     return value.isascii() and value.isdigit() and len(value) == length
 
 
 def region_by_kato(kato2: str) -> Region | None:
-    if not _is_code(kato2, 2):
+    if not is_code(kato2, 2):
         return None
     return db.session.scalar(select(Region).where(Region.kato2 == kato2))
 
@@ -106,7 +106,7 @@ def districts_with_counts(region: Region) -> list[DistrictRow]:
 
 
 def district_by_kato(kato4: str) -> District | None:
-    if not _is_code(kato4, 4):
+    if not is_code(kato4, 4):
         return None
     return db.session.scalar(
         select(District).options(joinedload(District.region)).where(District.kato4 == kato4)
@@ -144,7 +144,7 @@ def other_units_of(district: District) -> list[RuralDistrict]:
 
 
 def rural_district_by_kato(kato: str) -> RuralDistrict | None:
-    if not _is_code(kato, 9):
+    if not is_code(kato, 9):
         return None
     return db.session.scalar(
         select(RuralDistrict)

@@ -28,7 +28,7 @@ def regions() -> str:
 @blueprint.route("/regions/<kato2>")
 @public
 def region(kato2: str) -> str:
-    region = services.region_by_kato(kato2) if _is_code(kato2, 2) else None
+    region = services.region_by_kato(kato2)
     if region is None:
         abort(404)
     return render_template("geo/region.html", region=region,
@@ -38,7 +38,7 @@ def region(kato2: str) -> str:
 @blueprint.route("/districts/<kato4>")
 @public
 def district(kato4: str) -> str:
-    district = services.district_by_kato(kato4) if _is_code(kato4, 4) else None
+    district = services.district_by_kato(kato4)
     if district is None:
         abort(404)
     return render_template("geo/district.html", district=district,
@@ -49,7 +49,7 @@ def district(kato4: str) -> str:
 @blueprint.route("/rural-districts/<kato>")
 @public
 def rural_district(kato: str) -> str:
-    rural_district = services.rural_district_by_kato(kato) if _is_code(kato, 9) else None
+    rural_district = services.rural_district_by_kato(kato)
     if rural_district is None:
         abort(404)
     upcoming = upcoming_in_rural_district(rural_district.id, utcnow())
@@ -68,11 +68,11 @@ def find() -> str:
     query = " ".join(without_control_characters(request.args.get("q", "")).split())[:100]
     matches = finder.by_name(query) if query else []
     kato2, kato4, code = (request.args.get(key, "") for key in ("region", "district", "unit"))
-    kato2 = kato2 if _is_code(kato2, 2) else ""
-    kato4 = kato4 if _is_code(kato4, 4) else ""
+    kato2 = kato2 if services.is_code(kato2, 2) else ""
+    kato4 = kato4 if services.is_code(kato4, 4) else ""
     # The selects are sent together: a lower choice that disagrees with a higher one
     # (another region chosen above) is dropped.
-    unit = finder.unit_by_code(code) if _is_code(code, 9) else None
+    unit = finder.unit_by_code(code) if services.is_code(code, 9) else None
     if unit is not None and kato4 != unit.district.kato4 or unit is not None and kato2 not in (
             "", unit.district.region.kato2):
         unit = None
@@ -95,7 +95,3 @@ def find() -> str:
         districts=districts, district=district, units=units, unit=unit,
         villages=finder.villages_of(unit.id) if unit is not None else [],
         terms=finder.serving_terms(sorted(shown | ({unit.id} if unit else set()))))
-
-
-def _is_code(value: str, length: int) -> bool:
-    return value.isascii() and value.isdigit() and len(value) == length

@@ -24,7 +24,8 @@ class ScheduleForm(Form):
                         description=_l("The building or address, e.g. the house of culture."))
     starts_at = DateTimeLocalField(
         _l("Date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()],
-        description=_l("Almaty time. Residents must learn of it at least three days ahead."))
+        description=_l("Almaty time. The portal asks for at least three days' notice: its "
+                       "own rule, as the decree names no figure."))
 
 
 class HeldForm(Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from portal.meetings.models import Meeting, MeetingStatus
@@ -11,7 +11,8 @@ from portal.meetings.models import Meeting, MeetingStatus
 ASSUMED_LENGTH = timedelta(hours=2)
 
 
-def feed(meetings: Iterable[Meeting], name: str, url_of: object, host: str) -> bytes:
+def feed(meetings: Iterable[Meeting], name: str, url_of: Callable[[Meeting], str],
+         host: str) -> bytes:
     """The calendar of `meetings`; `url_of(meeting)` gives each meeting's page. Cancelled
     meetings stay in the feed, marked cancelled, so calendars that had them remove them."""
     from icalendar import Calendar, Event  # imported here: only the feeds need it
@@ -28,7 +29,7 @@ def feed(meetings: Iterable[Meeting], name: str, url_of: object, host: str) -> b
         event.add("dtend", meeting.starts + ASSUMED_LENGTH)
         event.add("summary", f"{meeting.term.akim.name} — {meeting.settlement.name}")
         event.add("location", f"{meeting.place}, {meeting.settlement.name}")
-        event.add("url", url_of(meeting))  # type: ignore[operator]
+        event.add("url", url_of(meeting))
         event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED
                   else "CONFIRMED")
         calendar.add_component(event)

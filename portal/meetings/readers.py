@@ -39,23 +39,6 @@ def question_for_edit(meeting_id: int, question_id: int) -> MeetingQuestion | No
         .where(MeetingQuestion.id == question_id, MeetingQuestion.meeting_id == meeting_id))
 
 
-def next_meetings(rural_district_ids: Iterable[int], now: datetime) -> dict[int, Meeting]:
-    """The next scheduled meeting of each rural district's akims, from `now`. One query."""
-    ids = sorted(set(rural_district_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Term.rural_district_id, Meeting).options(joinedload(Meeting.settlement))
-        .join(Term, Term.id == Meeting.term_id)
-        .where(Term.rural_district_id.in_(ids), Meeting.status == MeetingStatus.SCHEDULED,
-               Meeting.starts_at >= now)
-        .order_by(Meeting.starts_at, Meeting.id))
-    result: dict[int, Meeting] = {}
-    for rural_district_id, meeting in rows:
-        result.setdefault(rural_district_id, meeting)
-    return result
-
-
 def meetings_of_area(*, region: Region | None = None, rural_district: RuralDistrict | None = None,
                      since: datetime | None = None, limit: int = 1_000) -> list[Meeting]:
     """Meetings of a region or a rural district, newest first, with their place. One query."""

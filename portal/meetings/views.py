@@ -21,7 +21,7 @@ from portal.geo import services as geo
 from portal.geo.models import Settlement
 from portal.meetings import ical, readers, services
 from portal.meetings.forms import CloseForm, HeldForm, QuestionForm, ScheduleForm
-from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus, QuestionStatus
+from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus
 from portal.meetings.services import MeetingError
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, public, require
@@ -76,19 +76,17 @@ def schedule(term: Term) -> Any:
 
 @blueprint.route("/meetings/<int:meeting_id>")
 @public(load=readers.meeting_for_page)
-def show(meeting: Meeting) -> str:
-    manage = can(current_user, Permission.MEETINGS_MANAGE, meeting)
-    return render_template("meetings/meeting.html", meeting=meeting, term=meeting.term,
-                           manage=manage, held_form=HeldForm(), question_form=QuestionForm(),
-                           close_form=CloseForm(), now=utcnow(), QuestionStatus=QuestionStatus)
+def show(meeting: Meeting) -> tuple[str, int]:
+    return _show_with(meeting, 200, manage=can(current_user, Permission.MEETINGS_MANAGE, meeting))
 
 
-def _show_with(meeting: Meeting, status: int, **forms: Any) -> tuple[str, int]:
+def _show_with(meeting: Meeting, status: int, manage: bool = True,
+               **forms: Any) -> tuple[str, int]:
+    """The meeting's page; the forms a refused change gave back replace the empty ones."""
     context = {"held_form": HeldForm(), "question_form": QuestionForm(),
                "close_form": CloseForm(), **forms}
     return render_template("meetings/meeting.html", meeting=meeting, term=meeting.term,
-                           manage=True, now=utcnow(), QuestionStatus=QuestionStatus,
-                           **context), status
+                           manage=manage, now=utcnow(), **context), status
 
 
 @blueprint.route("/meetings/<int:meeting_id>/held", methods=["POST"])
@@ -167,9 +165,12 @@ def region(kato2: str) -> str:
         abort(404)
     now = utcnow()
     meetings = readers.meetings_of_area(region=place, since=now - timedelta(days=PAST_DAYS))
-    upcoming = sorted((m for m in meetings if m.starts >= now and
-                       m.status == MeetingStatus.SCHEDULED), key=lambda m: m.starts)
-    past = [m for m in meetings if m not in upcoming]
+    upcoming: list[Meeting] = []
+    past: list[Meeting] = []
+    for meeting in meetings:  # newest first
+        coming = meeting.status == MeetingStatus.SCHEDULED and meeting.starts >= now
+        (upcoming if coming else past).append(meeting)
+    upcoming.reverse()  # soonest first
     return render_template("meetings/region.html", region=place, upcoming=upcoming, past=past,
                            past_days=PAST_DAYS)
 

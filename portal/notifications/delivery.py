@@ -50,6 +50,8 @@ MAX_ATTEMPTS = 6
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600)  # seconds after the 1st, 2nd... failed try
 DIGEST_HOUR = time(9, 0)  # Almaty: daily digests at 09:00, weekly ones on Monday at 09:00
 BATCH = 50  # queued rows per send job
+# A digest handed to a job is not handed out again for this long (see `due_rows`).
+DIGEST_LEASE = timedelta(hours=1)
 
 
 # --------------------------------------------------------------------------- recording
@@ -286,7 +288,12 @@ def deliver(notification_id: int) -> float | None:
 
 
 def due_rows(now: datetime | None = None) -> tuple[list[int], dict[int, list[int]]]:
-    """Held rows whose time has come: (single rows to queue, digest rows by user)."""
+    """Held rows whose time has come: (single rows to queue, digest rows by user).
+
+    Singles become queued. Digest rows stay held (their job reads them so) but fall due again
+    only after `DIGEST_LEASE`: the sweep runs every five minutes, and a digest still waiting
+    in the queue was handed to a second job, which the worker's other thread could send at
+    the same time (the same mail twice). A digest whose job was lost goes after the lease."""
     now = (now or utcnow()).astimezone(UTC)
     singles: list[int] = []
     digests: dict[int, list[int]] = defaultdict(list)
@@ -301,6 +308,11 @@ def due_rows(now: datetime | None = None) -> tuple[list[int], dict[int, list[int
     if singles:
         db.session.execute(update(Notification).where(Notification.id.in_(singles))
                            .values(status=DeliveryStatus.QUEUED)
+                           .execution_options(synchronize_session=False))
+    leased = [row_id for row_ids in digests.values() for row_id in row_ids]
+    if leased:
+        db.session.execute(update(Notification).where(Notification.id.in_(leased))
+                           .values(due_at=now + DIGEST_LEASE)
                            .execution_options(synchronize_session=False))
     return singles, dict(digests)
 

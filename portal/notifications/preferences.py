@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.accounts.models import User
-from portal.akims.models import Akim
+from portal.akims.models import Akim, Term
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
 from portal.notifications import follows as following
@@ -116,28 +118,41 @@ def describe(target: FollowTarget, obj: Any) -> tuple[str, str]:
     return obj.term.akim.name, url_for("recall.petition", petition_id=obj.id)
 
 
+def _followed_things(wanted: dict[FollowTarget, set[int]]) -> dict[tuple[FollowTarget, int], Any]:
+    """The things followed, one query per kind of target (a petition with its akim, whose name
+    it is listed under) rather than one or three per row."""
+    found: dict[tuple[FollowTarget, int], Any] = {}
+    for target, ids in wanted.items():
+        model = MODELS[target]
+        statement = select(model).where(model.id.in_(sorted(ids)))
+        if target is FollowTarget.PETITION:
+            statement = statement.options(joinedload(Petition.term).joinedload(Term.akim))
+        found.update(((target, obj.id), obj) for obj in db.session.scalars(statement))
+    return found
+
+
 def follows_of(user: User, known_default: tuple[int | None] | None = None) -> list[Followed]:
     """Everything the user follows: the rows, and their own akim unless they stopped.
     `known_default` spares the lookup of that akim when the caller has it already."""
     rows = list(db.session.scalars(select(Follow).where(Follow.user_id == user.id)
                                    .order_by(Follow.target, Follow.id)))
-    result: list[Followed] = []
     default = known_default[0] if known_default else following.default_akim_id(user)
-    stopped_default = any(row.target is FollowTarget.AKIM and row.target_id == default
-                          and not row.active for row in rows)
-    if default is not None and not stopped_default and not any(
-            row.target is FollowTarget.AKIM and row.target_id == default for row in rows):
-        akim = db.session.get(Akim, default)
-        if akim is not None:
-            name, url = describe(FollowTarget.AKIM, akim)
-            result.append(Followed(FollowTarget.AKIM, default, name, url, True))
-    for row in rows:
-        if not row.active:
+    # Their own akim without a row (a row, active or not, says what they chose).
+    implicit = [] if default is None or any(
+        row.target is FollowTarget.AKIM and row.target_id == default for row in rows) else [
+        (FollowTarget.AKIM, default, True)]
+    listed = implicit + [(row.target, row.target_id,
+                          row.target is FollowTarget.AKIM and row.target_id == default)
+                         for row in rows if row.active]
+    wanted: dict[FollowTarget, set[int]] = defaultdict(set)
+    for target, target_id, _by_default in listed:
+        wanted[target].add(target_id)
+    things = _followed_things(wanted)
+    result: list[Followed] = []
+    for target, target_id, by_default in listed:
+        obj = things.get((target, target_id))
+        if obj is None:  # deleted since it was followed
             continue
-        obj = find(row.target, row.target_id)
-        if obj is None:
-            continue
-        name, url = describe(row.target, obj)
-        result.append(Followed(row.target, row.target_id, name, url,
-                               row.target is FollowTarget.AKIM and row.target_id == default))
+        name, url = describe(target, obj)
+        result.append(Followed(target, obj.id, name, url, by_default))
     return result

@@ -10,13 +10,14 @@ recalled if more than half of those voting vote for it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from portal.recall.models import RuleCode
+from portal.recall.ruleset import RuleConfig, RuleSet
 from portal.reports.policy import Source
 
 ELECTIONS_LAW_113_16 = Source(
@@ -62,3 +63,11 @@ BASIS: dict[RuleCode, RuleBasis] = {
         "is a warning only: rural budgets depend on transfers and a small tax base, so the "
         "akim is not alone responsible.")),
 }
+
+
+def at_default(code: RuleCode, rule: RuleConfig) -> bool:
+    """Whether `rule` draws its line where `BASIS[code].reason` explains it: the reasons speak
+    of the default numbers, and a rules version may move them (switching a rule off or
+    changing its severity leaves its line where it was)."""
+    default = RuleSet().rule(code)
+    return replace(rule, enabled=default.enabled, severity=default.severity) == default

@@ -1,7 +1,8 @@
 """Set-based fact gathering: one query per domain over all the terms being evaluated.
 
 Only what was on record on the as-of date is used where the data says when it arrived:
-reports by their first publication day, promises by their timeline (claims and verdicts made
+reports by the day a version covering their whole period was published (`Report.covered_on`:
+an interim report does not count), promises by their timeline (claims and verdicts made
 by the end of that day in Almaty), petition signatures by when they were given and
 withdrawn. Budget lines carry no arrival date: a fiscal year counts once it has ended and its
 actuals cover twelve months.

@@ -156,10 +156,6 @@ class PolicyVersion:
     source: Source | None = None  # None: the portal's own configuration
 
     @property
-    def is_law(self) -> bool:
-        return self.source is not None
-
-    @property
     def periods_a_year(self) -> int:
         return len(self.periods)
 
@@ -243,11 +239,6 @@ class ReportingPolicy:
             raise PolicyError("REPORTING_POLICY min_days cannot be negative")
         return cls(versions=versions, min_days=min_days)
 
-    @property
-    def periods(self) -> tuple[PeriodRule, ...]:
-        """The periods of the latest version (what is in force from now on)."""
-        return self.versions[-1].periods
-
     def version_on(self, day: date) -> PolicyVersion | None:
         """The version in force on `day`; None before the first one."""
         current = None
@@ -261,6 +252,14 @@ class ReportingPolicy:
         return [(version, self.versions[index + 1].effective_from - timedelta(days=1)
                  if index + 1 < len(self.versions) else None)
                 for index, version in enumerate(self.versions)]
+
+    def history_in_year(self, year: int) -> list[tuple[PolicyVersion, date | None,
+                                                       list[DuePeriod]]]:
+        """`history()` with each version's calendar periods that fall in `year` (none for a
+        version not in force that year), for a page that shows the schedule."""
+        periods = self.calendar_periods(date(year, 1, 1), date(year, 12, 31))
+        return [(version, until, [period for period in periods if period.version == version])
+                for version, until in self.history()]
 
     def calendar_periods(self, first: date, last: date) -> list[DuePeriod]:
         """The calendar periods that overlap [first, last], oldest first, each cut at the

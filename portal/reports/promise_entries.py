@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 
+def programme_of(report: Report) -> list[Promise]:
+    """The promises an entry of this report may name: its term's programme, in order."""
+    return list(db.session.scalars(
+        select(Promise).where(Promise.term_id == report.term_id).order_by(Promise.number)))
+
+
 def entries_of(report_id: int) -> list[ReportPromiseEntry]:
     """A report's entries with their promises, in the programme's order. One query."""
     return list(db.session.scalars(

@@ -78,10 +78,9 @@ def summarise(items: list[tuple[date, date | None]], today: date) -> ReportSumma
     report not yet due counts as upcoming (still owed), one past due as missing."""
     counts = {status: 0 for status in Timeliness}
     upcoming_dates: list[date] = []
-    for due_on, published_on in items:
-        status = classify(due_on, published_on, today)
-        if status is Timeliness.INTERIM:
-            status = Timeliness.UPCOMING  # still owed, not yet due
+    for due_on, covered_on in items:
+        # Without `interim`, classify calls an interim report not yet due upcoming.
+        status = classify(due_on, covered_on, today)
         counts[status] += 1
         if status is Timeliness.UPCOMING:
             upcoming_dates.append(due_on)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.akims.models import Akim, Term
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.geo.services import region_by_kato
 from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
@@ -77,7 +78,7 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
     query = " ".join(query.split())[:100]
     results = SearchResults(query=query, kind=kind if kind in KINDS else None)
     if region:
-        results.region = db.session.scalar(select(Region).where(Region.kato2 == region[:2]))
+        results.region = region_by_kato(region[:2])  # None for anything but two digits
     if len(fold(query)) < MIN_QUERY_LENGTH:
         return results
     wanted = {results.kind} if results.kind else set(KINDS)

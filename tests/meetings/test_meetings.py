@@ -166,3 +166,39 @@ def test_the_akim_page_judges_each_meeting_period_by_the_rule_in_force(
     assert "At least one meeting each half-year" in text
     assert "No. 826 of November 20, 2023" in text
     assert "None held" in text  # the half-years since 2024 had no recorded meeting
+
+
+def test_the_region_page_lists_upcoming_meetings_soonest_first_and_past_ones_after(
+        client: FlaskClient) -> None:
+    term = TermFactory()
+    now = datetime.now(UTC)
+    later = MeetingFactory(term=term, scheduled=True, place="Later hall",
+                           starts_at=now + timedelta(days=20))
+    sooner = MeetingFactory(term=term, scheduled=True, place="Sooner hall",
+                            starts_at=now + timedelta(days=5))
+    held = MeetingFactory(term=term, place="Held hall", starts_at=now - timedelta(days=30))
+    missed = MeetingFactory(term=term, scheduled=True, place="Never recorded hall",
+                            starts_at=now - timedelta(days=2),
+                            announced_at=now - timedelta(days=9))
+    db.session.commit()
+    region = term.rural_district.district.region
+    response = client.get(f"/regions/{region.kato2}/meetings?lang=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    upcoming, _sep, past = html.partition("<h2>Past</h2>")
+    assert upcoming.index(f"/meetings/{sooner.id}\"") < upcoming.index(f"/meetings/{later.id}\"")
+    assert f"/meetings/{held.id}\"" not in upcoming and f"/meetings/{held.id}\"" in past
+    # A scheduled meeting whose time has passed is not upcoming any more.
+    assert f"/meetings/{missed.id}\"" in past and f"/meetings/{missed.id}\"" not in upcoming
+    assert past.index(f"/meetings/{missed.id}\"") < past.index(f"/meetings/{held.id}\"")
+
+
+def test_the_three_days_notice_is_presented_as_the_portals_rule(
+        client: FlaskClient, login: Any) -> None:
+    term = TermFactory()
+    login(UserFactory.akim_for(term))
+    html = client.get(f"/terms/{term.id}/meetings/new?lang=en").get_data(as_text=True)
+    # The decree names no figure: the page must not read as if the law asked for three days.
+    assert "three days' notice: its own rule, as the decree names no figure" in html.replace(
+        "&#39;", "'")
+    assert "must learn of it" not in html

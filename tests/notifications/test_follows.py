@@ -256,3 +256,28 @@ def test_a_queue_that_is_down_loses_no_event(monkeypatch: Any) -> None:
     later = datetime.now(UTC) + days(minutes=6)
     assert event.id in delivery.undispatched(days(minutes=5), now=later)
     assert event.id not in delivery.undispatched(days(minutes=5))  # not before five minutes
+
+
+def test_a_due_digest_is_handed_to_one_job_until_its_lease_ends() -> None:
+    term = serving_term()
+    reader = UserFactory(email="lease@example.kz")
+    db.session.add_all([
+        Follow(user_id=reader.id, target=FollowTarget.AKIM, target_id=term.akim_id),
+        NotificationPreference(user_id=reader.id, kind=EventKind.REPORT_PUBLISHED,
+                               frequency=Frequency.DAILY)])
+    report = published_report(term)
+    delivery.dispatch(_event(term.id, report.id).id,
+                      now=datetime(2026, 12, 7, 12, 0, tzinfo=ALMATY))
+    nine = datetime(2026, 12, 8, 9, 0, tzinfo=ALMATY)
+    _singles, digests = delivery.due_rows(nine)
+    assert list(digests) == [reader.id]
+    # The sweep five minutes later, the job still waiting in the queue: no second job (the
+    # worker's two threads would each send it).
+    assert delivery.due_rows(nine + timedelta(minutes=5)) == ([], {})
+    # The job was lost: after the lease the digest is handed out again, and goes once.
+    _singles, again = delivery.due_rows(nine + delivery.DIGEST_LEASE)
+    assert again == digests
+    before = len(outbox_messages())
+    delivery.deliver_digest(reader.id, again[reader.id])
+    delivery.deliver_digest(reader.id, digests[reader.id])
+    assert [m["To"] for m in outbox_messages()[before:]] == ["lease@example.kz"]

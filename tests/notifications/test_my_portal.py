@@ -44,3 +44,33 @@ def test_my_portal_shows_a_residents_own_record(client: FlaskClient, login: Any,
     assert f"/petitions/{item.id}" in html
     assert len(queries) <= 10, "\n".join(q[:80] for q in queries)
     assert 'href="/my"' in html  # in the menu
+
+
+def test_my_follows_lists_many_things_in_the_same_few_queries(
+        client: FlaskClient, login: Any, count_queries: Any) -> None:
+    term = serving_term()
+    me = resident(term)
+
+    def follow_more(count: int) -> None:
+        for _index in range(count):
+            other = serving_term()
+            place = other.rural_district
+            promise = PromiseFactory(term=other)
+            item = petition(other)
+            for target, target_id in ((FollowTarget.AKIM, other.akim_id),
+                                      (FollowTarget.RURAL_DISTRICT, place.id),
+                                      (FollowTarget.PROMISE, promise.id),
+                                      (FollowTarget.PETITION, item.id)):
+                db.session.add(Follow(user_id=me.id, target=target, target_id=target_id))
+        db.session.commit()
+
+    login(me)
+    counts = []
+    for count in (1, 4):
+        follow_more(count)
+        with count_queries() as queries:
+            html = client.get("/my/follows").get_data(as_text=True)
+        assert term.akim.full_name_latn in html  # my own akim, by default
+        counts.append(len(queries))
+    # Each followed thing was a query of its own (a petition three, for its akim's name).
+    assert counts[0] == counts[1], counts

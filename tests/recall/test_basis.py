@@ -30,3 +30,26 @@ def test_the_methodology_reads_in_russian_and_kazakh(client) -> None:  # type: i
     assert "не является нормой закона" in ru and "113-16" in ru
     kk = client.get("/recall/methodology?lang=kk").get_data(as_text=True)
     assert "заң нормасы емес" in kk and "113-16" in kk
+
+
+def test_a_reason_for_a_moved_line_says_it_explains_the_default(app, client) -> None:  # type: ignore[no-untyped-def]
+    note = "These reasons were given for the default line"
+    page = client.get("/recall/methodology?lang=en").get_data(as_text=True)
+    assert note not in page  # every line is where its reason puts it
+    # The petition share moves to 15 %; switching rule 2 off leaves its line where it was.
+    app.config["RECALL_RULES"] = {"petition": {"voter_share": "0.15"},
+                                  "promises": {"enabled": False}}
+    try:
+        page = client.get("/recall/methodology?lang=en").get_data(as_text=True)
+    finally:
+        app.config.pop("RECALL_RULES")
+    assert page.count(note) == 1
+    petition = page[page.index('id="rule-petition"'):page.index('id="rule-budget"')]
+    assert "reach 15%" in petition and "One voter in ten" in petition and note in petition
+
+
+def test_the_methodology_counts_reports_as_rule_1_does(client) -> None:  # type: ignore[no-untyped-def]
+    # Rule 1 reads `Report.covered_on` (recall/facts.py): an interim report is still missing.
+    page = client.get("/recall/methodology?lang=en").get_data(as_text=True)
+    assert "reports by their first publication" not in page
+    assert "an interim report published before its period ended does not count" in page

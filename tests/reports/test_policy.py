@@ -121,3 +121,21 @@ def test_periods_tile_the_term_and_fall_due_in_office(start: date, length: int) 
         assert period.period_end < period.due_on or period.due_on == last
         assert period.due_on <= last or period is not result[-1]
     assert result[-1].due_on <= last
+
+
+def test_the_history_of_a_year_gives_each_version_its_own_periods() -> None:
+    # The written schedule moves to quarters on 1 July 2026: the first half-year is the old
+    # version's, the two quarters after it the new one's, and 2027 has none of the old.
+    policy = ReportingPolicy.from_config({"versions": [
+        {"from": "2020-01-01", "periods": [{"starts": "01-01", "due": "07-31"},
+                                           {"starts": "07-01", "due": "01-31"}]},
+        {"from": "2026-07-01", "periods": [{"starts": m, "due": "end"}
+                                           for m in ("01-01", "04-01", "07-01", "10-01")]},
+    ]})
+    (old, old_until, old_periods), (new, new_until, new_periods) = policy.history_in_year(2026)
+    assert old_until == date(2026, 6, 30) and new_until is None
+    assert [(p.period_start, p.period_end, p.due_on) for p in old_periods] == [
+        (date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 31))]
+    assert [(p.period_start, p.period_end) for p in new_periods] == [
+        (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 10, 1), date(2026, 12, 31))]
+    assert policy.history_in_year(2027)[0][2] == []

@@ -45,3 +45,18 @@ def test_entries_show_as_a_table_linked_to_each_promise(client: FlaskClient, log
     with pytest.raises(ReportError):  # frozen with the published report
         promise_entries.save_entry(report, promise, "kept", "All twenty lights are up.", "",
                                    "tests")
+
+
+def test_a_submitted_report_refuses_entries_with_a_message(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    report = ReportFactory(filled=True)
+    promise = PromiseFactory(term=report.term, number=1)
+    services.submit(report, "tests")
+    login(UserFactory.akim_for(report.term))
+    url = f"/reports/{report.id}/promises?lang=en"
+    response = client.post(url, data={"csrf_token": csrf(url), "promise_id": str(promise.id),
+                                      "claim": "kept", "text": "Built the road in June."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400  # the service's refusal, not a 500 and not a save
+    assert "only while the report is a draft" in page
+    assert promise_entries.entries_of(report.id) == []

@@ -103,6 +103,23 @@ def test_python_and_sql_summaries_agree() -> None:
         summaries_for_terms([term.id], TODAY)[term.id]
 
 
+def test_python_and_sql_summaries_agree_on_interim_reports() -> None:
+    # Published before their periods ended: one is past due (missing), one not yet (still
+    # owed: upcoming). The profile's and the dossier's summarise must count them as SQL does.
+    term = TermFactory()
+    ReportFactory(term=term, published=True, period_start=date(2025, 1, 1),
+                  period_end=date(2025, 6, 30), due_on=date(2025, 7, 31),
+                  first_published_on=date(2025, 6, 20))
+    ReportFactory(term=term, published=True, period_start=date(2025, 7, 1),
+                  period_end=date(2026, 2, 28), due_on=date(2026, 3, 31),
+                  first_published_on=date(2026, 2, 20))
+    lines = timelines_for_terms([term.id], TODAY)[term.id]
+    assert [line.timeliness for line in lines] == [Timeliness.MISSING, Timeliness.INTERIM]
+    python = summarise([(line.due_on, line.covered_on) for line in lines], TODAY)
+    assert python == summaries_for_terms([term.id], TODAY)[term.id]
+    assert (python.missing, python.upcoming, python.next_due_on) == (1, 1, date(2026, 3, 31))
+
+
 def test_reports_due_after_an_early_end_are_not_counted() -> None:
     term = TermFactory(ended=True)  # ended 1 March 2023
     ReportFactory(term=term, published=True, period_start=date(2022, 1, 1),

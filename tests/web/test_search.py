@@ -141,6 +141,11 @@ def test_results_narrow_by_kind_and_region(client: FlaskClient) -> None:
     # Filters that mean nothing are ignored, never an error.
     odd = client.get("/search", query_string={"q": "street", "kind": "x", "region": "zz"})
     assert odd.status_code == 200 and f'href="/promises/{here.id}"' in odd.get_data(as_text=True)
+    # A control character in the region never reaches the database (PostgreSQL gave a 500).
+    for region in ("\x00", "6\x001", "\u0661\u0663"):
+        odd = client.get("/search", query_string={"q": "street", "region": region})
+        assert odd.status_code == 200 and f'href="/promises/{there.id}"' in odd.get_data(
+            as_text=True), region
 
 
 def test_a_rebuild_writes_what_every_write_kept(client: FlaskClient) -> None:

@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.permissions import Permission, can, public
-from portal.recall.basis import BASIS, ELECTIONS_LAW_113_16
+from portal.recall.basis import BASIS, ELECTIONS_LAW_113_16, at_default
 from portal.recall.forms import DecisionForm
 from portal.recall.models import UNDECIDED, Flag, FlagStatus, RuleCode
 from portal.recall.ruleset import current_rules, rules_of_version
@@ -44,4 +44,4 @@ def methodology() -> str:
     current = current_rules()
     return render_template("recall/methodology.html", rules=current.rules,
                            version=current.number, RuleCode=RuleCode, BASIS=BASIS,
-                           analogue=ELECTIONS_LAW_113_16)
+                           at_default=at_default, analogue=ELECTIONS_LAW_113_16)

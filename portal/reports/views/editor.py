@@ -96,7 +96,8 @@ def _restored_form(form_class: type[Any], report: Report) -> Any | None:
     return form_class(formdata=MultiDict(values))
 
 
-def _apply_errors(form: Any, error: ReportError) -> None:
+def apply_errors(form: Any, error: ReportError) -> None:
+    """A service's messages beside their fields; those of no field of `form` at the top."""
     general = []
     for name, message in error.errors.items():
         if name and name in form:
@@ -131,7 +132,7 @@ def edit(report: Report) -> str | Response:
         except ReportError as error:
             db.session.commit()  # the text is saved even when the file or a check fails
             flash(_("Your text is saved."), "success")
-            _apply_errors(form, error)
+            apply_errors(form, error)
             return render_template("reports/edit.html", report=report, form=form,
                                    confirm=ButtonForm())
         db.session.commit()
@@ -177,7 +178,7 @@ def amend(report: Report) -> str | Response:
                                      current_user, uploads=[form.attachment.data])
         except ReportError as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            apply_errors(form, error)
             report = readers.report_for_page(report.id) or report
         else:
             db.session.commit()

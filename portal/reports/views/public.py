@@ -99,5 +99,6 @@ def rules() -> str:
     portal's own configuration."""
     from portal.reports.policy import MEETING_POLICY, policy_from_app
 
+    today = local_today()
     return render_template("reports/rules.html", meetings=MEETING_POLICY.history(),
-                           written=policy_from_app(), today=local_today())
+                           written=policy_from_app().history_in_year(today.year), today=today)
