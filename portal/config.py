@@ -54,6 +54,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # A budget file larger than this is imported by the job worker, with a progress page
         # (portal.budgets.queued); smaller ones within the request.
         "BUDGET_IMPORT_INLINE_BYTES": 1_000_000,
+        # A queued import still running this long lost its worker and is marked stopped.
+        "BUDGET_IMPORT_STALL_MINUTES": 30,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

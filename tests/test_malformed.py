@@ -4,8 +4,8 @@ Each route is reached as a persona the role matrix says gets through (`tests/tes
 has a row for every route, with the objects of its world): ids past a 32-bit and a 64-bit
 column give 404; every field of the forms a route reads (found by making the route's own
 request once and noting the forms it built), every query parameter of the API (from its
-OpenAPI document) and the query parameters pages read get a NUL, a 100 kB string and an
-impossible date. One request per route per case.
+OpenAPI document) and the query parameters pages read get a NUL, a 100 kB string, an
+impossible date and a number past any integer column. One request per route per case.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ CASES = {
     "nul": "a\x00b",
     "long": "x" * 100_000,
     "bad date": "2026-02-31",
+    # Digits past any integer column: int() takes them, both databases refuse them (a 500).
+    "huge number": "99999999999999999999",
 }
 # Query parameters the pages read outside forms (request.args.get in the views).
 PAGE_ARGUMENTS = ("q", "page", "year", "status", "akim_q", "next", "lang", "restore", "reason")

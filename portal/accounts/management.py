@@ -17,7 +17,7 @@ from portal.akims.models import Akim, Term, TermStatus
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
 from portal.textsearch import fold, like_pattern
-from portal.web.safety import MAX_ID
+from portal.web.safety import whole_number
 
 
 def _roles(user: User) -> list[str]:
@@ -39,8 +39,8 @@ def search_users(query: str = "", role: Role | None = None) -> Select[tuple[User
         digits = query.lstrip("#")
         if digits.isascii() and digits.isdigit() and len(digits) < 12:
             # Past the id column's range no account has it (and PostgreSQL would refuse it).
-            number = int(digits)
-            statement = statement.where(User.id == number if number <= MAX_ID else false())
+            number = whole_number(digits)
+            statement = statement.where(User.id == number if number else false())
         else:
             pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
                 "_", "\\_") + "%"
@@ -112,9 +112,10 @@ def find_akims(query: str, limit: int = 10) -> list[Akim]:
         selectinload(Akim.terms).joinedload(Term.rural_district)
     )
     if query.isascii() and query.isdigit():
-        if int(query) > MAX_ID:
+        number = whole_number(query)
+        if number is None:
             return []
-        statement = statement.where(Akim.id == int(query))
+        statement = statement.where(Akim.id == number)
     else:
         if not fold(query):
             return []

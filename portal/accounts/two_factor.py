@@ -17,7 +17,7 @@ from typing import Any
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit
 from portal.accounts.models import RecoveryCode, Role, User
@@ -142,8 +142,8 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return db.session.scalar(select(func.count()).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
 def pending(user: User, next_url: str | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -30,6 +31,9 @@ from portal.storage import sweep
 log = logging.getLogger(__name__)
 
 DEFAULT_INLINE_BYTES = 1_000_000
+# A rule of ours: the largest file allowed (MAX_DATA_ROWS) is checked and written in minutes,
+# so an import running this long has no worker left; its transaction was rolled back.
+DEFAULT_STALL_MINUTES = 30
 KEY_PREFIX = f"{storage.UPLOADS}/budget-imports"
 
 
@@ -72,6 +76,30 @@ def recent_jobs(limit: int = 10) -> list[BudgetImportJob]:
         select(BudgetImportJob)
         .where(BudgetImportJob.status.in_([ImportJobStatus.QUEUED, ImportJobStatus.RUNNING]))
         .order_by(BudgetImportJob.id.desc()).limit(limit)))
+
+
+def stall_minutes() -> int:
+    return int(current_app.config.get("BUDGET_IMPORT_STALL_MINUTES") or DEFAULT_STALL_MINUTES)
+
+
+def fail_stalled(minutes: int) -> int:
+    """Mark stopped every import running for more than `minutes` and delete its stored file
+    (after the commit: the row never names a deleted file); the number marked."""
+    cutoff = utcnow() - timedelta(minutes=minutes)
+    stalled = list(db.session.scalars(
+        select(BudgetImportJob).where(BudgetImportJob.status == ImportJobStatus.RUNNING,
+                                      BudgetImportJob.started_at < cutoff)))
+    keys = [job.stored_key for job in stalled if job.stored_key is not None]
+    for job in stalled:
+        _finish(job, ImportJobStatus.FAILED)
+        job.stored_key = None
+        audit.record(None, "budgets.import_stalled", job, {"status": "running"},
+                     {"status": job.status.value})
+    db.session.commit()
+    store = storage.current()
+    for key in keys:
+        store.delete(key)
+    return len(stalled)
 
 
 def run_import(job_id: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal import storage
+from portal.budgets import queued
 from portal.budgets.models import (
     BudgetCategory,
     BudgetImportJob,
@@ -23,6 +25,7 @@ from portal.budgets.models import (
 )
 from portal.budgets.queued import KEY_PREFIX
 from portal.extensions import db
+from portal.modeling import utcnow
 from tests.budgets.conftest import AGYBET, OTHER, csv_bytes
 from tests.factories import RuralDistrictFactory, UserFactory
 from tests.mailworker import job_consumer
@@ -101,6 +104,37 @@ def test_someone_else_cannot_follow_an_import(
     login(UserFactory())
     assert client.get(f"/budgets/import/jobs/{job_id}").status_code == 403
     assert client.get("/budgets/import/jobs/999999").status_code in (403, 404)
+
+
+def test_an_import_whose_worker_died_is_marked_stopped(
+        app: Flask, make_app: Any, tmp_path: Path, client: FlaskClient, login: Any, csrf: Any,
+        agybet: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No worker runs: the job is claimed as a worker would, then its worker is gone.
+    make_app(JOBS_IMMEDIATE=False, HUEY_SQLITE_PATH=str(tmp_path / "jobs.db"))
+    monkeypatch.setitem(app.config, "BUDGET_IMPORT_INLINE_BYTES", 100)
+    login(UserFactory(staff=True))
+    job_id = _job_id(_upload(client, csrf, csv_bytes(
+        *((AGYBET, year, "YEAR", "land_tax", 1, None, None) for year in range(2019, 2026)))))
+    job = db.session.get(BudgetImportJob, job_id)
+    assert job is not None
+    job.status = ImportJobStatus.RUNNING
+    job.started_at = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    assert queued.fail_stalled(30) == 0  # twenty minutes in: it may still be working
+    assert len(_stored_imports()) == 1
+    assert 'http-equiv="refresh"' in client.get(f"/budgets/import/jobs/{job_id}").get_data(
+        as_text=True)
+
+    job = db.session.get_one(BudgetImportJob, job_id)
+    job.started_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    assert queued.fail_stalled(30) == 1
+    assert queued.fail_stalled(30) == 0  # once
+    html = client.get(f"/budgets/import/jobs/{job_id}").get_data(as_text=True)
+    assert "Stopped" in html and "The import stopped before writing anything" in html
+    assert 'http-equiv="refresh"' not in html
+    assert _lines() == 0
+    assert _stored_imports() == []  # the file no job will read again is deleted
 
 
 @pytest.mark.concurrency
