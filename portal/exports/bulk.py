@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from portal import audit, heartbeat, storage
 from portal.accounts.models import User
+from portal.clock import local_date
 from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
 from portal.exports.fingerprint import combine
@@ -32,8 +33,7 @@ from portal.exports.pdf import collector_paused, template_version
 from portal.exports.scope import Scope
 from portal.exports.services import LANGUAGES, PreparedDossier, prepared
 from portal.extensions import db
-from portal.modeling import as_utc, utcnow
-from portal.reports.timeliness import local_date
+from portal.modeling import utcnow
 from portal.transactions import commit_with_retry
 
 log = logging.getLogger(__name__)
@@ -291,19 +291,15 @@ def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
 
 def _should_stop(job_id: int) -> bool:
     """Cancelled by its user, or no longer this process's job (taken for dead and queued
-    again elsewhere): stop between dossiers rather than build it twice."""
-    return _cancel_requested(job_id) or _taken_over(job_id)
-
-
-def _cancel_requested(job_id: int) -> bool:
-    return bool(db.session.scalar(
-        select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
-
-
-def _taken_over(job_id: int) -> bool:
-    row = db.session.execute(select(ExportJob.status, ExportJob.worker_id)
-                             .where(ExportJob.id == job_id)).one_or_none()
-    return row is None or row[0] is not ExportStatus.RUNNING or row[1] != heartbeat.worker_id()
+    again elsewhere): stop between dossiers rather than build it twice. One read a dossier."""
+    row = db.session.execute(
+        select(ExportJob.cancel_requested, ExportJob.status, ExportJob.worker_id)
+        .where(ExportJob.id == job_id)).one_or_none()
+    if row is None:
+        return True
+    cancel_requested, status, worker = row
+    return (bool(cancel_requested) or status is not ExportStatus.RUNNING
+            or worker != heartbeat.worker_id())
 
 
 def _done(job: ExportJob, target: str, *, from_cache: bool) -> None:
@@ -325,8 +321,6 @@ def _finish(job: ExportJob, status: ExportStatus) -> None:
 
 def download_name(job: ExportJob) -> str:
     """'dossiers-region-61-2026-11-22-en.pdf': the area, the day it was built, the language."""
-    moment = as_utc(job.finished_at or job.created_at)
-    assert moment is not None  # noqa: S101 - created_at is always set
-    when = local_date(moment)
+    when = local_date(job.finished_at or job.created_at)
     return (f"dossiers-{job.scope.replace(':', '-')}-{when.isoformat()}-{job.language}"
             f".{job.format.value}")

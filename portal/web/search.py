@@ -86,6 +86,13 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
     if query.isdigit():
         if "places" in wanted:
             _search_kato(query, results)
+        if results.region is not None:
+            # Every KATO code begins with its region's two digits.
+            prefix = results.region.kato2
+            results.districts = [d for d in results.districts if d.kato4.startswith(prefix)]
+            results.rural_districts = [u for u in results.rural_districts
+                                       if u.kato.startswith(prefix)]
+            results.settlements = [s for s in results.settlements if s.kato.startswith(prefix)]
         return results
     if "places" in wanted:
         regions, districts = _regions_and_districts(query)

@@ -5,7 +5,8 @@ regions, chosen by query: the values of `portal.figures.readers.figures_for_term
 what the profile page, the API (JSON and CSV), the open-data tables and the dossier PDF (its
 text as `pdftotext` extracts it) show, each surface formatting them in the reader's language.
 The pages of the akims' districts and regions must show the sums over the serving akims
-there.
+there, and so must the summary that opens a district's bundle of dossiers (its row per akim
+and its totals row).
 
 The open data carries rows, not figures: the test counts the figures from those rows with the
 definitions of `/how-we-count`, so a row that disagrees with a page fails here.
@@ -35,11 +36,16 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.akims.models import Term, TermStatus
+from portal.exports import bundles
 from portal.exports import pdf as pdf_module
-from portal.exports.services import prepare, render_dossier
+from portal.exports.dossier import dossiers_for_scope
+from portal.exports.scope import Scope, ScopeLevel
+from portal.exports.services import prepare, prepared, render_dossier
 from portal.extensions import db
 from portal.figures.readers import TermFigures, figures_for_terms, total
+from portal.formats import formal_date
 from portal.geo.models import District, Region, RuralDistrict
+from portal.modeling import utcnow
 from portal.opendata.tables import all_tables
 from portal.promises.rules import OPEN_STATUSES
 from portal.recall.readers import COUNTED_AS_OPEN
@@ -142,14 +148,18 @@ def _check_profile(client: Any, chosen: Chosen, figures: TermFigures, language: 
     assert html.count('class="flag-item') == figures.open_flags, where
 
 
+def _pdf_text(data: bytes) -> str:
+    """A PDF's text, white space single. -raw: the text in the order it is drawn, so a
+    figure's value stays beside its label and a table's cells stay in their row."""
+    extracted = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],  # noqa: S607
+                               input=data, capture_output=True, check=True).stdout.decode()
+    return re.sub(r"\s+", " ", extracted)
+
+
 def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
     item = prepare(chosen.akim_id, language)
     assert item is not None and item.dossier.as_of == figures.as_of
-    data = pdf_module.write_pdf([render_dossier(item)])
-    # -raw: the text in the order it is drawn, so a figure's value stays beside its label.
-    extracted = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],  # noqa: S607
-                               input=data, capture_output=True, check=True).stdout.decode()
-    text = re.sub(r"\s+", " ", extracted)
+    text = _pdf_text(pdf_module.write_pdf([render_dossier(item)]))
     p, r, b = figures.promises, figures.reports, figures.budget
     where = f"dossier of akim {chosen.akim_id} ({language})"
     facts = [
@@ -172,6 +182,44 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
         facts.append(f"{average} {counted}")
     for fact in facts:
         assert re.sub(r"\s+", " ", fact) in text, (where, fact)
+
+
+def _bundle_cells(figures: TermFigures) -> list[str]:
+    """A bundle summary row's cells from the promise count on (the totals row has the same)."""
+    p, r = figures.promises, figures.reports
+    return [number(p.total), number(p.due), _shown(p.kept_share_of_due), number(p.broken_due),
+            number(p.overdue), _("%(on_time)s of %(due)s", on_time=number(r.on_time),
+                                  due=number(r.due)), number(r.missing)]
+
+
+def _check_bundle(kato4: str, chosen: list[Chosen], figures: dict[int, TermFigures],
+                  area: TermFigures, language: str) -> None:
+    """The summary that opens the district's bundle (the ZIP's 000-summary.pdf, the combined
+    PDF's first pages): a row per serving akim and the totals over them."""
+    scope = Scope(ScopeLevel.DISTRICT, kato4)
+    items = prepared(dossiers_for_scope(scope, language))
+    summary = bundles.summary_of(scope, items, language, [None] * len(items))
+    data, _pages = bundles.render_summary(summary, "0" * 64, utcnow(), combined=False)
+    text = _pdf_text(data)
+    where = f"bundle summary of district {kato4} ({language})"
+    assert summary.as_of == area.as_of, where
+    by_akim = {item.dossier.akim_id: item.dossier for item in items}
+    for item in chosen:
+        figure, dossier = figures[item.term_id], by_akim[item.akim_id]
+        b = figure.budget
+        cells = [formal_date(dossier.term.starts_on), *_bundle_cells(figure)]
+        cells.append(f"{_shown(b.own_share, 1)} ({b.year})" if b is not None else "—")
+        if figure.ratings.count:
+            cells.append(f"{number(figure.ratings.average_shown, 2)} "
+                         f"({number(figure.ratings.count)})")
+        else:
+            cells.append("—")
+        cells.append(number(figure.open_flags))
+        row = re.sub(r"\s+", " ", " ".join(cells))
+        assert row in text, (where, item.akim_id, row)
+    totals = re.sub(r"\s+", " ", " ".join([_("All akims in this bundle"),
+                                            *_bundle_cells(area)]))
+    assert totals in text, (where, totals)
 
 
 def _check_api(client: Any, chosen: Chosen, figures: TermFigures, language: str) -> None:
@@ -334,6 +382,8 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
                 _check_area(client, f"/districts/{kato4}", total(serving[kato4], as_of),
                             f"/districts/{kato4}/reports", total(every[kato4], as_of),
                             language)
+                _check_bundle(kato4, [item for item in chosen if item.district_kato == kato4],
+                              figures, total(serving[kato4], as_of), language)
             for kato2 in sorted({item.region_kato for item in chosen}):
                 _check_area(client, f"/regions/{kato2}", total(serving[kato2], as_of),
                             f"/regions/{kato2}/reports", total(every[kato2], as_of), language)

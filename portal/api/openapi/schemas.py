@@ -110,12 +110,18 @@ def _scores() -> Schema:
                                        "share).", minimum=0),
         "promises_broken": integer("Promises due that are broken.", minimum=0),
         "promises_overdue": integer("Promises past their deadline and still open.", minimum=0),
-        "reports_due": integer("Reports whose outcome is known: published, or past their due "
-                               "date.", minimum=0),
-        "reports_on_time": integer("Reports first published by their due date.", minimum=0),
-        "reports_late": integer("Reports first published after their due date.", minimum=0),
-        "reports_missing": integer("Reports past their due date and not published.",
-                                   minimum=0),
+        # The words of portal.figures.definitions: only a version covering the whole period
+        # discharges a report; an interim one alone leaves it owed.
+        "reports_due": integer("Reports whose outcome is known: a version covering the whole "
+                               "period published, or past their due date (figure reports-due "
+                               "on /how-we-count).", minimum=0),
+        "reports_on_time": integer("Reports whose version covering the whole period was "
+                                   "published by their due date.", minimum=0),
+        "reports_late": integer("Reports whose version covering the whole period was "
+                                "published after their due date.", minimum=0),
+        "reports_missing": integer("Reports past their due date with no version covering the "
+                                   "whole period published (an interim report alone counts "
+                                   "here).", minimum=0),
         "rating_avg": nullable(number("Residents' average rating of the term's reports, 1 to "
                                       "5; null while nobody has rated.", minimum=1,
                                       maximum=5)),
