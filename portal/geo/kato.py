@@ -100,7 +100,12 @@ def read_file(path: Path | str) -> list[Entry]:
     """The rows of a classifier file in either layout (CSV with ; or , or XLSX)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _entries(_xlsx_rows(path))
+        try:
+            return _entries(_xlsx_rows(path))
+        except KatoFileError:
+            raise
+        except Exception as error:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
+            raise KatoFileError(None, "the file cannot be read as an XLSX workbook") from error
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

@@ -16,7 +16,7 @@ from portal.reports.policy import (
 )
 from portal.reports.readers import summaries_for_terms, timelines_for_terms
 from portal.reports.timeliness import classify, meeting_obligations
-from tests.factories import ReportFactory
+from tests.factories import ReportFactory, TermFactory
 from tests.factories.reports import FILLED
 
 TERM = (date(2022, 3, 3), date(2026, 3, 2), None)
@@ -155,3 +155,13 @@ def test_no_page_says_the_written_schedule_is_law(client) -> None:  # type: igno
         page = client.get(path + "?lang=en").get_data(as_text=True)
         assert "owes residents a report for each half-year" not in page
         assert "2022 decree" not in page
+
+
+def test_the_akim_page_marks_the_meeting_rule_as_partly_confirmed(client) -> None:  # type: ignore[no-untyped-def]
+    # The akim page judges periods held or missed by Decree No. 826, whose meeting frequency
+    # rests partly on press reports: it says so beside each source, linking to the rules page.
+    term = TermFactory(elected_on=date(2022, 3, 27), starts_on=date(2022, 3, 30),
+                       ends_on=date(2032, 3, 30))
+    page = client.get(f"/akims/{term.akim_id}?lang=en").get_data(as_text=True)
+    assert "No. 826 of November 20, 2023" in page
+    assert '<a class="badge badge-warn" href="/reports/rules">partly confirmed</a>' in page
