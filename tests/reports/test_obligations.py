@@ -165,3 +165,11 @@ def test_the_akim_page_marks_the_meeting_rule_as_partly_confirmed(client) -> Non
     page = client.get(f"/akims/{term.akim_id}?lang=en").get_data(as_text=True)
     assert "No. 826 of November 20, 2023" in page
     assert '<a class="badge badge-warn" href="/reports/rules">partly confirmed</a>' in page
+
+
+def test_the_rules_page_marks_the_meeting_rule_in_force_today(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/reports/rules?lang=en").get_data(as_text=True)
+    assert page.count('<tr class="current">') == 1  # the amended decree, in force since 2024
+    current = page[page.index('<tr class="current">'):]
+    current = current[:current.index("</tr>")]
+    assert "in force" in current and "No. 826 of November 20, 2023" in current
