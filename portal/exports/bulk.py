@@ -142,52 +142,60 @@ def run_export(job_id: int) -> None:
 def requeue_abandoned(max_attempts: int) -> list[int]:
     """Running jobs whose consumer died (killed, its machine lost): queued again, or marked
     failed once they have been started `max_attempts` times. Returns the ids to enqueue, which
-    the caller does after this commits. Safe to run in several consumers at once."""
-    requeued: list[int] = []
-    running = list(db.session.execute(
-        select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
-        .where(ExportJob.status == ExportStatus.RUNNING)))
-    for job_id, worker, attempts in running:
-        if not heartbeat.is_dead(worker):
-            continue
-        retry = attempts < max_attempts
-        values: dict[str, Any] = (
-            {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
-            if retry else
-            {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
-        won = db.session.execute(
-            update(ExportJob)
-            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
-                   ExportJob.worker_id.is_(None) if worker is None
-                   else ExportJob.worker_id == worker)
-            .values(**values).execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if not won:
-            continue  # another consumer got there first
-        job = db.session.get(ExportJob, job_id)
-        audit.record(None, "export.retry" if retry else "export.stalled", job,
-                     before={"status": "running", "attempts": attempts},
-                     after={"status": values["status"].value})
-        if retry:
-            requeued.append(job_id)
-    db.session.commit()
-    return requeued
+    the caller does after this commits. Safe to run in several consumers at once; written
+    through commit_with_retry like every other write of a job's row (SQLite refuses a read
+    transaction's first write once another writer has committed)."""
+
+    def work() -> list[int]:
+        requeued: list[int] = []
+        running = list(db.session.execute(
+            select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
+            .where(ExportJob.status == ExportStatus.RUNNING)))
+        for job_id, worker, attempts in running:
+            if not heartbeat.is_dead(worker):
+                continue
+            retry = attempts < max_attempts
+            values: dict[str, Any] = (
+                {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
+                if retry else
+                {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
+            won = db.session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
+                       ExportJob.worker_id.is_(None) if worker is None
+                       else ExportJob.worker_id == worker)
+                .values(**values).execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+            if not won:
+                continue  # another consumer got there first
+            job = db.session.get(ExportJob, job_id)
+            audit.record(None, "export.retry" if retry else "export.stalled", job,
+                         before={"status": "running", "attempts": attempts},
+                         after={"status": values["status"].value})
+            if retry:
+                requeued.append(job_id)
+        return requeued
+
+    return commit_with_retry(work)
 
 
 def fail_stalled(minutes: int) -> int:
     """Mark failed every running job whose worker has not reported for `minutes` (it died or
     was restarted mid-job), so its page stops showing progress; the number marked."""
     cutoff = utcnow() - timedelta(minutes=minutes)
-    stalled = list(db.session.scalars(
-        select(ExportJob).where(ExportJob.status == ExportStatus.RUNNING,
-                                ExportJob.progress_at < cutoff)))
-    for job in stalled:
-        job.error = STALLED
-        _finish(job, ExportStatus.FAILED)
-        audit.record(None, "export.stalled", job, before={"status": "running"},
-                     after={"status": job.status.value})
-    db.session.commit()
-    return len(stalled)
+
+    def work() -> int:
+        stalled = list(db.session.scalars(
+            select(ExportJob).where(ExportJob.status == ExportStatus.RUNNING,
+                                    ExportJob.progress_at < cutoff)))
+        for job in stalled:
+            job.error = STALLED
+            _finish(job, ExportStatus.FAILED)
+            audit.record(None, "export.stalled", job, before={"status": "running"},
+                         after={"status": job.status.value})
+        return len(stalled)
+
+    return commit_with_retry(work)
 
 
 def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format: ExportFormat,
