@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from portal.config import ConfigError
 from portal.reports import services
 from portal.reports.models import MeetingObligation, Timeliness
 from portal.reports.policy import (
@@ -173,3 +176,14 @@ def test_the_rules_page_marks_the_meeting_rule_in_force_today(client) -> None:  
     current = page[page.index('<tr class="current">'):]
     current = current[:current.index("</tr>")]
     assert "in force" in current and "No. 826 of November 20, 2023" in current
+
+
+def test_an_unusable_reporting_policy_or_rule_set_stops_the_app_at_start(make_app) -> None:  # type: ignore[no-untyped-def]
+    # Before, the app started and every page that scheduled reports, or read the recall
+    # rules, answered 500.
+    with pytest.raises(ConfigError, match="REPORTING_POLICY is not usable: .*at least one"):
+        make_app(REPORTING_POLICY={"versions": [{"from": "2026-01-01", "periods": []}]})
+    with pytest.raises(ConfigError, match="RECALL_RULES is not usable: petition.voter_share"):
+        make_app(RECALL_RULES={"petition": {"voter_share": "abc"}})
+    make_app(REPORTING_POLICY={"periods": [{"starts": "01-01", "due": "07-31"}]},
+             RECALL_RULES={"petition": {"voter_share": "0.15"}})  # usable ones start
