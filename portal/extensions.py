@@ -48,6 +48,23 @@ cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def redis_client() -> Any:
+    """The app's one Redis client (a connection pool), or None when REDIS_URL is unset: the
+    page cache's data version and the worker heartbeat share it."""
+    from flask import current_app
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = current_app.extensions.get("portal_redis")
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        current_app.extensions["portal_redis"] = client
+    return client
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Make SQLite behave like a server database: foreign keys, WAL, waits, real savepoints.
 

@@ -77,8 +77,7 @@ def storage_check() -> Check:
     except storage.StorageError as error:
         log.warning("health: storage: %s", error)
         return Check(False, "cannot write")
-    kind = "S3" if store.shared and not store.description.startswith("local") else "local folder"
-    return Check(True, f"{kind}: writes and reads")
+    return Check(True, f"{store.kind}: writes and reads")
 
 
 def worker() -> Check:

@@ -20,9 +20,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
+
+from portal.extensions import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +69,6 @@ def stale_after() -> timedelta:
 
 # --------------------------------------------------------------------------- where beats live
 
-def _redis() -> Any:
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get("portal_redis")  # shared with the page cache
-    if client is None:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        current_app.extensions["portal_redis"] = client
-    return client
-
-
 def _folder() -> Path:
     return Path(current_app.instance_path) / "heartbeats"
 
@@ -113,7 +101,7 @@ def beat() -> None:
 
 
 def write(record: Beat) -> None:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         client.set(REDIS_PREFIX + record.worker_id, _encode(record), ex=FORGET_SECONDS)
         return
@@ -133,7 +121,7 @@ def write(record: Beat) -> None:
 
 def forget_all() -> None:
     """Drop every beat (tests; an operator resetting a staging copy)."""
-    client = _redis()
+    client = redis_client()
     if client is not None:
         for key in client.scan_iter(match=REDIS_PREFIX + "*", count=100):
             client.delete(key)
@@ -143,7 +131,7 @@ def forget_all() -> None:
 
 
 def read(worker: str) -> Beat | None:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         raw = client.get(REDIS_PREFIX + worker)
         return _decode(raw) if raw else None
@@ -154,7 +142,7 @@ def read(worker: str) -> Beat | None:
 
 
 def all_beats() -> list[Beat]:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         keys = list(client.scan_iter(match=REDIS_PREFIX + "*", count=100))
         values = client.mget(keys) if keys else []

@@ -14,21 +14,24 @@ from collections.abc import MutableMapping
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from portal.accounts.models import User, UserSession
 from portal.accounts.tokens import install_log_redaction
 from portal.extensions import db
 from portal.modeling import as_utc, utcnow
+from portal.transactions import commit_with_retry
 
 SESSION_KEY = "_sid"
 # last_seen_at is written at most this often (a write per request would be wasteful).
 SEEN_EVERY = timedelta(minutes=5)
 DEFAULT_MAX_AGE_DAYS = 30
+_ROW_WRITE = "_portal_session_row_write"  # g: (row id, values) for write_session_row
 
 
 def _digest(token: str) -> str:
@@ -108,13 +111,25 @@ def load_user(session_id: str) -> User | None:
     max_age = timedelta(days=int(current_app.config.get("SESSION_MAX_AGE_DAYS")
                                  or DEFAULT_MAX_AGE_DAYS))
     if now - as_utc(row.created_at) > max_age:  # type: ignore[operator]
-        row.ended_at = now
-        db.session.commit()
+        g.setdefault(_ROW_WRITE, (row.id, {"ended_at": now}))
         return None
     if now - as_utc(row.last_seen_at) > SEEN_EVERY:  # type: ignore[operator]
-        row.last_seen_at = now
-        db.session.commit()
+        g.setdefault(_ROW_WRITE, (row.id, {"last_seen_at": now}))
     return user
+
+
+def write_session_row(response: Response) -> Response:
+    """After the view: the session row's write that `load_user` noted (an end past the
+    maximum age, or the time last seen). Not in the loader, which runs wherever a view first
+    asks who is signed in: a commit there would commit the view's unfinished work, and on
+    SQLite a read followed by a write fails when another process has written in between, so
+    it is retried (`commit_with_retry`) here, where the request's own work is done."""
+    pending = g.pop(_ROW_WRITE, None)
+    if pending is not None:
+        row_id, values = pending
+        commit_with_retry(lambda: db.session.execute(
+            update(UserSession).where(UserSession.id == row_id).values(**values)))
+    return response
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -124,5 +139,6 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    app.after_request(write_session_row)
     # Emailed links carry tokens in their path; request logs must not keep them.
     install_log_redaction(app)

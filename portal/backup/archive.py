@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -175,9 +176,30 @@ def read_manifest(source: Path) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise BackupError(f"{source / MANIFEST} is missing or unreadable") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"unknown backup format {found!r}")
+    if not _well_formed(manifest):
+        raise BackupError(f"{source / MANIFEST} is incomplete or altered")
     return manifest
+
+
+def _well_formed(manifest: dict[str, Any]) -> bool:
+    """Every entry `verify` and `restore` read is there, and table files are where `create`
+    puts them (a hand-edited manifest cannot send them elsewhere)."""
+    tables, files = manifest.get("tables"), manifest.get("files")
+    if not isinstance(manifest.get("revision"), str) or not isinstance(tables, dict) \
+            or not isinstance(files, list):
+        return False
+    for name, entry in tables.items():
+        if not re.fullmatch(r"[a-z0-9_]+", name) or not isinstance(entry, dict) \
+                or entry.get("file") != f"{DATABASE}/{name}.jsonl.gz" \
+                or not isinstance(entry.get("rows"), int) \
+                or not isinstance(entry.get("sha256"), str):
+            return False
+    return all(isinstance(entry, dict) and isinstance(entry.get("key"), str)
+               and isinstance(entry.get("size"), int) and isinstance(entry.get("sha256"), str)
+               for entry in files)
 
 
 def verify(source: Path, progress: Progress = _quiet) -> dict[str, Any]:
@@ -188,7 +210,11 @@ def verify(source: Path, progress: Progress = _quiet) -> dict[str, Any]:
         if not path.is_file() or _sha256_file(path) != entry["sha256"]:
             raise BackupError(f"table {name}: {entry['file']} is missing or altered")
     for entry in manifest["files"]:
-        storage.check_key(entry["key"])
+        try:
+            storage.check_key(entry["key"])
+        except storage.StorageError as error:
+            raise BackupError(f"{source / MANIFEST} names a file outside the storage: "
+                              f"{entry['key']!r}") from error
         path = source / FILES / entry["key"]
         if not path.is_file() or _sha256_file(path) != entry["sha256"]:
             raise BackupError(f"stored file {entry['key']} is missing or altered")

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from portal import audit, heartbeat, storage
 from portal.accounts.models import User
+from portal.clock import local_date
 from portal.exports import bundles, rendering, store
 from portal.exports.dossier import dossiers_for_scope
 from portal.exports.fingerprint import combine
@@ -32,8 +33,7 @@ from portal.exports.pdf import collector_paused, template_version
 from portal.exports.scope import Scope
 from portal.exports.services import LANGUAGES, PreparedDossier, prepared
 from portal.extensions import db
-from portal.modeling import as_utc, utcnow
-from portal.reports.timeliness import local_date
+from portal.modeling import utcnow
 from portal.transactions import commit_with_retry
 
 log = logging.getLogger(__name__)
@@ -142,52 +142,60 @@ def run_export(job_id: int) -> None:
 def requeue_abandoned(max_attempts: int) -> list[int]:
     """Running jobs whose consumer died (killed, its machine lost): queued again, or marked
     failed once they have been started `max_attempts` times. Returns the ids to enqueue, which
-    the caller does after this commits. Safe to run in several consumers at once."""
-    requeued: list[int] = []
-    running = list(db.session.execute(
-        select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
-        .where(ExportJob.status == ExportStatus.RUNNING)))
-    for job_id, worker, attempts in running:
-        if not heartbeat.is_dead(worker):
-            continue
-        retry = attempts < max_attempts
-        values: dict[str, Any] = (
-            {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
-            if retry else
-            {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
-        won = db.session.execute(
-            update(ExportJob)
-            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
-                   ExportJob.worker_id.is_(None) if worker is None
-                   else ExportJob.worker_id == worker)
-            .values(**values).execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if not won:
-            continue  # another consumer got there first
-        job = db.session.get(ExportJob, job_id)
-        audit.record(None, "export.retry" if retry else "export.stalled", job,
-                     before={"status": "running", "attempts": attempts},
-                     after={"status": values["status"].value})
-        if retry:
-            requeued.append(job_id)
-    db.session.commit()
-    return requeued
+    the caller does after this commits. Safe to run in several consumers at once; written
+    through commit_with_retry like every other write of a job's row (SQLite refuses a read
+    transaction's first write once another writer has committed)."""
+
+    def work() -> list[int]:
+        requeued: list[int] = []
+        running = list(db.session.execute(
+            select(ExportJob.id, ExportJob.worker_id, ExportJob.attempts)
+            .where(ExportJob.status == ExportStatus.RUNNING)))
+        for job_id, worker, attempts in running:
+            if not heartbeat.is_dead(worker):
+                continue
+            retry = attempts < max_attempts
+            values: dict[str, Any] = (
+                {"status": ExportStatus.QUEUED, "worker_id": None, "progress_done": 0}
+                if retry else
+                {"status": ExportStatus.FAILED, "error": STALLED, "finished_at": utcnow()})
+            won = db.session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.RUNNING,
+                       ExportJob.worker_id.is_(None) if worker is None
+                       else ExportJob.worker_id == worker)
+                .values(**values).execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+            if not won:
+                continue  # another consumer got there first
+            job = db.session.get(ExportJob, job_id)
+            audit.record(None, "export.retry" if retry else "export.stalled", job,
+                         before={"status": "running", "attempts": attempts},
+                         after={"status": values["status"].value})
+            if retry:
+                requeued.append(job_id)
+        return requeued
+
+    return commit_with_retry(work)
 
 
 def fail_stalled(minutes: int) -> int:
     """Mark failed every running job whose worker has not reported for `minutes` (it died or
     was restarted mid-job), so its page stops showing progress; the number marked."""
     cutoff = utcnow() - timedelta(minutes=minutes)
-    stalled = list(db.session.scalars(
-        select(ExportJob).where(ExportJob.status == ExportStatus.RUNNING,
-                                ExportJob.progress_at < cutoff)))
-    for job in stalled:
-        job.error = STALLED
-        _finish(job, ExportStatus.FAILED)
-        audit.record(None, "export.stalled", job, before={"status": "running"},
-                     after={"status": job.status.value})
-    db.session.commit()
-    return len(stalled)
+
+    def work() -> int:
+        stalled = list(db.session.scalars(
+            select(ExportJob).where(ExportJob.status == ExportStatus.RUNNING,
+                                    ExportJob.progress_at < cutoff)))
+        for job in stalled:
+            job.error = STALLED
+            _finish(job, ExportStatus.FAILED)
+            audit.record(None, "export.stalled", job, before={"status": "running"},
+                         after={"status": job.status.value})
+        return len(stalled)
+
+    return commit_with_retry(work)
 
 
 def inputs_fingerprint(items: list[PreparedDossier], scope: Scope, export_format: ExportFormat,
@@ -291,19 +299,15 @@ def assemble(scope: Scope, items: list[PreparedDossier], paths: list[str],
 
 def _should_stop(job_id: int) -> bool:
     """Cancelled by its user, or no longer this process's job (taken for dead and queued
-    again elsewhere): stop between dossiers rather than build it twice."""
-    return _cancel_requested(job_id) or _taken_over(job_id)
-
-
-def _cancel_requested(job_id: int) -> bool:
-    return bool(db.session.scalar(
-        select(ExportJob.cancel_requested).where(ExportJob.id == job_id)))
-
-
-def _taken_over(job_id: int) -> bool:
-    row = db.session.execute(select(ExportJob.status, ExportJob.worker_id)
-                             .where(ExportJob.id == job_id)).one_or_none()
-    return row is None or row[0] is not ExportStatus.RUNNING or row[1] != heartbeat.worker_id()
+    again elsewhere): stop between dossiers rather than build it twice. One read a dossier."""
+    row = db.session.execute(
+        select(ExportJob.cancel_requested, ExportJob.status, ExportJob.worker_id)
+        .where(ExportJob.id == job_id)).one_or_none()
+    if row is None:
+        return True
+    cancel_requested, status, worker = row
+    return (bool(cancel_requested) or status is not ExportStatus.RUNNING
+            or worker != heartbeat.worker_id())
 
 
 def _done(job: ExportJob, target: str, *, from_cache: bool) -> None:
@@ -325,8 +329,6 @@ def _finish(job: ExportJob, status: ExportStatus) -> None:
 
 def download_name(job: ExportJob) -> str:
     """'dossiers-region-61-2026-11-22-en.pdf': the area, the day it was built, the language."""
-    moment = as_utc(job.finished_at or job.created_at)
-    assert moment is not None  # noqa: S101 - created_at is always set
-    when = local_date(moment)
+    when = local_date(job.finished_at or job.created_at)
     return (f"dossiers-{job.scope.replace(':', '-')}-{when.isoformat()}-{job.language}"
             f".{job.format.value}")

@@ -54,7 +54,7 @@ def write(stored_key: str, content: bytes, content_type: str = "application/pdf"
 
 def write_dossier(fingerprint: str, content: bytes, pages: int) -> str:
     write(dossier_key(fingerprint), content)
-    write(pages_key(fingerprint), str(pages).encode(), "text/plain")
+    write_pages(fingerprint, pages)
     return dossier_key(fingerprint)
 
 
@@ -115,13 +115,20 @@ def remove_superseded_dossier(stored_key: str, unused_for: timedelta) -> bool:
 
 
 def prune(max_age_days: int, now: datetime | None = None) -> int:
-    """Delete cached dossiers and bundles unused for `max_age_days`; returns how many."""
+    """Delete cached dossiers and bundles unused for `max_age_days`; returns how many files.
+    A page count goes with its PDF: reads touch the PDF only, so judged by its own age the
+    count of a dossier read every day was deleted and the PDF parsed again to rebuild it."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=max_age_days)
     store = storage.current()
     removed = 0
     for kind in (DOSSIERS, BUNDLES):
-        for info in list(store.list(key(kind, ""))):
-            if info.modified < cutoff:
+        listed = list(store.list(key(kind, "")))
+        kept = {info.key for info in listed if info.modified >= cutoff}
+        for info in listed:
+            judged = info.key
+            if judged.endswith(".pages"):
+                judged = judged.removesuffix(".pages") + ".pdf"
+            if judged not in kept:
                 store.delete(info.key)
                 removed += 1
     return removed

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Term, TermStatus
 from portal.extensions import db
-from portal.geo.models import District, RuralDistrict, Settlement
+from portal.geo.models import District, Region, RuralDistrict, Settlement
+from portal.geo.services import district_by_kato, is_code, region_by_kato
 from portal.textsearch import fold, holds
 
 MIN_LENGTH = 3
@@ -24,6 +25,30 @@ MIN_LENGTH = 3
 class Match:
     unit: RuralDistrict
     village: Settlement | None  # the village the text named, when it named one
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Region → district → unit as picked in the finder's selects."""
+
+    region: Region | None = None
+    district: District | None = None
+    unit: RuralDistrict | None = None
+
+
+def choose(kato2: str, kato4: str, code: str) -> Choice:
+    """The places the selects name. They are sent together: a lower pick that disagrees with
+    a higher one (another region chosen above) is dropped; what is not a code is no pick."""
+    kato2 = kato2 if is_code(kato2, 2) else ""
+    unit = unit_by_code(code) if is_code(code, 9) else None
+    if unit is not None and (kato4 != unit.district.kato4
+                             or kato2 not in ("", unit.district.region.kato2)):
+        unit = None
+    district = unit.district if unit is not None else district_by_kato(kato4)
+    if district is not None and kato2 not in ("", district.region.kato2):
+        district = None
+    region = district.region if district is not None else region_by_kato(kato2)
+    return Choice(region, district, unit)
 
 
 def by_code(code: str) -> Match | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.collation import by_name
 from portal.extensions import db
 from portal.geo import finder, services
-from portal.geo.models import District, DistrictKind, Region, RegionKind
+from portal.geo.models import DistrictKind, Region, RegionKind
 from portal.meetings.models import Meeting
 from portal.meetings.readers import upcoming_in_rural_district
 from portal.modeling import utcnow
@@ -67,23 +67,9 @@ def find() -> str:
     """Find my akim: type a village or rural district, or pick region → district → unit."""
     query = " ".join(without_control_characters(request.args.get("q", "")).split())[:100]
     matches = finder.by_name(query) if query else []
-    kato2, kato4, code = (request.args.get(key, "") for key in ("region", "district", "unit"))
-    kato2 = kato2 if services.is_code(kato2, 2) else ""
-    kato4 = kato4 if services.is_code(kato4, 4) else ""
-    # The selects are sent together: a lower choice that disagrees with a higher one
-    # (another region chosen above) is dropped.
-    unit = finder.unit_by_code(code) if services.is_code(code, 9) else None
-    if unit is not None and kato4 != unit.district.kato4 or unit is not None and kato2 not in (
-            "", unit.district.region.kato2):
-        unit = None
-    if unit is not None:
-        district: District | None = unit.district
-    else:
-        district = services.district_by_kato(kato4) if kato4 else None
-        if district is not None and kato2 not in ("", district.region.kato2):
-            district = None
-    region = district.region if district is not None else (
-        services.region_by_kato(kato2) if kato2 else None)
+    picked = finder.choose(*(request.args.get(key, "") for key in ("region", "district",
+                                                                    "unit")))
+    region, district, unit = picked.region, picked.district, picked.unit
     regions = by_name(db.session.scalars(
         select(Region).where(Region.kind == RegionKind.REGION)))
     districts = [d for d in region.districts if d.kind != DistrictKind.CITY_DISTRICT] \

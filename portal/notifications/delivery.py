@@ -226,6 +226,14 @@ def _permanent(error: BaseException) -> bool:
         int(code) >= 500 for code, _text in error.recipients.values())
 
 
+def _next_try(error: BaseException, attempts: int) -> float | None:
+    """Seconds before the next try of a send that failed on its `attempts`-th try; None when
+    given up: a refusal for good (5xx), or the last try."""
+    if _permanent(error) or attempts >= MAX_ATTEMPTS:
+        return None
+    return float(RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+
+
 def mark_undeliverable(email: str, reason: str) -> None:
     if db.session.get(UndeliverableAddress, email) is None:
         db.session.add(UndeliverableAddress(email=email, reason=reason[:300]))
@@ -263,16 +271,13 @@ def deliver(notification_id: int) -> float | None:
                       settings=public_url("notifications.follows"), **message.context)
         except (OSError, smtplib.SMTPException) as error:
             values["last_error"] = _error_text(error)
-            if _permanent(error):
+            retry_in = _next_try(error, attempts)
+            if retry_in is None:
                 values["status"] = DeliveryStatus.FAILED
-                if db.session.get(UndeliverableAddress, user.email) is None:
-                    refused = user.email
-            elif attempts >= MAX_ATTEMPTS:
-                values["status"] = DeliveryStatus.FAILED
+                refused = user.email if _permanent(error) else None
             else:
                 log.warning("notification %s not sent (try %s): %s", notification_id,
                             attempts, values["last_error"])
-                retry_in = float(RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
         else:
             values.update(status=DeliveryStatus.SENT, sent_at=utcnow(), last_error=None)
     db.session.rollback()  # end the read; what follows starts with a write
@@ -352,22 +357,16 @@ def deliver_digest(user_id: int, row_ids: list[int]) -> float | None:
                   user=user)
     except (OSError, smtplib.SMTPException) as error:
         text = _error_text(error)
+        delay = _next_try(error, live[0].attempts)
+        if delay is None and _permanent(error):
+            mark_undeliverable(user.email, text)
         for row in live:
             row.last_error = text
-        if _permanent(error):
-            mark_undeliverable(user.email, text)
-            for row in live:
+            if delay is None:
                 row.status = DeliveryStatus.FAILED
-            return None
-        if live[0].attempts >= MAX_ATTEMPTS:
-            for row in live:
-                row.status = DeliveryStatus.FAILED
-            return None
-        # Still held, due again later: the next release after that tries again.
-        delay = RETRY_DELAYS[min(live[0].attempts, len(RETRY_DELAYS)) - 1]
-        for row in live:
-            row.due_at = utcnow() + timedelta(seconds=delay)
-        return float(delay)
+            else:  # still held, due again later: the next release after that tries again
+                row.due_at = utcnow() + timedelta(seconds=delay)
+        return delay
     sent_at = utcnow()
     for row in live:
         row.status, row.sent_at, row.last_error = DeliveryStatus.SENT, sent_at, None

@@ -194,8 +194,11 @@ def deliveries() -> str:
                             Notification.attempts > 1,
                             Notification.last_error.is_not(None)))
                  .order_by(Notification.id.desc()))
+    # The delays as `delivery` applies them, not copied into the text.
+    minutes = ", ".join(str(seconds // 60) for seconds in delivery.RETRY_DELAYS)
     return render_template("notifications/deliveries.html", page=paginate(statement, 50),
-                           form=ButtonForm())
+                           form=ButtonForm(), retry_minutes=minutes,
+                           tries=delivery.MAX_ATTEMPTS)
 
 
 @blueprint.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])

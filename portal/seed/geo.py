@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo import kato
-from portal.geo.models import District, RuralDistrict, Settlement
+from portal.geo.models import District, RuralDistrict, Settlement, UnitKind
 from portal.seed.context import RuralDistrictSeed, SeedContext
 
 # Demo scale: six elected units in each of three real districts (Baidibek, Zerendi, Karasai);
@@ -75,7 +75,7 @@ def seed(ctx: SeedContext) -> None:
                  f"{len(settlement_rows)} settlements")
 
 
-def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, str]]:
+def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, UnitKind]]:
     """(id, code, district id, kind) of the current elected units the seed gives akims to."""
     statement = (
         select(RuralDistrict.id, RuralDistrict.kato, RuralDistrict.district_id,
@@ -85,19 +85,19 @@ def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, str]]:
         .order_by(RuralDistrict.kato)
     )
     if ctx.national:
-        return [(row[0], row[1], row[2], row[3].value) for row in db.session.execute(statement)]
-    chosen: list[tuple[int, str, int, str]] = []
+        return [(row[0], row[1], row[2], row[3]) for row in db.session.execute(statement)]
+    chosen: list[tuple[int, str, int, UnitKind]] = []
     rows = list(db.session.execute(statement.where(District.kato4.in_(DEMO_DISTRICTS))))
     for kato4 in DEMO_DISTRICTS:
         in_district = [row for row in rows if row[4] == kato4]
         # The demo akim's unit first, then the district's others in code order.
         in_district.sort(key=lambda row: (row[1] != DEMO_FIRST_CODE, row[1]))
-        chosen += [(row[0], row[1], row[2], row[3].value)
+        chosen += [(row[0], row[1], row[2], row[3])
                    for row in in_district[:DEMO_RURAL_DISTRICTS_PER_DISTRICT]]
     return chosen
 
 
-def _village_population(rng: random.Random, kind: str) -> int:
-    if kind in ("town", "town_administration", "settlement_administration"):
+def _village_population(rng: random.Random, kind: UnitKind) -> int:
+    if kind in (UnitKind.TOWN, UnitKind.TOWN_ADMINISTRATION, UnitKind.SETTLEMENT_ADMINISTRATION):
         return rng.randint(2_000, 15_000)
     return int(rng.lognormvariate(6.3, 0.9)) + 40  # a median of some 580 people

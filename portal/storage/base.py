@@ -50,7 +50,9 @@ class Store(ABC):
     Writes are whole or nothing: a reader sees the old object, the new one, or none, never
     part of a file. Keys are `area/…` (see AREAS)."""
 
-    #: A short name for health pages and logs ("local folder", "S3 bucket …").
+    #: What kind of store, for `/healthz` (names no path, host or bucket).
+    kind: str = ""
+    #: A short name for logs and the command line ("local folder …", "S3 bucket …").
     description: str = ""
     #: True when every machine that sees the same configuration sees the same files.
     shared: bool = False

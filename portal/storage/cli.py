@@ -25,12 +25,14 @@ def check() -> None:
 
 
 @storage_group.command("sweep")
-@click.option("--grace-hours", type=float, default=6.0, show_default=True,
-              help="Only files older than this; longer than any transaction.")
+@click.option("--grace-hours", type=float, default=None,
+              help="Only files older than this; longer than any transaction "
+                   "[default: STORAGE_SWEEP_GRACE_HOURS, else 6].")
 @click.option("--dry-run", is_flag=True, help="List the orphans; remove nothing.")
-def sweep_command(grace_hours: float, dry_run: bool) -> None:
+def sweep_command(grace_hours: float | None, dry_run: bool) -> None:
     """Remove uploaded files no row references (left by a killed process)."""
-    result = sweep.sweep(storage.current(), timedelta(hours=grace_hours), dry_run=dry_run)
+    grace = sweep.configured_grace() if grace_hours is None else timedelta(hours=grace_hours)
+    result = sweep.sweep(storage.current(), grace, dry_run=dry_run)
     for key in result.orphans:
         click.echo(f"{'orphan' if dry_run else 'removed'} {key}")
     verb = "would remove" if dry_run else "removed"

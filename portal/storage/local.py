@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from portal.storage.base import CHUNK, NotStored, ObjectInfo, StorageError, Store, check_key
+from portal.storage.base import AREAS, CHUNK, NotStored, ObjectInfo, StorageError, Store, check_key
 
 # Leftover temporaries (a process killed between writing and renaming) older than this are
 # removed by the sweep.
@@ -22,6 +22,8 @@ PARTIAL_PREFIX = ".partial-"
 class LocalStore(Store):
     """Objects are files under `root`, at their key. A write goes to a temporary file in the
     same folder, is flushed to disk, then renamed over the key: readers see a whole file."""
+
+    kind = "local folder"
 
     def __init__(self, root: Path, shared: bool = False) -> None:
         self.root = Path(root)
@@ -90,7 +92,7 @@ class LocalStore(Store):
     def partials(self, older_than: datetime) -> Iterator[Path]:
         """Temporary files a killed writer left behind."""
         cutoff = older_than.timestamp()
-        for area in ("uploads", "exports"):
+        for area in AREAS:
             for path in (self.root / area).rglob(f"{PARTIAL_PREFIX}*"):
                 with contextlib.suppress(FileNotFoundError):
                     if path.stat().st_mtime < cutoff:

@@ -24,6 +24,7 @@ TOUCH_INTERVAL = timedelta(days=1)
 
 
 class S3Store(Store):
+    kind = "S3"
     shared = True
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None,
@@ -132,13 +133,15 @@ class S3Store(Store):
             raise StorageError(f"{self.description}: listing {prefix} failed") from error
 
     def touch(self, key: str) -> None:
-        info = self.stat(key)
-        if info is None or datetime.now(UTC) - info.modified < TOUCH_INTERVAL:
-            return
         name = self._name(key)
         try:
+            head = self._call("head_object", Key=name)
+            if datetime.now(UTC) - head["LastModified"].astimezone(UTC) < TOUCH_INTERVAL:
+                return
+            # REPLACE drops every header not given again: keep the object's type.
             self._call("copy_object", Key=name, CopySource={"Bucket": self.bucket, "Key": name},
                        MetadataDirective="REPLACE",
+                       ContentType=head.get("ContentType", "application/octet-stream"),
                        Metadata={"touched": datetime.now(UTC).isoformat()})
         except NotStored:
             return  # pruned meanwhile: the caller copes

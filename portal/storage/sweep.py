@@ -28,6 +28,15 @@ BATCH = 500
 _owners: dict[str, Callable[[list[str]], set[str]]] = {}
 
 
+def configured_grace() -> timedelta:
+    """STORAGE_SWEEP_GRACE_HOURS of the current app (6 hours unless set): the nightly task
+    and `flask storage sweep` use the same one."""
+    from flask import current_app
+
+    hours = current_app.config.get("STORAGE_SWEEP_GRACE_HOURS")
+    return DEFAULT_GRACE if hours in (None, "") else timedelta(hours=float(hours))
+
+
 def register(prefix: str, referenced: Callable[[list[str]], set[str]]) -> None:
     """Declare that rows reference keys under `prefix`; `referenced(keys)` says which."""
     _owners[prefix] = referenced

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
 from huey import crontab
 
 from portal import storage
@@ -14,6 +11,5 @@ from portal.storage import sweep
 
 @app_periodic_task(crontab(hour="4", minute="10"))
 def sweep_orphans() -> int:
-    hours = float(current_app.config.get("STORAGE_SWEEP_GRACE_HOURS") or 6)
-    result = sweep.sweep(storage.current(), timedelta(hours=hours))
+    result = sweep.sweep(storage.current(), sweep.configured_grace())
     return len(result.orphans) + result.partials

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from werkzeug.http import generate_etag
 
 from portal import clock
-from portal.extensions import cache
+from portal.extensions import cache, redis_client
 from portal.permissions import ACCESS_ATTRIBUTE
 from portal.web import compression
 
@@ -59,9 +59,9 @@ def _version_file() -> Path:
 
 
 def data_version() -> str:
-    redis_client = _redis()
-    if redis_client is not None:
-        value = redis_client.get(VERSION_KEY)
+    client = redis_client()
+    if client is not None:
+        value = client.get(VERSION_KEY)
         return value.decode() if value else "0"
     try:
         return str(_version_file().stat().st_mtime_ns)
@@ -81,25 +81,13 @@ def data_changed_at(version: str | None = None) -> datetime | None:
 
 
 def bump_data_version() -> None:
-    redis_client = _redis()
-    if redis_client is not None:
-        redis_client.set(VERSION_KEY, f"{time.time_ns()}-{secrets.token_hex(8)}")
+    client = redis_client()
+    if client is not None:
+        client.set(VERSION_KEY, f"{time.time_ns()}-{secrets.token_hex(8)}")
         return
     path = _version_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(secrets.token_hex(8))  # a new write is a new mtime
-
-
-def _redis() -> Any:
-    if not current_app.config.get("REDIS_URL"):
-        return None
-    client = current_app.extensions.get("portal_redis")
-    if client is None:
-        import redis
-
-        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
-        current_app.extensions["portal_redis"] = client
-    return client
 
 
 def _touches_public_data(session: Session) -> bool:

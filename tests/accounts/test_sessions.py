@@ -4,16 +4,18 @@ page lists the browsers signed in."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from portal.accounts.models import User, UserSession
 from portal.extensions import db
-from portal.modeling import utcnow
+from portal.modeling import as_utc, utcnow
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -97,6 +99,34 @@ def test_a_session_ends_after_its_maximum_age(client: FlaskClient, login: Any) -
     assert client.get("/account").status_code == 302
     db.session.expire_all()
     assert db.session.get(UserSession, row.id).ended_at is not None  # type: ignore[union-attr]
+
+
+def test_the_time_last_seen_is_written_even_after_a_writers_conflict(
+        client: FlaskClient, login: Any) -> None:
+    """The loader committed it itself: on SQLite, a read and then a write meet another
+    process's commit ("database is locked"), and the page was a 500. Now it is written after
+    the view, and tried again."""
+    user = login(UserFactory())
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    assert row is not None
+    row.last_seen_at = utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    conflicts: list[str] = []
+
+    def conflict(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("UPDATE user_session") and not conflicts:
+            conflicts.append(statement)
+            raise OperationalError(statement, {}, sqlite3.OperationalError("database is locked"))
+
+    event.listen(db.engine, "before_cursor_execute", conflict)
+    try:
+        assert client.get("/account").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", conflict)
+    assert conflicts
+    db.session.expire_all()
+    seen = db.session.get(UserSession, row.id).last_seen_at  # type: ignore[union-attr]
+    assert utcnow() - as_utc(seen) < timedelta(minutes=1)  # type: ignore[operator]
 
 
 def test_a_deactivated_account_is_signed_out_everywhere(app: Flask, client: FlaskClient,

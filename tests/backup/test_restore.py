@@ -176,3 +176,22 @@ def test_the_facts_of_dossiers_handed_out_survive_a_restore(make_app: Any, tmp_p
         assert not exports.exists(exports.dossier_key(fingerprint))
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda manifest: manifest.pop("tables"), "incomplete or altered"),
+    (lambda manifest: manifest["tables"]["user_account"].update(file="../../etc/passwd"),
+     "incomplete or altered"),
+    (lambda manifest: manifest["files"].append(
+        {"key": "../outside", "size": 1, "sha256": "0" * 64}), "outside the storage"),
+])
+def test_a_hand_edited_manifest_is_refused_with_a_message(
+        app: Flask, tmp_path: Path, change: Any, message: str) -> None:
+    archive.create(tmp_path / "backup")
+    path = tmp_path / "backup" / archive.MANIFEST
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+    result = app.test_cli_runner().invoke(args=["backup", "verify", str(tmp_path / "backup")])
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -198,15 +198,16 @@ def test_a_running_export_stops_between_dossiers(app: Flask, records: list[Recor
     job = bulk.start_export(user, AREA, "pdf", "en")
     db.session.commit()
     checks: list[int] = []
+    should_stop = bulk._should_stop
 
     def cancelled_after_the_first(job_id: int) -> bool:
         checks.append(job_id)
         if len(checks) == 2:  # the user pressed Cancel while the first dossier rendered
             db.session.get(ExportJob, job_id).cancel_requested = True
             db.session.commit()
-        return bool(db.session.get(ExportJob, job_id).cancel_requested)
+        return should_stop(job_id)  # the job's own check reads the request from its row
 
-    monkeypatch.setattr(bulk, "_cancel_requested", cancelled_after_the_first)
+    monkeypatch.setattr(bulk, "_should_stop", cancelled_after_the_first)
     bulk.run_export(job.id)
     db.session.refresh(job)
     assert job.status is ExportStatus.CANCELLED

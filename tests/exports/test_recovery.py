@@ -3,6 +3,7 @@ left running. The crash itself, with real processes, is in tests/cluster/."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -121,3 +122,29 @@ def test_a_job_taken_over_elsewhere_stops_here(app: Any, no_heartbeats: None,
     db.session.refresh(job)
     assert job.status is ExportStatus.RUNNING and job.worker_id == "elsewhere:1:ab"
     assert job.progress_done == 0
+
+
+def test_a_writers_conflict_during_recovery_is_tried_again(
+        app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite refuses the first write of a transaction that has read once another writer (a
+    # web process, the other consumer thread) has committed since: the recovery runs again
+    # rather than fail until the next minute's run.
+    job = running_job("gone:1:dead", attempts=2)
+    record = bulk.audit.record
+    calls: list[str] = []
+
+    def locked_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 1:
+            raise sa.exc.OperationalError(
+                "UPDATE …", {}, sqlite3.OperationalError("database is locked"))
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(bulk.audit, "record", locked_once)
+    assert recover_abandoned() == []
+    db.session.refresh(job)
+    assert job.status is ExportStatus.FAILED and job.error == bulk.STALLED
+    assert calls == ["export.stalled", "export.stalled"]
+    stalled = db.session.scalars(select(AuditEvent.id).where(
+        AuditEvent.action == "export.stalled")).all()
+    assert len(stalled) == 1  # the first attempt's update and event were rolled back

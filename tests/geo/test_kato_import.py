@@ -215,6 +215,17 @@ def test_a_bad_file_is_rejected_with_its_row_and_nothing_is_written(
     assert _count(RuralDistrict) == 0 and _count(Settlement) == 0
 
 
+@pytest.mark.parametrize("body", [b"id;parent_id;code;name\n", b"PK\x03\x04 not a workbook"])
+def test_a_file_named_xlsx_that_is_no_workbook_is_rejected_in_words(
+        tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "kato.xlsx"
+    path.write_bytes(body)
+    with pytest.raises(KatoFileError) as raised:
+        import_file(path, AS_OF)
+    assert raised.value.reason == "the file cannot be read as an XLSX workbook"
+    assert _count(RuralDistrict) == 0
+
+
 def test_the_command_prints_the_diff_and_writes_nothing_on_a_dry_run_or_a_bad_file(
         app: Flask, tmp_path: Path) -> None:
     runner = app.test_cli_runner()

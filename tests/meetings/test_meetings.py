@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingStatus, QuestionStatus
-from portal.meetings.readers import open_questions_for_terms
+from portal.meetings.readers import meetings_of_period, open_questions_for_terms
 from portal.notifications import signals
 from tests.factories import (
     MeetingFactory,
@@ -202,3 +202,35 @@ def test_the_three_days_notice_is_presented_as_the_portals_rule(
     assert "three days' notice: its own rule, as the decree names no figure" in html.replace(
         "&#39;", "'")
     assert "must learn of it" not in html
+
+
+def test_a_meeting_keeps_the_almaty_time_the_akim_typed(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    term = TermFactory()
+    village = SettlementFactory(rural_district=term.rural_district)
+    login(UserFactory.akim_for(term))
+    day = (datetime.now(UTC) + timedelta(days=10)).date()
+    url = f"/terms/{term.id}/meetings/new"
+    response = client.post(url, data={
+        "csrf_token": csrf(url), "settlement_id": str(village.id), "place": "School hall",
+        "starts_at": f"{day.isoformat()}T15:30"})
+    assert response.status_code == 302
+    meeting = db.session.scalars(select(Meeting)).one()
+    # Almaty is UTC+5: 10:30 UTC. On SQLite the wall time was stored as if UTC (20:30 shown).
+    assert meeting.starts == datetime.combine(day, datetime.min.time(), UTC).replace(
+        hour=10, minute=30)
+    page = client.get(f"/meetings/{meeting.id}?lang=ru").get_data(as_text=True)
+    assert "15:30" in page and "20:30" not in page
+
+
+def test_a_meeting_early_on_the_first_day_of_a_period_belongs_to_it() -> None:
+    term = TermFactory()
+    # 02:00 on 1 January in Almaty is 21:00 on 31 December in UTC.
+    first_night = MeetingFactory(term=term, starts_at=datetime(2024, 12, 31, 21, tzinfo=UTC),
+                                 announced_at=datetime(2024, 12, 20, tzinfo=UTC))
+    # 23:00 on 31 December in Almaty (18:00 UTC) is the year before.
+    MeetingFactory(term=term, starts_at=datetime(2024, 12, 31, 18, tzinfo=UTC),
+                   announced_at=datetime(2024, 12, 20, tzinfo=UTC))
+    db.session.commit()
+    found = meetings_of_period(term.id, date(2025, 1, 1), date(2025, 6, 30))
+    assert [meeting.id for meeting in found] == [first_night.id]

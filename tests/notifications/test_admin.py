@@ -40,6 +40,8 @@ def test_an_administrator_sees_a_failed_mail_with_its_error_and_sends_it_again(
     page = client.get("/admin/notifications").get_data(as_text=True)
     assert "SMTPServerDisconnected: Connection closed" in page and "Try again" in page
     assert "reader@example.kz" not in page  # the list names accounts, not addresses
+    # The backoff as the worker applies it (delivery.RETRY_DELAYS, MAX_ATTEMPTS).
+    assert "tried again after 1, 5, 15, 60, 180 minutes; after 6 tries" in page
     before = len(outbox_messages())
     response = client.post(f"/admin/notifications/{row.id}/retry",
                            data={"csrf_token": csrf("/admin/notifications")})

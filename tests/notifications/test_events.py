@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import current_app
@@ -23,6 +25,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.feedback import comments
+from portal.meetings import services as meetings
 from portal.notifications import recipients
 from portal.notifications.models import (
     DeliveryStatus,
@@ -39,13 +42,21 @@ from portal.promises.models import PromiseStatus
 from portal.recall import services as recall_services
 from portal.recall.models import FlagStatus
 from portal.reports import services as reports
-from tests.factories import CommentFactory, FlagFactory, PromiseFactory, ReportFactory, UserFactory
+from tests.factories import (
+    CommentFactory,
+    FlagFactory,
+    PromiseFactory,
+    ReportFactory,
+    SettlementFactory,
+    UserFactory,
+)
 from tests.feedback.helpers import akim_account, resident, serving_term
 from tests.mailworker import Received, SmtpServer, job_consumer, smtp_server
 
 pytestmark = pytest.mark.concurrency
 
 PUBLIC = "http://portal.example.kz:8443"
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @contextmanager
@@ -139,18 +150,25 @@ def test_each_event_reaches_its_audience_in_their_language_and_never_the_actor(
         recall_services.decide(flag, moderator, FlagStatus.DISMISSED,
                                "Explained by the district finance office.")
         db.session.commit()
+        # 6. The akim announces a meeting at 15:30 Almaty time: the akim's and the place's
+        # followers, each reading the time as it stands in Almaty.
+        village = SettlementFactory(rural_district=term.rural_district, name_en="Agybet")
+        day = (datetime.now(ALMATY) + timedelta(days=10)).date()
+        meeting = meetings.schedule(term, village, "House of culture",
+                                    datetime.combine(day, dt_time(15, 30), tzinfo=ALMATY), akim)
+        db.session.commit()
         ids = {"report": report.id, "promise": promise.id, "flag": flag.id,
-               "comment": comment.id}
+               "comment": comment.id, "meeting": meeting.id}
         akim_name = term.akim.full_name_latn  # the client reads English
 
         with job_consumer(tmp_path / "worker", database_url, smtp.settings) as log:  # type: ignore[attr-defined]
             got = wait_all(smtp, log, {
-                "follower@example.kz": 4,  # report, claim, verdict, flag
-                "region@example.kz": 4,
-                "local@example.kz": 4,
+                "follower@example.kz": 5,  # report, claim, verdict, flag, meeting
+                "region@example.kz": 5,
+                "local@example.kz": 5,
                 "promise@example.kz": 2,  # claim, verdict
                 "akim@example.kz": 2,  # the verdict and the flag decision, not their own acts
-                "commenter@example.kz": 5,  # a resident too: report, claim, verdict, flag, reply
+                "commenter@example.kz": 6,  # a resident too: the five, and the reply
             })
             # The consumer has drained the queue when every row is sent.
             until(lambda: _queued() == 0, "every notification sent", log)
@@ -193,6 +211,11 @@ def test_each_event_reaches_its_audience_in_their_language_and_never_the_actor(
     assert len(decided) == 1 and "Explained by the district finance office." in decided[0].body
     assert urlsplit(page_link(decided[0])).path == f"/flags/{ids['flag']}"
     opens(client, page_link(decided[0]), "Explained by the district finance office.")
+    # The meeting, in Russian, at its Almaty time (the worker has no request to take it from).
+    announced = by_subject("follower@example.kz", "Аким назначил встречу с жителями")
+    assert "15:30" in announced.body and "House of culture" in announced.body
+    assert urlsplit(page_link(announced)).path == f"/meetings/{ids['meeting']}"
+    opens(client, page_link(announced), "House of culture")
     # Every mail can be stopped with one click.
     for received in [*got["region@example.kz"], reply]:
         assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -3,6 +3,7 @@ digests and quiet hours (the worker's steps called in the test process, with a f
 
 from __future__ import annotations
 
+import smtplib
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from portal.notifications.models import (
     NotificationEvent,
     NotificationPreference,
     NotificationSettings,
+    UndeliverableAddress,
 )
 from portal.reports import services as reports
 from tests.factories import ReportFactory, UserFactory
@@ -281,3 +283,33 @@ def test_a_due_digest_is_handed_to_one_job_until_its_lease_ends() -> None:
     delivery.deliver_digest(reader.id, again[reader.id])
     delivery.deliver_digest(reader.id, digests[reader.id])
     assert [m["To"] for m in outbox_messages()[before:]] == ["lease@example.kz"]
+
+
+def test_a_digest_that_fails_waits_for_its_next_try_or_is_given_up(monkeypatch: Any) -> None:
+    term = serving_term()
+    reader = UserFactory(email="flaky@example.kz")
+    db.session.add_all([
+        Follow(user_id=reader.id, target=FollowTarget.AKIM, target_id=term.akim_id),
+        NotificationPreference(user_id=reader.id, kind=EventKind.REPORT_PUBLISHED,
+                               frequency=Frequency.DAILY)])
+    report = published_report(term)
+    delivery.dispatch(_event(term.id, report.id).id,
+                      now=datetime(2026, 12, 7, 12, 0, tzinfo=ALMATY))
+    _singles, digests = delivery.due_rows(datetime(2026, 12, 8, 9, 0, tzinfo=ALMATY))
+    failures: list[Exception] = [smtplib.SMTPServerDisconnected("Connection closed"),
+                                 smtplib.SMTPRecipientsRefused({"flaky@example.kz": (550,
+                                                                b"No such user")})]
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise failures.pop(0)
+
+    monkeypatch.setattr(delivery.mail, "send", failing)
+    # A passing failure: still held, due again after the first delay.
+    assert delivery.deliver_digest(reader.id, digests[reader.id]) == delivery.RETRY_DELAYS[0]
+    [row] = db.session.scalars(select(Notification).where(Notification.user_id == reader.id))
+    assert row.status is DeliveryStatus.HELD and row.attempts == 1
+    assert row.last_error == "SMTPServerDisconnected: Connection closed"
+    # A refusal for good: given up, and the address is never written to again.
+    assert delivery.deliver_digest(reader.id, digests[reader.id]) is None
+    assert row.status is DeliveryStatus.FAILED and row.attempts == 2
+    assert db.session.get(UndeliverableAddress, "flaky@example.kz") is not None

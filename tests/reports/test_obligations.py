@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from portal.config import ConfigError
 from portal.reports import services
 from portal.reports.models import MeetingObligation, Timeliness
 from portal.reports.policy import (
@@ -16,7 +19,7 @@ from portal.reports.policy import (
 )
 from portal.reports.readers import summaries_for_terms, timelines_for_terms
 from portal.reports.timeliness import classify, meeting_obligations
-from tests.factories import ReportFactory
+from tests.factories import ReportFactory, TermFactory
 from tests.factories.reports import FILLED
 
 TERM = (date(2022, 3, 3), date(2026, 3, 2), None)
@@ -155,3 +158,32 @@ def test_no_page_says_the_written_schedule_is_law(client) -> None:  # type: igno
         page = client.get(path + "?lang=en").get_data(as_text=True)
         assert "owes residents a report for each half-year" not in page
         assert "2022 decree" not in page
+
+
+def test_the_akim_page_marks_the_meeting_rule_as_partly_confirmed(client) -> None:  # type: ignore[no-untyped-def]
+    # The akim page judges periods held or missed by Decree No. 826, whose meeting frequency
+    # rests partly on press reports: it says so beside each source, linking to the rules page.
+    term = TermFactory(elected_on=date(2022, 3, 27), starts_on=date(2022, 3, 30),
+                       ends_on=date(2032, 3, 30))
+    page = client.get(f"/akims/{term.akim_id}?lang=en").get_data(as_text=True)
+    assert "No. 826 of November 20, 2023" in page
+    assert '<a class="badge badge-warn" href="/reports/rules">partly confirmed</a>' in page
+
+
+def test_the_rules_page_marks_the_meeting_rule_in_force_today(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/reports/rules?lang=en").get_data(as_text=True)
+    assert page.count('<tr class="current">') == 1  # the amended decree, in force since 2024
+    current = page[page.index('<tr class="current">'):]
+    current = current[:current.index("</tr>")]
+    assert "in force" in current and "No. 826 of November 20, 2023" in current
+
+
+def test_an_unusable_reporting_policy_or_rule_set_stops_the_app_at_start(make_app) -> None:  # type: ignore[no-untyped-def]
+    # Before, the app started and every page that scheduled reports, or read the recall
+    # rules, answered 500.
+    with pytest.raises(ConfigError, match="REPORTING_POLICY is not usable: .*at least one"):
+        make_app(REPORTING_POLICY={"versions": [{"from": "2026-01-01", "periods": []}]})
+    with pytest.raises(ConfigError, match="RECALL_RULES is not usable: petition.voter_share"):
+        make_app(RECALL_RULES={"petition": {"voter_share": "abc"}})
+    make_app(REPORTING_POLICY={"periods": [{"starts": "01-01", "due": "07-31"}]},
+             RECALL_RULES={"petition": {"voter_share": "0.15"}})  # usable ones start

@@ -142,6 +142,19 @@ def test_the_command_line_checks_and_sweeps(app: Flask, s3_store: Store) -> None
     assert not s3_store.exists("uploads/zz/zz-orphan")
 
 
+def test_the_command_line_sweep_uses_the_configured_grace(app: Flask, s3_store: Store,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without --grace-hours the command waits as long as the nightly task: an operator who
+    # lengthened STORAGE_SWEEP_GRACE_HOURS is not undone by a sweep run by hand.
+    s3_store.put("uploads/zz/zz-young-orphan", PDF)
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["storage", "sweep", "--dry-run"])
+    assert dry.exit_code == 0 and "would remove 0 orphans" in dry.output
+    monkeypatch.setitem(app.config, "STORAGE_SWEEP_GRACE_HOURS", 0)
+    dry = runner.invoke(args=["storage", "sweep", "--dry-run"])
+    assert "orphan uploads/zz/zz-young-orphan" in dry.output
+
+
 def test_a_store_that_does_not_answer_is_a_503_not_a_500(app: Flask, client: FlaskClient,
                                                         login: Any, csrf: Any) -> None:
     from tests.s3server import free_port

@@ -114,6 +114,25 @@ def test_touch_keeps_a_used_local_file_young(tmp_path: Path) -> None:
     assert info is not None and datetime.now(UTC) - info.modified < timedelta(minutes=5)
 
 
+def test_touch_on_s3_keeps_the_object_and_its_type(s3_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A touch copies the object onto itself with new metadata; S3 then drops every header
+    # not given again, so a touched PDF became "binary/octet-stream" for anyone reading the
+    # bucket directly (a backup tool, a CDN in front of it).
+    store = from_url(s3_url, tmp_path)
+    assert isinstance(store, S3Store)
+    store.put("exports/dossiers/used.pdf", b"%PDF-1.7 used", "application/pdf")
+    monkeypatch.setattr("portal.storage.s3.TOUCH_INTERVAL", timedelta(0))
+    before = store.client.head_object(Bucket=store.bucket, Key=store._name(
+        "exports/dossiers/used.pdf"))
+    store.touch("exports/dossiers/used.pdf")
+    after = store.client.head_object(Bucket=store.bucket, Key=store._name(
+        "exports/dossiers/used.pdf"))
+    assert after["Metadata"].get("touched")  # the copy happened
+    assert after["ContentType"] == before["ContentType"] == "application/pdf"
+    assert store.read("exports/dossiers/used.pdf") == b"%PDF-1.7 used"
+
+
 def test_storage_urls(tmp_path: Path) -> None:
     assert isinstance(from_url(None, tmp_path), LocalStore)
     assert from_url(None, tmp_path).root == tmp_path  # type: ignore[attr-defined]

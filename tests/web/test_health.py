@@ -52,6 +52,16 @@ def test_storage_that_cannot_be_written_is_named(make_app: Any, tmp_path: Path) 
     assert status == 503 and body["failing"] == ["storage"]
 
 
+def test_the_storage_check_names_the_kind_of_store_and_nothing_more(
+        make_app: Any, s3_url: str, tmp_path: Path) -> None:
+    local = make_app(STORAGE_URL=f"file://{tmp_path}/files?shared=1")
+    _status, body = health(local.test_client())
+    assert body["checks"]["storage"]["detail"] == "local folder: writes and reads"
+    s3 = make_app(STORAGE_URL=s3_url)
+    _status, body = health(s3.test_client())
+    assert body["checks"]["storage"]["detail"] == "S3: writes and reads"
+
+
 def test_s3_storage_down_is_named(make_app: Any) -> None:
     broken = make_app(STORAGE_URL=f"s3://portal?endpoint=http://127.0.0.1:{free_port()}"
                       "&path_style=1")

@@ -148,6 +148,14 @@ def test_results_narrow_by_kind_and_region(client: FlaskClient) -> None:
             as_text=True), region
 
 
+def test_a_kato_code_outside_the_chosen_region_finds_nothing(client: FlaskClient) -> None:
+    assert f'href="{BAIDIBEK}"' in client.get(
+        "/search", query_string={"q": "6136", "region": "61"}).get_data(as_text=True)
+    elsewhere = client.get("/search", query_string={"q": "6136", "region": "11"})
+    assert f'href="{BAIDIBEK}"' not in elsewhere.get_data(as_text=True)
+    assert "Nothing found" in elsewhere.get_data(as_text=True)
+
+
 def test_a_rebuild_writes_what_every_write_kept(client: FlaskClient) -> None:
     from sqlalchemy import select
 

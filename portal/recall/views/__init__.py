@@ -7,11 +7,24 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
 
+from portal.config import ConfigError
+from portal.recall.ruleset import RuleConfigError, RuleSet
 from portal.richtext import plain_text_with_links
 
 blueprint = Blueprint("recall", __name__)
+
+
+@blueprint.record_once
+def _check_rules(state: BlueprintSetupState) -> None:
+    """RECALL_RULES that cannot be used stop the app at start, with the setting named, rather
+    than failing the methodology, flag and profile pages with a 500."""
+    try:
+        RuleSet.from_json(state.app.config.get("RECALL_RULES"))
+    except (RuleConfigError, TypeError, AttributeError) as error:
+        raise ConfigError(f"RECALL_RULES is not usable: {error}") from error
 
 
 @blueprint.app_template_filter("decimal")

@@ -101,4 +101,5 @@ def rules() -> str:
 
     today = local_today()
     return render_template("reports/rules.html", meetings=MEETING_POLICY.history(),
-                           written=policy_from_app().history_in_year(today.year), today=today)
+                           meetings_now=MEETING_POLICY.version_on(today),
+                           written=policy_from_app().history_in_year(today.year))
