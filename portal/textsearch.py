@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
+from portal.translit import to_latin
+
 _KAZAKH_TO_RUSSIAN = str.maketrans({
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
     "ё": "е", "ъ": "", "ь": "",
@@ -32,6 +34,12 @@ def fold(*parts: str | None) -> str:
     text = " ".join(part for part in parts if part)
     folded = text.casefold().translate(_KAZAKH_TO_RUSSIAN)
     return " ".join(folded.replace("-", " ").split())
+
+
+def place_key(name_kk: str | None, name_ru: str, *more: str | None) -> str:
+    """A place's names folded for search: Kazakh, Russian, the Latin reading of the Russian
+    one (so 'Agybet' finds 'Агыбет'), then anything else given (an English name, a code)."""
+    return fold(name_kk, name_ru, to_latin(name_ru), *more)
 
 
 # Longer than any name we search; SQLite refuses LIKE patterns past 50,000 bytes (a 500).

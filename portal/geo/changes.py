@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.geo.models import District, PlaceChange, PlaceChangeKind, Region, RuralDistrict
+from portal.geo.models import (
+    District,
+    PlaceChange,
+    PlaceChangeKind,
+    Region,
+    RuralDistrict,
+    place_search_key,
+)
 from portal.geo.reference import DATA_DIR
 
 CHANGES_FILE = DATA_DIR / "kato_changes.csv"
@@ -58,9 +65,7 @@ def apply_changes(path: Path = CHANGES_FILE) -> list[DatedChange]:
             source=change.source[:200]))
         target.name_ru = change.name_ru
         if hasattr(target, "search_key"):
-            from portal.geo.kato import search_key
-
-            target.search_key = search_key(target.name_kk, change.name_ru, change.code)
+            target.search_key = place_search_key(target.name_kk, change.name_ru, change.code)
         applied.append(change)
     db.session.flush()
     return applied

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from portal import audit
 from portal.extensions import db
+from portal.geo.changes import apply_changes, read_changes
 from portal.geo.models import (
     District,
     DistrictKind,
@@ -35,10 +36,9 @@ from portal.geo.models import (
     Settlement,
     SettlementKind,
     UnitKind,
+    place_search_key,
 )
 from portal.geo.reference import DATA_DIR, load_reference_map
-from portal.textsearch import fold
-from portal.translit import to_latin
 
 SHIPPED_FILE = DATA_DIR / "kato_2022-10-17_ru.csv"
 SHIPPED_AS_OF = date(2022, 10, 17)
@@ -298,11 +298,6 @@ def bare_name(name_ru: str) -> str:
     return _TYPE_PREFIX.sub("", name_ru.strip())
 
 
-def search_key(name_kk: str, name_ru: str, code: str) -> str:
-    """Folded Kazakh and Russian names, the Latin spelling of the Russian one, the code."""
-    return fold(name_kk, name_ru, to_latin(name_ru), code)[:600]
-
-
 # ------------------------------------------------------------------------------ the diff
 
 @dataclass(frozen=True)
@@ -384,8 +379,6 @@ def plan_import(classifier: Classifier, as_of: date, source: str) -> Plan:
     kazakh = classifier.has_kazakh
 
     # A unit the change set renamed keeps that name when the file still has the older one.
-    from portal.geo.changes import read_changes
-
     renamed_later = {change.code: change.name_ru for change in read_changes()
                      if change.level == "unit"}
     for code, unit in classifier.units.items():
@@ -486,7 +479,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
         "district_id": district_ids[unit.district_code], "kato": unit.code,
         "kind": unit.kind.value, "name_ru": unit.name_ru, "name_kk": unit.name_kk,
         "name_en": "", "population": None, "registered_voters": None,
-        "search_key": search_key(unit.name_kk, unit.name_ru, unit.code),
+        "search_key": place_search_key(unit.name_kk, unit.name_ru, unit.code),
         "valid_from": valid_from, "valid_to": None,
     } for unit in new_units])
     touched = {code for kind in (PlaceChangeKind.RENAMED, PlaceChangeKind.MOVED,
@@ -496,8 +489,8 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
         "_id": units[code].id, "district_id": district_ids[unit.district_code],
         "kind": unit.kind.value, "name_ru": name_ru,
         "name_kk": unit.name_kk if kazakh else units[code].name_kk,
-        "search_key": search_key(unit.name_kk if kazakh else units[code].name_kk,
-                                 name_ru, code),
+        "search_key": place_search_key(unit.name_kk if kazakh else units[code].name_kk,
+                                       name_ru, code),
         "valid_to": None, "successor_id": None,
     } for code in sorted(touched) for unit in (classifier.units[code],)
         for name_ru in (unit.name_ru if code in by_kind[PlaceChangeKind.RENAMED]["unit"]
@@ -515,7 +508,7 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
         "kind": SettlementKind.OTHER.value, "name_ru": place.name_ru,
         "name_kk": place.name_kk, "name_en": "", "population": None,
         "support_settlement_id": None,
-        "search_key": search_key(place.name_kk, place.name_ru, place.code),
+        "search_key": place_search_key(place.name_kk, place.name_ru, place.code),
         "valid_from": valid_from, "valid_to": None,
     } for code in sorted(by_kind[PlaceChangeKind.NEW]["settlement"])
         for place in (classifier.settlements[code],)])
@@ -526,8 +519,8 @@ def apply(plan: Plan, actor: str | None = "cli") -> None:
         "_id": settlements[code].id, "rural_district_id": unit_ids[place.unit_code],
         "name_ru": place.name_ru,
         "name_kk": place.name_kk if kazakh else settlements[code].name_kk,
-        "search_key": search_key(place.name_kk if kazakh else settlements[code].name_kk,
-                                 place.name_ru, code),
+        "search_key": place_search_key(
+            place.name_kk if kazakh else settlements[code].name_kk, place.name_ru, code),
         "valid_to": None,
     } for code in sorted(touched) for place in (classifier.settlements[code],)])
     update_rows(Settlement, [{"_id": settlements[code].id, "valid_to": as_of}
@@ -573,8 +566,6 @@ def import_file(path: Path | str, as_of: date, actor: str | None = "cli",
                 dry_run: bool = False) -> Plan:
     """Read, check and (unless dry_run) apply a classifier file, then the dated change set
     (`portal.geo.changes`). Flushes; the caller commits."""
-    from portal.geo.changes import apply_changes
-
     load_reference_map(actor=actor)
     classifier = classify(read_file(path))
     plan = plan_import(classifier, as_of, Path(path).name)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from portal.extensions import Model, db
 from portal.modeling import LocalizedName, UTCDateTime, str_enum, utcnow
+from portal.textsearch import place_key
 
 if TYPE_CHECKING:
     from portal.akims.models import Term
@@ -61,6 +62,14 @@ ELECTED_KINDS = frozenset({
     UnitKind.RURAL_DISTRICT, UnitKind.VILLAGE_ADMINISTRATION,
     UnitKind.SETTLEMENT_ADMINISTRATION, UnitKind.TOWN_ADMINISTRATION, UnitKind.TOWN,
 })
+
+
+SEARCH_KEY_LENGTH = 600
+
+
+def place_search_key(name_kk: str, name_ru: str, code: str) -> str:
+    """A unit's or settlement's `search_key`: its names and its code (`place_key`)."""
+    return place_key(name_kk, name_ru, code)[:SEARCH_KEY_LENGTH]
 
 
 class PlaceChangeKind(enum.StrEnum):
@@ -140,7 +149,7 @@ class RuralDistrict(LocalizedName, Model):
     registered_voters: Mapped[int | None] = mapped_column(Integer)
     figures_synthetic: Mapped[bool] = mapped_column(Boolean, default=False,
                                                     server_default=false())
-    search_key: Mapped[str] = mapped_column(String(600), default="")  # see portal.textsearch
+    search_key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH), default="")
     valid_from: Mapped[date | None] = mapped_column(Date)  # None: before the first import
     valid_to: Mapped[date | None] = mapped_column(Date, index=True)  # None: current
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("rural_district.id"))
@@ -207,7 +216,7 @@ class Settlement(LocalizedName, Model):
     kato: Mapped[str] = mapped_column(String(9), unique=True)
     kind: Mapped[SettlementKind] = mapped_column(str_enum(SettlementKind))
     population: Mapped[int | None] = mapped_column(Integer)  # None: not known
-    search_key: Mapped[str] = mapped_column(String(600), default="")  # see portal.textsearch
+    search_key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH), default="")
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)  # None: current
     support_settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement.id"))

@@ -25,8 +25,7 @@ from portal.meetings.models import Meeting, MeetingQuestion
 from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
 from portal.search.models import EntryKind, SearchEntry, search_entry_fts
-from portal.textsearch import Matcher, fold, holds, like_pattern, variants
-from portal.translit import to_latin
+from portal.textsearch import Matcher, fold, holds, like_pattern, place_key, variants
 from portal.web.pagination import Page, paginate
 
 MIN_QUERY_LENGTH = 2
@@ -239,9 +238,9 @@ def _reports(query: str, region_id: int | None) -> TextHits[tuple[Report, Report
 
 @lru_cache(maxsize=4096)
 def _place_key(name_kk: str, name_ru: str, name_en: str, name_kk_latn: str = "") -> str:
-    """A region's or district's names folded, with the Latin reading of the Russian name.
-    Cached on the names themselves, so a renamed place gets a new key at once."""
-    return fold(name_kk, name_ru, name_en, name_kk_latn, to_latin(name_ru))
+    """A region's or district's names folded (`place_key`). Cached on the names themselves,
+    so a renamed place gets a new key at once."""
+    return place_key(name_kk, name_ru, name_en, name_kk_latn)
 
 
 def _regions_and_districts(query: str) -> tuple[list[Region], list[District]]:
