@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -190,22 +190,28 @@ def production_problems(config: dict[str, Any]) -> list[str]:
     if not config.get("MAIL_SERVER"):
         problems.append("MAIL_SERVER is not set: mail (password resets with live links) "
                         "would be written to files in the instance folder instead of sent")
-    machines = int(config.get("PORTAL_MACHINES") or 1)
-    url = config.get("STORAGE_URL")
-    if machines > 1 and _storage_is_unshared(url):
-        problems.append(f"STORAGE_URL is {url or 'unset (the instance folder)'} but "
-                        f"PORTAL_MACHINES={machines}: files written on one machine would be "
-                        "missing on the others; use s3://… or a shared folder "
-                        "(file:///mount?shared=1)")
+    problem = _storage_problem(config.get("STORAGE_URL"), int(config.get("PORTAL_MACHINES") or 1))
+    if problem:
+        problems.append(problem)
     return problems
 
 
-def _storage_is_unshared(url: str | None) -> bool:
-    if not url:
-        return True
-    parts = urlsplit(url)
-    return parts.scheme == "file" and not any(
-        value in ("1", "true", "yes") for value in parse_qs(parts.query).get("shared", []))
+def _storage_problem(url: str | None, machines: int) -> str | None:
+    """The store STORAGE_URL names, read by the storage's own parser (portal.storage): a URL
+    it cannot use is named at start, not at the first upload; one machine's folder is refused
+    when several machines serve."""
+    from portal.storage import StorageError, from_url
+
+    try:
+        store = from_url(url, Path("instance"))  # builds no connection
+    except StorageError as error:
+        return str(error)  # each names STORAGE_URL and what it expects
+    if machines > 1 and not store.shared:
+        return (f"STORAGE_URL is {url or 'unset (the instance folder)'} but "
+                f"PORTAL_MACHINES={machines}: files written on one machine would be "
+                "missing on the others; use s3://… or a shared folder "
+                "(file:///mount?shared=1)")
+    return None
 
 
 def _development_secret(instance_path: Path, file_name: str) -> str:

@@ -50,12 +50,15 @@ def test_every_missing_piece_is_named_at_once() -> None:
     (2, "file:///srv/portal-files", True),
     (3, "file:///mnt/shared-files?shared=1", False),
     (2, "s3://portal-files/prod?endpoint=https://storage.example", False),
+    (1, "ftp://files.example/portal", True),  # a store the portal cannot use at all
 ])
 def test_local_storage_is_refused_when_several_machines_serve(machines: int, url: str | None,
                                                               refused: bool) -> None:
     text = problems(PORTAL_MACHINES=machines, STORAGE_URL=url)
     assert ("STORAGE_URL" in text) is refused
-    if refused:
+    if refused and url and url.startswith("ftp"):
+        assert "STORAGE_URL must start with file:// or s3://, not 'ftp'" in text
+    elif refused:
         assert f"PORTAL_MACHINES={machines}" in text
 
 

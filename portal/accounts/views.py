@@ -158,20 +158,25 @@ def second_factor() -> ViewResult:
         pause = throttle.login_pause(user.email)
         if pause is not None:
             raise TooManyRequests(retry_after=pause)
-        codes: list[str] = []
-        try:
-            if enrolling:
-                codes = two_factor.enable(user, pending["secret"], form.code.data or "")
-            elif not two_factor.check(user, form.code.data or ""):
+        typed = form.code.data or ""
+
+        def use_code_and_sign_in() -> list[str]:
+            """The recovery codes when this turns two factors on; none otherwise."""
+            codes = two_factor.enable(user, pending["secret"], typed) if enrolling else []
+            if not enrolling and not two_factor.check(user, typed):
                 raise two_factor.TwoFactorError(_("This code does not match, or it was used "
                                                   "already."))
+            _sign_in(user)
+            return codes
+
+        try:
+            # Retried on a writer's conflict, like the password's sign-in: the code is checked
+            # again in the retried transaction, so a step is still used only once.
+            codes = commit_with_retry(use_code_and_sign_in)
         except two_factor.TwoFactorError as error:
-            db.session.rollback()
             throttle.code_failed(user.email, pending["id"])
             form.code.errors = [str(error)]
         else:
-            _sign_in(user)
-            db.session.commit()
             if codes:
                 return render_template("accounts/recovery_codes.html", codes=codes,
                                        next_url=pending.get("next") or landing_page(user))

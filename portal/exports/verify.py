@@ -134,9 +134,11 @@ def verify(claim: Claim) -> Verdict:
     stored = store.read_facts(claim.fingerprint)
     old_facts = stored[1] if stored else None
     full = stored[0] if stored else claim.fingerprint
-    akim_id = claim.akim_id or (old_facts or {}).get("akim_id")
-    as_of_text = (old_facts or {}).get("as_of")
-    as_of = claim.as_of or (date.fromisoformat(as_of_text) if as_of_text else None)
+    # The portal's own record of the facts names the akim and the day; the file's metadata,
+    # which anyone can edit, stands in only when that record is gone.
+    recorded = old_facts or {}
+    akim_id = recorded.get("akim_id") or claim.akim_id
+    as_of = date.fromisoformat(recorded["as_of"]) if recorded.get("as_of") else claim.as_of
     if akim_id is None or as_of is None or (old_facts is None and len(full) < 64):
         return Verdict(Outcome.UNKNOWN, full)
     found = dossiers_for_akims([int(akim_id)], "en", as_of)

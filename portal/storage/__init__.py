@@ -59,10 +59,6 @@ def from_url(url: str | None, instance_path: Path) -> Store:
     raise StorageError(f"STORAGE_URL must start with file:// or s3://, not {parts.scheme!r}")
 
 
-def is_local_url(url: str | None) -> bool:
-    return not url or urlsplit(url).scheme == "file"
-
-
 def init_app(app: Flask) -> None:
     app.extensions["storage"] = {}
 

@@ -6,13 +6,17 @@ the demo accounts sign in with their password alone (SPEC.md)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyotp
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
 
 from portal.accounts import two_factor
 from portal.accounts.models import Role, User
@@ -198,6 +202,43 @@ def test_an_akim_who_sets_up_two_factors_goes_on_to_their_dashboard(make_app: An
     assert done.status_code == 200
     onwards = re.search(r'href="([^"]*)">I have kept them', done.get_data(as_text=True))
     assert onwards and onwards.group(1) == "/akim/dashboard"
+
+
+@contextmanager
+def _one_writers_conflict(table: str) -> Iterator[list[str]]:
+    """The first INSERT into `table` fails as SQLite fails when another process has written
+    since this transaction read ("database is locked")."""
+    conflicts: list[str] = []
+
+    def conflict(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(f"INSERT INTO {table}") and not conflicts:
+            conflicts.append(statement)
+            raise OperationalError(statement, {}, sqlite3.OperationalError("database is locked"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", conflict)
+    try:
+        yield conflicts
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", conflict)
+
+
+def test_a_writers_conflict_at_either_step_is_tried_again(make_app: Any) -> None:
+    """The password's sign-in was retried on a writer's conflict, the code's was not: an
+    official's sign-in on the two machines' SQLite file could end in a 500."""
+    app = _required_app(make_app)
+    UserFactory(email="busy@example.kz", roles=(Role.STAFF,))
+    secret, _codes = _enrol(app, "busy@example.kz")
+    browser = app.test_client()
+    _password(browser, "busy@example.kz")
+    with _one_writers_conflict("user_session") as conflicts:
+        response = _post(browser, "/login/code", {"code": _code(secret, 30)})
+    assert conflicts and response.status_code == 302
+    assert _signed_in(browser)
+    resident = app.test_client()
+    UserFactory(email="busy-resident@example.kz")
+    with _one_writers_conflict("user_session") as conflicts:
+        assert _password(resident, "busy-resident@example.kz").status_code == 302
+    assert conflicts and _signed_in(resident)
 
 
 def test_without_the_password_step_there_is_no_code_step(client: FlaskClient) -> None:

@@ -165,3 +165,20 @@ def test_a_forged_dossier_naming_an_impossible_akim_is_unknown_not_an_error(
     path.write_bytes(content)
     status, output = verify(app, path)
     assert status == 2 and "was not issued by this portal" in output, output
+
+
+def test_the_portal_s_record_of_the_facts_outweighs_edited_metadata(
+        app: Flask, record: Record, tmp_path: Path) -> None:
+    """A genuine dossier whose metadata was edited to name another akim and day is judged on
+    the facts the portal recorded under its fingerprint, not on the edited claim."""
+    from pypdf import PdfReader
+
+    path = export(app, record.term.akim_id, "en", tmp_path / "en.pdf")
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.add_metadata({"/PortalAkim": "999999", "/PortalAsOf": "2021-01-01"})
+    edited = tmp_path / "edited.pdf"
+    with edited.open("wb") as out:
+        writer.write(out)
+    status, output = verify(app, edited)
+    assert status == 0, output
+    assert f"akim {record.term.akim_id}," in output

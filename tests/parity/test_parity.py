@@ -103,10 +103,6 @@ def _stat(html: str, figure: str) -> str | None:
     return html_module.unescape(found[1]) if found else None
 
 
-def _shown(value: Decimal | float | None, digits: int = 0) -> str:
-    return percent(value, digits) if value is not None else "—"
-
-
 def _expected_profile_and_pdf(figures: TermFigures) -> dict[str, str]:
     """What both the profile and the dossier say of a term, in the current language."""
     p, r = figures.promises, figures.reports
@@ -121,7 +117,7 @@ def _expected_profile_and_pdf(figures: TermFigures) -> dict[str, str]:
         says["rating-average"] = _("%(average)s of 5",
                                    average=number(figures.ratings.average_shown, 2))
     if p.total:
-        says["promises-kept-share"] = _shown(p.kept_share_of_due)
+        says["promises-kept-share"] = percent(p.kept_share_of_due)
     return says
 
 
@@ -136,11 +132,11 @@ def _check_profile(client: Any, chosen: Chosen, figures: TermFigures, language: 
                             ("promises-kept-early", p.kept_early)):
             assert _stat(html, slug) == number(value), (where, slug)
         if p.due:
-            assert (f"{_shown(p.kept_share_of_due)} "
+            assert (f"{percent(p.kept_share_of_due)} "
                     f"{_('of the promises due by now are kept.')}") in text, where
     if b is not None:
-        assert _stat(html, "own-revenue-share") == _shown(b.own_share, 1), where
-        assert _stat(html, "budget-own-plan-execution") == _shown(b.own_plan_execution, 1), where
+        assert _stat(html, "own-revenue-share") == percent(b.own_share, 1), where
+        assert _stat(html, "budget-own-plan-execution") == percent(b.own_plan_execution, 1), where
     says = _expected_profile_and_pdf(figures)
     assert says["reports"] in text, (where, says["reports"])
     if "rating-average" in says:
@@ -163,7 +159,7 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
     p, r, b = figures.promises, figures.reports, figures.budget
     where = f"dossier of akim {chosen.akim_id} ({language})"
     facts = [
-        f"{_shown(p.kept_share_of_due)} {_('kept, of the %(due)s due by now', due=number(p.due))}",
+        f"{percent(p.kept_share_of_due)} {_('kept, of the %(due)s due by now', due=number(p.due))}",
         f"{number(p.broken_due)} {_('broken, of the promises due')}",
         f"{number(p.overdue)} {_('overdue (deadline passed, still open)')}",
         f"{_('%(on_time)s of %(due)s', on_time=number(r.on_time), due=number(r.due))} "
@@ -173,8 +169,8 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
         f"{figures.open_flags} {_('open recall-trigger flags')}",
     ]
     if b is not None:
-        facts += [f"{_shown(b.own_share, 1)} {_('own revenue share')}",
-                  f"{_shown(b.own_plan_execution, 1)} {_('of the own-revenue plan collected')}"]
+        facts += [f"{percent(b.own_share, 1)} {_('own revenue share')}",
+                  f"{percent(b.own_plan_execution, 1)} {_('of the own-revenue plan collected')}"]
     if figures.ratings.count:
         average = _("%(average)s of 5", average=number(figures.ratings.average_shown, 2))
         counted = ngettext("average of %(num)d rating", "average of %(num)d ratings",
@@ -187,7 +183,7 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
 def _bundle_cells(figures: TermFigures) -> list[str]:
     """A bundle summary row's cells from the promise count on (the totals row has the same)."""
     p, r = figures.promises, figures.reports
-    return [number(p.total), number(p.due), _shown(p.kept_share_of_due), number(p.broken_due),
+    return [number(p.total), number(p.due), percent(p.kept_share_of_due), number(p.broken_due),
             number(p.overdue), _("%(on_time)s of %(due)s", on_time=number(r.on_time),
                                   due=number(r.due)), number(r.missing)]
 
@@ -208,7 +204,7 @@ def _check_bundle(kato4: str, chosen: list[Chosen], figures: dict[int, TermFigur
         figure, dossier = figures[item.term_id], by_akim[item.akim_id]
         b = figure.budget
         cells = [formal_date(dossier.term.starts_on), *_bundle_cells(figure)]
-        cells.append(f"{_shown(b.own_share, 1)} ({b.year})" if b is not None else "—")
+        cells.append(f"{percent(b.own_share, 1)} ({b.year})" if b is not None else "—")
         if figure.ratings.count:
             cells.append(f"{number(figure.ratings.average_shown, 2)} "
                          f"({number(figure.ratings.count)})")
@@ -339,7 +335,7 @@ def _check_area(client: Any, url: str, area: TermFigures, reports_url: str,
     html = client.get(f"{reports_url}?lang={language}").get_data(as_text=True)
     r = record.reports
     assert _stat(html, "reports-due") == number(r.due), (reports_url, language)
-    assert _stat(html, "reports-on-time") == _shown(r.on_time_share), (reports_url, language)
+    assert _stat(html, "reports-on-time") == percent(r.on_time_share), (reports_url, language)
     assert _stat(html, "reports-late") == number(r.late), (reports_url, language)
     assert _stat(html, "reports-missing") == number(r.missing), (reports_url, language)
 
