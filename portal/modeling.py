@@ -10,6 +10,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 from sqlalchemy import Boolean, DateTime, Enum, String, false
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 LOCALES = ("kk", "ru", "en")
 
@@ -79,8 +80,22 @@ def str_enum(enum_class: type[enum.StrEnum], length: int = 32, name: str | None 
     )
 
 
-def UTCDateTime() -> DateTime:  # noqa: N802 - reads like a type in column definitions
-    return DateTime(timezone=True)
+class _UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC. An aware datetime in another zone is converted before it is
+    bound: SQLite keeps the wall time of whatever it is given and drops the zone, so 15:30 in
+    Almaty would come back as 15:30 UTC. A naive datetime is taken to be UTC already."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+
+def UTCDateTime() -> _UTCDateTime:  # noqa: N802 - reads like a type in column definitions
+    return _UTCDateTime()
 
 
 def as_utc(value: datetime | None) -> datetime | None:

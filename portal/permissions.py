@@ -14,9 +14,12 @@ from typing import Any, NamedTuple, NoReturn, TypeVar, overload
 
 from flask import abort, request
 from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden
 
 from portal.accounts.models import Role, User
 from portal.akims.models import Term, TermStatus
+from portal.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +52,8 @@ class Permission(enum.StrEnum):
     RESIDENTS_VERIFY = "residents:verify"
     PROMISES_VERIFY = "promises:verify"
     # Flags are reviewed (upheld or dismissed) by the portal's moderators, never by
-    # parliamentary staff: Parliament has no oversight competence over rural akims.
+    # parliamentary staff: Parliament has no oversight competence over rural akims (as
+    # DOMAIN.md states it, citing no act; the separation itself is the portal's rule).
     FLAGS_REVIEW = "flags:review"
     # Parliamentary staff (read and export) and moderators.
     STAFF_DASHBOARD = "dashboard:staff"
@@ -205,10 +209,6 @@ def concerns(user: Any, obj: Any) -> bool:
 
 def _places_served(akim_id: int) -> set[int]:
     """The rural districts of every term of an akim, past and present."""
-    from sqlalchemy import select
-
-    from portal.extensions import db
-
     return set(db.session.scalars(select(Term.rural_district_id).where(Term.akim_id == akim_id)))
 
 
@@ -253,8 +253,6 @@ def deny(*, hide: bool = False, why: Refusal | None = None) -> NoReturn:
         _ask_to_sign_in()
     if hide:
         abort(404)
-    from werkzeug.exceptions import Forbidden
-
     error = Forbidden()
     error.portal_refusal = why  # type: ignore[attr-defined]  # rendered by portal.web.errors
     raise error

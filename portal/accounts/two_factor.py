@@ -17,7 +17,7 @@ from typing import Any
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from portal import audit
 from portal.accounts.models import RecoveryCode, Role, User
@@ -92,8 +92,7 @@ def disable(user: User, actor: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
-    for row in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(row)
+    _drop_recovery_codes(user)
     audit.record(actor, "account.two_factor_disable", user)
 
 
@@ -115,9 +114,12 @@ def _hash(code: str) -> str:
     return hashlib.sha256(_digits(code).lower().encode()).hexdigest()
 
 
+def _drop_recovery_codes(user: User) -> None:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
 def _new_recovery_codes(user: User) -> list[str]:
-    for row in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(row)
+    _drop_recovery_codes(user)
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
     db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -59,9 +59,9 @@ def meetings_of_area(*, region: Region | None = None, rural_district: RuralDistr
 def meetings_of_period(term_id: int, first: date, last: date) -> list[Meeting]:
     """A term's held meetings from `first` to `last` (Almaty days): those a written report for
     that period accounts for. One query."""
-    # Bounds in UTC, as the column is stored: SQLite compares the wall time it is given.
-    start = datetime.combine(first, time.min, zone()).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, zone()).astimezone(UTC)
+    # Almaty days; the column type binds the bounds in UTC, as it stores the starts.
+    start = datetime.combine(first, time.min, zone())
+    end = datetime.combine(last + timedelta(days=1), time.min, zone())
     return list(db.session.scalars(
         select(Meeting).options(joinedload(Meeting.settlement))
         .where(Meeting.term_id == term_id, Meeting.status == MeetingStatus.HELD,

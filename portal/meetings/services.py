@@ -7,7 +7,7 @@ Errors meant for people are `MeetingError`s carrying translated messages per for
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -44,11 +44,8 @@ def schedule(term: Term, settlement: Settlement | None, place: str, starts_at: d
              actor: User | str | None, now: datetime | None = None) -> Meeting:
     """Announce a meeting in a village of the term's rural district, at least `NOTICE` ahead."""
     moment = now or utcnow()
-    # In UTC before it is stored: SQLite keeps the wall time of whatever zone it is given, so
-    # 15:30 typed in Almaty came back as 15:30 UTC (20:30 on the page and in the mail).
-    starts = as_utc(starts_at)
+    starts = as_utc(starts_at)  # stored in UTC by the column type (portal.modeling.UTCDateTime)
     assert starts is not None  # noqa: S101 - a datetime in
-    starts = starts.astimezone(UTC)
     errors: dict[str, Any] = {}
     if settlement is None or settlement.rural_district_id != term.rural_district_id:
         errors["settlement_id"] = _l("Choose a village of the rural district.")
