@@ -186,24 +186,34 @@ def _process_exists(pid: int) -> bool:
 
 # --------------------------------------------------------------------------- the beating thread
 
-def start(app: Flask) -> None:
-    """Beat now, then every interval from a daemon thread (once per process)."""
+def start(app: Flask) -> threading.Event | None:
+    """Beat now, then every interval from a daemon thread (once per process; None when this
+    process beats already). Setting the returned event stops the thread (tests).
+
+    A first beat that fails (Redis restarting as the consumer starts) is logged like any
+    other: the thread starts all the same, or this consumer would never beat and would be
+    taken for dead, its exports built again elsewhere, for as long as it lives."""
     pid = os.getpid()
     with _lock:
         if pid in _started:
-            return
+            return None
         _started.add(pid)
+    stop = threading.Event()
+
+    def beat_once() -> None:
+        with app.app_context():
+            try:
+                beat()
+            except Exception:  # Redis or the disk hiccuped: beat again next time
+                log.exception("heartbeat failed")
+
     with app.app_context():
-        beat()
         seconds = interval()
+    beat_once()
 
     def run() -> None:
-        stop = threading.Event()
         while not stop.wait(seconds):
-            with app.app_context():
-                try:
-                    beat()
-                except Exception:  # Redis or the disk hiccuped: beat again next time
-                    log.exception("heartbeat failed")
+            beat_once()
 
     threading.Thread(target=run, name="portal-heartbeat", daemon=True).start()
+    return stop

@@ -33,8 +33,13 @@ def promise_text(title: str | None, description: str | None) -> str:
     return fold(title, description)
 
 
+def report_texts(content: ReportContent | Any) -> list[str]:
+    """A report version's searched texts, in order (the index, and the excerpts shown)."""
+    return [getattr(content, name) for name in REPORT_FIELDS]
+
+
 def report_text(content: ReportContent | Any) -> str:
-    return fold(*(getattr(content, name) for name in REPORT_FIELDS))
+    return fold(*report_texts(content))
 
 
 def question_text(question: str | None, answer: str | None, evidence: str | None) -> str:

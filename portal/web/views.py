@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.geo import services as geo
 from portal.geo.models import Region
 from portal.permissions import public
+from portal.search.index import report_texts
 from portal.textsearch import excerpt, highlight
 from portal.web.safety import without_control_characters
 from portal.web.search import KINDS
@@ -44,7 +45,8 @@ def search() -> str:
                          region=request.args.get("region") or None)
     regions = db.session.scalars(select(Region).order_by(Region.kato2)).all()
     return render_template("web/search.html", results=results, mark=highlight,
-                           excerpt=excerpt, kinds=KINDS, regions=regions)
+                           excerpt=excerpt, report_texts=report_texts, kinds=KINDS,
+                           regions=regions)
 
 
 @blueprint.route("/ping")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,32 @@ def test_a_heartbeat_leaves_the_page_cache_alone(app: Any, no_heartbeats: None) 
     before = page_cache.data_version()
     heartbeat.beat()
     assert page_cache.data_version() == before
+
+
+def test_a_consumer_whose_first_beat_fails_beats_once_the_store_answers(
+        app: Any, no_heartbeats: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Redis restarting as the consumer starts: the first beat fails. The consumer must beat
+    # as soon as Redis is back, or /healthz says it is down and its exports are taken from it.
+    write = heartbeat.write
+    failures: list[int] = []
+
+    def flaky(record: heartbeat.Beat) -> None:
+        if not failures:
+            failures.append(1)
+            raise ConnectionError("the store is restarting")
+        write(record)
+
+    monkeypatch.setattr(heartbeat, "write", flaky)
+    monkeypatch.setattr(heartbeat, "_started", set())
+    monkeypatch.setitem(app.config, "WORKER_HEARTBEAT_SECONDS", 0.05)
+    stop = heartbeat.start(app)
+    assert stop is not None
+    try:
+        deadline = time.monotonic() + 5
+        while heartbeat.read(heartbeat.worker_id()) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert failures == [1]
+        assert heartbeat.read(heartbeat.worker_id()) is not None
+    finally:
+        stop.set()
+        time.sleep(0.2)  # a beat in flight lands before no_heartbeats forgets them all

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from portal.api import http, serialize
 from portal.api.views import blueprint
 from portal.permissions import public
-from portal.search.index import REPORT_FIELDS
+from portal.search.index import report_texts
 from portal.textsearch import excerpt
 from portal.web.search import KINDS, MIN_QUERY_LENGTH, SearchResults, search
 
@@ -58,7 +58,7 @@ def _groups(results: SearchResults) -> dict[str, tuple[int, list[dict[str, Any]]
         "reports": (results.reports.total, [
             _hit(serialize.public_url("reports.show", report_id=r.id), id=r.id,
                  title=f"{r.period_start.isoformat()}/{r.period_end.isoformat()}",
-                 text=_plain([getattr(v, name) for name in REPORT_FIELDS], query),
+                 text=_plain(report_texts(v), query),
                  akim_id=r.term.akim_id)
             for r, v in results.reports.items]),
         "questions": (results.questions.total, [
