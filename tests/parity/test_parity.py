@@ -2,7 +2,8 @@
 
 Over the national seed (built once, `conftest.national`), at least 20 akims from different
 regions, chosen by query: the values of `portal.figures.readers.figures_for_terms` must be
-what the profile page, the API (JSON and CSV), the open-data tables and the dossier PDF (its
+what the profile page (and the budget figures of the rural district's page), the API (JSON and
+CSV), the open-data tables and the dossier PDF (its
 text as `pdftotext` extracts it) show, each surface formatting them in the reader's language.
 The pages of the akims' districts and regions must show the sums over the serving akims
 there, and so must the summary that opens a district's bundle of dossiers (its row per akim
@@ -121,7 +122,8 @@ def _expected_profile_and_pdf(figures: TermFigures) -> dict[str, str]:
     return says
 
 
-def _check_profile(client: Any, chosen: Chosen, figures: TermFigures, language: str) -> None:
+def _check_profile(client: Any, chosen: Chosen, figures: TermFigures, language: str) -> bool:
+    """True when the rural district's page showed the term's budget year and was compared."""
     html = client.get(f"/akims/{chosen.akim_id}?lang={language}").get_data(as_text=True)
     text = _text(html)
     p, b = figures.promises, figures.budget
@@ -137,11 +139,22 @@ def _check_profile(client: Any, chosen: Chosen, figures: TermFigures, language: 
     if b is not None:
         assert _stat(html, "own-revenue-share") == percent(b.own_share, 1), where
         assert _stat(html, "budget-own-plan-execution") == percent(b.own_plan_execution, 1), where
+    page = client.get(f"/rural-districts/{chosen.kato}?lang={language}").get_data(as_text=True)
+    # The rural district's page leads with its latest closed year, the profile with the term's;
+    # where they are the same year, they show the same figures.
+    if b is not None and _("Revenues in %(year)s", year=b.year) in _text(page):
+        for slug, value in (("own-revenue-share", b.own_share),
+                            ("budget-plan-execution", b.plan_execution)):
+            assert _stat(page, slug) == percent(value, 1), (where, "rural district", slug)
+        compared = True
+    else:
+        compared = False
     says = _expected_profile_and_pdf(figures)
     assert says["reports"] in text, (where, says["reports"])
     if "rating-average" in says:
         assert says["rating-average"] in text, where
     assert html.count('class="flag-item') == figures.open_flags, where
+    return compared
 
 
 def _pdf_text(data: bytes) -> str:
@@ -365,10 +378,11 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
             every[area].append(figures[term_id])
             if status is TermStatus.SERVING:
                 serving[area].append(figures[term_id])
+    budget_pages = 0
     for language in LANGUAGES:
         with national.test_request_context(f"/?lang={language}"):
             for item in chosen:
-                _check_profile(client, item, figures[item.term_id], language)
+                budget_pages += _check_profile(client, item, figures[item.term_id], language)
                 _check_api(client, item, figures[item.term_id], language)
                 _check_pdf(item, figures[item.term_id], language)
             districts = sorted({item.district_kato for item in chosen})
@@ -383,7 +397,8 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
             for kato2 in sorted({item.region_kato for item in chosen}):
                 _check_area(client, f"/regions/{kato2}", total(serving[kato2], as_of),
                             f"/regions/{kato2}/reports", total(every[kato2], as_of), language)
+    assert budget_pages, "no rural district page showed its akim's budget year"
     print(f"\nparity: {len(chosen)} akims in {len({c.district_kato for c in chosen})} "
-          f"districts; seed "
+          f"districts ({budget_pages} budget pages compared); seed "
           f"{national.config['PARITY_SEED_SECONDS']:.1f} s, checks "
           f"{time.perf_counter() - started:.1f} s")
