@@ -227,6 +227,7 @@ def restore(source: Path, progress: Progress = _quiet) -> Summary:
     import flask_migrate
 
     manifest = verify(source, progress)
+    _check_revision_known(str(manifest["revision"]))
     existing = sa.inspect(db.engine).get_table_names()
     if existing:
         raise BackupError(f"the database is not empty ({len(existing)} tables); restore needs "
@@ -271,6 +272,25 @@ def restore(source: Path, progress: Progress = _quiet) -> Summary:
     progress(f"the audit trail holds: {events} events")
     return Summary(len(manifest["tables"]), rows, len(manifest["files"]), size,
                    str(manifest["revision"]), events)
+
+
+def _check_revision_known(revision: str) -> None:
+    """A backup made by a newer version names a schema this code cannot build: say so before
+    anything is written, rather than fail inside the migration."""
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import RevisionError
+    from alembic.util.exc import CommandError
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    try:
+        found = ScriptDirectory.from_config(config).get_revision(revision)
+    except (CommandError, RevisionError):
+        found = None
+    if found is None:
+        raise BackupError(f"the backup is at schema revision {revision}, which this version of "
+                          "the portal does not know: restore it with the version that made it "
+                          "(or a newer one)")
 
 
 def _verify_audit(head: list[Any] | None) -> int:

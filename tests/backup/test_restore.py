@@ -195,3 +195,30 @@ def test_a_hand_edited_manifest_is_refused_with_a_message(
     result = app.test_cli_runner().invoke(args=["backup", "verify", str(tmp_path / "backup")])
     assert result.exit_code == 1 and message in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.concurrency
+def test_a_backup_of_a_newer_version_is_refused_before_anything_is_written(
+        make_app: Any, tmp_path: Path, empty_database: Any) -> None:
+    source: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("newer"),
+                             STORAGE_URL=f"file://{tmp_path / 'files'}")
+    with source.app_context():
+        flask_migrate.upgrade()
+        archive.create(tmp_path / "backup")
+        db.session.remove()
+        db.engine.dispose()
+    path = tmp_path / "backup" / archive.MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["revision"] = "ffffffffffff"  # a migration this code has not got
+    path.write_text(json.dumps(manifest))
+    target: Flask = make_app(SQLALCHEMY_DATABASE_URI=empty_database("older-code"),
+                             STORAGE_URL=f"file://{tmp_path / 'target-files'}")
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["backup", "restore",
+                                                       str(tmp_path / "backup")])
+        assert result.exit_code == 1, result.output
+        assert "schema revision ffffffffffff, which this version of the portal does not know" \
+            in result.output
+        assert sa.inspect(db.engine).get_table_names() == []
+        db.session.remove()
+        db.engine.dispose()
