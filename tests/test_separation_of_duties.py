@@ -163,6 +163,26 @@ def test_a_moderator_does_not_verify_residents_where_they_serve_or_themselves(
         "/moderation/verifications").get_data(as_text=True)
 
 
+def test_the_queue_asks_once_where_an_akim_moderator_serves(
+        client: FlaskClient, login: Any, count_queries: Any) -> None:
+    """The queue asks `can()` for each request; where the akim serves was one query each."""
+    term = TermFactory()
+    login(official_of(term, (Role.AKIM, Role.MODERATOR)))
+    VerificationRequestFactory(rural_district=term.rural_district)
+    VerificationRequestFactory()
+    statements = []
+    for more in (0, 4):
+        for _ in range(more):
+            VerificationRequestFactory()
+        db.session.commit()
+        with count_queries() as queries:
+            page = client.get("/moderation/verifications")
+        assert page.status_code == 200
+        assert "Another moderator decides on this request" in page.get_data(as_text=True)
+        statements.append(len(queries))
+    assert statements[0] == statements[1]
+
+
 def test_an_administrator_does_not_change_their_own_account(
         client: FlaskClient, login: Any, csrf: Any) -> None:
     admin = login(UserFactory(admin=True))
