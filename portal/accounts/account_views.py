@@ -216,6 +216,9 @@ def _two_factor_page(user: User, form: SecondFactorForm | None = None,
 
 @blueprint.route("/two-factor/recovery-codes", methods=["POST"])
 @require(Permission.ACCOUNT_SELF)
+# A code is six digits: without a limit, a borrowed session could guess its way to new
+# recovery codes, or to turning two factors off.
+@limiter.limit(throttle.password_change_limit, key_func=throttle.signed_in_user_key)
 def renew_recovery_codes() -> ViewResult:
     user = _me()
     form = SecondFactorForm()
@@ -233,6 +236,9 @@ def renew_recovery_codes() -> ViewResult:
 
 @blueprint.route("/two-factor/off", methods=["POST"])
 @require(Permission.ACCOUNT_SELF)
+# A code is six digits: without a limit, a borrowed session could guess its way to new
+# recovery codes, or to turning two factors off.
+@limiter.limit(throttle.password_change_limit, key_func=throttle.signed_in_user_key)
 def two_factor_off() -> ViewResult:
     """Residents may turn two factors off again (with a code); officials who must use them
     cannot."""

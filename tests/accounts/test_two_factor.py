@@ -266,6 +266,27 @@ def test_a_resident_may_turn_two_factors_on_and_off(app: Flask, client: FlaskCli
     assert not two_factor.is_enabled(db.session.get(User, user.id))  # type: ignore[arg-type]
 
 
+def test_guessing_a_code_on_the_account_page_is_limited(client: FlaskClient,
+                                                       login: Any) -> None:
+    """Renewing the recovery codes and turning two factors off each take a code: a session
+    someone borrowed could guess six digits as fast as it could post them."""
+    login(UserFactory(email="guarded@example.kz"))
+    secret = KEY.search(client.get("/account/two-factor").get_data(as_text=True)
+                        ).group(1)  # type: ignore[union-attr]
+    assert _post(client, "/account/two-factor", {"code": _code(secret)}).status_code == 200
+    statuses = []
+    for _ in range(6):
+        token = csrf_from(client.get("/account/two-factor").get_data(as_text=True))
+        statuses.append(client.post("/account/two-factor/recovery-codes",
+                                    data={"csrf_token": token, "code": "12345"}).status_code)
+    assert statuses[:5] == [400] * 5 and statuses[5] == 429
+    token = csrf_from(client.get("/account/two-factor").get_data(as_text=True))
+    off = [client.post("/account/two-factor/off", data={"off-csrf_token": token,
+                                                        "off-code": "12345"}).status_code
+           for _ in range(6)]
+    assert off[:5] == [400] * 5 and off[5] == 429
+
+
 def test_an_official_who_must_cannot_turn_two_factors_off(make_app: Any) -> None:
     app = _required_app(make_app)
     UserFactory(email="adm@example.kz", roles=(Role.ADMIN,))
