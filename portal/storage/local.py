@@ -72,7 +72,9 @@ class LocalStore(Store):
         self._path(key).unlink(missing_ok=True)
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
-        base = self.root / prefix.split("/", 1)[0]
+        # Walk only the folder the prefix names up to its last "/": listing the cached
+        # dossiers need not walk every dossier's facts, kept for ever beside them.
+        base = self.root / prefix.rpartition("/")[0] if "/" in prefix else self.root / prefix
         if not base.is_dir():
             return
         for directory, folders, files in os.walk(base):

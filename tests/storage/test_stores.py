@@ -67,6 +67,10 @@ def test_listing_follows_the_prefix(store: Store) -> None:
     assert [info.key for info in store.list("exports/dossiers/")] == ["exports/dossiers/d.pdf"]
     assert [info.size for info in store.list("exports/bundles/")] == [len(b"exports/bundles/b.zip")]
     assert list(store.list("uploads/zz/")) == []
+    # A prefix that ends inside a name matches like a string prefix, on both stores.
+    assert sorted(info.key for info in store.list("uploads/a")) == ["uploads/aa/aa1",
+                                                                    "uploads/ab/ab1"]
+    assert [info.key for info in store.list("exports/dossiers/d")] == ["exports/dossiers/d.pdf"]
 
 
 @pytest.mark.parametrize("key", ["../etc/passwd", "uploads/../instance/secret_key",
