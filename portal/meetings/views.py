@@ -27,6 +27,7 @@ from portal.modeling import utcnow
 from portal.permissions import Permission, can, public, require
 from portal.richtext import plain_text_with_links
 from portal.uploads import send_stored_file
+from portal.web.forms import apply_errors
 
 blueprint = Blueprint("meetings", __name__)
 
@@ -38,15 +39,6 @@ def meeting_text(value: str | None) -> Markup:
 
 # The region calendar shows past meetings of this many days back.
 PAST_DAYS = 180
-
-
-def _put(form: Any, error: MeetingError) -> None:
-    """A service's messages beside their fields, or at the top of the page."""
-    for name, message in error.errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
 
 
 @blueprint.route("/terms/<int:term_id>/meetings/new", methods=["GET", "POST"])
@@ -63,7 +55,7 @@ def schedule(term: Term) -> Any:
             meeting = services.schedule(term, settlement, form.place.data or "", starts,
                                         current_user)
         except MeetingError as error:
-            _put(form, error)
+            apply_errors(form, error.errors)
             status = 400
         else:
             db.session.commit()
@@ -99,7 +91,7 @@ def held(meeting: Meeting) -> Any:
                                  request.files.get(form.minutes.name), current_user)
         except MeetingError as error:
             db.session.rollback()
-            _put(form, error)
+            apply_errors(form, error.errors)
         else:
             db.session.commit()
             flash(_("The meeting is recorded as held."), "success")
@@ -116,7 +108,7 @@ def add_question(meeting: Meeting) -> Any:
             services.add_question(meeting, form.question.data or "", form.answer.data or "",
                                   form.responsible.data or "", form.due_on.data, current_user)
         except MeetingError as error:
-            _put(form, error)
+            apply_errors(form, error.errors)
         else:
             db.session.commit()
             flash(_("The question is recorded."), "success")
@@ -134,7 +126,7 @@ def close_question(question: MeetingQuestion) -> Any:
         try:
             services.close_question(question, form.evidence.data or "", current_user)
         except MeetingError as error:
-            _put(form, error)
+            apply_errors(form, error.errors)
         else:
             db.session.commit()
             flash(_("The question is closed, with its evidence."), "success")

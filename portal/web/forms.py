@@ -4,8 +4,10 @@ Every domain uses `ButtonForm` rather than an empty form of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, TextAreaField
@@ -50,3 +52,17 @@ class Form(FlaskForm):
 
 class ButtonForm(Form):
     """A POST button: the CSRF token is its only field."""
+
+
+def apply_errors(form: Any, errors: Mapping[str, Any]) -> None:
+    """A service's refusal on its form: each message beside its field, and those naming no
+    field of `form` ("" or another name) flashed at the top, after the fields' own.
+    Callers pass the service error's `.errors` (field name → translated message)."""
+    general = []
+    for name, message in errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, str(message)]
+        else:
+            general.append(str(message))
+    for message in general:
+        flash(message, "error")

@@ -32,7 +32,7 @@ from portal.reports.views.access import (
     unpublished,
 )
 from portal.web.errors import error_response
-from portal.web.forms import ButtonForm
+from portal.web.forms import ButtonForm, apply_errors
 
 STASH_LIMIT = "30 per hour"
 
@@ -96,18 +96,6 @@ def _restored_form(form_class: type[Any], report: Report) -> Any | None:
     return form_class(formdata=MultiDict(values))
 
 
-def apply_errors(form: Any, error: ReportError) -> None:
-    """A service's messages beside their fields; those of no field of `form` at the top."""
-    general = []
-    for name, message in error.errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            general.append(message)
-    for message in general:
-        flash(message, "error")
-
-
 @blueprint.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @limiter.limit(STASH_LIMIT, methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
 @keeps_text_when_signed_out
@@ -132,7 +120,7 @@ def edit(report: Report) -> str | Response:
         except ReportError as error:
             db.session.commit()  # the text is saved even when the file or a check fails
             flash(_("Your text is saved."), "success")
-            apply_errors(form, error)
+            apply_errors(form, error.errors)
             return render_template("reports/edit.html", report=report, form=form,
                                    confirm=ButtonForm())
         db.session.commit()
@@ -178,7 +166,7 @@ def amend(report: Report) -> str | Response:
                                      current_user, uploads=[form.attachment.data])
         except ReportError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error.errors)
             report = readers.report_for_page(report.id) or report
         else:
             db.session.commit()

@@ -18,7 +18,7 @@ from portal.reports.models import Report
 from portal.reports.services import ReportError
 from portal.reports.views import blueprint
 from portal.reports.views.access import unpublished
-from portal.reports.views.editor import apply_errors
+from portal.web.forms import apply_errors
 
 
 @blueprint.route("/reports/<int:report_id>/promises", methods=["GET", "POST"])
@@ -35,7 +35,7 @@ def promises(report: Report) -> Any:
                                        form.claim.data or "", form.text.data or "",
                                        form.evidence_url.data or "", current_user)
         except ReportError as error:
-            apply_errors(form, error)
+            apply_errors(form, error.errors)
             status = 400
         else:
             db.session.commit()
