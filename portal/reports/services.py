@@ -225,6 +225,37 @@ def add_attachment(report: Report, upload: FileStorage,
     return _attach(report, upload, actor, added_in_version=None, field="attachment")
 
 
+def add_attachments(report: Report, uploads: Iterable[FileStorage],
+                    actor: User | str | None) -> list[ReportAttachment]:
+    """Attach several files to a draft in one save, each checked by content on its own.
+
+    The files that pass are attached (flushed) whatever happens to the others; if any is
+    refused, a `ReportError` on the form's "attachment" field names each refused file and why,
+    so the caller can commit the rest and show the message beside the field."""
+    _require_state(report, ReportState.DRAFT)
+    attached: list[ReportAttachment] = []
+    refused: list[str] = []
+    for upload in uploads:
+        if not (upload and upload.filename):
+            continue
+        try:
+            attached.append(_attach(report, upload, actor, added_in_version=None,
+                                    field="attachment"))
+        except ReportError as error:
+            refused.append(str(_l("“%(name)s” was not attached: %(reason)s",
+                                  name=_shown_name(upload.filename),
+                                  reason=error.errors["attachment"])))
+    if refused:
+        raise ReportError({"attachment": " ".join(refused)})
+    return attached
+
+
+def _shown_name(filename: str) -> str:
+    """The name of a refused file as the person chose it (its last part, not too long)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "?"
+    return name if len(name) <= 80 else f"{name[:79]}…"
+
+
 def _attach(report: Report, upload: FileStorage, actor: User | str | None,
             added_in_version: int | None, field: str) -> ReportAttachment:
     if len(report.attachments) >= MAX_ATTACHMENTS:

@@ -178,3 +178,18 @@ def test_removing_a_published_file_directly_fails() -> None:
     with pytest.raises(ImmutableReportError, match="attachment"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_several_files_are_checked_one_by_one_and_the_good_ones_kept() -> None:
+    report = ReportFactory()
+    uploads = [FileStorage(BytesIO(b"%PDF-1.7\n%%EOF\n"), "minutes.pdf"),
+               FileStorage(BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "C:\\Users\\akim\\budget.pdf"),
+               FileStorage(BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "hall.png"),
+               FileStorage(BytesIO(b""), "")]  # a browser's empty file part
+    with pytest.raises(ReportError) as refused:
+        services.add_attachments(report, uploads, "tests")
+    assert list(refused.value.errors) == ["attachment"]
+    assert refused.value.errors["attachment"].startswith("“budget.pdf” was not attached: ")
+    assert "not an accepted type" in refused.value.errors["attachment"]
+    assert sorted(a.stored_file.kind for a in report.attachments) == ["pdf", "png"]
+    assert services.add_attachments(report, [], "tests") == []
