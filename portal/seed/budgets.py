@@ -1,10 +1,15 @@
 """Seed step: plausible rural district budgets from 2021 to the seed's reference date.
 
-Calibrated on DOMAIN.md: in 2025 about 190 m ₸ per rural district on average, about a third
-own revenue, revenues grown 3.5-4x since 2020. Each year has annual approved plans (some
-adjusted) and quarterly actuals for the quarters closed by the reference date. A few rural
-districts miss their own-revenue plan badly in the last closed year (the recall rules warn
-on that). Integer arithmetic only: money never passes through float, even here.
+Calibrated on DOMAIN.md: in 2025 about 190 m ₸ per rural district on average, revenues grown
+3.5-4x since 2020, and mostly transfers: a typical rural district raises about a tenth of its
+revenue itself (published decisions: Aralagash 2025 11 %, Kokalazhar 2025 3 %, Tassai 2022
+10 %, Aksuat 2023 11 %, Zhalgyztobe 2023 7 %), while towns and the largest (suburban) units
+raise a quarter to four fifths, which pulls the national aggregate up towards a third. A unit
+that raises more has a larger budget on top of similar transfers. Each year has annual
+approved plans (some adjusted) and quarterly actuals for the quarters closed by the reference
+date. A few rural districts miss their own-revenue plan badly in the last closed year (the
+recall rules warn on that). Integer arithmetic only: money never passes through float, even
+here (the draws of a profile are floats; the amounts are not).
 """
 
 from __future__ import annotations
@@ -19,13 +24,27 @@ from portal.budgets.categories import sync_categories
 from portal.budgets.models import BudgetCategory, BudgetLine, PeriodKind
 from portal.budgets.summaries import refresh_year_summaries
 from portal.extensions import db
+from portal.geo.models import UnitKind
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 
 FIRST_YEAR = 2021
-# The national mean of total revenue per rural district (tenge) and the own share (%).
+# The national mean of total revenue per rural district (tenge).
 MEAN_TOTAL = {2021: 68_000_000, 2022: 94_000_000, 2023: 124_000_000, 2024: 158_000_000,
               2025: 190_000_000, 2026: 212_000_000}
-OWN_SHARE = {2021: 24, 2022: 27, 2023: 29, 2024: 31, 2025: 33, 2026: 34}
+# Own revenue as a share of the total (per mille), a unit's own through the years: a typical
+# rural district's is drawn around RURAL_OWN_MEDIAN (log-normal, within RURAL_OWN_RANGE);
+# towns (town, town and settlement administrations) and the largest units by population
+# (SUBURB_SHARE of the rest, read as suburbs) draw from a triangle up to about 80 %.
+RURAL_OWN_MEDIAN = 95
+RURAL_OWN_SIGMA = 0.5
+RURAL_OWN_RANGE = (20, 300)
+TOWN_OWN = (250, 800, 450)  # low, high, mode
+SUBURB_OWN = (150, 650, 300)
+SUBURB_SHARE = 0.06
+TOWN_KINDS = frozenset({UnitKind.TOWN, UnitKind.TOWN_ADMINISTRATION,
+                        UnitKind.SETTLEMENT_ADMINISTRATION})
+# A budget's total: the smallest and the largest units, per mille of the national mean.
+SCALE_RANGE = (250, 2_000)
 # Shares (per mille) of the rural districts that have a line at all, and its weight in own
 # revenue; the four named taxes are everywhere.
 OWN_LINES: tuple[tuple[str, int, int], ...] = (
@@ -57,7 +76,7 @@ class DistrictProfile:
     """What stays the same across a rural district's years."""
 
     scale: int  # per mille of the national mean
-    own_share_offset: int  # percentage points
+    own_share: int  # per mille of the total
     own_lines: tuple[str, ...]
 
 
@@ -98,33 +117,52 @@ def _term(ctx: SeedContext, term_id: int | None) -> TermSeed | None:
 
 
 def _profiles(ctx: SeedContext, rng: random.Random) -> dict[int, DistrictProfile]:
-    """Larger rural districts collect more; scales are normalised to a mean of 1000."""
-    mean_population = sum(rd.population for rd in ctx.rural_districts) // len(
-        ctx.rural_districts) or 1
+    """Each unit's own share and size. Transfers grow with the population; own revenue comes
+    on top of them, so the total is the transfers over (1 - own share). Scales are normalised
+    to a mean of 1000 (the national mean of the year), then kept within SCALE_RANGE."""
+    units = ctx.rural_districts
+    mean_population = sum(rd.population for rd in units) // len(units) or 1
+    populations = sorted(rd.population for rd in units if rd.kind not in TOWN_KINDS)
+    suburb_from = (populations[int(len(populations) * (1 - SUBURB_SHARE))]
+                   if populations else 0)
+    shares: dict[int, int] = {}
     raw: dict[int, int] = {}
-    for rd in ctx.rural_districts:
+    for rd in units:
+        shares[rd.id] = _own_share(rng, rd.kind in TOWN_KINDS, rd.population >= suburb_from)
         size = 450 + 550 * rd.population // mean_population
-        raw[rd.id] = size * rng.randint(700, 1300) // 1000
-    mean_raw = sum(raw.values()) // len(raw) or 1
+        transfers = size * rng.randint(700, 1300) // 1000
+        raw[rd.id] = transfers * 1000 // (1000 - shares[rd.id])
+    low, high = SCALE_RANGE
+    for _ in range(3):  # normalise, clamp, and again: the clamped mean stays near 1000
+        mean_raw = sum(raw.values()) // len(raw) or 1
+        raw = {key: max(low, min(high, value * 1000 // mean_raw)) for key, value in raw.items()}
     profiles = {}
-    for rd in ctx.rural_districts:
+    for rd in units:
         lines = tuple(code for code, per_mille, _weight in OWN_LINES
                       if rng.randrange(1000) < per_mille)
         profiles[rd.id] = DistrictProfile(
-            scale=raw[rd.id] * 1000 // mean_raw,
-            own_share_offset=rng.randint(-12, 12),
+            scale=raw[rd.id],
+            own_share=shares[rd.id],
             own_lines=lines,
         )
     return profiles
 
 
-def _year_mean(year: int) -> tuple[int, int]:
+def _own_share(rng: random.Random, town: bool, suburb: bool) -> int:
+    """A unit's own revenue share, per mille (see RURAL_OWN_MEDIAN)."""
+    if town or suburb:
+        low, high, mode = TOWN_OWN if town else SUBURB_OWN
+        return round(rng.triangular(low, high, mode))
+    low, high = RURAL_OWN_RANGE
+    return max(low, min(high, round(RURAL_OWN_MEDIAN * rng.lognormvariate(0, RURAL_OWN_SIGMA))))
+
+
+def _year_mean(year: int) -> int:
     if year in MEAN_TOTAL:
-        return MEAN_TOTAL[year], OWN_SHARE[year]
+        return MEAN_TOTAL[year]
     latest = max(MEAN_TOTAL)
     years_on = year - latest
-    return MEAN_TOTAL[latest] * (110 ** years_on) // (100 ** years_on), \
-        min(OWN_SHARE[latest] + years_on, 45)
+    return MEAN_TOTAL[latest] * (110 ** years_on) // (100 ** years_on)
 
 
 def _closed_quarters(year: int, as_of: date) -> int:
@@ -150,10 +188,9 @@ def _thousands(amount: int) -> int:
 def _year_rows(ctx: SeedContext, rng: random.Random, categories: dict[str, tuple[int, int]],
                rural_district_id: int, profile: DistrictProfile, year: int,
                bad_year: bool) -> list[dict[str, object]]:
-    mean, own_share = _year_mean(year)
-    total = mean * profile.scale // 1000 * rng.randint(940, 1060) // 1000
-    own_percent = max(8, min(70, own_share + profile.own_share_offset))
-    own = total * own_percent // 100
+    total = _year_mean(year) * profile.scale // 1000 * rng.randint(940, 1060) // 1000
+    own_per_mille = min(900, profile.own_share * rng.randint(900, 1100) // 1000)
+    own = total * own_per_mille // 1000
     # Lines in force this year (the 2026 additions only from 2026).
     own_lines = [(code, weight) for code, _per_mille, weight in OWN_LINES
                  if code in profile.own_lines and year >= categories[code][1]]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from portal.extensions import db
+from portal.geo.models import UnitKind
 
 DATA_DIR = Path(__file__).parent / "data"
 CHUNK = 5_000
@@ -31,6 +32,7 @@ class RuralDistrictSeed:
     population: int
     registered_voters: int
     settlement_ids: list[int] = field(default_factory=list)
+    kind: UnitKind = UnitKind.RURAL_DISTRICT
 
 
 @dataclass

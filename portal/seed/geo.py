@@ -67,7 +67,7 @@ def seed(ctx: SeedContext) -> None:
         ctx.rural_districts.append(RuralDistrictSeed(
             id=unit_id, kato=code, district_id=district_id, population=population,
             registered_voters=voters,
-            settlement_ids=villages,
+            settlement_ids=villages, kind=kind,
         ))
     kato.update_rows(RuralDistrict, unit_rows)
     kato.update_rows(Settlement, settlement_rows)

