@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     IntegerField,
@@ -78,14 +78,18 @@ class ReportSectionsForm(Form):
         _l("Questions raised and answers given"),
         _l("Each question residents asked and the answer or the action promised."))
     next_plans = _markdown_field(_l("Plans for the next period"))
-    attachment = FileField(
-        _l("Attach a file"),
-        description=_l("PDF, JPEG or PNG, at most 10 MB. Photos of the meeting, signed "
-                       "minutes, budget tables."),
+    attachment = MultipleFileField(
+        _l("Attach files"),
+        description=_l("PDF, JPEG or PNG, at most 10 MB each. You can choose several files at "
+                       "once: photos of the meeting, signed minutes, budget tables."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
-                   "data-too-large": _l("This file is larger than 10 MB. Choose a smaller "
+                   "data-too-large": _l("A file is larger than 10 MB. Choose a smaller "
                                         "file or compress it.")},
     )
+
+    def uploads(self) -> list[Any]:
+        """The files chosen in this save (a browser sends an empty part when there are none)."""
+        return [upload for upload in (self.attachment.data or []) if upload and upload.filename]
 
     def section_values(self) -> dict[str, Any]:
         return {name: self[name].data for name in CONTENT_FIELDS}

@@ -58,13 +58,16 @@
 
   form.addEventListener("input", save);
 
-  // A file over the limit would be refused by the server after the whole upload; say so now.
+  // A file over the limit would be refused by the server after the whole upload; say so now
+  // (the field takes several files; one too large clears the choice).
   var fileInput = form.querySelector("input[type=file]");
   if (fileInput) {
     fileInput.addEventListener("change", function () {
       var limit = 10 * 1024 * 1024;
-      var file = fileInput.files && fileInput.files[0];
-      if (file && file.size > limit) {
+      var tooLarge = Array.prototype.some.call(fileInput.files || [], function (file) {
+        return file.size > limit;
+      });
+      if (tooLarge) {
         fileInput.setCustomValidity(fileInput.getAttribute("data-too-large") || "File too large");
         fileInput.reportValidity();
         fileInput.value = "";

@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from portal.extensions import csrf, db, limiter
-from portal.permissions import Permission, require
+from portal.permissions import Permission, permissions_of, require
 from portal.reports import readers, services, stash
 from portal.reports.forms import ReportAmendForm, ReportEditForm
 from portal.reports.models import Report, ReportAttachment, ReportState
@@ -35,6 +36,21 @@ from portal.web.errors import error_response
 from portal.web.forms import ButtonForm, apply_errors
 
 STASH_LIMIT = "30 per hour"
+# The editor and the correction form take several files in one save, so they accept bodies
+# this large from the people allowed to post them; each file's own limit stays
+# MAX_UPLOAD_BYTES (refused beside the field, with the text saved).
+EDITOR_REQUEST_LIMIT = 64 * 1024 * 1024
+EDITOR_ENDPOINTS = {"reports.edit": Permission.REPORTS_EDIT,
+                    "reports.amend": Permission.REPORTS_AMEND}
+
+
+@blueprint.url_value_preprocessor
+def _allow_several_files(endpoint: str | None, _values: Any) -> None:
+    # Before the view reads the form, so the raised limit applies to that parse.
+    permission = EDITOR_ENDPOINTS.get(endpoint or "")
+    if permission is not None and request.method == "POST" and \
+            permission in permissions_of(current_user):
+        request.max_content_length = EDITOR_REQUEST_LIMIT
 
 
 def keeps_text_when_signed_out(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,10 +127,8 @@ def edit(report: Report) -> str | Response:
         or ReportEditForm(obj=report)
     if request.method == "POST" and form.validate_on_submit():
         services.save_draft(report, form.section_values(), current_user)
-        upload = form.attachment.data
         try:
-            if upload and upload.filename:
-                services.add_attachment(report, upload, current_user)
+            attached = services.add_attachments(report, form.uploads(), current_user)
             if form.submit_report.data:
                 services.submit(report, current_user)
         except ReportError as error:
@@ -126,6 +140,10 @@ def edit(report: Report) -> str | Response:
         db.session.commit()
         if report.state == ReportState.SUBMITTED:
             flash(_("The report is submitted. Check it once more, then publish it."), "success")
+        elif attached:
+            flash(ngettext("Draft saved, with %(num)d file attached.",
+                           "Draft saved, with %(num)d files attached.", len(attached)),
+                  "success")
         else:
             flash(_("Draft saved."), "success")
         return redirect(url_for(".edit", report_id=report.id))
@@ -163,7 +181,7 @@ def amend(report: Report) -> str | Response:
     if request.method == "POST" and form.validate_on_submit():
         try:
             version = services.amend(report, form.section_values(), form.reason.data or "",
-                                     current_user, uploads=[form.attachment.data])
+                                     current_user, uploads=form.uploads())
         except ReportError as error:
             db.session.rollback()
             apply_errors(form, error.errors)
@@ -229,9 +247,15 @@ def too_large(_error: RequestEntityTooLarge) -> Response:
     """A request over MAX_CONTENT_LENGTH never reaches the form, so say plainly what happened
     and that the text is not lost: the browser (and this device's copy) still has it."""
     return error_response(413, _(
-        "The file is too large: files may be at most 10 MB. Nothing from this form was saved. "
-        "Go back: the text you typed is still in the form, so you can save it with a smaller "
-        "file or without one."))
+        "The files are too large together: one save takes at most %(total)d MB, and each file "
+        "at most 10 MB. Nothing from this form was saved. Go back: the text you typed is still "
+        "in the form, so you can save it with fewer or smaller files, or without them.",
+        total=_request_limit() // (1024 * 1024)))
+
+
+def _request_limit() -> int:
+    limit = request.max_content_length
+    return int(limit if limit is not None else EDITOR_REQUEST_LIMIT)
 
 
 # Signed-in editors are protected by their form's own CSRF token (checked in
