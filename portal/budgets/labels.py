@@ -5,7 +5,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.budgets.models import ImportJobStatus, ImportStatus, PeriodKind, RevenueSection
+from portal.budgets.models import (
+    DecisionKind,
+    ImportJobStatus,
+    ImportKind,
+    ImportStatus,
+    PeriodKind,
+    RevenueSection,
+)
 
 LABELS: dict[Enum, Any] = {
     RevenueSection.TAX: _l("Tax receipts"),
@@ -21,4 +28,9 @@ LABELS: dict[Enum, Any] = {
     ImportJobStatus.RUNNING: _l("Checking the rows"),
     ImportJobStatus.DONE: _l("Finished"),
     ImportJobStatus.FAILED: _l("Stopped"),
+    ImportKind.REVENUE: _l("Revenue"),
+    ImportKind.SPENDING: _l("Spending"),
+    ImportKind.DECISIONS: _l("Maslikhat decisions"),
+    DecisionKind.ADOPTED: _l("Adopted by"),
+    DecisionKind.AMENDING: _l("Amended by"),
 }

@@ -1,4 +1,5 @@
-"""Rural district (fourth-level) budget revenues: categories, lines, yearly summaries, imports.
+"""Rural district (fourth-level) budgets: revenue categories and lines, spending functions and
+lines, the maslikhat decisions each year's figures come from, yearly summaries, imports.
 
 Money is whole tenge in BigInteger columns from the file to the page; no float anywhere.
 """
@@ -6,13 +7,14 @@ Money is whole tenge in BigInteger columns from the file to the page; no float a
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -51,6 +53,19 @@ PERIOD_NUMBERS: dict[PeriodKind, range] = {
 }
 
 
+class ImportKind(enum.StrEnum):
+    """What an imported file holds, decided from its header (see budgets.importing)."""
+
+    REVENUE = "revenue"
+    SPENDING = "spending"
+    DECISIONS = "decisions"
+
+
+class DecisionKind(enum.StrEnum):
+    ADOPTED = "adopted"  # the decision that approved the year's budget
+    AMENDING = "amending"  # a later decision that changed it
+
+
 class ImportStatus(enum.StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"  # nothing was written; the errors are kept with the history row
@@ -83,6 +98,20 @@ class BudgetCategory(LocalizedName, Model):
         return f"<BudgetCategory {self.code}>"
 
 
+def _period_checks() -> tuple[CheckConstraint, ...]:
+    return (
+        CheckConstraint("approved >= 0", name="approved_non_negative"),
+        CheckConstraint("adjusted >= 0", name="adjusted_non_negative"),
+        CheckConstraint("actual >= 0", name="actual_non_negative"),
+        CheckConstraint(
+            "(period_kind = 'year' AND period_number = 0)"
+            " OR (period_kind = 'quarter' AND period_number BETWEEN 1 AND 4)"
+            " OR (period_kind = 'month' AND period_number BETWEEN 1 AND 12)",
+            name="period_number_in_range",
+        ),
+    )
+
+
 class BudgetLine(Synthetic, Model):
     """Approved plan, adjusted plan and actual of one category in one period, in whole tenge.
 
@@ -95,15 +124,7 @@ class BudgetLine(Synthetic, Model):
         UniqueConstraint("rural_district_id", "year", "period_kind", "period_number",
                          "category_id", name="uq_budget_line_natural_key"),
         Index("ix_budget_line_year", "year"),
-        CheckConstraint("approved >= 0", name="approved_non_negative"),
-        CheckConstraint("adjusted >= 0", name="adjusted_non_negative"),
-        CheckConstraint("actual >= 0", name="actual_non_negative"),
-        CheckConstraint(
-            "(period_kind = 'year' AND period_number = 0)"
-            " OR (period_kind = 'quarter' AND period_number BETWEEN 1 AND 4)"
-            " OR (period_kind = 'month' AND period_number BETWEEN 1 AND 12)",
-            name="period_number_in_range",
-        ),
+        *_period_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +143,69 @@ class BudgetLine(Synthetic, Model):
     def __repr__(self) -> str:
         return (f"<BudgetLine rd={self.rural_district_id} {self.year} {self.period_kind}"
                 f"{self.period_number} cat={self.category_id}>")
+
+
+class BudgetFunction(LocalizedName, Model):
+    """A functional group of the unified budget classification (order of the Minister of
+    Finance of 18 September 2014 No. 403), loaded from `budgets/data/functions.csv`."""
+
+    __tablename__ = "budget_function"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)  # "01", "07"
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<BudgetFunction {self.code}>"
+
+
+class BudgetSpendingLine(Synthetic, Model):
+    """Approved plan, adjusted plan and actual spending of one functional group in one
+    period, in whole tenge; keyed like a revenue line, with the function in place of the
+    category. An empty amount is NULL: "not stated", never zero."""
+
+    __tablename__ = "budget_spending_line"
+    __table_args__ = (
+        UniqueConstraint("rural_district_id", "year", "period_kind", "period_number",
+                         "function_id", name="uq_budget_spending_line_natural_key"),
+        Index("ix_budget_spending_line_year", "year"),
+        *_period_checks(),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rural_district_id: Mapped[int] = mapped_column(ForeignKey("rural_district.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    period_kind: Mapped[PeriodKind] = mapped_column(str_enum(PeriodKind, 8))
+    period_number: Mapped[int] = mapped_column(SmallInteger)
+    function_id: Mapped[int] = mapped_column(ForeignKey("budget_function.id"), index=True)
+    approved: Mapped[int | None] = mapped_column(BigInteger)
+    adjusted: Mapped[int | None] = mapped_column(BigInteger)
+    actual: Mapped[int | None] = mapped_column(BigInteger)
+
+    function: Mapped[BudgetFunction] = relationship()
+
+
+class BudgetDecision(Synthetic, Model):
+    """The legal source of a rural district's budget year: the district maslikhat's decision
+    that adopted it, and each decision that amended it (number, date, link to the register).
+    The same decision often adopts the budgets of several rural districts: one row each."""
+
+    __tablename__ = "budget_decision"
+    __table_args__ = (
+        UniqueConstraint("rural_district_id", "year", "number",
+                         name="uq_budget_decision_natural_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rural_district_id: Mapped[int] = mapped_column(ForeignKey("rural_district.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[DecisionKind] = mapped_column(str_enum(DecisionKind, 16))
+    number: Mapped[str] = mapped_column(String(40))
+    decided_on: Mapped[date] = mapped_column(Date)
+    url: Mapped[str] = mapped_column(String(500))
+
+    def __repr__(self) -> str:
+        return f"<BudgetDecision rd={self.rural_district_id} {self.year} No. {self.number}>"
 
 
 class BudgetYearSummary(Model):
@@ -196,6 +280,9 @@ class BudgetImport(Model):
     file_name: Mapped[str] = mapped_column(String(200))
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_format: Mapped[str] = mapped_column(String(8))  # csv, xlsx, or "" when unreadable
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind, 16),
+                                             default=ImportKind.REVENUE,
+                                             server_default=ImportKind.REVENUE.value)
     status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, 16))
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     inserted: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,10 +1,12 @@
 """Importing budget files: validate every row, then upsert all of them or none.
 
-One call, one transaction (the caller commits): categories synced, the file read and
-checked, lines inserted or updated on their natural key, the yearly summaries of the touched
-rural districts rebuilt, the import recorded in the history and the audit trail. A file
-with any error writes no budget line; its failed attempt is still kept in the history.
-Importing the same file again changes nothing (0 inserted, 0 updated).
+Three kinds of file go through the same steps, told apart by their header (`FILE_KINDS`):
+revenue lines, spending lines, and the maslikhat decisions behind each year. One call, one
+transaction (the caller commits): line items synced, the file read and checked, rows
+inserted or updated on their natural key, the yearly summaries of the touched rural
+districts rebuilt (revenue), the import recorded in the history and the audit trail. A file
+with any error writes nothing; its failed attempt is still kept in the history. Importing
+the same file again changes nothing (0 inserted, 0 updated).
 """
 
 from __future__ import annotations
@@ -18,16 +20,34 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from portal import audit, clock
-from portal.budgets.categories import sync_categories
+from portal.budgets.categories import sync_categories, sync_functions
 from portal.budgets.files import FileProblem, read_table
-from portal.budgets.models import BudgetCategory, BudgetImport, BudgetLine, ImportStatus
+from portal.budgets.models import (
+    BudgetCategory,
+    BudgetDecision,
+    BudgetFunction,
+    BudgetImport,
+    BudgetLine,
+    BudgetSpendingLine,
+    DecisionKind,
+    ImportKind,
+    ImportStatus,
+)
 from portal.budgets.summaries import refresh_year_summaries
 from portal.budgets.validation import (
+    COLUMNS,
+    DECISION_COLUMNS,
+    SPENDING_COLUMNS,
     CategoryRef,
     ErrorCode,
+    ParsedDecision,
     ParsedLine,
+    RowCheck,
     RowError,
+    decision_rows,
     header_errors,
+    revenue_rows,
+    spending_rows,
     validate_rows,
 )
 from portal.extensions import db
@@ -38,6 +58,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 LINES = cast(Table, BudgetLine.__table__)
+SPENDING_LINES = cast(Table, BudgetSpendingLine.__table__)
+DECISIONS = cast(Table, BudgetDecision.__table__)
 WRITE_CHUNK = 5_000
 ERRORS_KEPT = 500  # errors stored with a failed import; the count is always complete
 MAX_IN_FILTER = 900  # beyond this many rural districts, preload by year alone
@@ -53,56 +75,121 @@ class ImportOutcome:
         return self.record.status is ImportStatus.SUCCEEDED
 
 
+Written = tuple[int, int, int]  # inserted, updated, unchanged
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of budget file: its columns, the column that tells it apart, how a row is
+    checked (`checker(rural districts by KATO, max year)`) and how checked rows are written."""
+
+    kind: ImportKind
+    columns: tuple[str, ...]
+    marker: str
+    checker: Callable[[dict[str, int], int], RowCheck]
+    write: Callable[[list[Any]], Written]
+    duplicate: ErrorCode = ErrorCode.DUPLICATE_ROW
+
+
+def _revenue_checker(rural_districts: dict[str, int], max_year: int) -> RowCheck:
+    categories = {code.lower(): CategoryRef(item_id, valid_from) for code, item_id, valid_from
+                  in db.session.execute(select(BudgetCategory.code, BudgetCategory.id,
+                                               BudgetCategory.valid_from_year))}
+    return revenue_rows(rural_districts, categories, max_year)
+
+
+def _spending_checker(rural_districts: dict[str, int], max_year: int) -> RowCheck:
+    functions = {code: CategoryRef(item_id, None) for code, item_id
+                 in db.session.execute(select(BudgetFunction.code, BudgetFunction.id))}
+    return spending_rows(rural_districts, functions, max_year)
+
+
+def _decision_checker(rural_districts: dict[str, int], max_year: int) -> RowCheck:
+    adopted = {(rural_district_id, year): number for rural_district_id, year, number
+               in db.session.execute(select(DECISIONS.c.rural_district_id, DECISIONS.c.year,
+                                            DECISIONS.c.number)
+                                     .where(DECISIONS.c.kind == DecisionKind.ADOPTED))}
+    return decision_rows(rural_districts, max_year, clock.today(), adopted)
+
+
+def _write_revenue(lines: list[ParsedLine]) -> Written:
+    inserted, updated, unchanged, touched = _upsert(LINES, "category_id", lines)
+    refresh_year_summaries(touched)
+    return inserted, updated, unchanged
+
+
+def _write_spending(lines: list[ParsedLine]) -> Written:
+    inserted, updated, unchanged, _touched = _upsert(SPENDING_LINES, "function_id", lines)
+    return inserted, updated, unchanged
+
+
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind(ImportKind.REVENUE, COLUMNS, "category", _revenue_checker, _write_revenue),
+    FileKind(ImportKind.SPENDING, SPENDING_COLUMNS, "function", _spending_checker,
+             _write_spending),
+    FileKind(ImportKind.DECISIONS, DECISION_COLUMNS, "decision_number", _decision_checker,
+             lambda rows: _write_decisions(rows), ErrorCode.DUPLICATE_DECISION),
+)
+
+
+def file_kind(header: list[str]) -> FileKind:
+    """The kind whose marker column the header names; a header naming none (or several)
+    is checked as a revenue file, whose errors then name the columns it lacks."""
+    found = [kind for kind in FILE_KINDS if kind.marker in header]
+    return found[0] if len(found) == 1 else FILE_KINDS[0]
+
+
 def import_budget_file(data: bytes, file_name: str, actor: User | str | None,
                        max_year: int | None = None,
                        progress: Progress | None = None) -> ImportOutcome:
-    """Import a CSV or XLSX budget file. Flushes and audits; the caller commits.
+    """Import a CSV or XLSX budget file (revenue, spending or decisions, told apart by the
+    header). Flushes and audits; the caller commits.
 
     `progress(rows checked, rows in the file)` is called while rows are checked, before any
     budget line is written (a job commits it there, so all rows or none still holds)."""
     sha256 = hashlib.sha256(data).hexdigest()
     name = display_name(file_name)
     sync_categories(actor)
+    sync_functions(actor)
     try:
         table = read_table(data)
     except FileProblem as problem:
         error = RowError(problem.row, "", ErrorCode(problem.code), problem.detail)
-        return _failed(actor, name, sha256, "", 0, [error])
-    positions, errors = header_errors(table.header)
+        return _failed(actor, name, sha256, "", ImportKind.REVENUE, 0, [error])
+    kind = file_kind(table.header)
+    positions, errors = header_errors(table.header, kind.columns)
     if errors:
-        return _failed(actor, name, sha256, table.format, len(table.rows), errors)
+        return _failed(actor, name, sha256, table.format, kind.kind, len(table.rows), errors)
     if not table.rows:
-        return _failed(actor, name, sha256, table.format, 0,
+        return _failed(actor, name, sha256, table.format, kind.kind, 0,
                        [RowError(0, "", ErrorCode.NO_ROWS)])
     rural_districts: dict[str, int] = {
         kato: rural_district_id for kato, rural_district_id
         in db.session.execute(select(RuralDistrict.kato, RuralDistrict.id))}
-    categories = {code: CategoryRef(category_id, valid_from) for code, category_id, valid_from
-                  in db.session.execute(select(BudgetCategory.code, BudgetCategory.id,
-                                               BudgetCategory.valid_from_year))}
+    check_row = kind.checker(rural_districts, max_year or clock.today().year + 1)
     total = len(table.rows)
     if progress is not None:
         progress(0, total)
     lines, errors = validate_rows(
-        table, positions, rural_districts, categories, max_year or clock.today().year + 1,
-        None if progress is None else (lambda checked: progress(checked, total)))
+        table, positions, check_row,
+        None if progress is None else (lambda checked: progress(checked, total)),
+        kind.duplicate)
     if progress is not None:
         progress(total, total)
     if errors:
-        return _failed(actor, name, sha256, table.format, len(table.rows), errors)
-    inserted, updated, unchanged, touched = _upsert(lines)
-    refresh_year_summaries(touched)
+        return _failed(actor, name, sha256, table.format, kind.kind, len(table.rows), errors)
+    inserted, updated, unchanged = kind.write(lines)
     record = BudgetImport(
         actor_id=getattr(actor, "id", None), actor_label=actor_label(actor),
-        file_name=name, file_sha256=sha256, file_format=table.format,
+        file_name=name, file_sha256=sha256, file_format=table.format, kind=kind.kind,
         status=ImportStatus.SUCCEEDED, row_count=len(lines), inserted=inserted,
         updated=updated, unchanged=unchanged, error_count=0, errors=None,
     )
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "budgets.import", record, None, {
-        "file_sha256": sha256, "rows": len(lines), "inserted": inserted, "updated": updated,
-        "unchanged": unchanged,
+        "file_sha256": sha256, "kind": kind.kind.value, "rows": len(lines),
+        "inserted": inserted, "updated": updated, "unchanged": unchanged,
     })
     return ImportOutcome(record)
 
@@ -121,10 +208,10 @@ def display_name(file_name: str | None) -> str:
 
 
 def _failed(actor: User | str | None, name: str, sha256: str, file_format: str,
-            row_count: int, errors: list[RowError]) -> ImportOutcome:
+            kind: ImportKind, row_count: int, errors: list[RowError]) -> ImportOutcome:
     record = BudgetImport(
         actor_id=getattr(actor, "id", None), actor_label=actor_label(actor),
-        file_name=name, file_sha256=sha256, file_format=file_format,
+        file_name=name, file_sha256=sha256, file_format=file_format, kind=kind,
         status=ImportStatus.FAILED, row_count=row_count, inserted=0, updated=0, unchanged=0,
         error_count=len(errors), errors=[error.as_dict() for error in errors[:ERRORS_KEPT]],
     )
@@ -138,26 +225,28 @@ def _failed(actor: User | str | None, name: str, sha256: str, file_format: str,
 Key = tuple[int, int, Any, int, int]
 
 
-def _existing(lines: list[ParsedLine]) -> dict[Key, tuple[int, int | None, int | None,
-                                                           int | None]]:
-    """Stored lines that the file's keys may hit, in one query per chunk of years."""
+def _existing(table: Table, item_column: str, lines: list[ParsedLine]
+              ) -> dict[Key, tuple[int, int | None, int | None, int | None]]:
+    """Stored lines that the file's keys may hit, in one query."""
     years = sorted({line.year for line in lines})
     rural_district_ids = sorted({line.rural_district_id for line in lines})
-    statement = select(LINES.c.id, LINES.c.rural_district_id, LINES.c.year,
-                       LINES.c.period_kind, LINES.c.period_number, LINES.c.category_id,
-                       LINES.c.approved, LINES.c.adjusted, LINES.c.actual
-                       ).where(LINES.c.year.in_(years))
+    columns = table.c
+    statement = select(columns.id, columns.rural_district_id, columns.year,
+                       columns.period_kind, columns.period_number, columns[item_column],
+                       columns.approved, columns.adjusted, columns.actual
+                       ).where(columns.year.in_(years))
     if len(rural_district_ids) <= MAX_IN_FILTER:
-        statement = statement.where(LINES.c.rural_district_id.in_(rural_district_ids))
+        statement = statement.where(columns.rural_district_id.in_(rural_district_ids))
     found = {}
     for row in db.session.execute(statement):
         found[(row[1], row[2], row[3], row[4], row[5])] = (row[0], row[6], row[7], row[8])
     return found
 
 
-def _upsert(lines: list[ParsedLine]) -> tuple[int, int, int, set[tuple[int, int]]]:
+def _upsert(table: Table, item_column: str, lines: list[ParsedLine]
+            ) -> tuple[int, int, int, set[tuple[int, int]]]:
     """Insert new keys, update changed ones. An empty cell keeps the stored value."""
-    existing = _existing(lines)
+    existing = _existing(table, item_column, lines)
     to_insert: list[dict[str, Any]] = []
     to_update: list[dict[str, Any]] = []
     unchanged = 0
@@ -168,7 +257,7 @@ def _upsert(lines: list[ParsedLine]) -> tuple[int, int, int, set[tuple[int, int]
             to_insert.append({
                 "rural_district_id": line.rural_district_id, "year": line.year,
                 "period_kind": line.period_kind, "period_number": line.period_number,
-                "category_id": line.category_id, "approved": line.approved,
+                item_column: line.item_id, "approved": line.approved,
                 "adjusted": line.adjusted, "actual": line.actual,
             })
             touched.add((line.rural_district_id, line.year))
@@ -186,15 +275,48 @@ def _upsert(lines: list[ParsedLine]) -> tuple[int, int, int, set[tuple[int, int]
                           "new_adjusted": merged[1], "new_actual": merged[2]})
         touched.add((line.rural_district_id, line.year))
     for start in range(0, len(to_insert), WRITE_CHUNK):
-        db.session.execute(insert(LINES), to_insert[start:start + WRITE_CHUNK])
+        db.session.execute(insert(table), to_insert[start:start + WRITE_CHUNK])
     if to_update:
-        statement = (update(LINES).where(LINES.c.id == bindparam("line_id"))
+        statement = (update(table).where(table.c.id == bindparam("line_id"))
                      .values(approved=bindparam("new_approved"),
                              adjusted=bindparam("new_adjusted"),
                              actual=bindparam("new_actual")))
         for start in range(0, len(to_update), WRITE_CHUNK):
             db.session.execute(statement, to_update[start:start + WRITE_CHUNK])
     return len(to_insert), len(to_update), unchanged, touched
+
+
+def _write_decisions(decisions: list[ParsedDecision]) -> Written:
+    """Insert new decisions, update a stored one whose kind, date or link changed."""
+    rural_district_ids = sorted({decision.rural_district_id for decision in decisions})
+    columns = DECISIONS.c
+    statement = select(columns.id, columns.rural_district_id, columns.year, columns.number,
+                       columns.kind, columns.decided_on, columns.url)
+    if len(rural_district_ids) <= MAX_IN_FILTER:
+        statement = statement.where(columns.rural_district_id.in_(rural_district_ids))
+    existing = {(row[1], row[2], row[3]): (row[0], (row[4], row[5], row[6]))
+                for row in db.session.execute(statement)}
+    to_insert: list[dict[str, Any]] = []
+    to_update: list[dict[str, Any]] = []
+    for decision in decisions:
+        values = (decision.kind, decision.decided_on, decision.url)
+        stored = existing.get(decision.key)
+        if stored is None:
+            to_insert.append({"rural_district_id": decision.rural_district_id,
+                              "year": decision.year, "number": decision.number,
+                              "kind": decision.kind, "decided_on": decision.decided_on,
+                              "url": decision.url})
+        elif stored[1] != values:
+            to_update.append({"decision_id": stored[0], "new_kind": decision.kind,
+                              "new_decided_on": decision.decided_on, "new_url": decision.url})
+    if to_insert:
+        db.session.execute(insert(DECISIONS), to_insert)
+    if to_update:
+        db.session.execute(
+            update(DECISIONS).where(columns.id == bindparam("decision_id"))
+            .values(kind=bindparam("new_kind"), decided_on=bindparam("new_decided_on"),
+                    url=bindparam("new_url")), to_update)
+    return len(to_insert), len(to_update), len(decisions) - len(to_insert) - len(to_update)
 
 
 def recent_imports(limit: int = 20) -> list[BudgetImport]:

@@ -15,11 +15,11 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.budgets import figures, queued, readers, tasks
-from portal.budgets.categories import all_categories
+from portal.budgets.categories import all_categories, all_functions
 from portal.budgets.forms import ImportForm
 from portal.budgets.models import BudgetImportJob
 from portal.budgets.services import import_budget_file, recent_imports
-from portal.budgets.template_files import template_csv, template_xlsx
+from portal.budgets.template_files import DECISIONS, SPENDING, template_csv, template_xlsx
 from portal.budgets.validation import RowError
 from portal.collation import by_name
 from portal.extensions import db
@@ -165,7 +165,8 @@ def _charts(series: list[readers.YearIndicators], place: str, prefix: str) -> li
 @blueprint.route("/budgets/categories")
 @public
 def categories() -> str:
-    return render_template("budgets/categories.html", categories=all_categories())
+    return render_template("budgets/categories.html", categories=all_categories(),
+                           functions=all_functions())
 
 
 @blueprint.route("/budgets/template.csv")
@@ -177,7 +178,34 @@ def template_csv_file() -> Response:
 @blueprint.route("/budgets/template.xlsx")
 @public
 def template_xlsx_file() -> Response:
-    return _download(template_xlsx(all_categories()), XLSX_TYPE, "budget-template.xlsx")
+    return _download(template_xlsx(categories=all_categories()), XLSX_TYPE, "budget-template.xlsx")
+
+
+@blueprint.route("/budgets/spending-template.csv")
+@public
+def spending_template_csv() -> Response:
+    return _download(template_csv(SPENDING), "text/csv; charset=utf-8",
+                     "spending-template.csv")
+
+
+@blueprint.route("/budgets/spending-template.xlsx")
+@public
+def spending_template_xlsx() -> Response:
+    return _download(template_xlsx(SPENDING, functions=all_functions()), XLSX_TYPE,
+                     "spending-template.xlsx")
+
+
+@blueprint.route("/budgets/decisions-template.csv")
+@public
+def decisions_template_csv() -> Response:
+    return _download(template_csv(DECISIONS), "text/csv; charset=utf-8",
+                     "decisions-template.csv")
+
+
+@blueprint.route("/budgets/decisions-template.xlsx")
+@public
+def decisions_template_xlsx() -> Response:
+    return _download(template_xlsx(DECISIONS), XLSX_TYPE, "decisions-template.xlsx")
 
 
 def _download(data: bytes, content_type: str, name: str) -> Response:

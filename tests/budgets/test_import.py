@@ -147,7 +147,8 @@ def test_every_problem_of_a_file_is_reported_not_only_the_first(agybet: Any) -> 
         (5, "actual", ErrorCode.FRACTIONAL_AMOUNT),
     ]
     assert outcome.errors[3].message == (
-        "The same rural district, year, period and category are already on row 2.")
+        "The same rural district, year, period and category or functional group are "
+        "already on row 2.")
     assert line_count() == 0
 
 
