@@ -10,7 +10,8 @@ serving terms of an area. "Data as of" is the Almaty calendar day the figures ar
 deadlines, overdue promises and missing reports all depend on it.
 
 Queries for any number of akims: terms and places (2), promises (1), evidence counts (1),
-reports (1), budgets (1), synthetic-data flag (1), and one each for ratings and flags once
+reports (1), the promise entries of published reports (1), budgets (1), synthetic-data flag
+(1), and one each for ratings and flags once
 those domains are installed (see `portal.exports.plugins`).
 """
 
@@ -44,7 +45,7 @@ from portal.promises.models import (
     PromiseUpdate,
 )
 from portal.promises.readers import PromiseSummary, promises_for_terms, summarise
-from portal.reports.models import Timeliness
+from portal.reports.models import Report, ReportPromiseEntry, ReportState, Timeliness
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import ReportSummary, local_today
 from portal.reports.timeliness import summarise as summarise_reports
@@ -115,6 +116,21 @@ class ReportPeriod:
 
 
 @dataclass(frozen=True)
+class ReportEntryLine:
+    """One promise's entry in the latest published version of a period's report."""
+
+    period_start: date
+    period_end: date
+    promise_id: int
+    promise_number: int
+    promise_title: str
+    promise_url: str  # the promise's public page
+    claim: PromiseStatus
+    text: str
+    evidence_url: str
+
+
+@dataclass(frozen=True)
 class ReportOwed:
     due_on: date
     overdue: bool  # a missing report, owed since `due_on`
@@ -136,6 +152,7 @@ class Dossier:
     promise_summary: PromiseSummary
     reports: tuple[ReportPeriod, ...]
     report_summary: ReportSummary
+    report_entries: tuple[ReportEntryLine, ...]  # oldest period first, in programme order
     budget_series: tuple[YearIndicators, ...]
     budget_headline: YearIndicators | None
     term_years: tuple[int, int]
@@ -219,6 +236,7 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
     budgets = budget_summaries_for_terms(term_ids)
     synthetic = is_synthetic()
     base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    entries = published_entries(term_ids, base_url)
     terms_by_akim: dict[int, list[Term]] = defaultdict(list)
     for term in all_terms:
         terms_by_akim[term.akim_id].append(term)
@@ -265,6 +283,7 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
                 for line in lines),
             report_summary=summarise_reports(
                 [(line.due_on, line.covered_on) for line in lines], as_of),
+            report_entries=tuple(entries.get(term.id, ())),
             budget_series=tuple(budget.series) if budget else (),
             budget_headline=budget.headline if budget else None,
             term_years=(term.starts_on.year, term.last_day.year),
@@ -293,6 +312,32 @@ def term_facts(term: Term, language: str) -> TermFacts:
         population=rural_district.population,
         registered_voters=rural_district.registered_voters,
     )
+
+
+def published_entries(term_ids: Sequence[int],
+                      base_url: str) -> dict[int, list[ReportEntryLine]]:
+    """Term id → the promise entries of its published reports, as their latest versions show
+    them (`portal.reports.promise_entries`): one query."""
+    result: dict[int, list[ReportEntryLine]] = defaultdict(list)
+    if not term_ids:
+        return result
+    statement = (
+        select(Report.term_id, Report.period_start, Report.period_end, Promise.id,
+               Promise.number, Promise.title, ReportPromiseEntry.claim, ReportPromiseEntry.text,
+               ReportPromiseEntry.evidence_url)
+        .join(Report, Report.id == ReportPromiseEntry.report_id)
+        .join(Promise, Promise.id == ReportPromiseEntry.promise_id)
+        .where(Report.term_id.in_(list(term_ids)), Report.state == ReportState.PUBLISHED,
+               ReportPromiseEntry.since_version.is_not(None),
+               ReportPromiseEntry.until_version.is_(None))
+        .order_by(Report.term_id, Report.period_start, Promise.number)
+    )
+    for (term_id, start, end, promise_id, number, title, claim, text,
+         evidence_url) in db.session.execute(statement):
+        result[term_id].append(ReportEntryLine(
+            start, end, promise_id, number, title, f"{base_url}/promises/{promise_id}",
+            PromiseStatus(claim), text, evidence_url))
+    return result
 
 
 def evidence_counts(term_ids: Sequence[int]) -> dict[int, int]:

@@ -112,6 +112,7 @@ SOURCES: dict[str, tuple[tuple[str, Resolver], ...]] = {
     "promise_update": (("promise_id", _promises), ("id", _promise_updates)),
     "promise_evidence": (("update_id", _promise_updates),),
     "report": (("term_id", _terms), ("id", _reports)),
+    "report_promise_entry": (("report_id", _reports),),
     "budget_year_summary": (("rural_district_id", _rural_districts),),
     "term_rating_tally": (("term_id", _terms),),
     "recall_flag": (("term_id", _terms), ("id", _flags)),

@@ -114,9 +114,19 @@ class ReportAmendForm(ReportSectionsForm):
 class PromiseEntryForm(Form):
     """One promise of the programme in the report's progress on promises."""
 
-    promise_id = SelectField(_l("Promise"), coerce=int)
+    # The service refuses a promise outside the programme, in words (not "Not a valid choice").
+    promise_id = SelectField(_l("Promise"), coerce=int, validate_choice=False)
     claim = SelectField(_l("Status you claim"))
     text = TextAreaField(_l("What was done"), validators=[Length(min=10, max=2_000)],
                          render_kw={"rows": 3})
     evidence_url = URLField(_l("Evidence link"), validators=[Optional(), Length(max=500),
                                                             _check_http_url])
+
+
+class PromiseEntryCorrectionForm(PromiseEntryForm):
+    """An entry of a published report, corrected as a new version with its reason."""
+
+    reason = TextAreaField(
+        _l("What was corrected, and why"), validators=[Length(max=2_000)],
+        description=_l("Shown to everyone with the new version of the report."),
+        render_kw={"rows": 2})

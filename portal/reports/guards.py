@@ -3,7 +3,8 @@
 The services enforce the rules for people; this guard catches code that forgets them. Before
 every flush it refuses an update or delete of a `ReportVersion`, a change to the sections of a
 report whose stored state is `published`, a published report going back to an earlier state,
-and the removal of a published attachment. The migration adds a database trigger on
+the removal of a published attachment, and any change to a published promise entry but its
+replacement by a correction. The migration adds a database trigger on
 `report_version` as a last line, for writes that bypass the ORM.
 """
 
@@ -18,6 +19,7 @@ from portal.reports.models import (
     CONTENT_FIELDS,
     Report,
     ReportAttachment,
+    ReportPromiseEntry,
     ReportState,
     ReportVersion,
 )
@@ -28,6 +30,10 @@ _FROZEN_ONCE_PUBLISHED = (*CONTENT_FIELDS, "term_id", "period_start", "period_en
 
 # Everything but the author link, which the database nulls when an account is deleted.
 _VERSION_FIELDS = (*CONTENT_FIELDS, "report_id", "number", "reason", "published_at")
+
+
+# A published entry may only be marked replaced (`until_version`), once.
+_ENTRY_FIELDS = ("report_id", "promise_id", "claim", "text", "evidence_url", "since_version")
 
 
 class ImmutableReportError(RuntimeError):
@@ -72,6 +78,13 @@ def check_session(session: Session) -> None:
         if (isinstance(obj, ReportAttachment) and session.is_modified(obj)
                 and _committed(obj, "added_in_version") is not None):
             raise ImmutableReportError(f"attachment {obj.id} is published and cannot change")
+        if (isinstance(obj, ReportPromiseEntry)
+                and _committed(obj, "since_version") is not None
+                and (_changed(obj, _ENTRY_FIELDS)
+                     or (_changed(obj, ("until_version",))
+                         and _committed(obj, "until_version") is not None))):
+            raise ImmutableReportError(
+                f"promise entry {obj.id} is published; a correction replaces it")
     for obj in session.deleted:
         if isinstance(obj, ReportVersion):
             raise ImmutableReportError("a published report version cannot be deleted")
@@ -79,6 +92,9 @@ def check_session(session: Session) -> None:
             raise ImmutableReportError("a published attachment cannot be removed")
         if isinstance(obj, Report) and _committed(obj, "state") == ReportState.PUBLISHED:
             raise ImmutableReportError("a published report cannot be deleted")
+        if (isinstance(obj, ReportPromiseEntry)
+                and _committed(obj, "since_version") is not None):
+            raise ImmutableReportError("a published promise entry cannot be removed")
 
 
 def install() -> None:

@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import JSONType, Model
@@ -248,18 +250,33 @@ class ReportTextStash(Model):
 
 class ReportPromiseEntry(Synthetic, Model):
     """One promise of the term's programme in a report's progress on promises: the akim's
-    claim, a short text and an evidence link. Written while the report is a draft; frozen with
-    it at publication (`portal.reports.promise_entries`)."""
+    claim, a short text and an evidence link (`portal.reports.promise_entries`).
+
+    Entries are versioned with the report's text, as its files are: `since_version` is None
+    while the report is unpublished, 1 for entries published with it, N for an entry a
+    correction (version N) brought in; `until_version` is the correction that replaced it
+    (None while it is current). A published entry is never edited or deleted
+    (`portal.reports.guards`): version V shows the entries with since <= V < until.
+    """
 
     __tablename__ = "report_promise_entry"
-    __table_args__ = (UniqueConstraint("report_id", "promise_id"),)
+    __table_args__ = (
+        # One current entry per promise of a report; replaced ones stay beside it.
+        Index("uq_report_promise_entry_current", "report_id", "promise_id", unique=True,
+              sqlite_where=sql_text("until_version IS NULL"),
+              postgresql_where=sql_text("until_version IS NULL")),
+        CheckConstraint("until_version IS NULL OR until_version > since_version",
+                        name="replaced_after_published"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))  # unique (report, promise)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))  # see the partial index
     promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id"), index=True)
     claim: Mapped[str] = mapped_column(String(32))  # a PromiseStatus value
     text: Mapped[str] = mapped_column(Text, default="")
     evidence_url: Mapped[str] = mapped_column(String(500), default="")
+    since_version: Mapped[int | None] = mapped_column(Integer, active_history=True)
+    until_version: Mapped[int | None] = mapped_column(Integer, active_history=True)
 
     report: Mapped[Report] = relationship()
     promise: Mapped[Promise] = relationship()

@@ -6,12 +6,12 @@ Errors meant for people are `ReportError`s carrying translated messages per form
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 
 from portal import audit
@@ -26,6 +26,7 @@ from portal.reports.models import (
     MARKDOWN_SECTIONS,
     Report,
     ReportAttachment,
+    ReportPromiseEntry,
     ReportState,
     ReportTextStash,
     ReportVersion,
@@ -156,6 +157,10 @@ def publish(report: Report, actor: User | str | None,
     report.current_version = 1
     for attachment in report.attachments:
         attachment.added_in_version = 1
+    for entry in db.session.scalars(select(ReportPromiseEntry).where(
+            ReportPromiseEntry.report_id == report.id,
+            ReportPromiseEntry.since_version.is_(None))):
+        entry.since_version = 1
     db.session.flush()
     audit.record(actor, "report.publish", report, {"state": "submitted"},
                  {"state": "published", "version": 1, "days_late": report.days_late,
@@ -180,8 +185,13 @@ def latest_version(report: Report) -> ReportVersion:
 
 
 def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | str | None,
-          uploads: Iterable[FileStorage] = (), now: datetime | None = None) -> ReportVersion:
-    """Publish a correction: a new version with a reason. Earlier versions stay as they were."""
+          uploads: Iterable[FileStorage] = (), now: datetime | None = None,
+          other_changes: Sequence[str] = ()) -> ReportVersion:
+    """Publish a correction: a new version with a reason. Earlier versions stay as they were.
+
+    `other_changes` names what the caller changes besides the text and files, in the same
+    version (`portal.reports.promise_entries.amend_entry`: "promise_entry:<promise id>"); it
+    counts as a change and goes into the audit event."""
     _require_state(report, ReportState.PUBLISHED)
     reason = (reason or "").strip()
     new = normalise(values)
@@ -193,6 +203,7 @@ def amend(report: Report, values: Mapping[str, Any], reason: str, actor: User | 
         raise ReportError(errors)
     previous = latest_version(report)
     changed = [name for name in CONTENT_FIELDS if getattr(previous, name) != new[name]]
+    changed += other_changes
     files = [upload for upload in uploads if upload and upload.filename]
     if not changed and not files:
         raise ReportError({"": _l("Nothing was changed, so there is no correction to publish.")})

@@ -227,3 +227,38 @@ def test_no_ratings_yet_reads_as_such(record: Record) -> None:
     text = squash(pdf_text(dossier_bytes(record.term.akim_id, "en")))
     assert "No resident has rated this term's reports yet." in text
     assert "No flag has been raised in this term." in text
+
+
+def test_the_reports_progress_on_promises_is_a_table_linked_to_each_promise(
+        record: Record) -> None:
+    from sqlalchemy import select
+
+    from portal.reports import promise_entries, services
+    from portal.reports.models import Report, ReportPromiseEntry, ReportState
+
+    report = db.session.scalars(
+        select(Report).where(Report.term_id == record.term.id,
+                             Report.state == ReportState.PUBLISHED)
+        .order_by(Report.period_start)).first()
+    assert report is not None
+    # Published with the report (version 1), then corrected: the dossier shows the correction.
+    db.session.add(ReportPromiseEntry(
+        report=report, promise=record.overdue, claim="in_progress", since_version=1,
+        text="Half of the pipe is laid, up to the clinic."))
+    db.session.flush()
+    assert services.latest_version(report).number == 1
+    promise_entries.amend_entry(report, record.overdue, "kept",
+                                "The pipe reaches the school since May.", "",
+                                "The pipe was finished after the report.", "tests")
+    db.session.commit()
+    data = dossier_bytes(record.term.akim_id, "en")
+    text = squash(pdf_text(data))
+    assert "Progress on promises, as the reports state it" in text
+    assert "3. Lay a water pipe to the school" in text
+    assert "The pipe reaches the school since May." in text
+    assert "Half of the pipe is laid" not in text  # the replaced entry is history, not shown
+    links = [annotation.get_object()["/A"]["/URI"]
+             for page in PdfReader(io.BytesIO(data)).pages
+             for annotation in page.get("/Annots", []) or []
+             if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]]
+    assert any(str(link).endswith(f"/promises/{record.overdue.id}") for link in links)

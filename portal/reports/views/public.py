@@ -14,7 +14,7 @@ from portal.reports import changes as marked
 from portal.reports import readers
 from portal.reports.labels import FIELD_LABELS
 from portal.reports.models import Report, ReportAttachment, ReportVersion
-from portal.reports.promise_entries import entries_of
+from portal.reports.promise_entries import changes_in, entries_of
 from portal.reports.timeliness import classify, local_today
 from portal.reports.views import blueprint
 from portal.reports.views.access import readable_attachment, readable_report
@@ -38,7 +38,7 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
         content=shown or report,
         latest=report.versions[-1] if report.versions else None,
         meetings=meetings_of_period(report.term_id, report.period_start, report.due_on),
-        entries=entries_of(report.id),
+        entries=entries_of(report.id, shown.number if shown else None),
         timeliness=classify(report.due_on, report.covered_on, today,
                             interim=report.first_published_on is not None),
         today=today,
@@ -72,6 +72,7 @@ def changes(report: Report, number: int) -> str:
         "reports/changes.html", report=report, term=report.term, before=before, after=after,
         changes=marked.for_page(db.session(), before, after), field_labels=FIELD_LABELS,
         added_files=[a for a in report.attachments if a.added_in_version == number],
+        entry_changes=changes_in(after),
     )
 
 
