@@ -6,7 +6,7 @@ while unpublished, 1 when published with the report, N when brought in by correc
 published with version 1 (entries could not change after publication until now).
 
 Revision ID: b896fb6d49a8
-Revises: e90378692097
+Revises: 3e569156ee6c
 Create Date: 2026-12-07 04:51:25.910635
 
 """
@@ -17,7 +17,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = 'b896fb6d49a8'
-down_revision = 'e90378692097'
+down_revision = '3e569156ee6c'
 branch_labels = None
 depends_on = None
 
