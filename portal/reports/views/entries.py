@@ -70,7 +70,7 @@ def correct_promises(report: Report) -> Any:
                 current_user)
         except ReportError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error.errors)
             report = readers.report_for_page(report.id) or report
             status = 400
         else:
