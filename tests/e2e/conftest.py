@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium against the portal served by
-`scripts/serve.sh` on a fresh demo database (see server.py).
+`scripts/serve.sh` on a fresh demo database (see server.py), whose mail goes to an SMTP server on
+127.0.0.1 (`smtp`) that keeps what it receives.
 
 Locally they skip when Chromium is absent; in CI (CI=true) that is a failure. Each step's
 screenshot goes to a temporary folder, copied to test-artifacts/e2e/<test>/ when the test
@@ -20,6 +21,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.browsing import Journey
 from tests.e2e.server import ROOT, ServedPortal, served_portal
+from tests.mailworker import SmtpServer, smtp_server
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
@@ -55,10 +57,19 @@ def chromium() -> str:
     return CHROMIUM
 
 
+# The SMTP server every mail of the served portal goes to (the worker sends it, as in
+# production); a journey reads what arrived and follows its links.
+@pytest.fixture(scope="package")
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
+
+
 # The server lives as long as the e2e package's tests: it stops before the rest of the suite.
 @pytest.fixture(scope="package")
-def portal(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedPortal]:
-    with served_portal(tmp_path_factory.mktemp("e2e-instance")) as served:
+def portal(chromium: str, smtp: SmtpServer,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedPortal]:
+    with served_portal(tmp_path_factory.mktemp("e2e-instance"), smtp.port) as served:
         yield served
 
 

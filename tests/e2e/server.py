@@ -32,7 +32,8 @@ RATELIMIT_LOGIN_ACCOUNT = "500 per minute"
 RATELIMIT_REGISTER = "500 per hour"
 """
 EXTRA_RESIDENTS = ("phone@e2e.demo.kz", "keyboard@e2e.demo.kz", "kazakh@e2e.demo.kz",
-                   "russian@e2e.demo.kz", "forms-kk@e2e.demo.kz", "forms-ru@e2e.demo.kz")
+                   "russian@e2e.demo.kz", "forms-kk@e2e.demo.kz", "forms-ru@e2e.demo.kz",
+                   "follower@e2e.demo.kz")
 
 
 class ServerError(RuntimeError):
@@ -137,9 +138,13 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path,
 
 
 @contextmanager
-def served_portal(instance: Path) -> Iterator[ServedPortal]:
+def served_portal(instance: Path, smtp_port: int | None = None) -> Iterator[ServedPortal]:
+    """The served portal; with `smtp_port`, its mail goes by SMTP to 127.0.0.1 on that port
+    (the test's own server), otherwise to instance/outbox/."""
     instance.mkdir(parents=True, exist_ok=True)
-    (instance / "config.py").write_text(INSTANCE_CONFIG)
+    mail = ("" if smtp_port is None else
+            f'MAIL_SERVER = "127.0.0.1"\nMAIL_PORT = {smtp_port}\nMAIL_USE_TLS = False\n')
+    (instance / "config.py").write_text(INSTANCE_CONFIG + mail)
     log = instance / "server.log"
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
