@@ -33,6 +33,7 @@ class RuralDistrictSeed:
     registered_voters: int
     settlement_ids: list[int] = field(default_factory=list)
     kind: UnitKind = UnitKind.RURAL_DISTRICT
+    region: str = ""  # the region's two-digit KATO code
 
 
 @dataclass

@@ -1,10 +1,14 @@
 """Seed step: residents' ratings of published reports, comments with the akims' official
 replies, and a few comments that were reported and moderated.
 
-Each term gets a mood (loved, liked, mixed or poorly rated) and an engagement: a share of the
-district's verified residents rates each published report, within the rating window after its
-publication, with scores spread around the term's mood. About one term in eight is poorly rated
-(an average below 2.5 over its last reports), so the recall rules find a minority to flag.
+Each term gets a mood (loved, liked, mixed or poorly rated) lowered by its record (reports
+never published, promises broken: residents who see those rate low too) and an engagement: a
+share of the district's verified residents rates each published report, within the rating
+window after its publication, with scores spread around the term's mood. About one term in
+eight is poorly rated (an average below 2.5 over its last reports), so the recall rules find a
+minority to flag. Comments are composed (`Voices`) so that none is repeated word for word, in
+Kazakh or Russian as the region writes (`portal.seed.languages`), about a village of the rural
+district; the akim's reply takes up the comment's topic and village.
 Tallies are added up as the rows are made, so they match the ratings exactly. At national scale
 this is over a million ratings: COPY on PostgreSQL, plain executemany elsewhere.
 """
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Table, select
+from sqlalchemy import ForeignKeyConstraint, Table, func, select
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from portal.accounts.models import User
@@ -32,20 +36,34 @@ from portal.feedback.models import (
     TermRatingTally,
 )
 from portal.feedback.ratings import window_days
-from portal.promises.models import Promise
+from portal.promises.models import Promise, PromiseStatus, promise_settlement
 from portal.reports.models import Report, ReportState
+from portal.seed import languages
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 from portal.seed.feedback_texts import (
+    ANSWERS,
+    CLOSINGS,
+    COMMENTS,
     HIDE_REASONS,
-    OFFICIAL_REPLIES,
+    NO_PLACE,
+    OPENINGS,
     PROMISE_COMMENTS,
-    RATING_COMMENTS,
+    PROMISE_REPLIES,
     REPORTED_COMMENTS,
+    THANKS,
+    TOPICS,
 )
+from portal.seed.promises import Village, village_places
 
 # (centre of the scores, share of terms): loved, liked, mixed, poorly rated.
 MOODS = ((4.5, 20), (3.9, 42), (3.2, 26), (1.8, 12))
 SPREAD = 0.95
+# How much a term's record lowers its mood: per report never published (up to two), for the
+# share of its promises broken, and once more when both are on record.
+MISSING_PENALTY = 0.8
+BROKEN_PENALTY = 2.0
+BOTH_PENALTY = 0.5
+LOWEST_MOOD = 1.2
 RATING_COLUMNS = ("report_id", "user_id", "score", "comment_id", "created_at", "updated_at",
                   "synthetic")
 BULK_LOAD_ROWS = 100_000  # from here on, PostgreSQL loads ratings with foreign keys dropped
@@ -83,14 +101,119 @@ class Rows:
                 tally[2 + index] += count
 
 
+@dataclass(frozen=True)
+class Record:
+    """What residents know of a term when they rate it."""
+
+    missing_reports: int = 0
+    promises: int = 0
+    broken_promises: int = 0
+
+    def penalty(self) -> float:
+        broken = self.broken_promises / self.promises if self.promises else 0.0
+        both = BOTH_PENALTY if self.missing_reports and self.broken_promises else 0.0
+        return MISSING_PENALTY * min(self.missing_reports, 2) + BROKEN_PENALTY * broken + both
+
+
+@dataclass(frozen=True)
+class Said:
+    """A composed comment: its text, and the akim's answer to it (a template: the year is
+    that of the reply)."""
+
+    body: str
+    answer: str
+    place: Village | None
+    positive: bool
+
+
+class Voices:
+    """Residents' comments and the akims' replies, never the same text twice (see
+    feedback_texts). A comment that cannot be made new is not made (the rating stays)."""
+
+    TRIES = 40
+
+    def __init__(self, rng: Any, places: dict[int, list[Village]]) -> None:
+        self.rng = rng
+        self.places = places
+        self.used: set[str] = set()
+
+    @staticmethod
+    def fill(text: str, language: str, place: Village | None, year: int | None = None) -> str:
+        if place is None:
+            words, words_of = NO_PLACE[language]
+        elif language == "kk":
+            words, words_of = place.kk, place.kk + "ғы"  # "X ауылында" → "X ауылындағы"
+        else:
+            words = words_of = place.ru
+        return text.format(place=words, place_of=words_of, place_cap=words[:1].upper() + words[1:],
+                           year=year)
+
+    def _new(self, language: str, place: Village | None, sentence: str, positive: bool,
+             framed: bool = True) -> str | None:
+        rng = self.rng
+        text = self.fill(sentence, language, place)
+        for _ in range(self.TRIES if framed else 1):
+            parts = (rng.choice(OPENINGS[language]) if framed else "", text,
+                     rng.choice(CLOSINGS[language][positive]) if framed else "")
+            body = " ".join(part for part in parts if part)
+            if body not in self.used:
+                self.used.add(body)
+                return body
+        return None
+
+    def _place(self, unit_id: int) -> Village | None:
+        places = self.places.get(unit_id)
+        return self.rng.choice(places) if places else None
+
+    def on_report(self, unit_id: int, language: str, mood: str) -> Said | None:
+        rng = self.rng
+        for _ in range(self.TRIES):
+            topic = rng.choice(TOPICS)
+            sentences = COMMENTS[topic][language][mood]
+            index = rng.randrange(len(sentences))
+            answer = (rng.choice(THANKS[topic][language]) if mood == "good"
+                      else ANSWERS[topic][language][mood][index])
+            place = self._place(unit_id)
+            body = self._new(language, place, sentences[index], mood == "good")
+            if body is not None:
+                return Said(body, answer, place, mood == "good")
+        return None
+
+    def on_promise(self, unit_id: int, language: str, place: Village | None) -> Said | None:
+        rng = self.rng
+        for _ in range(self.TRIES):
+            kind = rng.choice(tuple(PROMISE_COMMENTS[language]))
+            where = place or self._place(unit_id)
+            positive = kind in ("started", "support")
+            body = self._new(language, where, rng.choice(PROMISE_COMMENTS[language][kind]),
+                             positive)
+            if body is not None:
+                return Said(body, rng.choice(PROMISE_REPLIES[language][kind]), where, positive)
+        return None
+
+    def reported(self, unit_id: int, language: str) -> str | None:
+        """A comment that breaks the rules (abuse, advertising, someone's personal details)."""
+        return self._new(language, self._place(unit_id), self.rng.choice(
+            REPORTED_COMMENTS[language]), False, framed=False)
+
+    def reply(self, said: Said, language: str, year: int) -> str:
+        return self.fill(said.answer, language, said.place, year)
+
+
 class Seeder:
-    def __init__(self, ctx: SeedContext) -> None:
+    def __init__(self, ctx: SeedContext, records: dict[int, Record],
+                 places: dict[int, list[Village]],
+                 promise_places: dict[int, Village]) -> None:
         self.ctx = ctx
         self.rng = ctx.rng("feedback")
         self.rows = Rows()
         self.window = timedelta(days=window_days())
         self.now = datetime.combine(ctx.as_of, time(12), UTC)
         self.comment_share = 0.02 if ctx.national else 0.12
+        self.records = records
+        self.voices = Voices(self.rng, places)
+        self.promise_places = promise_places
+        self.regions = {rd.id: rd.region for rd in ctx.rural_districts}
         self.akim_users: dict[int | None, int] = {
             akim_id: user_id for akim_id, user_id in db.session.execute(
                 select(User.akim_id, User.id).where(User.akim_id.is_not(None)))}
@@ -104,20 +227,21 @@ class Seeder:
             return
         rng = self.rng
         centre = rng.choices([mood for mood, _ in MOODS], [weight for _, weight in MOODS])[0]
+        centre = max(LOWEST_MOOD, centre - self.records.get(term.id, Record()).penalty())
         engagement = rng.uniform(0.25, 0.85)
-        language = "kk" if rng.random() < 0.7 else "ru"
+        region = self.regions.get(term.rural_district_id, "")
         responsiveness = rng.uniform(0.0, 0.6)
         for report in reports:
             share = min(0.95, max(0.05, engagement + rng.uniform(-0.1, 0.1)))
             voters = rng.sample(residents, k=round(len(residents) * share))
-            self.report(term, report, voters, centre + rng.gauss(0, 0.25), language,
+            self.report(term, report, voters, centre + rng.gauss(0, 0.25), region,
                         responsiveness)
         most = 3 if self.ctx.national else 6
         for promise_id in rng.sample(promise_ids, k=min(len(promise_ids), rng.randint(0, most))):
-            self.promise_comments(term, promise_id, residents, language, responsiveness)
+            self.promise_comments(term, promise_id, residents, region, responsiveness)
 
     def report(self, term: TermSeed, report: PublishedReport, voters: list[int], centre: float,
-               language: str, responsiveness: float) -> None:
+               region: str, responsiveness: float) -> None:
         rng, ratings = self.rng, self.rows.ratings
         random = rng.random
         voters.sort()  # rows in (report, user) order fill the unique index sequentially
@@ -126,18 +250,21 @@ class Seeder:
         start = report.published_at.timestamp() + 3600
         span = max(0.0, min(self.window.total_seconds(),
                             self.now.timestamp() - start))
-        texts, share = RATING_COMMENTS[language], self.comment_share
+        share = self.comment_share
         for user_id, score in zip(voters, scores, strict=True):
             # Most residents rate in the first weeks after publication.
             rated_at = start + span * random() ** 2
             comment_id = None
             if random() < share:
                 mood = "bad" if score <= 2 else "mixed" if score == 3 else "good"
-                when = datetime.fromtimestamp(rated_at, UTC)
-                comment_id = self.comment(term, user_id, rng.choice(texts[mood]), when,
-                                          report_id=report.id, score=score)
-                if random() < responsiveness:
-                    self.reply(term, comment_id, language, when, report_id=report.id)
+                language = languages.pick(rng, region)
+                said = self.voices.on_report(term.rural_district_id, language, mood)
+                if said is not None:
+                    when = datetime.fromtimestamp(rated_at, UTC)
+                    comment_id = self.comment(term, user_id, said.body, when,
+                                              report_id=report.id, score=score)
+                    if random() < responsiveness:
+                        self.reply(term, comment_id, said, language, when, report_id=report.id)
             ratings.append((report.id, user_id, score, comment_id, rated_at))
         self.rows.count(report, scores)
 
@@ -157,8 +284,9 @@ class Seeder:
         })
         return comment_id
 
-    def reply(self, term: TermSeed, parent_id: int, language: str, after: datetime, *,
-              report_id: int | None = None, promise_id: int | None = None) -> None:
+    def reply(self, term: TermSeed, parent_id: int, said: Said, language: str,
+              after: datetime, *, report_id: int | None = None,
+              promise_id: int | None = None) -> None:
         at = min(after + timedelta(hours=self.rng.randint(5, 24 * 12)), self.now)
         parent = self.rows.comments[-1]
         assert parent["id"] == parent_id  # noqa: S101 - replies follow their comment
@@ -168,11 +296,11 @@ class Seeder:
             "report_id": report_id, "promise_id": promise_id,
             "author_id": self.akim_users.get(term.akim_id), "is_resident": False,
             "is_official": True, "rating_score": None, "answered_at": None, "created_at": at,
-            "body": self.rng.choice(OFFICIAL_REPLIES[language]),
+            "body": self.voices.reply(said, language, at.year + 1),
         })
 
     def promise_comments(self, term: TermSeed, promise_id: int, residents: list[int],
-                         language: str, responsiveness: float) -> None:
+                         region: str, responsiveness: float) -> None:
         rng = self.rng
         start = datetime.combine(max(term.starts_on, self.ctx.as_of - timedelta(days=500)),
                                  time(6), UTC)
@@ -181,10 +309,14 @@ class Seeder:
             return
         for author in rng.sample(residents, k=min(len(residents), rng.randint(1, 3))):
             at = start + (end - start) * rng.random()
-            comment_id = self.comment(term, author, rng.choice(PROMISE_COMMENTS[language]), at,
-                                      promise_id=promise_id)
+            language = languages.pick(rng, region)
+            said = self.voices.on_promise(term.rural_district_id, language,
+                                          self.promise_places.get(promise_id))
+            if said is None:
+                continue
+            comment_id = self.comment(term, author, said.body, at, promise_id=promise_id)
             if rng.random() < responsiveness:
-                self.reply(term, comment_id, language, at, promise_id=promise_id)
+                self.reply(term, comment_id, said, language, at, promise_id=promise_id)
 
     # ------------------------------------------------------------------------ moderation
 
@@ -193,10 +325,14 @@ class Seeder:
         """Make a comment one that residents reported: hidden by a moderator, hidden until
         reviewed, restored, or shown with complaints waiting."""
         rng = self.rng
-        language = rng.choice(("kk", "ru"))
         if outcome in ("hidden", "pending"):
-            comment["body"] = rng.choice(REPORTED_COMMENTS[language])
-            comment["rating_score"] = None
+            language = rng.choice(("kk", "ru"))
+            unit_id = next(term.rural_district_id for term in self.ctx.terms
+                           if term.id == comment["term_id"])
+            body = self.voices.reported(unit_id, language)
+            if body is not None:
+                comment["body"] = body
+                comment["rating_score"] = None
         reporters = [user for user in residents if user != comment["author_id"]]
         reporters = rng.sample(reporters, k=min(complaints, len(reporters)))
         reasons = ("abuse", "spam", "personal_data", "off_topic")
@@ -220,7 +356,13 @@ class Seeder:
 
 
 def seed(ctx: SeedContext) -> None:
-    seeder = Seeder(ctx)
+    places = village_places(ctx)
+    by_id = {village.id: village for villages in places.values() for village in villages}
+    promise_places = {promise_id: by_id[settlement_id] for promise_id, settlement_id in
+                      db.session.execute(select(promise_settlement.c.promise_id,
+                                                promise_settlement.c.settlement_id))
+                      if settlement_id in by_id}
+    seeder = Seeder(ctx, _records(ctx), places, promise_places)
     reports: dict[int, list[PublishedReport]] = defaultdict(list)
     for report_id, term_id, published_at in db.session.execute(
             select(Report.id, Report.term_id, Report.first_published_at)
@@ -242,6 +384,24 @@ def seed(ctx: SeedContext) -> None:
     rows = seeder.rows
     ctx.progress(f"feedback: {len(rows.ratings)} ratings of {len(rows.report_tallies)} reports, "
                  f"{len(rows.comments)} comments and replies, {len(rows.complaints)} complaints")
+
+
+def _records(ctx: SeedContext) -> dict[int, Record]:
+    """Each term's record as residents know it: reports due and never published, promises
+    and those broken."""
+    missing: dict[int, int] = defaultdict(int)
+    for term_id, count in db.session.execute(
+            select(Report.term_id, func.count()).where(Report.state != ReportState.PUBLISHED,
+                                                       Report.due_on < ctx.as_of)
+            .group_by(Report.term_id)):
+        missing[term_id] = count
+    promises: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for term_id, broken, count in db.session.execute(
+            select(Promise.term_id, Promise.status == PromiseStatus.BROKEN, func.count())
+            .group_by(Promise.term_id, Promise.status == PromiseStatus.BROKEN)):
+        promises[term_id][0] += count
+        promises[term_id][1] += count if broken else 0
+    return {term.id: Record(missing[term.id], *promises[term.id]) for term in ctx.terms}
 
 
 def _reported(ctx: SeedContext, seeder: Seeder) -> None:
@@ -269,30 +429,37 @@ def _demo(ctx: SeedContext, seeder: Seeder, reports: list[PublishedReport],
     residents = ctx.residents.get(lead.rural_district_id, [])
     if len(reports) < 2 or citizen is None or not residents:
         return
-    rows, rng = seeder.rows, seeder.rng
+    rows, rng, voices = seeder.rows, seeder.rng, seeder.voices
     older, latest = reports[-3] if len(reports) >= 3 else reports[0], reports[-1]
     rated_at = older.published_at + timedelta(days=6)
-    comment_id = seeder.comment(lead, citizen, RATING_COMMENTS["kk"]["mixed"][0], rated_at,
-                                report_id=older.id, score=4)
-    seeder.reply(lead, comment_id, "kk", rated_at, report_id=older.id)
+    said = voices.on_report(lead.rural_district_id, "kk", "good")
+    assert said is not None  # noqa: S101 - the demo's first comment is always new
+    comment_id = seeder.comment(lead, citizen, said.body, rated_at, report_id=older.id, score=4)
+    seeder.reply(lead, comment_id, said, "kk", rated_at, report_id=older.id)
     rows.ratings.append((older.id, citizen, 4, comment_id, rated_at.timestamp()))
     rows.count(older, [4])
     # Comments on the latest report and on promises that wait for the akim's reply.
     start = latest.published_at + timedelta(days=2)
-    for number, text in enumerate((RATING_COMMENTS["kk"]["bad"][1],
-                                   RATING_COMMENTS["ru"]["bad"][2],
-                                   RATING_COMMENTS["ru"]["mixed"][3])):
-        seeder.comment(lead, residents[number], text, start + timedelta(days=number),
-                       report_id=latest.id)
+    for number, (language, mood) in enumerate((("kk", "bad"), ("ru", "bad"), ("ru", "mixed"))):
+        said = voices.on_report(lead.rural_district_id, language, mood)
+        if said is not None:
+            seeder.comment(lead, residents[number], said.body, start + timedelta(days=number),
+                           report_id=latest.id)
     if visitor is not None:
         seeder.comment(lead, visitor, "Біздің ауылда да осындай мәселе бар.",
                        start + timedelta(days=4), report_id=latest.id, resident=False)
     for promise_id in promise_ids[:2]:
-        seeder.comment(lead, rng.choice(residents), PROMISE_COMMENTS["kk"][0],
-                       start + timedelta(days=5), promise_id=promise_id)
+        said = voices.on_promise(lead.rural_district_id, "kk",
+                                 seeder.promise_places.get(promise_id))
+        if said is not None:
+            seeder.comment(lead, rng.choice(residents), said.body, start + timedelta(days=5),
+                           promise_id=promise_id)
     # One of each moderation case, on the latest report.
     for offset, outcome in enumerate(("pending", "visible", "hidden", "restored")):
-        seeder.comment(lead, residents[10 + offset], RATING_COMMENTS["ru"]["bad"][5],
+        said = voices.on_report(lead.rural_district_id, "ru", "bad")
+        if said is None:
+            continue
+        seeder.comment(lead, residents[10 + offset], said.body,
                        start + timedelta(days=6 + offset), report_id=latest.id)
         seeder.moderate(rows.comments[-1], outcome, 3 if outcome == "pending" else 1,
                         moderator, residents)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.geo import kato
-from portal.geo.models import District, RuralDistrict, Settlement, UnitKind
+from portal.geo.models import District, Region, RuralDistrict, Settlement, UnitKind
 from portal.seed.context import RuralDistrictSeed, SeedContext
 
 # Demo scale: six elected units in each of three real districts (Baidibek, Zerendi, Karasai);
@@ -46,7 +46,7 @@ def seed(ctx: SeedContext) -> None:
         settlements[unit_id].append((settlement_id, name_ru))
     unit_rows: list[dict[str, object]] = []
     settlement_rows: list[dict[str, object]] = []
-    for unit_id, code, district_id, kind in units:
+    for unit_id, code, district_id, kind, region in units:
         population = 0
         villages: list[int] = []
         # A unit whose places all carry another type (a station, a farm) lives in them.
@@ -67,7 +67,7 @@ def seed(ctx: SeedContext) -> None:
         ctx.rural_districts.append(RuralDistrictSeed(
             id=unit_id, kato=code, district_id=district_id, population=population,
             registered_voters=voters,
-            settlement_ids=villages, kind=kind,
+            settlement_ids=villages, kind=kind, region=region,
         ))
     kato.update_rows(RuralDistrict, unit_rows)
     kato.update_rows(Settlement, settlement_rows)
@@ -75,24 +75,27 @@ def seed(ctx: SeedContext) -> None:
                  f"{len(settlement_rows)} settlements")
 
 
-def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, UnitKind]]:
-    """(id, code, district id, kind) of the current elected units the seed gives akims to."""
+def _units_to_fill(ctx: SeedContext) -> list[tuple[int, str, int, UnitKind, str]]:
+    """(id, code, district id, kind, region code) of the current elected units the seed gives
+    akims to."""
     statement = (
         select(RuralDistrict.id, RuralDistrict.kato, RuralDistrict.district_id,
-               RuralDistrict.kind, District.kato4)
+               RuralDistrict.kind, Region.kato2, District.kato4)
         .join(District, District.id == RuralDistrict.district_id)
+        .join(Region, Region.id == District.region_id)
         .where(RuralDistrict.current, RuralDistrict.elected)
         .order_by(RuralDistrict.kato)
     )
     if ctx.national:
-        return [(row[0], row[1], row[2], row[3]) for row in db.session.execute(statement)]
-    chosen: list[tuple[int, str, int, UnitKind]] = []
+        return [(row[0], row[1], row[2], row[3], row[4])
+                for row in db.session.execute(statement)]
+    chosen: list[tuple[int, str, int, UnitKind, str]] = []
     rows = list(db.session.execute(statement.where(District.kato4.in_(DEMO_DISTRICTS))))
     for kato4 in DEMO_DISTRICTS:
-        in_district = [row for row in rows if row[4] == kato4]
+        in_district = [row for row in rows if row[5] == kato4]
         # The demo akim's unit first, then the district's others in code order.
         in_district.sort(key=lambda row: (row[1] != DEMO_FIRST_CODE, row[1]))
-        chosen += [(row[0], row[1], row[2], row[3])
+        chosen += [(row[0], row[1], row[2], row[3], row[4])
                    for row in in_district[:DEMO_RURAL_DISTRICTS_PER_DISTRICT]]
     return chosen
 

@@ -75,7 +75,7 @@ class Rows:
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("promises")
     templates = load_templates()
-    villages = _villages(ctx)
+    villages = village_places(ctx)
     rows = Rows()
     for term in ctx.terms:
         _programme(ctx, rng, term, templates, villages.get(term.rural_district_id, []), rows)
@@ -123,7 +123,7 @@ class _HasTable:
     __table__: Table
 
 
-def _villages(ctx: SeedContext) -> dict[int, list[Village]]:
+def village_places(ctx: SeedContext) -> dict[int, list[Village]]:
     """The villages of each seeded unit (the classifier's, by their Russian names: no Kazakh
     form is made up for a real place)."""
     ids = [rd.id for rd in ctx.rural_districts]
