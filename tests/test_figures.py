@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -170,3 +171,24 @@ def test_a_dismissed_flag_is_not_listed_as_open_where_it_is_not_counted(
     assert html.count('class="flag-item') == 0
     assert "1 earlier flag, now closed" in html
     assert client.get(f"/api/v1/akims/{record.term.akim_id}").get_json()["open_flags"] == 0
+
+
+# Each figure's own readers: only portal.figures calls them for a surface.
+FIGURE_READERS = ("summaries_for_terms", "rating_summaries_for_terms",
+                  "open_flag_counts_for_terms", "open_questions_for_terms",
+                  "budget_summaries_for_terms", "summary_statement", "rating_statement",
+                  "open_flag_statement", "open_questions_statement")
+SURFACES = ("portal/akims", "portal/api", "portal/exports", "portal/opendata",
+            "portal/notifications", "portal/web", "portal/geo")
+
+
+def test_surfaces_read_term_figures_from_portal_figures_only() -> None:
+    """The profile, the API (JSON and CSV), open data, the dossier and bundle, mail and the
+    area pages take a term's figures from `figures_for_terms`; a surface that calls a
+    domain's counting reader itself counts a second time, and may count differently."""
+    root = Path(__file__).resolve().parent.parent
+    calls = re.compile(r"\b(" + "|".join(FIGURE_READERS) + r")\(")
+    found = [f"{path.relative_to(root)}: {match[1]}"
+             for folder in SURFACES for path in sorted((root / folder).rglob("*.py"))
+             for match in calls.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []

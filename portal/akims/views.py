@@ -9,8 +9,7 @@ from flask_login import current_user
 
 from portal.akims import services
 from portal.akims.models import TERM_LIMIT, Akim, Term
-from portal.budgets.readers import budget_summaries_for_terms
-from portal.feedback.readers import rating_summaries_for_terms
+from portal.figures.readers import TermFigures, figures_for_terms
 from portal.meetings.readers import profile_meetings
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, public
@@ -18,7 +17,7 @@ from portal.promises.sections import profile_section
 from portal.recall.readers import recall_for_terms
 from portal.reports.policy import meetings_owed_by_term
 from portal.reports.readers import timelines_for_terms
-from portal.reports.timeliness import local_today, meeting_obligations, summarise
+from portal.reports.timeliness import local_today, meeting_obligations
 
 blueprint = Blueprint("akims", __name__)
 
@@ -27,14 +26,17 @@ blueprint = Blueprint("akims", __name__)
 @public(load=services.akim_with_terms)
 def profile(akim: Akim) -> str:
     term = services.current_or_latest_term(akim)
+    # Every figure the profile shows (portal.figures): the lists below only format them.
+    figures = figures_for_terms([term.id], local_today())[term.id] if term else None
     return render_template(
-        "akims/profile.html", akim=akim, term=term, **_reports_section(term),
+        "akims/profile.html", akim=akim, term=term, **_reports_section(term, figures),
         terms_served=services.terms_served(akim, term) if term else 0, term_limit=TERM_LIMIT,
         **_meetings_section(term),
-        budget=budget_summaries_for_terms([term.id]).get(term.id) if term else None,
-        promises_section=profile_section(term, request.args),
+        budget=figures.term_budget if figures else None,
+        promises_section=profile_section(term, request.args, figures.promises, figures.as_of)
+        if term and figures else None,
         recall=_recall_section(term),
-        ratings=rating_summaries_for_terms([term.id]).get(term.id) if term else None,
+        ratings=figures.ratings if figures else None,
     )
 
 
@@ -67,15 +69,14 @@ def _meetings_section(term: Term | None) -> dict[str, Any]:
                 -MEETING_PERIODS_SHOWN:][::-1]}
 
 
-def _reports_section(term: Term | None) -> dict[str, Any]:
-    """Timeliness of each report of the term shown: one query."""
-    if term is None:
+def _reports_section(term: Term | None, figures: TermFigures | None) -> dict[str, Any]:
+    """Timeliness of each report of the term shown (one query) and the term's report
+    figures."""
+    if term is None or figures is None:
         return {}
-    today = local_today()
-    lines = timelines_for_terms([term.id], today)[term.id]
+    today = figures.as_of
     return {
-        "report_lines": lines,
-        "report_summary": summarise([(line.due_on, line.covered_on) for line in lines],
-                                    today),
+        "report_lines": timelines_for_terms([term.id], today)[term.id],
+        "report_summary": figures.reports,
         "report_today": today,
     }

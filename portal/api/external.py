@@ -31,22 +31,12 @@ NO_RATING = NO_RATINGS
 
 # --------------------------------------------------------------------------- ratings
 
-def rating_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    """Each term's rating over its published reports (the feedback domain's tallies)."""
-    return feedback_readers.rating_summaries_for_terms(term_ids)
-
-
 def ratings_for_reports(report_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Each report's rating with its 1–5 distribution."""
     return feedback_readers.rating_summaries_for_reports(report_ids)
 
 
 # --------------------------------------------------------------------------- flags
-
-def open_flag_counts_for_terms(term_ids: Iterable[int]) -> dict[int, int]:
-    """How many published flags are open on each term (see `portal.recall.readers`)."""
-    return recall_readers.open_flag_counts_for_terms(term_ids)
-
 
 def flags_for_terms(term_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Each term's published flags, live first, as `Flag` dicts of the OpenAPI document."""

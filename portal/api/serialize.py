@@ -16,12 +16,13 @@ from portal.akims.models import Akim, Term
 from portal.api.queries import AkimListRow
 from portal.budgets.readers import RuralDistrictBudget
 from portal.feedback.tallies import RatingSummary
+from portal.figures.readers import TermFigures
 from portal.geo.models import RuralDistrict
 from portal.modeling import as_utc
-from portal.promises.readers import PromiseRow, PromiseSummary
+from portal.promises.readers import PromiseRow
 from portal.reports.models import Report
 from portal.reports.readers import ReportLine
-from portal.reports.timeliness import ReportSummary, classify
+from portal.reports.timeliness import classify
 
 # Stands in for an id while a route is built once; then each id is put in its place.
 _PLACEHOLDER = 2_147_483_123
@@ -87,8 +88,9 @@ def term(item: Term) -> dict[str, Any]:
             "synthetic": item.synthetic}
 
 
-def scores(promises: PromiseSummary, reports: ReportSummary,
-           rating: RatingSummary) -> dict[str, Any]:
+def scores(figures: TermFigures) -> dict[str, Any]:
+    """A term's figures as `portal.figures` counts them, in the API's names."""
+    promises, reports, rating = figures.promises, figures.reports, figures.ratings
     return {
         "promises_total": promises.total,
         "promises_due": promises.due,

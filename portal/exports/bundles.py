@@ -43,7 +43,7 @@ class BundleRow:
     budget_year: int | None
     own_share: Decimal | None
     rating_average: Decimal | None
-    rating_count: int | None  # None: ratings not available
+    rating_count: int
     open_flags: int | None  # None: flags not available
     first_page: int | None  # in the combined PDF; None in a ZIP
 
@@ -57,7 +57,6 @@ class BundleSummary:
     rows: tuple[BundleRow, ...]
     promises: PromiseSummary
     reports: ReportSummary
-    ratings_available: bool
     flags_available: bool
     synthetic: bool
     public_url: str
@@ -78,8 +77,8 @@ def summary_of(scope: Scope, items: Sequence[PreparedDossier], language: str,
             promises=dossier.promise_summary, reports=dossier.report_summary,
             budget_year=headline.year if headline else None,
             own_share=headline.own_share if headline else None,
-            rating_average=dossier.ratings.average_shown if dossier.ratings else None,
-            rating_count=dossier.ratings.count if dossier.ratings else None,
+            rating_average=dossier.ratings.average_shown,
+            rating_count=dossier.ratings.count,
             open_flags=len(dossier.open_flags) if dossier.flags is not None else None,
             first_page=first_page,
         ))
@@ -96,7 +95,6 @@ def summary_of(scope: Scope, items: Sequence[PreparedDossier], language: str,
         rows=tuple(rows),
         promises=combine(item.dossier.promise_summary for item in items),
         reports=reports,
-        ratings_available=bool(first and first.ratings is not None),
         flags_available=bool(first and first.flags is not None),
         synthetic=bool(first and first.synthetic),
         public_url=base_url + path,

@@ -9,10 +9,10 @@ Which term: the akim's serving term, else the latest (as on the profile). Bundle
 serving terms of an area. "Data as of" is the Almaty calendar day the figures are judged on:
 deadlines, overdue promises and missing reports all depend on it.
 
-Queries for any number of akims: terms and places (2), promises (1), evidence counts (1),
-reports (1), the promise entries of published reports (1), budgets (1), synthetic-data flag
-(1), and one each for ratings and flags once
-those domains are installed (see `portal.exports.plugins`).
+Every figure (promise and report counts, ratings, budget) is `portal.figures`' value; the
+lists beside them are formatted rows. Queries for any number of akims: terms and places
+(2), figures (2), promises (1), evidence counts (1), reports (1), the promise entries of
+published reports (1), flags (1), synthetic-data flag (1).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Gender, Term, TermEndReason, TermStatus
 from portal.budgets.indicators import YearIndicators
-from portal.budgets.readers import budget_summaries_for_terms
 from portal.exports import plugins
 from portal.exports.scope import Scope
 from portal.extensions import db
 from portal.feedback.tallies import RatingSummary
+from portal.figures.readers import figures_for_terms
 from portal.geo.models import District, Region, RuralDistrict
 from portal.promises.models import (
     Promise,
@@ -44,11 +44,10 @@ from portal.promises.models import (
     PromiseStatus,
     PromiseUpdate,
 )
-from portal.promises.readers import PromiseSummary, promises_for_terms, summarise
+from portal.promises.readers import PromiseSummary, promises_for_terms
 from portal.reports.models import Report, ReportPromiseEntry, ReportState, Timeliness
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import ReportSummary, local_today
-from portal.reports.timeliness import summarise as summarise_reports
 from portal.web.models import is_synthetic
 
 
@@ -156,7 +155,7 @@ class Dossier:
     budget_series: tuple[YearIndicators, ...]
     budget_headline: YearIndicators | None
     term_years: tuple[int, int]
-    ratings: RatingSummary | None  # None: the feedback domain is not installed
+    ratings: RatingSummary
     flags: tuple[plugins.FlagItem, ...] | None  # None: the recall domain is not installed
     as_of: date
     language: str
@@ -233,22 +232,22 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
     promises = promises_for_terms(term_ids, as_of)
     evidence = evidence_counts(term_ids)
     reports = timelines_for_terms(term_ids, as_of)
-    budgets = budget_summaries_for_terms(term_ids)
+    figures = figures_for_terms(term_ids, as_of, meetings=False)  # it shows none
     synthetic = is_synthetic()
     base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     entries = published_entries(term_ids, base_url)
     terms_by_akim: dict[int, list[Term]] = defaultdict(list)
     for term in all_terms:
         terms_by_akim[term.akim_id].append(term)
-    with force_locale(language):  # labels the plug-ins resolve come out in this language
-        ratings = plugins.rating_summaries(term_ids)
+    with force_locale(language):  # labels the plug-in resolves come out in this language
         flags = plugins.flags(term_ids)
     result = []
     for term in chosen:
         akim = term.akim
         rows = promises[term.id]
         lines = reports[term.id]
-        budget = budgets.get(term.id)
+        counted = figures[term.id]
+        budget = counted.term_budget
         latin = language == "en"
         result.append(Dossier(
             akim_id=akim.id,
@@ -271,7 +270,7 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
                     dispute_count=row.dispute_count, overdue=row.overdue,
                     in_baseline=row.in_baseline)
                 for row in rows),
-            promise_summary=summarise(rows),
+            promise_summary=counted.promises,
             reports=tuple(
                 ReportPeriod(
                     period_start=line.period_start, period_end=line.period_end,
@@ -281,13 +280,12 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
                     if line.timeliness is Timeliness.MISSING else None,
                     corrections=max(0, line.current_version - 1))
                 for line in lines),
-            report_summary=summarise_reports(
-                [(line.due_on, line.covered_on) for line in lines], as_of),
+            report_summary=counted.reports,
             report_entries=tuple(entries.get(term.id, ())),
             budget_series=tuple(budget.series) if budget else (),
-            budget_headline=budget.headline if budget else None,
+            budget_headline=counted.budget,
             term_years=(term.starts_on.year, term.last_day.year),
-            ratings=ratings.get(term.id) if ratings is not None else None,
+            ratings=counted.ratings,
             flags=flags.get(term.id, ()) if flags is not None else None,
             as_of=as_of,
             language=language,

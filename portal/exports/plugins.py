@@ -1,8 +1,8 @@
-"""Residents' ratings and recall-trigger flags for the dossier, from their domains' readers.
+"""Recall-trigger flags for the dossier, from their domain's reader.
 
-Both come as plain values through one set-based call each (one query for any number of
-terms); the flag evidence is turned into short sentences in the reader's language, the same
-facts the flag page shows.
+They come as plain values through one set-based call (one query for any number of terms);
+the ratings, like every other figure, come from `portal.figures`. The flag evidence is
+turned into short sentences in the reader's language, the same facts the flag page shows.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal import clock
-from portal.feedback import readers as feedback_readers
-from portal.feedback.tallies import RatingSummary
 from portal.labels import label
 from portal.modeling import as_utc
 from portal.recall import readers as recall_readers
@@ -44,14 +42,6 @@ class FlagItem:
     @property
     def is_open(self) -> bool:
         return self.live
-
-
-# --------------------------------------------------------------------- ratings
-
-def rating_summaries(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    """Each term's rating summary, the feedback domain's own value (terms without ratings
-    get its zero summary)."""
-    return feedback_readers.rating_summaries_for_terms(term_ids)
 
 
 # --------------------------------------------------------------------- flags

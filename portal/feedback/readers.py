@@ -6,13 +6,13 @@ rating readers read the maintained tallies, never the rating rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -39,15 +39,20 @@ def _tally(model: Any) -> list[Any]:
     return [getattr(model, name) for name in TALLY_COLUMNS]
 
 
+def rating_statement(ids: Sequence[int]) -> Select[Any]:
+    """Term id, then the tally columns `summary_from` reads (`portal.figures` joins it with
+    the other figures' statements into one query)."""
+    return (select(TermRatingTally.term_id, *_tally(TermRatingTally))
+            .where(TermRatingTally.term_id.in_(ids)))
+
+
 def rating_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Count, average and distribution of all ratings of each term's reports. One query;
     every id asked for is in the result (NO_RATINGS when nobody rated yet)."""
     ids = sorted(set(term_ids))
     result = dict.fromkeys(ids, NO_RATINGS)
     if ids:
-        rows = db.session.execute(select(TermRatingTally.term_id, *_tally(TermRatingTally))
-                                  .where(TermRatingTally.term_id.in_(ids)))
-        for term_id, *values in rows:
+        for term_id, *values in db.session.execute(rating_statement(ids)):
             result[term_id] = summary_from(values)
     return result
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -77,21 +78,30 @@ class OpenQuestions:
     overdue: int = 0
 
 
-def open_questions_for_terms(term_ids: Iterable[int], today: date) -> dict[int, OpenQuestions]:
-    """The figure "questions raised at meetings and still open", per term. One query."""
-    ids = sorted(set(term_ids))
-    result = {term_id: OpenQuestions() for term_id in ids}
-    if not ids:
-        return result
+def open_questions_statement(ids: Sequence[int], today: date) -> Select[Any]:
+    """Term id, its open questions and those of them past due, grouped by term
+    (`portal.figures` joins it with the other figures' statements into one query)."""
     overdue = and_(MeetingQuestion.due_on.is_not(None), MeetingQuestion.due_on < today)
-    statement = (
+    return (
         select(Meeting.term_id, func.count(MeetingQuestion.id),
                func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
         .join(Meeting, Meeting.id == MeetingQuestion.meeting_id)
         .where(Meeting.term_id.in_(ids), MeetingQuestion.status == QuestionStatus.OPEN)
         .group_by(Meeting.term_id))
-    for term_id, count, late in db.session.execute(statement):
-        result[term_id] = OpenQuestions(int(count), int(late or 0))
+
+
+def open_questions_of(values: Sequence[Any]) -> OpenQuestions:
+    """From the columns of `open_questions_statement` after the term id (NULLs: none)."""
+    return OpenQuestions(int(values[0] or 0), int(values[1] or 0))
+
+
+def open_questions_for_terms(term_ids: Iterable[int], today: date) -> dict[int, OpenQuestions]:
+    """The figure "questions raised at meetings and still open", per term. One query."""
+    ids = sorted(set(term_ids))
+    result = {term_id: OpenQuestions() for term_id in ids}
+    if ids:
+        for term_id, *values in db.session.execute(open_questions_statement(ids, today)):
+            result[term_id] = open_questions_of(values)
     return result
 
 

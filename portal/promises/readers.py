@@ -160,8 +160,16 @@ def _counts(as_of: date) -> list[ColumnElement[Any]]:
     ]
 
 
-def _summary(values: Sequence[Any]) -> PromiseSummary:
+def summary_of(values: Sequence[Any]) -> PromiseSummary:
+    """A summary from the columns of `_counts` (NULLs, a term without promises: zeros)."""
     return PromiseSummary(*(int(value or 0) for value in values))
+
+
+def summary_statement(ids: Sequence[int], as_of: date) -> Select[Any]:
+    """Term id, then the columns of `summary_of`, grouped by term (`portal.figures` joins it
+    with the other figures' statements into one query)."""
+    return (select(Promise.term_id, *_counts(as_of)).where(Promise.term_id.in_(ids))
+            .group_by(Promise.term_id))
 
 
 def summaries_for_terms(term_ids: Iterable[int],
@@ -170,10 +178,8 @@ def summaries_for_terms(term_ids: Iterable[int],
     ids = sorted(set(term_ids))
     if not ids:
         return {}
-    as_of = as_of or local_today()
-    statement = (select(Promise.term_id, *_counts(as_of)).where(Promise.term_id.in_(ids))
-                 .group_by(Promise.term_id))
-    return {row[0]: _summary(row[1:]) for row in db.session.execute(statement)}
+    statement = summary_statement(ids, as_of or local_today())
+    return {row[0]: summary_of(row[1:]) for row in db.session.execute(statement)}
 
 
 def combine(summaries: Iterable[PromiseSummary]) -> PromiseSummary:
@@ -183,30 +189,6 @@ def combine(summaries: Iterable[PromiseSummary]) -> PromiseSummary:
         for index, item in enumerate(fields(PromiseSummary)):
             totals[index] += getattr(summary, item.name)
     return PromiseSummary(*totals)
-
-
-def summarise(rows: Iterable[PromiseRow]) -> PromiseSummary:
-    """The same counts from rows already loaded (the profile section: no second query)."""
-    rows = list(rows)
-
-    def count(condition: Any) -> int:
-        return sum(1 for row in rows if condition(row))
-
-    return PromiseSummary(
-        total=len(rows), due=count(lambda r: r.due), overdue=count(lambda r: r.overdue),
-        kept=count(lambda r: r.status is S.KEPT),
-        kept_due=count(lambda r: r.due and r.status is S.KEPT),
-        partially_kept=count(lambda r: r.status is S.PARTIALLY_KEPT),
-        broken=count(lambda r: r.status is S.BROKEN),
-        broken_due=count(lambda r: r.due and r.status is S.BROKEN),
-        in_progress=count(lambda r: r.status is S.IN_PROGRESS),
-        stalled=count(lambda r: r.status is S.STALLED),
-        not_yet_rated=count(lambda r: r.status is S.NOT_YET_RATED),
-        withdrawn=count(lambda r: r.status is S.WITHDRAWN),
-        other=count(lambda r: r.status in (S.NOT_VERIFIABLE, S.OUTSIDE_COMPETENCE)),
-        verified=count(lambda r: r.verified_status is not None),
-        terms=len({row.term_id for row in rows}),
-    )
 
 
 def promises_for_terms(term_ids: Iterable[int],
@@ -262,7 +244,7 @@ def area_summary(level: str, area_id: int | None = None,
     elif level == "district":
         statement = (statement.join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
                      .where(RuralDistrict.district_id == area_id))
-    summary = _summary(db.session.execute(statement).one())
+    summary = summary_of(db.session.execute(statement).one())
     cache.set(key, summary, timeout=ROLLUP_CACHE_SECONDS)
     return summary
 
@@ -289,7 +271,7 @@ def area_breakdown(level: str, area_id: int | None = None,
         group = RuralDistrict.id
         joined = joined.where(RuralDistrict.district_id == area_id)
     statement = joined.add_columns(group, *_counts(as_of)).group_by(group)
-    result = {row[0]: _summary(row[1:]) for row in db.session.execute(statement)}
+    result = {row[0]: summary_of(row[1:]) for row in db.session.execute(statement)}
     cache.set(key, result, timeout=ROLLUP_CACHE_SECONDS)
     return result
 

@@ -15,7 +15,6 @@ from portal.promises.readers import (
     area_summary,
     combine,
     promises_for_terms,
-    summarise,
 )
 from portal.reports.timeliness import local_today
 
@@ -63,16 +62,14 @@ class ProfileSection:
         return list(PromiseStatus)
 
 
-def profile_section(term: Term | None, args: Mapping[str, str],
-                    as_of: date | None = None) -> ProfileSection | None:
-    """The term's promises, filtered, with the summary of all of them: ONE query."""
-    if term is None:
-        return None
-    as_of = as_of or local_today()
+def profile_section(term: Term, args: Mapping[str, str], summary: PromiseSummary,
+                    as_of: date) -> ProfileSection:
+    """The term's promises, filtered (ONE query), beside `summary`, the term's promise
+    figures as `portal.figures` counts them on the same day."""
     rows = promises_for_terms([term.id], as_of)[term.id]
     filters = ListFilters.from_args(args)
     return ProfileSection(
-        term=term, rows=[row for row in rows if filters.keep(row)], summary=summarise(rows),
+        term=term, rows=[row for row in rows if filters.keep(row)], summary=summary,
         filters=filters, as_of=as_of,
         categories=sorted({row.category for row in rows}, key=list(PromiseCategory).index),
     )

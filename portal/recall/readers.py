@@ -8,7 +8,7 @@ statuses open, akim_responded, under_review and upheld.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -130,21 +130,27 @@ def flags_for_terms(term_ids: Iterable[int], public_only: bool = True,
     return result
 
 
+def open_flag_statement(ids: Sequence[int],
+                        now: datetime | None = None) -> Select[int, int]:
+    """Term id and its count of open flags (the module docstring), grouped by term
+    (`portal.figures` joins it with the other figures' statements into one query)."""
+    return (
+        select(Flag.term_id, func.count(Flag.id))
+        .where(Flag.term_id.in_(ids), Flag.cleared_on.is_(None),
+               Flag.status.in_(COUNTED_AS_OPEN), is_public(now or utcnow()))
+        .group_by(Flag.term_id)
+    )
+
+
 def open_flag_counts_for_terms(term_ids: Iterable[int],
                                now: datetime | None = None) -> dict[int, int]:
     """Per term, its open flags as the module docstring defines them (0 when none). One
     query."""
     ids = sorted(set(term_ids))
     result = dict.fromkeys(ids, 0)
-    if not ids:
-        return result
-    statement = (
-        select(Flag.term_id, func.count(Flag.id))
-        .where(Flag.term_id.in_(ids), Flag.cleared_on.is_(None),
-               Flag.status.in_(COUNTED_AS_OPEN), is_public(now or utcnow()))
-        .group_by(Flag.term_id)
-    )
-    result.update({term_id: int(count) for term_id, count in db.session.execute(statement)})
+    if ids:
+        result.update({term_id: int(count) for term_id, count
+                       in db.session.execute(open_flag_statement(ids, now))})
     return result
 
 

@@ -109,11 +109,24 @@ def _summary_columns(today: date) -> tuple[Any, ...]:
     )
 
 
-def _as_summary(row: Sequence[Any]) -> ReportSummary:
+def summary_of(row: Sequence[Any]) -> ReportSummary:
+    """A summary from the columns of `_summary_columns` (NULLs, a term without reports owed:
+    zeros)."""
     on_time, late, missing, upcoming, next_due = (int(row[0] or 0), int(row[1] or 0),
                                                   int(row[2] or 0), int(row[3] or 0), row[4])
     return ReportSummary(due=on_time + late + missing, on_time=on_time, late=late,
                          missing=missing, upcoming=upcoming, next_due_on=next_due)
+
+
+def summary_statement(ids: Sequence[int], today: date) -> Select[Any]:
+    """Term id, then the columns of `summary_of`, grouped by term (`portal.figures` joins it
+    with the other figures' statements into one query)."""
+    return (
+        select(Report.term_id, *_summary_columns(today))
+        .join(Term, Term.id == Report.term_id)
+        .where(Report.term_id.in_(ids), owed())
+        .group_by(Report.term_id)
+    )
 
 
 def summaries_for_terms(term_ids: Iterable[int], today: date) -> dict[int, ReportSummary]:
@@ -122,14 +135,8 @@ def summaries_for_terms(term_ids: Iterable[int], today: date) -> dict[int, Repor
     result = {term_id: ReportSummary() for term_id in ids}
     if not ids:
         return result
-    statement = (
-        select(Report.term_id, *_summary_columns(today))
-        .join(Term, Term.id == Report.term_id)
-        .where(Report.term_id.in_(ids), owed())
-        .group_by(Report.term_id)
-    )
-    for row in db.session.execute(statement):
-        result[row[0]] = _as_summary(row[1:])
+    for row in db.session.execute(summary_statement(ids, today)):
+        result[row[0]] = summary_of(row[1:])
     return result
 
 
@@ -148,7 +155,7 @@ def summaries_by_region(today: date) -> dict[int, ReportSummary]:
     """Region id → counts over every term of every rural district in it. One query."""
     statement = _area_statement(today).add_columns(District.region_id).group_by(
         District.region_id)
-    return {row[-1]: _as_summary(row[:-1]) for row in db.session.execute(statement)}
+    return {row[-1]: summary_of(row[:-1]) for row in db.session.execute(statement)}
 
 
 def summaries_by_district(region_id: int, today: date) -> dict[int, ReportSummary]:
@@ -158,7 +165,7 @@ def summaries_by_district(region_id: int, today: date) -> dict[int, ReportSummar
         .where(District.region_id == region_id)
         .group_by(RuralDistrict.district_id)
     )
-    return {row[-1]: _as_summary(row[:-1]) for row in db.session.execute(statement)}
+    return {row[-1]: summary_of(row[:-1]) for row in db.session.execute(statement)}
 
 
 def summaries_by_rural_district(district_id: int, today: date) -> dict[int, ReportSummary]:
@@ -168,7 +175,7 @@ def summaries_by_rural_district(district_id: int, today: date) -> dict[int, Repo
         .where(RuralDistrict.district_id == district_id)
         .group_by(Term.rural_district_id)
     )
-    return {row[-1]: _as_summary(row[:-1]) for row in db.session.execute(statement)}
+    return {row[-1]: summary_of(row[:-1]) for row in db.session.execute(statement)}
 
 
 @dataclass(frozen=True)

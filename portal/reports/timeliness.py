@@ -15,7 +15,7 @@ from portal.reports.policy import DuePeriod
 # The calendar lives in portal.clock; these names stay importable from here for the readers
 # that count report days.
 __all__ = ["ReportSummary", "classify", "covers_period", "days_late", "local_date",
-           "local_today", "meeting_obligations", "summarise", "zone"]
+           "local_today", "meeting_obligations", "zone"]
 
 
 def classify(due_on: date, covered_on: date | None, today: date,
@@ -71,25 +71,6 @@ class ReportSummary:
             late=self.late + other.late, missing=self.missing + other.missing,
             upcoming=self.upcoming + other.upcoming, next_due_on=min(dates) if dates else None,
         )
-
-
-def summarise(items: list[tuple[date, date | None]], today: date) -> ReportSummary:
-    """The summary of (due_on, covered_on) pairs, as the SQL readers compute it. An interim
-    report not yet due counts as upcoming (still owed), one past due as missing."""
-    counts = {status: 0 for status in Timeliness}
-    upcoming_dates: list[date] = []
-    for due_on, covered_on in items:
-        # Without `interim`, classify calls an interim report not yet due upcoming.
-        status = classify(due_on, covered_on, today)
-        counts[status] += 1
-        if status is Timeliness.UPCOMING:
-            upcoming_dates.append(due_on)
-    return ReportSummary(
-        due=counts[Timeliness.ON_TIME] + counts[Timeliness.LATE] + counts[Timeliness.MISSING],
-        on_time=counts[Timeliness.ON_TIME], late=counts[Timeliness.LATE],
-        missing=counts[Timeliness.MISSING], upcoming=counts[Timeliness.UPCOMING],
-        next_due_on=min(upcoming_dates) if upcoming_dates else None,
-    )
 
 
 def meeting_obligations(periods: Iterable[DuePeriod], held_on: Iterable[date],

@@ -19,7 +19,6 @@ from portal.reports.readers import (
     timelines_for_terms,
 )
 from portal.reports.scheduling import schedule_reports
-from portal.reports.timeliness import summarise
 from tests.factories import ReportFactory, TermFactory
 from tests.factories.geo import a_district
 
@@ -93,19 +92,20 @@ def test_summaries_count_timeliness_in_one_query(count_queries: Any) -> None:
     assert summaries[other.id].on_time == 1 and summaries[999_999].due == 0
 
 
-def test_python_and_sql_summaries_agree() -> None:
+def test_the_summary_counts_the_lines_the_table_shows() -> None:
     term = TermFactory()
     _record(term)
     lines = timelines_for_terms([term.id], TODAY)[term.id]
     assert [line.timeliness for line in lines] == [
         Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING, Timeliness.UPCOMING]
-    assert summarise([(line.due_on, line.first_published_on) for line in lines], TODAY) == \
-        summaries_for_terms([term.id], TODAY)[term.id]
+    summary = summaries_for_terms([term.id], TODAY)[term.id]
+    assert (summary.due, summary.on_time, summary.late, summary.missing, summary.upcoming,
+            summary.next_due_on) == (3, 1, 1, 1, 1, lines[3].due_on)
 
 
-def test_python_and_sql_summaries_agree_on_interim_reports() -> None:
+def test_interim_reports_are_owed_in_the_summary() -> None:
     # Published before their periods ended: one is past due (missing), one not yet (still
-    # owed: upcoming). The profile's and the dossier's summarise must count them as SQL does.
+    # owed: upcoming), as the table beside the summary shows them.
     term = TermFactory()
     ReportFactory(term=term, published=True, period_start=date(2025, 1, 1),
                   period_end=date(2025, 6, 30), due_on=date(2025, 7, 31),
@@ -115,9 +115,8 @@ def test_python_and_sql_summaries_agree_on_interim_reports() -> None:
                   first_published_on=date(2026, 2, 20))
     lines = timelines_for_terms([term.id], TODAY)[term.id]
     assert [line.timeliness for line in lines] == [Timeliness.MISSING, Timeliness.INTERIM]
-    python = summarise([(line.due_on, line.covered_on) for line in lines], TODAY)
-    assert python == summaries_for_terms([term.id], TODAY)[term.id]
-    assert (python.missing, python.upcoming, python.next_due_on) == (1, 1, date(2026, 3, 31))
+    summary = summaries_for_terms([term.id], TODAY)[term.id]
+    assert (summary.missing, summary.upcoming, summary.next_due_on) == (1, 1, date(2026, 3, 31))
 
 
 def test_reports_due_after_an_early_end_are_not_counted() -> None:

@@ -15,35 +15,25 @@ from portal.akims import services as akims
 from portal.akims.models import Akim, Term
 from portal.api import external, http, queries, serialize
 from portal.api.views import blueprint
+from portal.figures.readers import figures_for_terms
+from portal.figures.readers import total as total_of_terms
 from portal.geo import services as geo
 from portal.permissions import public
 from portal.promises import readers as promises
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports import readers as reports
 from portal.reports.models import Timeliness
-from portal.reports.timeliness import local_today, summarise
+from portal.reports.timeliness import local_today
 
 AKIM_STATUSES = ("serving", "ended", "all")
 
 
 def summaries(rows: list[queries.AkimListRow]) -> list[dict[str, Any]]:
-    """List items: four set-based reads for the whole page."""
-    term_ids = [row.term_id for row in rows]
-    today = local_today()
-    promise_counts = promises.summaries_for_terms(term_ids)
-    report_counts = reports.summaries_for_terms(term_ids, today)
-    ratings = external.rating_summaries_for_terms(term_ids)
-    open_flags = external.open_flag_counts_for_terms(term_ids)
-    return [
-        serialize.akim_row(
-            row,
-            serialize.scores(promise_counts.get(row.term_id, promises.PromiseSummary()),
-                             report_counts[row.term_id],
-                             ratings.get(row.term_id, external.NO_RATING)),
-            open_flags.get(row.term_id, 0),
-        )
-        for row in rows
-    ]
+    """List items, their figures from `portal.figures` (two queries for the whole page)."""
+    figures = figures_for_terms([row.term_id for row in rows], local_today())
+    return [serialize.akim_row(row, serialize.scores(figures[row.term_id]),
+                               figures[row.term_id].open_flags)
+            for row in rows]
 
 
 @blueprint.route("/akims")
@@ -97,14 +87,10 @@ def akim_detail(akim: Akim) -> Response:
     rows = promises.promises_for_terms(term_ids).get(term.id, []) if term else []
     evidence = queries.evidence_counts_for_terms(term_ids)
     lines = reports.timelines_for_terms(term_ids, today).get(term.id, []) if term else []
-    rating = external.rating_summaries_for_terms(term_ids).get(
-        term.id if term else 0, external.NO_RATING)
     flags = external.flags_for_terms(term_ids).get(term.id if term else 0, [])
-    score = serialize.scores(
-        promises.summarise(rows),
-        summarise([(line.due_on, line.covered_on) for line in lines], today), rating)
-    open_flags = external.open_flag_counts_for_terms(term_ids).get(term.id if term else 0, 0)
-    body = serialize.akim(akim, term, score, open_flags)
+    figures = (figures_for_terms(term_ids, today)[term.id] if term
+               else total_of_terms([], today))
+    body = serialize.akim(akim, term, serialize.scores(figures), figures.open_flags)
     body.update({
         "terms": [{"term": serialize.term(item), "rural_district":
                    serialize.place(item.rural_district)} for item in akim.terms],
