@@ -46,6 +46,9 @@ def register(app: Flask) -> None:
     from portal.backup.cli import backup
 
     app.cli.add_command(backup)
+    from portal.notifications.cli import notifications
+
+    app.cli.add_command(notifications)
 
 
 @click.command("seed")

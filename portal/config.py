@@ -74,6 +74,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_PASSWORD": None,
         "MAIL_USE_TLS": True,
         "MAIL_SENDER": "noreply@akim-portal.kz",
+        # The envelope sender (Return-Path): where bounces and complaints come back, read by
+        # `flask notifications intake` (docs/notifications.md). None: MAIL_SENDER.
+        "MAIL_RETURN_PATH": None,
         "PER_PAGE": 50,
         "PASSWORD_HASH_PARAMS": {"time_cost": 3, "memory_cost": 65536, "parallelism": 2},
     }
@@ -96,7 +99,8 @@ TESTING_OVERRIDES: dict[str, Any] = {
 ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY",
                  "PORTAL_ENV", "PUBLIC_BASE_URL", "TRUSTED_PROXIES", "STORAGE_URL",
                  "PORTAL_MACHINES",
-                 "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
+                 "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER",
+                 "MAIL_RETURN_PATH")
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:

@@ -50,7 +50,8 @@ def _send_smtp(message: EmailMessage) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+        # The envelope sender: bounces and complaints go there (`flask notifications intake`).
+        smtp.send_message(message, from_addr=config.get("MAIL_RETURN_PATH") or None)
     log.info("mail sent by SMTP: %s", message["Message-ID"])
 
 

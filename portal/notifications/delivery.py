@@ -39,6 +39,7 @@ from portal.notifications.models import (
     NotificationPreference,
     NotificationSettings,
     UndeliverableAddress,
+    UndeliveredBecause,
 )
 from portal.recall.models import Flag
 
@@ -234,10 +235,14 @@ def _next_try(error: BaseException, attempts: int) -> float | None:
     return float(RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
 
 
-def mark_undeliverable(email: str, reason: str) -> None:
-    if db.session.get(UndeliverableAddress, email) is None:
-        db.session.add(UndeliverableAddress(email=email, reason=reason[:300]))
-        db.session.flush()
+def mark_undeliverable(email: str, reason: str,
+                       kind: UndeliveredBecause = UndeliveredBecause.REFUSED) -> bool:
+    """Stop mail to `email`; False when it was stopped already (the first reason stays)."""
+    if db.session.get(UndeliverableAddress, email) is not None:
+        return False
+    db.session.add(UndeliverableAddress(email=email, kind=kind, reason=reason[:300]))
+    db.session.flush()
+    return True
 
 
 def deliver(notification_id: int) -> float | None:

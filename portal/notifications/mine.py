@@ -17,6 +17,7 @@ from portal.akims.models import Akim, Term, TermStatus
 from portal.extensions import db
 from portal.feedback.models import Comment, Rating
 from portal.notifications import preferences
+from portal.notifications.models import UndeliverableAddress
 from portal.promises.models import Promise, PromiseUpdate, PromiseVote
 from portal.recall.models import Petition, PetitionSignature
 
@@ -31,6 +32,8 @@ class MyPortal:
     comments: list[Comment]
     votes: list[tuple[PromiseVote, Promise]]
     signatures: list[tuple[PetitionSignature, Petition]]
+    # Why mail to the account's address stopped (refused, bounced, complained), if it did.
+    mail_stopped: UndeliverableAddress | None = None
 
 
 def my_portal(user: User) -> MyPortal:
@@ -60,4 +63,5 @@ def my_portal(user: User) -> MyPortal:
     followed = preferences.follows_of(user, (akim.id if akim else None,))
     return MyPortal(akim, followed, ratings, comments,
                     [(vote, promise) for vote, promise in votes],
-                    [(signature, petition) for signature, petition in signatures])
+                    [(signature, petition) for signature, petition in signatures],
+                    db.session.get(UndeliverableAddress, user.email))

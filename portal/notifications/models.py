@@ -144,6 +144,14 @@ class NotificationPreference(Model):
     frequency: Mapped[Frequency] = mapped_column(str_enum(Frequency))
 
 
+class UndeliveredBecause(enum.StrEnum):
+    """Why mail to an address stopped (shown to its owner on My portal)."""
+
+    REFUSED = "refused"  # our mail server refused the recipient for good (5xx) while sending
+    BOUNCED = "bounced"  # a delivery status notification said it failed for good (RFC 3464)
+    COMPLAINED = "complained"  # the recipient reported our mail as spam (RFC 5965 report)
+
+
 class UndeliverableAddress(Model):
     """An address the mail server refused for good (5xx), or that bounced or complained:
     never written to again until the owner changes it."""
@@ -151,5 +159,9 @@ class UndeliverableAddress(Model):
     __tablename__ = "undeliverable_address"
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    kind: Mapped[UndeliveredBecause] = mapped_column(
+        str_enum(UndeliveredBecause, length=16), default=UndeliveredBecause.REFUSED,
+        server_default=UndeliveredBecause.REFUSED.value)
+    # The server's words (status code and text), never the address itself.
     reason: Mapped[str] = mapped_column(String(300))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
