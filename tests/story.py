@@ -58,9 +58,25 @@ def promises_in_other_units() -> list[tuple[int, str]]:
 
 
 def religious_promises() -> list[str]:
-    titles = list(db.session.scalars(select(Promise.title)))
+    """Promise titles about a mosque, church or temple; the names of the promise's own
+    villages are left out first (Мечетное and Церковное are real villages)."""
+    from portal.geo.kato import bare_name
+
+    names: dict[int, list[str]] = {}
+    for promise_id, name in db.session.execute(
+            select(promise_settlement.c.promise_id, Settlement.name_ru)
+            .join(Settlement, Settlement.id == promise_settlement.c.settlement_id)):
+        names.setdefault(promise_id, []).append(bare_name(name))
+    titles = list(db.session.execute(select(Promise.id, Promise.title)))
     assert titles
-    return [title for title in titles if RELIGIOUS.search(title)]
+    found = []
+    for promise_id, title in titles:
+        text = title
+        for name in names.get(promise_id, []):
+            text = text.replace(name, "")
+        if RELIGIOUS.search(text):
+            found.append(title)
+    return found
 
 
 def time_running_backwards() -> dict[str, int]:
@@ -194,3 +210,83 @@ def scores_by_record(as_of: date) -> dict[str, list[float]]:
         flaws = (term_id in missing) + (term_id in broken)
         groups[("clean", "one", "both")[flaws]].append(total / count)
     return groups
+
+
+def _unit_villages(unit_ids: set[int]) -> dict[int, set[str]]:
+    from portal.geo.kato import bare_name
+
+    villages: dict[int, set[str]] = {}
+    for unit_id, name in db.session.execute(
+            select(Settlement.rural_district_id, Settlement.name_ru)
+            .where(Settlement.rural_district_id.in_(unit_ids))):
+        villages.setdefault(unit_id, set()).add(bare_name(name))
+    return villages
+
+
+PROMISE_LINE = re.compile(r"^- \*\*(.+?)\*\*: ", re.MULTILINE)
+
+
+def reports_off_the_record() -> list[tuple[int, str]]:
+    """Published reports that name a promise not in the akim's programme, or hold their
+    meeting in a village not of the rural district."""
+    from portal.reports.models import Report, ReportState
+
+    rows = db.session.execute(
+        select(Report.id, Report.term_id, Report.promises_progress, Report.meeting_place,
+               Term.rural_district_id)
+        .join(Term, Term.id == Report.term_id)
+        .where(Report.state == ReportState.PUBLISHED)).all()
+    assert rows
+    titles: dict[int, set[str]] = {}
+    for term_id, title in db.session.execute(select(Promise.term_id, Promise.title)):
+        titles.setdefault(term_id, set()).add(title)
+    villages = _unit_villages({row[4] for row in rows})
+    wrong = []
+    for report_id, term_id, progress, place, unit_id in rows:
+        wrong += [(report_id, title) for title in PROMISE_LINE.findall(progress)
+                  if title not in titles.get(term_id, set())]
+        village = place.rsplit(", ", 1)[-1]
+        if village not in villages.get(unit_id, set()) | {"округа", "округтегі"}:
+            wrong.append((report_id, place))
+    return wrong
+
+
+def report_languages() -> dict[str, dict[str, int]]:
+    """Published reports by the kind of region (see portal.seed.languages) and the language
+    their summary is written in (Kazakh letters or not)."""
+    from portal.geo.models import District, Region, RuralDistrict
+    from portal.reports.models import Report, ReportState
+    from portal.seed.languages import NORTH, SOUTH_AND_WEST
+
+    counts: dict[str, dict[str, int]] = {}
+    for region, summary in db.session.execute(
+            select(Region.kato2, Report.summary)
+            .join(Term, Term.id == Report.term_id)
+            .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+            .join(District, District.id == RuralDistrict.district_id)
+            .join(Region, Region.id == District.region_id)
+            .where(Report.state == ReportState.PUBLISHED)):
+        kind = ("south_west" if region in SOUTH_AND_WEST else
+                "north" if region in NORTH else "other")
+        language = "kk" if KAZAKH_LETTERS.search(summary) else "ru"
+        counts.setdefault(kind, {"kk": 0, "ru": 0})[language] += 1
+    return counts
+
+
+def petitions_off_the_record() -> list[str]:
+    """Petition reasons that cite («…») anything but a promise of the akim's programme."""
+    from portal.recall.models import Petition
+
+    rows = db.session.execute(select(Petition.term_id, Petition.reason)).all()
+    assert rows
+    titles: dict[int, set[str]] = {}
+    for term_id, title in db.session.execute(select(Promise.term_id, Promise.title)):
+        titles.setdefault(term_id, set()).add(title)
+    wrong = []
+    for term_id, reason in rows:
+        rest = reason
+        for title in sorted(titles.get(term_id, set()), key=len, reverse=True):
+            rest = rest.replace(f"«{title}»", "")
+        if "«" in rest:
+            wrong.append(reason)
+    return wrong

@@ -30,6 +30,7 @@ from portal.promises.models import (
     promise_settlement,
 )
 from portal.promises.models import PromiseStatus as S
+from portal.seed import languages
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 from portal.seed.promise_texts import (
     AMENDMENT_REASONS,
@@ -77,8 +78,10 @@ def seed(ctx: SeedContext) -> None:
     templates = load_templates()
     villages = village_places(ctx)
     rows = Rows()
+    regions = {rd.id: rd.region for rd in ctx.rural_districts}
     for term in ctx.terms:
-        _programme(ctx, rng, term, templates, villages.get(term.rural_district_id, []), rows)
+        _programme(ctx, rng, term, templates, villages.get(term.rural_district_id, []), rows,
+                   regions.get(term.rural_district_id, ""))
     if not ctx.national:
         _demo_follows(ctx, rows)
     tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
@@ -143,9 +146,10 @@ def village_places(ctx: SeedContext) -> dict[int, list[Village]]:
 
 
 def _programme(ctx: SeedContext, rng: random.Random, term: TermSeed,
-               templates: list[Template], villages: list[Village], rows: Rows) -> None:
+               templates: list[Template], villages: list[Village], rows: Rows,
+               region: str) -> None:
     lead = not ctx.national and term.id == ctx.demo.akim_term_id
-    language = "kk" if rng.random() < 0.55 else "ru"
+    language = languages.pick(rng, region)  # the akim's language: the reports follow it
     registered = _at(term.elected_on - timedelta(days=rng.randint(3, 25)), rng)
     rows.programmes.append({"id": ctx.new_id(Programme), "term_id": term.id,
                             "baseline_date": term.starts_on, "registered_at": registered,

@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from portal import clock
 from portal.accounts import iin as iin_numbers
 from portal.accounts.models import Role, User, UserRole, VerificationMethod
 from portal.extensions import db
+from portal.promises.models import Promise
 from portal.recall import evaluation
 from portal.recall.models import (
     Flag,
@@ -35,8 +36,11 @@ from portal.recall.models import (
     PetitionStatus,
 )
 from portal.recall.ruleset import current_rules
+from portal.reports.models import Report, ReportState
+from portal.seed import languages
 from portal.seed.accounts import RESIDENT_EMAIL_DOMAIN
 from portal.seed.context import SeedContext, TermSeed, insert_rows
+from portal.seed.report_texts import ru_plural
 
 # The nightly evaluation, sampled monthly over the past year (oldest first), then on the
 # reference date: flags get a history (raised long ago, confirmed, cleared since).
@@ -47,14 +51,21 @@ REVIEWED_SHARE = 0.35  # of those, taken up by a reviewer
 REVIEW_HANDOVER_DAYS = 90  # review passed from parliamentary staff to moderators this long ago
 DECIDED_SHARE = 0.6  # of the reviewed, decided
 
-REASONS = (
-    "Ауылдық округтің әкімі екі жарты жылдық есепті жарияламады, тұрғындармен кездесу "
-    "өткізілмеді. Сайлау бағдарламасындағы жол жөндеу мен су құбыры уәделері орындалмады.",
-    "Аким не отчитывается перед жителями: отчёт за полугодие так и не опубликован, встреча "
-    "не проводилась. Обещания по ремонту дороги к школе и водопроводу не выполнены.",
-    "Әкім сайлауда берген уәделерінің көбін орындамады: спорт алаңы салынбады, көше "
-    "жарығы жоқ, бюджеттің өз кірістері жоспардан әлдеқайда аз жиналды.",
-)
+# A petition's reason names only the akim's record: promises of the programme not kept (by
+# title, in «»), and reports never published if there are any. In the region's language.
+REASON_PROMISES = {
+    "kk": "Ауылдық округ әкімі сайлау бағдарламасындағы уәделерді орындамай отыр: {titles}.",
+    "ru": "Аким сельского округа не выполняет обещания своей предвыборной программы: {titles}.",
+}
+REASON_REPORTS = {
+    "kk": "Әкім тұрғындар алдында есеп бермейді: {count} есеп жарияланбады.",
+    "ru": "Аким не отчитывается перед жителями: {count} {reports} не {published}.",
+}
+REASON_DEFAULT = {
+    "kk": "Тұрғындар әкімнің бағдарламасы қалай орындалып жатқанына көңілі толмайды.",
+    "ru": "Жители недовольны тем, как выполняется программа акима.",
+}
+NOT_KEPT = ("not_yet_rated", "in_progress", "stalled", "broken")
 RESPONSES = (
     "Есеп кешіктірілді, себебі аудандық қаржы бөлімінің деректері уақытында келмеді. Есеп "
     "осы айда жарияланады; тұрғындармен кездесу ауылдық клубта өтеді.",
@@ -147,7 +158,7 @@ def _petitions(ctx: SeedContext, rng: random.Random) -> int:
                         if kind == "succeeded" else None)
         petitions.append({
             "id": petition_id, "term_id": term.id, "rural_district_id": term.rural_district_id,
-            "initiator_id": signers[0], "reason": rng.choice(REASONS),
+            "initiator_id": signers[0], "reason": _reason(ctx, rng, term),
             "opened_at": moment(opened, time(11)), "opened_on": opened,
             "closes_on": opened + timedelta(days=rule.duration_days - 1),
             "status": (PetitionStatus.SUCCEEDED if kind == "succeeded"
@@ -157,6 +168,30 @@ def _petitions(ctx: SeedContext, rng: random.Random) -> int:
     insert_rows(Petition, petitions)
     insert_rows(PetitionSignature, rows)
     return len(rows)
+
+
+def _reason(ctx: SeedContext, rng: random.Random, term: TermSeed) -> str:
+    """Why residents petition: the term's own record (see REASON_PROMISES)."""
+    region = next(rd.region for rd in ctx.rural_districts if rd.id == term.rural_district_id)
+    language = languages.pick(rng, region)
+    titles = list(db.session.scalars(
+        select(Promise.title).where(Promise.term_id == term.id, Promise.status.in_(NOT_KEPT))
+        .order_by(Promise.id)))
+    missing = db.session.scalar(
+        select(func.count()).select_from(Report)
+        .where(Report.term_id == term.id, Report.state != ReportState.PUBLISHED,
+               Report.due_on < ctx.as_of)) or 0
+    parts = []
+    if titles:
+        cited = rng.sample(titles, min(2, len(titles)))
+        parts.append(REASON_PROMISES[language].format(
+            titles=", ".join(f"«{title}»" for title in cited)))
+    if missing:
+        parts.append(REASON_REPORTS[language].format(
+            count=missing, reports=ru_plural(missing, "отчёт", "отчёта", "отчётов"),
+            published="опубликован" if missing % 10 == 1 and missing % 100 != 11
+            else "опубликованы"))
+    return " ".join(parts) or REASON_DEFAULT[language]
 
 
 def _verified_since(rural_district_ids: Sequence[int]) -> dict[int, datetime]:

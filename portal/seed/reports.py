@@ -9,18 +9,25 @@ published reports (one late, one corrected, one with files), a submitted one and
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
+from portal.geo.kato import bare_name
+from portal.promises.models import Promise, PromiseUpdate, UpdateKind
 from portal.reports.models import CONTENT_FIELDS, Report, ReportAttachment, ReportVersion
 from portal.reports.policy import DuePeriod, ReportingPolicy, owed_by_term
+from portal.seed import languages
 from portal.seed.context import SeedContext, TermSeed, insert_rows
-from portal.seed.report_texts import ReportWriter
+from portal.seed.promises import village_places
+from portal.seed.report_texts import Place, PromiseState, ReportWriter
 from portal.uploads import store_upload
 
 # Publication at 10:00 in Almaty (UTC+5), so the stored UTC moment falls on the same day.
@@ -44,10 +51,68 @@ class Outcome:
 NEGLECTFUL_SHARE = 0.06
 RECENTLY = timedelta(days=21)
 
+
+@dataclass
+class Writing:
+    """What a term's reports are written from: the language of the akim's programme, the
+    rural district's villages, and each promise (registered when, titled what, claimed what
+    and when)."""
+
+    language: str
+    villages: tuple[Place, ...] = ()
+    promises: list[tuple[datetime, str, list[tuple[datetime, str, int | None]]]] = field(
+        default_factory=list)
+
+    def states(self, end: date) -> tuple[PromiseState, ...]:
+        """The promises registered by the end of the period, as last claimed by then."""
+        cut = datetime.combine(end, time.max, UTC)
+        states = []
+        for created, title, claims in self.promises:
+            if created > cut:
+                continue
+            last = [(status, progress) for at, status, progress in claims if at <= cut]
+            status, progress = last[-1] if last else ("not_yet_rated", None)
+            states.append(PromiseState(title, status, progress))
+        return tuple(states)
+
+
+def _writings(ctx: SeedContext) -> dict[int, Writing]:
+    """Per term: reports are in the language of its programme (`portal.seed.languages` for a
+    term without promises)."""
+    rng = ctx.rng("report-language")
+    places = {unit_id: tuple(Place(bare_name(village.names["ru"]), village.kk, village.ru)
+                             for village in villages)
+              for unit_id, villages in village_places(ctx).items()}
+    claims: dict[int, list[tuple[datetime, str, int | None]]] = defaultdict(list)
+    for promise_id, at, status, progress in db.session.execute(
+            select(PromiseUpdate.promise_id, PromiseUpdate.created_at, PromiseUpdate.status,
+                   PromiseUpdate.progress)
+            .where(PromiseUpdate.kind == UpdateKind.CLAIM)
+            .order_by(PromiseUpdate.promise_id, PromiseUpdate.created_at)):
+        claims[promise_id].append((_utc(at), str(status), progress))
+    writings: dict[int, Writing] = {}
+    for promise_id, term_id, language, title, created in db.session.execute(
+            select(Promise.id, Promise.term_id, Promise.language, Promise.title,
+                   Promise.created_at).order_by(Promise.id)):
+        writing = writings.setdefault(term_id, Writing(language))
+        writing.promises.append((_utc(created), title, claims.get(promise_id, [])))
+    regions = {rd.id: rd.region for rd in ctx.rural_districts}
+    for term in ctx.terms:
+        writing = writings.setdefault(
+            term.id, Writing(languages.pick(rng, regions.get(term.rural_district_id, ""))))
+        writing.villages = places.get(term.rural_district_id, ())
+    return writings
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("reports")
     policy = ReportingPolicy.from_config(current_app.config.get("REPORTING_POLICY"))
     writer = ReportWriter(rng, short=ctx.national)
+    writings = _writings(ctx)
     demo_users = ctx.demo.user_ids
     demo_authors = {ctx.demo.akim_term_id: demo_users.get("akim@demo.kz"),
                     ctx.demo.akim2_term_id: demo_users.get("akim2@demo.kz")}
@@ -66,8 +131,8 @@ def seed(ctx: SeedContext) -> None:
             amend = (outcome in (Outcome.ON_TIME, Outcome.LATE)
                      and (rng.random() < 0.08 or (author is not None
                                                   and index == demo_amended)))
-            report, report_versions = _report(ctx, rng, writer, term, period, outcome, amend,
-                                              author)
+            report, report_versions = _report(ctx, rng, writer, writings[term.id], term,
+                                              period, outcome, amend, author)
             reports.append(report)
             versions.extend(report_versions)
             counts[_counted(report, ctx.as_of)] += 1
@@ -129,8 +194,8 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, PUBLISH_TIME_UTC, UTC)
 
 
-def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: TermSeed,
-            period: DuePeriod, outcome: str, amend: bool,
+def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, writing: Writing,
+            term: TermSeed, period: DuePeriod, outcome: str, amend: bool,
             author: int | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     start, end, due = period.period_start, period.period_end, period.due_on
     # The meeting: in the last weeks of the period or soon after it, never in the future.
@@ -152,12 +217,14 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
             published_on = max(due + timedelta(days=1), ctx.as_of - timedelta(days=1))
         if published_on <= due or published_on >= ctx.as_of:
             published_on, outcome = None, Outcome.MISSING
+    words = (writing.language, writing.villages, writing.states(end))
     if outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.RECENT):
-        content = writer.sections(start, end, min(meeting_on, published_on or meeting_on))
+        content = writer.sections(start, end, min(meeting_on, published_on or meeting_on),
+                                  *words)
     elif outcome == Outcome.SUBMITTED:
-        content = writer.sections(start, end, meeting_on)
+        content = writer.sections(start, end, meeting_on, *words)
     elif _partly_written(rng, outcome, demo=author is not None):
-        content = writer.partial(start, end, meeting_on)
+        content = writer.partial(start, end, meeting_on, *words)
     else:
         content = dict(EMPTY)
     created = _at(start)
@@ -180,7 +247,7 @@ def _report(ctx: SeedContext, rng: random.Random, writer: ReportWriter, term: Te
         versions.append(_version(ctx, report_id, 1, None, _at(published_on), author, content))
         corrected_on = published_on + timedelta(days=rng.randint(2, 40))
         if amend and corrected_on < ctx.as_of:
-            new_content, reason = writer.amended(content)
+            new_content, reason = writer.amended(content, writing.language, writing.villages)
             versions.append(_version(ctx, report_id, 2, reason, _at(corrected_on), author,
                                      new_content))
             row["current_version"] = 2
