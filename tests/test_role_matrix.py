@@ -765,4 +765,7 @@ ROWS += [
         everyone(200)),
     Row("rural district meetings feed", "GET",
         lambda w: f"/rural-districts/{w.district_a.kato}/meetings.ics", everyone(200)),
+    Row("api meetings", "GET", lambda w: f"{API}/meetings?region={REGION}", everyone(200)),
+    Row("api meeting", "GET", lambda w: f"{API}/meetings/{w.extra['meeting'].id}",
+        everyone(200)),
 ]

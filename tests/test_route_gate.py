@@ -39,6 +39,8 @@ PUBLIC_ENDPOINTS = {
     "api.akim_list",
     "api.akim_detail",
     "api.akim_promises",
+    "api.meetings",
+    "api.meeting",
     "api.akim_reports",
     "api.report",
     "api.budget",

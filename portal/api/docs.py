@@ -59,6 +59,7 @@ SECTION_LABELS = {
     "Places": _l("Places"), "Akims": _l("Akims"), "Reports": _l("Reports"),
     "Budgets": _l("Budgets"), "Flags": _l("Recall-trigger flags"), "Account": _l("Your account"),
     "Search": _l("Search"), "Meta": _l("About the API"),
+    "Meetings": _l("Meetings with residents"),
 }
 
 

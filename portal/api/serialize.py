@@ -18,9 +18,11 @@ from portal.budgets.readers import RuralDistrictBudget
 from portal.feedback.tallies import RatingSummary
 from portal.figures.readers import TermFigures
 from portal.geo.models import RuralDistrict
+from portal.meetings.models import Meeting
+from portal.meetings.readers import QuestionCounts
 from portal.modeling import as_utc
 from portal.promises.readers import PromiseRow
-from portal.reports.models import Report
+from portal.reports.models import Report, ReportPromiseEntry
 from portal.reports.readers import ReportLine
 from portal.reports.timeliness import classify
 
@@ -182,6 +184,7 @@ def report_line(line: ReportLine) -> dict[str, Any]:
         "timeliness": line.timeliness.value,
         "published": line.is_published,
         "first_published_on": iso(line.first_published_on),
+        "covered_on": iso(line.covered_on),
         "days_late": line.days_late,
         "current_version": line.current_version,
         "synthetic": line.synthetic,
@@ -193,8 +196,10 @@ def rating(value: RatingSummary) -> dict[str, Any]:
     return value.as_dict()
 
 
-def report(item: Report, value: RatingSummary, today: date) -> dict[str, Any]:
-    """A published report; the text is that of its latest version."""
+def report(item: Report, value: RatingSummary, today: date,
+           entries: list[ReportPromiseEntry], meetings: list[Meeting]) -> dict[str, Any]:
+    """A published report; the text and promise entries are those of its latest version;
+    `meetings` are the held meetings it accounts for."""
     latest = item.versions[-1]
     held = item.term
     return {
@@ -209,6 +214,8 @@ def report(item: Report, value: RatingSummary, today: date) -> dict[str, Any]:
         "timeliness": classify(item.due_on, item.covered_on, today,
                                interim=item.first_published_on is not None).value,
         "first_published_on": iso(item.first_published_on),
+        "covered_on": iso(item.covered_on),
+        "interim": item.is_interim,
         "days_late": item.days_late or 0,
         "current_version": latest.number,
         "published_at": iso(latest.published_at),
@@ -218,6 +225,18 @@ def report(item: Report, value: RatingSummary, today: date) -> dict[str, Any]:
         "meeting": {"held_on": iso(latest.meeting_held_on), "place": latest.meeting_place,
                     "attendance": latest.meeting_attendance,
                     "broadcast_url": latest.meeting_broadcast_url or None},
+        "promise_entries": [{
+            "promise_id": entry.promise_id, "promise_number": entry.promise.number,
+            "promise_title": entry.promise.title, "claim": entry.claim, "text": entry.text,
+            "evidence_url": entry.evidence_url or None, "since_version": entry.since_version,
+            "promise_url": public_url("promises.page", promise_id=entry.promise_id),
+        } for entry in entries],
+        "meetings": [{
+            "id": meeting.id, "starts_at": iso(meeting.starts_at),
+            "attendance": meeting.attendance,
+            "url": public_url("meetings.show", meeting_id=meeting.id),
+            "api_url": public_url("api.meeting", meeting_id=meeting.id),
+        } for meeting in meetings],
         "versions": [{
             "number": version.number, "published_at": iso(version.published_at),
             "reason": version.reason,
@@ -236,6 +255,46 @@ def report(item: Report, value: RatingSummary, today: date) -> dict[str, Any]:
         "synthetic": item.synthetic,
         "url": public_url("reports.show", report_id=item.id),
     }
+
+
+def meeting(item: Meeting, counts: QuestionCounts) -> dict[str, Any]:
+    """A meeting with residents; needs its term's akim, rural district (with district and
+    region) and settlement loaded."""
+    held = item.term
+    return {
+        "id": item.id,
+        "akim": {"id": held.akim.id, "name": held.akim.full_name,
+                 "name_latn": held.akim.full_name_latn, "synthetic": held.akim.synthetic},
+        "term_id": held.id,
+        "rural_district": place(held.rural_district),
+        "settlement": {"kato": item.settlement.kato, "name": names(item.settlement)},
+        "place": item.place,
+        "starts_at": iso(item.starts_at),
+        "announced_at": iso(item.announced_at),
+        "status": item.status.value,
+        "attendance": item.attendance,
+        "video_url": item.video_url or None,
+        "minutes_url": public_url("meetings.minutes", meeting_id=item.id)
+        if item.minutes_file_id else None,
+        "questions_total": counts.total,
+        "questions_open": counts.open,
+        "synthetic": item.synthetic,
+        "url": public_url("meetings.show", meeting_id=item.id),
+    }
+
+
+def meeting_detail(item: Meeting) -> dict[str, Any]:
+    """A meeting with every question recorded at it (`item.questions` loaded)."""
+    questions = item.questions
+    body = meeting(item, QuestionCounts(
+        len(questions), sum(1 for question in questions if question.status.value == "open")))
+    body["questions"] = [{
+        "id": question.id, "question": question.question, "answer": question.answer,
+        "responsible": question.responsible or None, "due_on": iso(question.due_on),
+        "status": question.status.value, "closed_on": iso(question.closed_on),
+        "evidence": question.evidence or None, "synthetic": question.synthetic,
+    } for question in questions]
+    return body
 
 
 def _indicators(values: dict[str, Any]) -> dict[str, Any]:

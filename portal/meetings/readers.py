@@ -127,3 +127,62 @@ def profile_meetings(term_id: int, now: datetime) -> tuple[Meeting | None, list[
     upcoming = [meeting for meeting in rows if meeting.status == MeetingStatus.SCHEDULED]
     held = sorted(local_date(meeting.starts) for meeting in rows if meeting.is_held)
     return (upcoming[0] if upcoming else None), held
+
+
+def meetings_page(*, region: Region | None = None, district: District | None = None,
+                  rural_district: RuralDistrict | None = None,
+                  status: MeetingStatus | None = None, offset: int = 0,
+                  limit: int = 50) -> tuple[list[Meeting], int]:
+    """A page of meetings for the API, newest start first, with their place and akim, and how
+    many match in all. Two queries."""
+    condition = []
+    if region is not None:
+        condition.append(District.region_id == region.id)
+    if district is not None:
+        condition.append(RuralDistrict.district_id == district.id)
+    if rural_district is not None:
+        condition.append(RuralDistrict.id == rural_district.id)
+    if status is not None:
+        condition.append(Meeting.status == status)
+    joined = (select(Meeting).join(Term, Term.id == Meeting.term_id)
+              .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+              .join(District, District.id == RuralDistrict.district_id).where(*condition))
+    total = db.session.scalar(select(func.count()).select_from(
+        joined.with_only_columns(Meeting.id).subquery())) or 0
+    rows = db.session.scalars(
+        joined.options(*_with_place(), joinedload(Meeting.term).joinedload(Term.rural_district)
+                       .joinedload(RuralDistrict.district).joinedload(District.region))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).offset(offset).limit(limit))
+    return list(rows.unique()), int(total)
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    """Questions recorded at one meeting, and how many of them are still open."""
+
+    total: int = 0
+    open: int = 0
+
+
+def question_counts(meeting_ids: Iterable[int]) -> dict[int, QuestionCounts]:
+    """Meeting id → its questions, counted. One query."""
+    ids = sorted(set(meeting_ids))
+    if not ids:
+        return {}
+    statement = (
+        select(MeetingQuestion.meeting_id, func.count(MeetingQuestion.id),
+               func.coalesce(func.sum(case((MeetingQuestion.status == QuestionStatus.OPEN, 1),
+                                           else_=0)), 0))
+        .where(MeetingQuestion.meeting_id.in_(ids)).group_by(MeetingQuestion.meeting_id))
+    return {meeting_id: QuestionCounts(int(total), int(still_open or 0))
+            for meeting_id, total, still_open in db.session.execute(statement)}
+
+
+def meeting_for_api(meeting_id: int) -> Meeting | None:
+    """A meeting with its akim, places down from the region, and questions: two queries."""
+    return db.session.scalar(
+        select(Meeting).options(
+            *_with_place(), joinedload(Meeting.term).joinedload(Term.rural_district)
+            .joinedload(RuralDistrict.district).joinedload(District.region),
+            selectinload(Meeting.questions))
+        .where(Meeting.id == meeting_id))

@@ -15,18 +15,27 @@ from portal.api import openapi
 from portal.budgets.summaries import refresh_year_summaries
 from portal.extensions import db
 from portal.geo.models import RuralDistrict
+from portal.meetings.models import Meeting, QuestionStatus
 from portal.promises.models import (
     PromiseEvidence,
     PromiseStatus,
     PromiseUpdate,
     UpdateKind,
 )
-from portal.reports.models import Report, ReportAttachment, ReportState, ReportVersion
+from portal.reports.models import (
+    Report,
+    ReportAttachment,
+    ReportPromiseEntry,
+    ReportState,
+    ReportVersion,
+)
 from portal.reports.timeliness import local_today
 from portal.uploads import store_upload
 from tests.factories import (
     AkimFactory,
     BudgetLineFactory,
+    MeetingFactory,
+    MeetingQuestionFactory,
     PromiseFactory,
     ReportFactory,
     RuralDistrictFactory,
@@ -52,6 +61,7 @@ class World:
     draft: Report
     missing: Report
     promise_ids: list[int]
+    meeting: Meeting  # held in the amended report's period, two questions (one closed)
 
 
 def build_world() -> World:
@@ -115,11 +125,20 @@ def build_world() -> World:
                           approved=actual + 100_000)
         BudgetLineFactory(rural_district=rural_district, year=2025, code=code, q1=True,
                           actual=actual // 4)
+    db.session.add(ReportPromiseEntry(report_id=amended.id, promise_id=kept.id, claim="kept",
+                                      text="The school roof is repaired.", since_version=1))
+    meeting = MeetingFactory(term=term, starts_at=datetime(2024, 11, 20, 6, tzinfo=UTC),
+                             attendance=64, video_url="https://example.org/video")
+    MeetingQuestionFactory(meeting=meeting)
+    MeetingQuestionFactory(meeting=meeting, question="Will the bus run on Sundays?",
+                           status=QuestionStatus.CLOSED, closed_on=date(2025, 1, 10),
+                           evidence="The timetable adds Sundays: https://example.org/bus")
+    MeetingFactory(term=term, scheduled=True, settlement=meeting.settlement)
     refresh_year_summaries()
     db.session.commit()
     assert missing.state == ReportState.DRAFT
     return World(rural_district, akim, term, old_term, other.akim, former.akim, published,
-                 amended, draft, missing, [kept.id, open_.id, overdue.id])
+                 amended, draft, missing, [kept.id, open_.id, overdue.id], meeting)
 
 
 @pytest.fixture

@@ -275,3 +275,59 @@ def test_ratings_reach_the_report_and_the_akim_list(client: FlaskClient, world: 
                               "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1}}
     listed = get(client, f"/api/v1/akims/{report.term.akim_id}", "AkimDetail")
     assert listed["scores"]["rating_count"] == 3
+
+
+def test_a_report_states_its_covered_period_promise_entries_and_meetings(
+        client: FlaskClient, world: World) -> None:
+    body = get(client, f"/api/v1/reports/{world.amended.id}", "Report")
+    assert body["covered_on"] == "2025-02-03" and body["interim"] is False
+    entry, = body["promise_entries"]
+    assert (entry["promise_id"], entry["claim"], entry["text"]) == (
+        world.promise_ids[0], "kept", "The school roof is repaired.")
+    assert entry["promise_url"].endswith(f"/promises/{world.promise_ids[0]}")
+    meeting, = body["meetings"]  # held on 20 November 2024, within July 2024 – 31 January 2025
+    assert meeting["id"] == world.meeting.id and meeting["attendance"] == 64
+    assert meeting["api_url"].endswith(f"/api/v1/meetings/{world.meeting.id}")
+    lines = get(client, f"/api/v1/akims/{world.akim.id}/reports", "ReportLineList")["items"]
+    assert {line["id"]: line["covered_on"] for line in lines}[world.amended.id] == "2025-02-03"
+    assert {line["id"]: line["covered_on"] for line in lines}[world.missing.id] is None
+
+
+def test_meetings_list_filters_and_counts_questions(client: FlaskClient, world: World) -> None:
+    body = get(client, "/api/v1/meetings", "MeetingList")
+    mine = [item for item in body["items"] if item["term_id"] == world.term.id]
+    assert [item["status"] for item in mine] == ["scheduled", "held"]  # latest start first
+    held = mine[1]
+    assert (held["id"], held["attendance"], held["questions_total"],
+            held["questions_open"]) == (world.meeting.id, 64, 2, 1)
+    assert held["starts_at"] == "2024-11-20T06:00:00Z"
+    assert held["rural_district"]["kato"] == world.rural_district.kato
+    assert held["settlement"]["kato"] == world.meeting.settlement.kato
+    assert held["url"].endswith(f"/meetings/{world.meeting.id}")
+    only_held = get(client, f"/api/v1/meetings?rural_district={world.rural_district.kato}"
+                            "&status=held", "MeetingList")
+    assert [item["id"] for item in only_held["items"]] == [world.meeting.id]
+    assert only_held["total"] == 1
+    elsewhere = get(client, "/api/v1/meetings?region=75", "MeetingList")
+    assert world.meeting.id not in [item["id"] for item in elsewhere["items"]]
+    for url, status in (("/api/v1/meetings?status=maybe", 400),
+                        ("/api/v1/meetings?rural_district=12", 400),
+                        ("/api/v1/meetings?rural_district=999999999", 404),
+                        ("/api/v1/meetings/99999999", 404)):
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert {"code", "message"} <= set(response.get_json()["error"])
+    csv = client.get(f"/api/v1/meetings?rural_district={world.rural_district.kato}"
+                     "&format=csv").get_data(as_text=True)
+    assert csv.splitlines()[0].lstrip("\ufeff").startswith("id,")
+    assert "settlement.kato" in csv.splitlines()[0] and str(world.meeting.id) in csv
+
+
+def test_a_meeting_lists_its_questions_and_their_follow_up(client: FlaskClient,
+                                                           world: World) -> None:
+    body = get(client, f"/api/v1/meetings/{world.meeting.id}", "MeetingDetail")
+    assert [(q["status"], q["closed_on"]) for q in body["questions"]] == [
+        ("open", None), ("closed", "2025-01-10")]
+    assert body["questions"][1]["evidence"].endswith("https://example.org/bus")
+    assert body["questions"][0]["responsible"] == "Deputy akim"
+    assert body["video_url"] == "https://example.org/video"

@@ -59,7 +59,8 @@ def test_every_operation_documents_its_errors_with_the_error_schema() -> None:
 def _concrete(path: str, world: World) -> str:
     return (path.replace("{kato}", world.rural_district.kato if "rural" in path else "61")
             .replace("{akim_id}", str(world.akim.id))
-            .replace("{report_id}", str(world.amended.id)))
+            .replace("{report_id}", str(world.amended.id))
+            .replace("{meeting_id}", str(world.meeting.id)))
 
 
 def test_every_endpoint_answers_as_documented(client: FlaskClient, world: World,

@@ -140,6 +140,29 @@ def test_published_data_only(exporting: Flask, world: World) -> None:
     assert "author_id" not in updates[0] and updates[0]["author_role"] == "akim"
 
 
+def test_meetings_questions_and_report_entries_are_in_the_download(exporting: Flask,
+                                                                  world: World) -> None:
+    build_now(exporting)
+    data = tables(open_zip(exporting))
+    meetings = {row["id"]: row for row in data["data/meetings.csv"]}
+    held = meetings[str(world.meeting.id)]
+    assert (held["status"], held["attendance"], held["starts_at"]) == (
+        "held", "64", "2024-11-20T06:00:00Z")
+    assert held["settlement_kato"] == world.meeting.settlement.kato
+    assert sorted(row["status"] for row in meetings.values()
+                  if row["term_id"] == str(world.term.id)) == ["held", "scheduled"]
+    questions = [row for row in data["data/meeting_questions.csv"]
+                 if row["meeting_id"] == str(world.meeting.id)]
+    assert [(row["status"], row["closed_on"]) for row in questions] == [
+        ("open", ""), ("closed", "2025-01-10")]
+    entries = data["data/report_promise_entries.csv"]
+    assert [(row["report_id"], row["claim"], row["since_version"], row["until_version"])
+            for row in entries] == [(str(world.amended.id), "kept", "1", "")]
+    reports = {row["id"]: row for row in data["data/reports.csv"]}
+    assert reports[str(world.amended.id)]["covered_on"] == "2025-02-03"
+    assert reports[str(world.missing.id)]["covered_on"] == ""
+
+
 def test_a_build_is_reused_until_the_data_changes(exporting: Flask, world: World) -> None:
     with exporting.app_context():
         first = build.refresh()

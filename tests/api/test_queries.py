@@ -8,7 +8,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import World
-from tests.factories import PromiseFactory, ReportFactory, TermFactory
+from tests.factories import (
+    MeetingFactory,
+    MeetingQuestionFactory,
+    PromiseFactory,
+    ReportFactory,
+    TermFactory,
+)
 
 BUDGET = 10
 
@@ -19,6 +25,7 @@ def many(world: World) -> World:
         term = TermFactory()
         PromiseFactory(term=term)
         ReportFactory(term=term, published=True)
+        MeetingQuestionFactory(meeting=MeetingFactory(term=term))
     return world
 
 
@@ -49,10 +56,13 @@ def test_the_akim_list_does_not_query_per_item(client: FlaskClient, many: World,
     "/api/v1/reports/{report}",
     "/api/v1/rural-districts/{kato}/budget",
     "/api/v1/flags?per_page=200",
+    "/api/v1/meetings?per_page=200",
+    "/api/v1/meetings?per_page=200&region=61&district=6136&status=held",
+    "/api/v1/meetings/{meeting}",
     "/api/v1/akims?per_page=200&format=csv",
 ])
 def test_each_endpoint_stays_within_the_budget(client: FlaskClient, many: World,
                                                count_queries: Any, template: str) -> None:
     url = template.format(akim=many.akim.id, report=many.amended.id,
-                          kato=many.rural_district.kato)
+                          kato=many.rural_district.kato, meeting=many.meeting.id)
     assert queries_for(client, count_queries, url) <= BUDGET

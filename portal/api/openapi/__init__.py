@@ -49,7 +49,7 @@ def _document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": name} for name in ("Places", "Akims", "Reports", "Budgets",
+        "tags": [{"name": name} for name in ("Places", "Akims", "Reports", "Meetings", "Budgets",
                                              "Flags", "Search", "Account", "Meta")],
         "paths": paths(),
         "components": {

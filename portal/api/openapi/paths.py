@@ -6,6 +6,7 @@ from typing import Any
 
 from portal.api.http import DEFAULT_PER_PAGE, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT
 from portal.api.openapi.building import Schema, enum_of, integer, ref, string
+from portal.meetings.models import MeetingStatus
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports.models import Timeliness
 
@@ -142,6 +143,24 @@ def paths() -> dict[str, Any]:
             "Get a report", "A published report: its text (Markdown source), meeting, "
             "versions, files and rating.", "Report",
             [_path("report_id", ID_SCHEMA, "The report's id.", 1)], "Reports",
+            errors=("404", "429"))},
+        "/meetings": {"get": _list(
+            "List meetings", "Meetings of akims with residents (Decree No. 826 of 3 March "
+            "2022): announced, held and cancelled, latest start first, with how many "
+            "questions were raised and how many are still open.", "MeetingList", [
+                _query("region", string(pattern="^[0-9]{2}$"), "Only this region (2-digit "
+                       "KATO prefix).", "61"),
+                _query("district", string(pattern="^[0-9]{4}$"), "Only this district "
+                       "(4-digit KATO prefix).", "6136"),
+                _query("rural_district", string(pattern="^[0-9]{9}$"), "Only this rural "
+                       "district (9-digit KATO code).", "613633000"),
+                _query("status", enum_of(MeetingStatus), "Only meetings with this status."),
+            ], "Meetings")},
+        "/meetings/{meeting_id}": {"get": _read(
+            "Get a meeting", "A meeting with residents and every question raised at it: the "
+            "answer, who is responsible, the due date and whether it was closed with "
+            "evidence.", "MeetingDetail",
+            [_path("meeting_id", ID_SCHEMA, "The meeting's id.", 1)], "Meetings",
             errors=("404", "429"))},
         "/rural-districts/{kato}/budget": {"get": _read(
             "Get a rural district's budget", "Revenues of a fourth-level budget for one year: "

@@ -27,6 +27,7 @@ from portal.api.openapi.building import (
 )
 from portal.budgets.models import RevenueSection
 from portal.geo.models import DistrictKind, RegionKind
+from portal.meetings.models import MeetingStatus, QuestionStatus
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports.models import Timeliness
 
@@ -196,6 +197,10 @@ def _report_line() -> Schema:
                                           "before the period ended, still owed) or upcoming."),
         "published": boolean("It has been published."),
         "first_published_on": nullable(date("The day of its first publication (Almaty).")),
+        "covered_on": nullable(date("The day (Almaty) the first version covering the whole "
+                                    "period was published: one published after the period "
+                                    "ended. Null while nothing or only an interim version is "
+                                    "published.")),
         "days_late": nullable(integer("Days after the due date the version covering the "
                                       "whole period was published (null while interim).",
                                       minimum=0)),
@@ -259,6 +264,11 @@ def _report() -> Schema:
         "timeliness": enum_of(Timeliness, "on_time, late, or interim (published before the "
                                           "period ended; missing once past due)."),
         "first_published_on": date("The day of its first publication (Almaty)."),
+        "covered_on": nullable(date("The day (Almaty) the first version covering the whole "
+                                    "period was published; null while the report is "
+                                    "interim.")),
+        "interim": boolean("Published before the period ended and not yet followed by a "
+                           "version covering the whole period: the period is still owed."),
         "days_late": integer("Days after the due date the version covering the whole period "
                              "was published (0 while interim).", minimum=0),
         "current_version": integer("The version shown (corrections add versions).",
@@ -273,6 +283,26 @@ def _report() -> Schema:
             "attendance": nullable(integer("How many residents came.", minimum=0)),
             "broadcast_url": nullable(string("The online broadcast.")),
         }, "The meeting with residents."),
+        "promise_entries": array(obj({
+            "promise_id": integer("", minimum=1),
+            "promise_number": integer("Its number in the programme.", minimum=1),
+            "promise_title": string("The promise as the programme states it."),
+            "claim": enum_of(PromiseStatus, "The status the akim claims in this report."),
+            "text": string("What was done, in the akim's words."),
+            "evidence_url": nullable(string("A link to the evidence.")),
+            "since_version": integer("The version that published this entry (a correction "
+                                     "may replace an earlier one).", minimum=1),
+            "promise_url": string("The promise's public page.", format="uri"),
+        }), "Progress on promises in the latest version: one entry per promise of the term's "
+            "programme, in programme order."),
+        "meetings": array(obj({
+            "id": integer("", minimum=1),
+            "starts_at": datetime("When it started (UTC)."),
+            "attendance": nullable(integer("Residents who came.", minimum=0)),
+            "url": string("The meeting's page.", format="uri"),
+            "api_url": string("The meeting in this API.", format="uri"),
+        }), "The held meetings with residents the report accounts for: those of its term from "
+            "the first day of the period to the due date."),
         "versions": array(obj({
             "number": integer("1 is the first publication.", minimum=1),
             "published_at": datetime("When it was published (UTC)."),
@@ -292,6 +322,47 @@ def _report() -> Schema:
         "synthetic": boolean(SYNTHETIC),
         "url": string("The report's public page.", format="uri"),
     }, "A published report with its text. Drafts are never in the API.")
+
+
+def _meeting_fields() -> dict[str, Schema]:
+    return {
+        "id": integer("The meeting's id.", minimum=1),
+        "akim": obj({"id": integer("", minimum=1), "name": string("Name in Cyrillic."),
+                     "name_latn": string("Name in Latin letters."),
+                     "synthetic": boolean(SYNTHETIC)}, "Whose meeting it is."),
+        "term_id": integer("The akim's term it belongs to.", minimum=1),
+        "rural_district": ref("Place"),
+        "settlement": obj({"kato": string("9-digit KATO code.", pattern="^[0-9]{9}$"),
+                           "name": ref("Names")}, "The village it is held in."),
+        "place": string("The building or address in the village."),
+        "starts_at": datetime("When it starts (UTC; the pages show Almaty time)."),
+        "announced_at": datetime("When the akim announced it (UTC)."),
+        "status": enum_of(MeetingStatus, "scheduled (announced), held or cancelled."),
+        "attendance": nullable(integer("Residents who came; null until held.", minimum=0)),
+        "video_url": nullable(string("The recording or broadcast.")),
+        "minutes_url": nullable(string("The minutes file.", format="uri")),
+        "questions_total": integer("Questions recorded at it.", minimum=0),
+        "questions_open": integer("Of those, still open (not closed with evidence).",
+                                  minimum=0),
+        "synthetic": boolean(SYNTHETIC),
+        "url": string("The meeting's public page.", format="uri"),
+    }
+
+
+def _meeting_detail() -> Schema:
+    fields = _meeting_fields()
+    fields["questions"] = array(obj({
+        "id": integer("", minimum=1),
+        "question": string("As residents asked it."),
+        "answer": string("The answer given at the meeting."),
+        "responsible": nullable(string("Who is responsible for acting on it.")),
+        "due_on": nullable(date("By when.")),
+        "status": enum_of(QuestionStatus, "open, or closed with evidence."),
+        "closed_on": nullable(date("When it was closed (Almaty).")),
+        "evidence": nullable(string("What was done, with links; set when closed.")),
+        "synthetic": boolean(SYNTHETIC),
+    }), "Every question recorded at the meeting, in the order recorded.")
+    return obj(fields, "A meeting with residents and the questions raised at it.")
 
 
 def _category_year() -> Schema:
@@ -443,6 +514,9 @@ def components() -> dict[str, Schema]:
                            "An akim with the current term's numbers.", example=AKIM_EXAMPLE),
         "AkimDetail": obj(akim_detail, "An akim with the term's promises, reports and flags."),
         "Promise": _promise(),
+        "Meeting": obj(_meeting_fields(), "A meeting of an akim with residents (Decree No. "
+                                          "826 of 3 March 2022), without its questions."),
+        "MeetingDetail": _meeting_detail(),
         "ReportLine": _report_line(),
         "Report": _report(),
         "Rating": _rating(),
@@ -459,4 +533,5 @@ def components() -> dict[str, Schema]:
         "PromiseList": page_of("Promise", "Promises, in programme order."),
         "ReportLineList": page_of("ReportLine", "Reports, oldest period first."),
         "FlagList": page_of("Flag", "Published flags, newest first."),
+        "MeetingList": page_of("Meeting", "Meetings, latest start first."),
     }

@@ -7,9 +7,11 @@ from werkzeug.wrappers import Response
 
 from portal.api import external, http, serialize
 from portal.api.views import blueprint
+from portal.meetings.readers import meetings_of_period
 from portal.permissions import public
 from portal.reports import readers
 from portal.reports.models import Report
+from portal.reports.promise_entries import entries_of
 from portal.reports.timeliness import local_today
 
 FLAG_STATUSES = ("open", "closed", "all")
@@ -29,7 +31,9 @@ def published_report_or_404(report_id: int) -> Report:
 def report(found: Report) -> Response:
     http.output_format(lists=False)
     rating = external.ratings_for_reports([found.id]).get(found.id, external.NO_RATING)
-    return http.json_body(serialize.report(found, rating, local_today()))
+    return http.json_body(serialize.report(
+        found, rating, local_today(), entries_of(found.id, found.versions[-1].number),
+        meetings_of_period(found.term_id, found.period_start, found.due_on)))
 
 
 @blueprint.route("/flags")

@@ -12,10 +12,10 @@ from portal.opendata.columns import Column, Table
 
 def all_tables() -> list[Table]:
     from portal.api.external import open_data_tables
-    from portal.opendata.tables import budgets, figures, places, promises, reports
+    from portal.opendata.tables import budgets, figures, meetings, places, promises, reports
 
-    return [*places.PLACES, *promises.PROMISES, *reports.REPORTS, *budgets.BUDGETS,
-            *open_data_tables(), *figures.FIGURES]
+    return [*places.PLACES, *promises.PROMISES, *reports.REPORTS, *meetings.MEETINGS,
+            *budgets.BUDGETS, *open_data_tables(), *figures.FIGURES]
 
 
 __all__ = ["Column", "Table", "all_tables"]

@@ -17,7 +17,13 @@ from portal.opendata.columns import (
     Table,
     stream,
 )
-from portal.reports.models import CONTENT_FIELDS, Report, ReportAttachment, ReportVersion
+from portal.reports.models import (
+    CONTENT_FIELDS,
+    Report,
+    ReportAttachment,
+    ReportPromiseEntry,
+    ReportVersion,
+)
 from portal.reports.readers import owed
 from portal.reports.timeliness import classify, local_today
 from portal.uploads import StoredFile
@@ -30,7 +36,8 @@ def _reports() -> Iterator[tuple[Any, ...]]:
                         Report.current_version, Report.synthetic, Report.covered_on)
                  .join(Term, Term.id == Report.term_id).where(owed()).order_by(Report.id))
     for row in stream(statement):
-        yield (*row[:5], classify(row[4], row[9], today, interim=row[5] is not None), *row[5:9])
+        yield (*row[:5], classify(row[4], row[9], today, interim=row[5] is not None), row[5],
+               row[9], *row[6:9])
 
 
 def _report_versions() -> Iterator[tuple[Any, ...]]:
@@ -39,6 +46,16 @@ def _report_versions() -> Iterator[tuple[Any, ...]]:
                          *[getattr(ReportVersion, name) for name in CONTENT_FIELDS],
                          ReportVersion.synthetic)
                   .order_by(ReportVersion.report_id, ReportVersion.number))
+
+
+def _report_promise_entries() -> Iterator[tuple[Any, ...]]:
+    return stream(select(ReportPromiseEntry.report_id, ReportPromiseEntry.promise_id,
+                         ReportPromiseEntry.since_version, ReportPromiseEntry.until_version,
+                         ReportPromiseEntry.claim, ReportPromiseEntry.text,
+                         ReportPromiseEntry.evidence_url, ReportPromiseEntry.synthetic)
+                  .where(ReportPromiseEntry.since_version.is_not(None))
+                  .order_by(ReportPromiseEntry.report_id, ReportPromiseEntry.promise_id,
+                            ReportPromiseEntry.since_version))
 
 
 def _report_attachments() -> Iterator[tuple[Any, ...]]:
@@ -67,6 +84,8 @@ REPORTS = [
         S("timeliness", "on_time, late, missing (past due, no version covering the whole "
           "period), interim (published before the period ended, still owed) or upcoming."),
         D("first_published_on", "Day of first publication (Almaty)."),
+        D("covered_on", "Day (Almaty) the first version covering the whole period was "
+          "published, one published after the period ended (empty while interim)."),
         I("days_late", "Days after the due date the version covering the whole period was "
           "published (empty while interim)."),
         I("current_version", "Published versions."), SYNTHETIC("report"),
@@ -83,6 +102,16 @@ REPORTS = [
         S("meeting_questions", "Residents' questions and answers."),
         S("next_plans", "Plans."), SYNTHETIC("report"),
     ], _report_versions, ["report_id", "number"], [("report_id", "reports", "id")]),
+    Table("report_promise_entries", "Progress on promises in reports", "Each published "
+          "report's entries, one per promise of the term's programme; a correction that "
+          "changed an entry ends the old row (until_version) and starts a new one.", [
+        I("report_id", "The report."), I("promise_id", "The promise."),
+        I("since_version", "The version that published the entry."),
+        I("until_version", "The correction that replaced it (empty: current)."),
+        S("claim", "The status the akim claims."), S("text", "What was done."),
+        S("evidence_url", "Evidence link."), SYNTHETIC("entry"),
+    ], _report_promise_entries, ["report_id", "promise_id", "since_version"],
+        [("report_id", "reports", "id"), ("promise_id", "promises", "id")]),
     Table("report_attachments", "Report files", "Files of published reports.", [
         I("id", "The file's id."), I("report_id", "The report."),
         I("added_in_version", "The version that published it."), S("name", "File name."),
