@@ -18,11 +18,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from portal.reports import tables
 from portal.reports.models import CONTENT_FIELDS, SECTION_MAX_CHARS
 from portal.web.forms import Form
 
 MARKDOWN_HINT = _l("Plain text; Markdown works: **bold**, *italic*, lists with -, links "
-                   "[text](https://…), tables.")
+                   "[text](https://…).")
 
 
 def _markdown_field(label: Any, description: Any = MARKDOWN_HINT) -> TextAreaField:
@@ -53,7 +54,16 @@ class ReportSectionsForm(Form):
         _l("What moved on each promise of your programme, with facts residents can check."))
     budget_execution = _markdown_field(
         _l("Budget execution"),
-        _l("How the rural district budget was spent in the period: planned, spent, why."))
+        _l("How the rural district budget was spent in the period: planned, spent, why. Put "
+           "the figures in the table below."))
+    budget_table = TextAreaField(
+        _l("Budget table"),
+        validators=[Optional()],
+        description=_l("One line per row; the first line holds the column headings. Separate "
+                       "the cells with “;”, e.g. “Roads; 2 798; 2 742”, or copy the rows from a "
+                       "spreadsheet and paste them here. Residents see it as a table."),
+        render_kw={"rows": 6, "spellcheck": "false", "data-autosave": "true"},
+    )
     meeting_held_on = DateField(
         _l("Date of the meeting with residents"), validators=[Optional()],
         render_kw={"data-autosave": "true"},
@@ -91,12 +101,40 @@ class ReportSectionsForm(Form):
         """The files chosen in this save (a browser sends an empty part when there are none)."""
         return [upload for upload in (self.attachment.data or []) if upload and upload.filename]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A stored budget section ends with its table as Markdown: shown here as rows.
+        if not (self.budget_table.data or "").strip():
+            text, rows = tables.split_table(self.budget_execution.data)
+            if rows:
+                self.budget_execution.data = text
+                self.budget_table.data = tables.text_from_rows(rows)
+
+    def validate_budget_table(self, field: Any) -> None:
+        trouble = tables.problem(tables.rows_from_text(field.data))
+        if trouble == "rows":
+            raise ValidationError(_l("A table can have at most %(count)d rows.",
+                                     count=tables.MAX_ROWS))
+        if trouble == "columns":
+            raise ValidationError(_l("A table can have at most %(count)d columns.",
+                                     count=tables.MAX_COLUMNS))
+        if len(self._budget_text()) > SECTION_MAX_CHARS:
+            raise ValidationError(_l("The budget text and its table are too long together: "
+                                     "at most %(count)d characters.", count=SECTION_MAX_CHARS))
+
+    def _budget_text(self) -> str:
+        return tables.join_table(self.budget_execution.data,
+                                 tables.rows_from_text(self.budget_table.data))
+
     def section_values(self) -> dict[str, Any]:
-        return {name: self[name].data for name in CONTENT_FIELDS}
+        values = {name: self[name].data for name in CONTENT_FIELDS}
+        values["budget_execution"] = self._budget_text()
+        return values
 
 
 class ReportEditForm(ReportSectionsForm):
     save = SubmitField(_l("Save draft"))
+    preview = SubmitField(_l("Save and preview"))
     submit_report = SubmitField(_l("Save and submit"))
 
 

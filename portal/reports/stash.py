@@ -33,7 +33,7 @@ from portal.extensions import db
 from portal.modeling import utcnow
 from portal.reports.models import CONTENT_FIELDS, SECTION_MAX_CHARS, Report, ReportTextStash
 
-STASH_FIELDS = (*CONTENT_FIELDS, "reason")
+STASH_FIELDS = (*CONTENT_FIELDS, "budget_table", "reason")
 KEEP_FOR = timedelta(days=7)
 STASH_COOKIE = "report_stash"
 COOKIE_PATH = "/reports/"

@@ -44,17 +44,19 @@ def test_akim_journey(open_journey: Any) -> None:
     j.fill(main.get_by_label("Questions raised and answers given"),
            "- **When is the water on?** In September.")
     j.fill(main.get_by_label("Plans for the next period"), "- repair the school roof")
-    main.get_by_label("Attach a file").set_input_files(
+    main.get_by_label("Attach files").set_input_files(
         files=[payload("meeting-minutes.pdf", "application/pdf", PDF)])
     j.click(main.get_by_role("button", name="Save draft"))
     expect(main.get_by_role("link", name="meeting-minutes.pdf")).to_be_visible()
     j.step("draft saved with an attachment")
 
     j.click(main.get_by_role("button", name="Save and submit"))
-    publish = main.get_by_role("button", name=re.compile("^Publish"))
-    expect(publish).to_be_visible()
     j.step("submitted")
-    j.click(publish)
+    j.click(main.get_by_role("link", name="Check and publish"))
+    check = main.get_by_role("region", name="Check the report, then publish it")
+    expect(check).to_contain_text("meeting-minutes.pdf")
+    j.step("check before publishing")
+    j.click(check.get_by_role("button", name="Publish the report"))
     expect(main.get_by_role("heading", level=1)).to_have_text(period)
     expect(main.get_by_text("Agybet village club")).to_be_visible()
     expect(main.get_by_role("region", name="Files").get_by_role(

@@ -101,6 +101,47 @@ def test_saving_and_submitting_a_draft(client: FlaskClient, login: Any, csrf: An
     assert db.session.get(Report, report.id).current_version == 1
 
 
+def test_save_and_preview_shows_the_residents_page_of_what_was_typed(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    report = ReportFactory()
+    signed_in_owner(login, report)
+    url = f"/reports/{report.id}/edit"
+    response = client.post(url, data=form_data(csrf(url), summary="Roads **repaired**.",
+                                                preview="Save and preview"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/reports/{report.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Roads <strong>repaired</strong>." in page  # rendered as residents read it
+    assert "Preview" in page and "Back to the editor" in page and "Draft saved." in page
+    assert db.session.get(Report, report.id).state == ReportState.DRAFT
+
+
+def test_publishing_goes_through_a_page_that_says_what_becomes_public(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    report = ReportFactory(filled=True, period_start=date(2025, 1, 1),
+                           period_end=date(2025, 6, 30), due_on=date(2099, 7, 31))
+    signed_in_owner(login, report)
+    confirm = f"/reports/{report.id}/publish"
+    draft = client.get(confirm)  # a draft is submitted first
+    assert draft.status_code == 302 and draft.headers["Location"].endswith("/edit")
+    url = f"/reports/{report.id}/edit"
+    client.post(url, data=form_data(csrf(url), submit_report="Save and submit"))
+    submitted = client.get(url).get_data(as_text=True)
+    assert f'href="{confirm}"' in submitted and "Check and publish" in submitted
+    page = client.get(confirm).get_data(as_text=True)
+    assert "What becomes public" in page and "No files are attached." in page
+    assert "Every earlier version and every reason stay visible to everyone." in page
+    assert "House of culture, Agybet" in page  # the report itself, as residents will see it
+    assert page.count(f'action="{confirm}"') == 2
+    assert db.session.get(Report, report.id).state == ReportState.SUBMITTED  # GET changes nothing
+    russian = client.get(confirm, query_string={"lang": "ru"}).get_data(as_text=True)
+    assert "Срок сдачи отчёта — 31 июля 2099\u202fг.\n" in russian and "г.." not in russian
+    client.get(confirm, query_string={"lang": "en"})
+    done = client.post(confirm, data={"csrf_token": csrf(confirm)}, follow_redirects=True)
+    assert "The report is published" in done.get_data(as_text=True)
+    assert client.get(confirm).headers["Location"] == f"/reports/{report.id}"
+
+
 def test_a_validation_error_keeps_every_typed_character(client: FlaskClient, login: Any,
                                                         csrf: Any) -> None:
     report = ReportFactory()
@@ -264,3 +305,29 @@ def test_the_late_list_pages_through_many_reports(app: Any, client: FlaskClient,
     second = client.get("/regions/61/reports/late?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and 'rel="prev"' in second
     assert "due July 31, 2022" in second  # the oldest missing report comes last
+
+
+def test_a_budget_table_typed_as_rows_is_a_table_for_residents(
+        client: FlaskClient, login: Any, csrf: Any) -> None:
+    report = ReportFactory()
+    signed_in_owner(login, report)
+    url = f"/reports/{report.id}/edit"
+    rows = "Item; Plan; Spent\nRoads; 2 798; 2 742\nStreet lights\t1 200\t1 180"  # a pasted row
+    client.post(url, data=form_data(csrf(url), budget_execution="Spent as planned.",
+                                    budget_table=rows, save="Save draft"))
+    stored = db.session.get(Report, report.id).budget_execution
+    assert stored.startswith("Spent as planned.\n\n| Item | Plan | Spent |")
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "<th>Item</th>" in page and "<td>Street lights</td>" in page
+    assert "<td>1 180</td>" in page and "| Roads" not in page
+    editor = client.get(url).get_data(as_text=True)  # the editor shows rows again, not pipes
+    assert ">\r\nSpent as planned.</textarea>" in editor
+    assert ">\r\nItem; Plan; Spent\nRoads; 2 798; 2 742\nStreet lights; 1 200; 1 180</textarea>" \
+        in editor
+    cleared = form_data(csrf(url), budget_execution="Spent as planned.", budget_table="",
+                        save="Save draft")
+    client.post(url, data=cleared)
+    assert db.session.get(Report, report.id).budget_execution == "Spent as planned."
+    too_wide = client.post(url, data=form_data(csrf(url), budget_table=";" * 12,
+                                               save="Save draft"))
+    assert "A table can have at most 12 columns." in too_wide.get_data(as_text=True)

@@ -26,12 +26,14 @@ from portal.reports import readers, services, stash
 from portal.reports.forms import ReportAmendForm, ReportEditForm
 from portal.reports.models import Report, ReportAttachment, ReportState
 from portal.reports.services import ReportError
+from portal.reports.timeliness import covers_period, days_late, local_today
 from portal.reports.views import blueprint
 from portal.reports.views.access import (
     attachment_of_report,
     attachment_report_unpublished,
     unpublished,
 )
+from portal.reports.views.public import render_page
 from portal.web.errors import error_response
 from portal.web.forms import ButtonForm, apply_errors
 
@@ -146,6 +148,9 @@ def edit(report: Report) -> str | Response:
                   "success")
         else:
             flash(_("Draft saved."), "success")
+        if form.preview.data and report.is_draft:
+            # The page residents will read, from what was just saved (no script needed).
+            return redirect(url_for(".show", report_id=report.id))
         return redirect(url_for(".edit", report_id=report.id))
     return render_template("reports/edit.html", report=report, form=form, confirm=ButtonForm())
 
@@ -194,9 +199,19 @@ def amend(report: Report) -> str | Response:
     return render_template("reports/amend.html", report=report, form=form)
 
 
-@blueprint.route("/reports/<int:report_id>/publish", methods=["POST"])
+@blueprint.route("/reports/<int:report_id>/publish", methods=["GET", "POST"])
 @require(Permission.REPORTS_PUBLISH, load=readers.report_for_edit, hide=unpublished)
-def publish(report: Report) -> Response:
+def publish(report: Report) -> str | Response:
+    """GET: the step before publishing, the page residents will see with what becomes public
+    and what can be changed later; POST: publish."""
+    if request.method == "GET":
+        if report.is_published:
+            return redirect(url_for(".show", report_id=report.id))
+        if report.state != ReportState.SUBMITTED:
+            flash(_("Submit the report first: “Save and submit” checks that every section "
+                    "is filled in."), "info")
+            return redirect(url_for(".edit", report_id=report.id))
+        return _confirm_publish(report)
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -207,6 +222,14 @@ def publish(report: Report) -> Response:
     db.session.commit()
     flash(_("The report is published. Everyone can read it now."), "success")
     return redirect(url_for(".show", report_id=report.id))
+
+
+def _confirm_publish(report: Report) -> str:
+    today = local_today()
+    return render_page(readers.report_for_page(report.id) or report, None,
+                       "reports/confirm_publish.html", confirm=ButtonForm(),
+                       days_late=days_late(report.due_on, today),
+                       interim=not covers_period(report.period_end, today))
 
 
 @blueprint.route("/reports/<int:report_id>/return", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, render_template
 from werkzeug.wrappers import Response
 
@@ -28,10 +30,12 @@ def _version_or_404(report: Report, number: int) -> ReportVersion:
     abort(404)
 
 
-def _render(report: Report, shown: ReportVersion | None) -> str:
+def render_page(report: Report, shown: ReportVersion | None,
+            template: str = "reports/report.html", **extra: Any) -> str:
+    """The report's page (or a page built on it, such as the step before publishing)."""
     today = local_today()
     return render_template(
-        "reports/report.html",
+        template,
         report=report,
         term=report.term,
         shown=shown,
@@ -44,6 +48,7 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
         today=today,
         attachments=[a for a in report.attachments
                      if shown is None or (a.added_in_version or 0) <= shown.number],
+        **extra,
     )
 
 
@@ -51,13 +56,13 @@ def _render(report: Report, shown: ReportVersion | None) -> str:
 @public(load=readable_report)
 def show(report: Report) -> str:
     """The latest published version; for its akim and staff, a preview of a draft."""
-    return _render(report, report.versions[-1] if report.versions else None)
+    return render_page(report, report.versions[-1] if report.versions else None)
 
 
 @blueprint.route("/reports/<int:report_id>/versions/<int:number>")
 @public(load=readable_report)
 def version(report: Report, number: int) -> str:
-    return _render(report, _version_or_404(report, number))
+    return render_page(report, _version_or_404(report, number))
 
 
 @blueprint.route("/reports/<int:report_id>/versions/<int:number>/changes")
