@@ -122,13 +122,14 @@ def _text(x: int, y: int, content: str, anchor: str = "middle", size: int = FONT
                   ).format(_px(x), _px(y), anchor, size, fill, content)
 
 
-def _frame(chart_id: str, title: str, description: str, body: list[Markup]) -> Markup:
+def _frame(chart_id: str, title: str, description: str, body: list[Markup],
+           height: int = HEIGHT) -> Markup:
     opening = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         'width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" '
         'font-family="{font}"><title id="{id}-title">{title}</title>'
         '<desc id="{id}-desc">{description}</desc>'
-    ).format(width=WIDTH, height=HEIGHT, id=chart_id, font=FONT, title=title,
+    ).format(width=WIDTH, height=height, id=chart_id, font=FONT, title=title,
              description=description)
     return opening + Markup("").join(body) + Markup("</svg>")
 
@@ -241,3 +242,44 @@ def grouped_bars(chart_id: str, title: str, description: str, category_label: st
     body += _category_labels(canvas, categories)
     return Chart(chart_id, title, description, category_label, categories, series,
                  _frame(chart_id, title, description, body), extra_columns, note)
+
+
+# Horizontal bars: one row per category, its name above its bars (names too long to stand
+# under a column, such as the functional groups of a budget). Sizes in pixels.
+ROW_LABEL = 24  # from a row's top to the bottom of its name
+ROW_BAR = 16
+ROW_GAP = 10
+VALUE_ROOM = 70  # right of the longest bar, for its value
+
+
+def horizontal_bars(chart_id: str, title: str, description: str, category_label: str,
+                    categories: Sequence[str], series: Sequence[Series], unit: str,
+                    tooltip: Callable[[str, str, int], str],
+                    tick_label: Callable[[int], str] = millions,
+                    extra_columns: Sequence[tuple[str, Sequence[str]]] = (),
+                    note: str = "") -> Chart:
+    """Per category a row: its name, then one bar per series (e.g. plan over actual), each
+    with its value at the end. The chart grows downwards with the number of categories."""
+    maximum = max((value or 0 for item in series for value in item.values), default=0)
+    left = 8 * 10
+    span = (WIDTH - 8 - VALUE_ROOM) * 10
+    row_height = ROW_LABEL + len(series) * (ROW_BAR + 2) + ROW_GAP
+    height = MARGIN_TOP + len(categories) * row_height
+    body = _legend(series) + [_text(4 * 10, 18 * 10, unit, "start", FONT_SIZE - 2, MUTED)]
+    for index, category in enumerate(categories):
+        top = (MARGIN_TOP + index * row_height) * 10
+        body.append(_text(left, top + (ROW_LABEL - 7) * 10, category, "start"))
+        for position, item in enumerate(series):
+            value = item.values[index]
+            y = top + (ROW_LABEL + position * (ROW_BAR + 2)) * 10
+            width = value * span // maximum if value and maximum else 0
+            if width > 0:
+                inset = 10 if item.stroke else 0  # outlines drawn inside, as grouped_bars
+                body.append(_bar(left + inset, max(width - 2 * inset, 10), y + inset,
+                                 ROW_BAR * 10 - 2 * inset, item,
+                                 tooltip(category, item.label, value or 0)))
+            shown = "—" if value is None else tick_label(value)
+            body.append(_text(left + width + 50, y + (ROW_BAR - 3) * 10, shown, "start",
+                              FONT_SIZE - 2, MUTED))
+    return Chart(chart_id, title, description, category_label, categories, series,
+                 _frame(chart_id, title, description, body, height), extra_columns, note)

@@ -14,7 +14,7 @@ from sqlalchemy import Select, String, and_, case, exists, func, select, type_co
 from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Akim, Term, TermStatus
-from portal.budgets.models import BudgetCategory
+from portal.budgets.models import BudgetCategory, BudgetFunction
 from portal.extensions import db
 from portal.geo.models import District, Region, RuralDistrict
 from portal.promises.models import Promise, PromiseEvidence, PromiseUpdate
@@ -136,4 +136,12 @@ def category_names() -> dict[str, dict[str, str]]:
     return {
         category.code: {"kk": category.name_kk, "ru": category.name_ru, "en": category.name_en}
         for category in db.session.scalars(select(BudgetCategory))
+    }
+
+
+def function_names() -> dict[str, dict[str, str]]:
+    """Spending functional group code → its name in the three languages: one query."""
+    return {
+        item.code: {"kk": item.name_kk, "ru": item.name_ru, "en": item.name_en}
+        for item in db.session.scalars(select(BudgetFunction))
     }

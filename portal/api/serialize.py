@@ -303,13 +303,24 @@ def _indicators(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def budget(rural_district: RuralDistrict, found: RuralDistrictBudget, selection: str,
-           category_names: dict[str, dict[str, str]]) -> dict[str, Any]:
+           category_names: dict[str, dict[str, str]],
+           function_names: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     values = found.as_dict()
     categories = []
     for category in values["categories"]:
         category["name"] = category_names.get(category["code"]) or {
             "kk": category["name"], "ru": category["name"], "en": category["name"]}
         categories.append(_indicators(category))
+    spending = values["spending"]
+    functions = []
+    for item in spending["functions"]:
+        item["name"] = (function_names or {}).get(item["code"]) or {
+            "kk": item["name"], "ru": item["name"], "en": item["name"]}
+        functions.append(_indicators(item))
+    total = spending["total"]
+    if total is not None:
+        total["name"] = {"kk": "", "ru": "", "en": ""}
+        total = _indicators(total)
     return {
         "rural_district": place(rural_district),
         "year": values["year"],
@@ -319,5 +330,7 @@ def budget(rural_district: RuralDistrict, found: RuralDistrictBudget, selection:
         "lines": values["lines"],
         "indicators": _indicators(values["indicators"]) if values["indicators"] else None,
         "series": [_indicators(item) for item in values["series"]],
+        "spending": {"functions": functions, "total": total, "lines": spending["lines"]},
+        "sources": values["sources"],
         "synthetic": values["synthetic"],
     }

@@ -11,8 +11,18 @@ from flask_babel import gettext as _
 from portal import formats
 from portal.budgets.indicators import YearIndicators
 from portal.budgets.models import PeriodKind
+from portal.budgets.readers import FunctionYear
 from portal.budgets.validation import parse_period
-from portal.charts import BRAND, INK, ORANGE, Chart, Series, grouped_bars, stacked_bars
+from portal.charts import (
+    BRAND,
+    INK,
+    ORANGE,
+    Chart,
+    Series,
+    grouped_bars,
+    horizontal_bars,
+    stacked_bars,
+)
 
 
 def money_text(amount: int) -> str:
@@ -136,6 +146,44 @@ def plan_and_actual(chart_id: str, series: Sequence[YearIndicators], place: str)
         extra_columns=[(_("Plan collected"), [percent_text(item.plan_execution)
                                              for item in years])],
         note=partial_years_note(years),
+    )
+
+
+def spending_by_function(chart_id: str, functions: Sequence[FunctionYear], place: str,
+                         year: int) -> Chart:
+    """One year's spending per functional group: the plan (adjusted, else approved) over
+    the actual, one row per group."""
+    actual = sum(item.actual or 0 for item in functions)
+    plan = sum(item.plan or 0 for item in functions)
+    largest = max(functions, key=lambda item: item.actual or 0, default=None)
+    if largest is not None and largest.actual:
+        description = _(
+            "Spending of %(place)s in %(year)s by functional group, plan and actual. "
+            "Spent %(actual)s of a plan of %(plan)s; the largest group is %(group)s with "
+            "%(largest)s.",
+            place=formats.place_of(place), year=year, actual=millions_text(actual),
+            plan=millions_text(plan), group=largest.name, largest=millions_text(largest.actual))
+    else:
+        description = _("Planned spending of %(place)s in %(year)s by functional group; no "
+                        "spending has been reported yet.", place=formats.place_of(place),
+                        year=year)
+    through = max((item.actual_through for item in functions), default=0)
+    return horizontal_bars(
+        chart_id,
+        title=_("Where the money went: %(place)s, %(year)s", place=place, year=year),
+        description=description,
+        category_label=_("Functional group"),
+        categories=[item.name for item in functions],
+        series=[
+            Series(_("Plan"), [item.plan for item in functions], "#ffffff", stroke=INK),
+            Series(_("Actual"), [item.actual for item in functions], BRAND),
+        ],
+        unit=_("million ₸"),
+        tooltip=_tooltip,
+        extra_columns=[(_("Plan spent"), [percent_text(item.plan_execution)
+                                          for item in functions])],
+        note=_("Actual spending for %(months)s only.", months=month_span(through))
+        if 0 < through < 12 else "",
     )
 
 

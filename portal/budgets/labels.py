@@ -31,6 +31,6 @@ LABELS: dict[Enum, Any] = {
     ImportKind.REVENUE: _l("Revenue"),
     ImportKind.SPENDING: _l("Spending"),
     ImportKind.DECISIONS: _l("Maslikhat decisions"),
-    DecisionKind.ADOPTED: _l("Adopted by"),
-    DecisionKind.AMENDING: _l("Amended by"),
+    DecisionKind.ADOPTED: _l("Adopted"),
+    DecisionKind.AMENDING: _l("Amended"),
 }

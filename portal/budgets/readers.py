@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,9 +27,13 @@ from portal.budgets.indicators import (
 )
 from portal.budgets.models import (
     BudgetCategory,
+    BudgetDecision,
     BudgetDistrictYear,
+    BudgetFunction,
     BudgetLine,
+    BudgetSpendingLine,
     BudgetYearSummary,
+    DecisionKind,
     RevenueSection,
 )
 from portal.budgets.summaries import annual_select, resolve_annual, totals_by_unit_select
@@ -72,6 +76,56 @@ class PeriodLine:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class FunctionYear:
+    """One functional group's annual spending for a rural district and year (whole tenge),
+    resolved from its period lines by the same rule as a revenue category's."""
+
+    code: str
+    name: str
+    approved: int | None
+    adjusted: int | None
+    actual: int | None
+    plan: int | None
+    plan_execution: Decimal | None  # actual / plan: the share of the plan spent
+    actual_through: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SpendingPeriodLine:
+    """A stored spending line as the file states it."""
+
+    function: str
+    period: str  # YEAR, Q1..Q4, M01..M12
+    approved: int | None
+    adjusted: int | None
+    actual: int | None
+    synthetic: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A maslikhat decision that adopted or amended the year's budget: the figures' source."""
+
+    year: int  # the budget year it adopted or amended
+    kind: DecisionKind
+    number: str
+    decided_on: date
+    url: str
+    synthetic: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "kind": self.kind.value, "number": self.number,
+                "decided_on": self.decided_on.isoformat(), "url": self.url,
+                "synthetic": self.synthetic}
 
 
 @dataclass(frozen=True)
@@ -131,6 +185,26 @@ class RuralDistrictBudget:
     lines: list[PeriodLine]
     indicators: YearIndicators | None
     series: list[YearIndicators]
+    spending: list[FunctionYear] = field(default_factory=list)
+    spending_lines: list[SpendingPeriodLine] = field(default_factory=list)
+    # The year's legal source: the adopting decision first, then the amending ones by date.
+    # Empty: the source is not recorded (pages say so).
+    sources: list[Decision] = field(default_factory=list)
+
+    @property
+    def adopted_by(self) -> Decision | None:
+        return next((item for item in self.sources if item.kind is DecisionKind.ADOPTED), None)
+
+    @property
+    def amended_by(self) -> list[Decision]:
+        return [item for item in self.sources if item.kind is DecisionKind.AMENDING]
+
+    @property
+    def spending_total(self) -> FunctionYear | None:
+        """All functional groups together (the spending table's last row)."""
+        if not self.spending:
+            return None
+        return _function_total(self.spending)
 
     @property
     def sections(self) -> list[SectionTotal]:
@@ -139,7 +213,8 @@ class RuralDistrictBudget:
     @property
     def synthetic(self) -> bool:
         """The year's figures come from a seed: fictional (portal.modeling.Synthetic)."""
-        return any(line.synthetic for line in self.lines)
+        return any(line.synthetic for line in self.lines) \
+            or any(line.synthetic for line in self.spending_lines)
 
     @property
     def total(self) -> SectionTotal | None:
@@ -157,8 +232,27 @@ class RuralDistrictBudget:
             "lines": [line.as_dict() for line in self.lines],
             "indicators": self.indicators.as_dict() if self.indicators else None,
             "series": [item.as_dict() for item in self.series],
+            "spending": {
+                "functions": [item.as_dict() for item in self.spending],
+                "total": self.spending_total.as_dict() if self.spending_total else None,
+                "lines": [line.as_dict() for line in self.spending_lines],
+            },
+            "sources": [item.as_dict() for item in self.sources],
             "synthetic": self.synthetic,
         }
+
+
+def _function_total(items: Sequence[FunctionYear]) -> FunctionYear:
+    """Totals as the revenue subtotals: the adjusted total is the budget as adjusted (lines
+    not adjusted count at their approved amount), None when no line was adjusted."""
+    plan = _sum_stated(item.plan for item in items)
+    actual = _sum_stated(item.actual for item in items)
+    return FunctionYear(
+        code="", name="", approved=_sum_stated(item.approved for item in items),
+        adjusted=plan if any(item.adjusted is not None for item in items) else None,
+        actual=actual, plan=plan,
+        plan_execution=share(actual, plan) if actual is not None and plan else None,
+        actual_through=max((item.actual_through for item in items), default=0))
 
 
 @dataclass(frozen=True)
@@ -280,9 +374,16 @@ def budget_summaries_for_terms(term_ids: Iterable[int]) -> dict[int, TermBudget]
 
 def rural_district_budget(rural_district: RuralDistrict,
                           year: int | None = None) -> RuralDistrictBudget:
-    """Lines, per-category figures and indicators for one year, plus the series: 3 queries."""
+    """Lines, per-category figures and indicators for one year, plus the series, the year's
+    spending by function and its sources (the maslikhat decisions): 6 queries.
+
+    The year follows the revenue (`pick_year`); a rural district with spending on record
+    but no revenue shows the wanted spending year, else its latest."""
     series = budget_summaries_for_rural_districts([rural_district.id]).get(rural_district.id, [])
+    spending_by_year = function_years(rural_district.id)
     chosen = pick_year(series, year)
+    if chosen is None and spending_by_year:
+        chosen = year if year in spending_by_year else max(spending_by_year)
     if chosen is None:
         return RuralDistrictBudget(rural_district.kato, None, [], [], [], None, [])
     categories = _category_years(rural_district.id, chosen)
@@ -301,12 +402,76 @@ def rural_district_budget(rural_district: RuralDistrict,
     return RuralDistrictBudget(
         kato=rural_district.kato,
         year=chosen,
-        years=[item.year for item in series],
+        years=sorted({item.year for item in series} | set(spending_by_year)),
         categories=categories,
         lines=lines,
         indicators=next((item for item in series if item.year == chosen), None),
         series=series,
+        spending=spending_by_year.get(chosen, []),
+        spending_lines=_spending_lines(rural_district.id, chosen),
+        sources=budget_sources([rural_district.id], chosen).get(rural_district.id, []),
     )
+
+
+def function_years(rural_district_id: int) -> dict[int, list[FunctionYear]]:
+    """Every year's spending by functional group for one rural district: one query."""
+    annual = annual_select(BudgetSpendingLine).where(
+        BudgetSpendingLine.rural_district_id == rural_district_id).subquery()
+    result: dict[int, list[FunctionYear]] = defaultdict(list)
+    for row in db.session.execute(
+        select(annual, BudgetFunction)
+        .join(BudgetFunction, BudgetFunction.id == annual.c.function_id)
+        .order_by(annual.c.year, BudgetFunction.sort_order, BudgetFunction.code)
+    ):
+        amounts = resolve_annual(row)
+        item: BudgetFunction = row[-1]
+        result[row[1]].append(FunctionYear(
+            code=item.code, name=item.name, approved=amounts.approved,
+            adjusted=amounts.adjusted, actual=amounts.actual, plan=amounts.plan,
+            plan_execution=share(amounts.actual, amounts.plan)
+            if amounts.actual is not None and amounts.plan else None,
+            actual_through=amounts.actual_through))
+    return dict(result)
+
+
+def _spending_lines(rural_district_id: int, year: int) -> list[SpendingPeriodLine]:
+    return [
+        SpendingPeriodLine(code, period_label(kind, number), approved, adjusted, actual,
+                           synthetic)
+        for code, kind, number, approved, adjusted, actual, synthetic in db.session.execute(
+            select(BudgetFunction.code, BudgetSpendingLine.period_kind,
+                   BudgetSpendingLine.period_number, BudgetSpendingLine.approved,
+                   BudgetSpendingLine.adjusted, BudgetSpendingLine.actual,
+                   BudgetSpendingLine.synthetic)
+            .join(BudgetFunction, BudgetFunction.id == BudgetSpendingLine.function_id)
+            .where(BudgetSpendingLine.rural_district_id == rural_district_id,
+                   BudgetSpendingLine.year == year)
+            .order_by(BudgetFunction.sort_order, BudgetSpendingLine.period_kind.desc(),
+                      BudgetSpendingLine.period_number))
+    ]
+
+
+def budget_sources(rural_district_ids: Iterable[int], year: int | None = None
+                   ) -> dict[int, list[Decision]]:
+    """The maslikhat decisions behind each rural district's budget year (one year, or all
+    years when `year` is None, then keyed lists hold every year's decisions in order):
+    the adopting decision first, then the amending ones by date. One query."""
+    wanted = sorted(set(rural_district_ids))
+    if not wanted:
+        return {}
+    statement = (select(BudgetDecision)
+                 .where(BudgetDecision.rural_district_id.in_(wanted))
+                 .order_by(BudgetDecision.rural_district_id, BudgetDecision.year,
+                           BudgetDecision.kind, BudgetDecision.decided_on,
+                           BudgetDecision.number))
+    if year is not None:
+        statement = statement.where(BudgetDecision.year == year)
+    result: dict[int, list[Decision]] = defaultdict(list)
+    for item in db.session.scalars(statement):
+        result[item.rural_district_id].append(Decision(item.year, item.kind, item.number,
+                                                       item.decided_on, item.url,
+                                                       item.synthetic))
+    return dict(result)
 
 
 def _category_years(rural_district_id: int, year: int,

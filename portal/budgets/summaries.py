@@ -21,6 +21,7 @@ from portal.budgets.models import (
     BudgetCategory,
     BudgetDistrictYear,
     BudgetLine,
+    BudgetSpendingLine,
     BudgetYearSummary,
     PeriodKind,
     RevenueSection,
@@ -47,29 +48,27 @@ class AnnualAmounts:
         return self.adjusted if self.adjusted is not None else self.approved
 
 
-def _sum_for(kind: PeriodKind, column: Any) -> Any:
-    return func.sum(case((BudgetLine.period_kind == kind, column)))
-
-
-def annual_select() -> Select[Any]:
-    """Per (rural district, year, category): each measure summed per period kind.
+def annual_select(lines: type[BudgetLine] | type[BudgetSpendingLine] = BudgetLine
+                  ) -> Select[Any]:
+    """Per (rural district, year, line item): each measure summed per period kind. The
+    item is the revenue category, or the functional group for spending lines: one rule for
+    both.
 
     Callers add their filters; `resolve_annual` turns a row into AnnualAmounts.
     """
+    item: Any = BudgetLine.category_id if lines is BudgetLine else BudgetSpendingLine.function_id
     columns = []
-    for measure in (BudgetLine.approved, BudgetLine.adjusted, BudgetLine.actual):
+    for measure in (lines.approved, lines.adjusted, lines.actual):
         for kind in (PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH):
-            columns.append(_sum_for(kind, measure))
-    has_actual = BudgetLine.actual.is_not(None)
+            columns.append(func.sum(case((lines.period_kind == kind, measure))))
+    has_actual = lines.actual.is_not(None)
     quarter_last = func.max(case(
-        (and_(BudgetLine.period_kind == PeriodKind.QUARTER, has_actual),
-         BudgetLine.period_number)))
+        (and_(lines.period_kind == PeriodKind.QUARTER, has_actual), lines.period_number)))
     month_last = func.max(case(
-        (and_(BudgetLine.period_kind == PeriodKind.MONTH, has_actual), BudgetLine.period_number)))
+        (and_(lines.period_kind == PeriodKind.MONTH, has_actual), lines.period_number)))
     return (
-        select(BudgetLine.rural_district_id, BudgetLine.year, BudgetLine.category_id,
-               *columns, quarter_last, month_last)
-        .group_by(BudgetLine.rural_district_id, BudgetLine.year, BudgetLine.category_id)
+        select(lines.rural_district_id, lines.year, item, *columns, quarter_last, month_last)
+        .group_by(lines.rural_district_id, lines.year, item)
     )
 
 

@@ -87,9 +87,12 @@ def rural_district(kato: str) -> str:
     if place is None:
         abort(404)
     budget = readers.rural_district_budget(place, _year_argument())
+    spending_chart = figures.spending_by_function(
+        "rd-spending", budget.spending, place.name, budget.year
+    ) if budget.spending and budget.year else None
     return render_template(
         "budgets/rural_district.html", rural_district=place, budget=budget,
-        charts=_charts(budget.series, place.name, "rd"),
+        charts=_charts(budget.series, place.name, "rd"), spending_chart=spending_chart,
     )
 
 

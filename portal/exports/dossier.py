@@ -12,7 +12,7 @@ deadlines, overdue promises and missing reports all depend on it.
 Every figure (promise and report counts, ratings, budget) is `portal.figures`' value; the
 lists beside them are formatted rows. Queries for any number of akims: terms and places
 (2), figures (2), promises (1), evidence counts (1), reports (1), the promise entries of
-published reports (1), flags (1), synthetic-data flag (1).
+published reports (1), the budgets' sources (1), flags (1), synthetic-data flag (1).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.akims.models import Gender, Term, TermEndReason, TermStatus
 from portal.budgets.indicators import YearIndicators
+from portal.budgets.readers import Decision, budget_sources
 from portal.exports import plugins
 from portal.exports.scope import Scope
 from portal.extensions import db
@@ -154,6 +155,8 @@ class Dossier:
     report_entries: tuple[ReportEntryLine, ...]  # oldest period first, in programme order
     budget_series: tuple[YearIndicators, ...]
     budget_headline: YearIndicators | None
+    # Per year of the series: the maslikhat decisions behind its figures (empty: not recorded).
+    budget_sources: tuple[tuple[int, tuple[Decision, ...]], ...]
     term_years: tuple[int, int]
     ratings: RatingSummary
     flags: tuple[plugins.FlagItem, ...] | None  # None: the recall domain is not installed
@@ -233,6 +236,7 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
     evidence = evidence_counts(term_ids)
     reports = timelines_for_terms(term_ids, as_of)
     figures = figures_for_terms(term_ids, as_of, meetings=False)  # it shows none
+    sources = budget_sources(term.rural_district_id for term in chosen)
     synthetic = is_synthetic()
     base_url = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     entries = published_entries(term_ids, base_url)
@@ -284,6 +288,10 @@ def _assemble(chosen: list[Term], all_terms: Iterable[Term], language: str,
             report_entries=tuple(entries.get(term.id, ())),
             budget_series=tuple(budget.series) if budget else (),
             budget_headline=counted.budget,
+            budget_sources=tuple(
+                (item.year, tuple(decision for decision in sources.get(term.rural_district_id, [])
+                                  if decision.year == item.year))
+                for item in (budget.series if budget else ())),
             term_years=(term.starts_on.year, term.last_day.year),
             ratings=counted.ratings,
             flags=flags.get(term.id, ()) if flags is not None else None,

@@ -114,6 +114,7 @@ SOURCES: dict[str, tuple[tuple[str, Resolver], ...]] = {
     "report": (("term_id", _terms), ("id", _reports)),
     "report_promise_entry": (("report_id", _reports),),
     "budget_year_summary": (("rural_district_id", _rural_districts),),
+    "budget_decision": (("rural_district_id", _rural_districts),),
     "term_rating_tally": (("term_id", _terms),),
     "recall_flag": (("term_id", _terms), ("id", _flags)),
     "site_meta": (),

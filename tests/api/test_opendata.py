@@ -223,3 +223,45 @@ def test_the_jobs_are_scheduled_nightly_and_hourly() -> None:
     assert "nightly_open_data" in due(21, 30)  # 02:30 in Almaty
     assert "nightly_open_data" not in due(9, 30)
     assert "hourly_open_data" in due(9, 45) and "hourly_open_data" in due(22, 45)
+
+
+def test_spending_and_the_decisions_behind_each_year_are_published(exporting: Flask,
+                                                                   world: World) -> None:
+    from portal.budgets.categories import sync_functions
+    from portal.budgets.models import (
+        BudgetDecision,
+        BudgetFunction,
+        BudgetSpendingLine,
+        DecisionKind,
+        PeriodKind,
+    )
+    from portal.extensions import db
+
+    kato = world.rural_district.kato
+    with exporting.app_context():
+        sync_functions("tests")
+        lighting = db.session.query(BudgetFunction).filter_by(code="07").one()
+        db.session.add(BudgetSpendingLine(
+            rural_district_id=world.rural_district.id, year=2025,
+            period_kind=PeriodKind.QUARTER, period_number=2, function_id=lighting.id,
+            actual=1_250_000))
+        db.session.add(BudgetDecision(
+            rural_district_id=world.rural_district.id, year=2025, kind=DecisionKind.ADOPTED,
+            number="35/2", decided_on=date(2024, 12, 27),
+            url="https://adilet.zan.kz/rus/docs/G24TD00123M"))
+        db.session.commit()
+    build_now(exporting)
+    data = tables(open_zip(exporting))
+
+    functions = {row["code"]: row for row in data["data/budget_functions.csv"]}
+    assert functions["07"]["name_ru"] == "Жилищно-коммунальное хозяйство"
+    [line] = [row for row in data["data/budget_spending_lines.csv"]
+              if row["rural_district_kato"] == kato]
+    assert (line["year"], line["period"], line["function"], line["actual"], line["approved"]) \
+        == ("2025", "Q2", "07", "1250000", "")
+    [decision] = [row for row in data["data/budget_decisions.csv"]
+                  if row["rural_district_kato"] == kato]
+    assert decision == {"rural_district_kato": kato, "year": "2025", "kind": "adopted",
+                        "decision_number": "35/2", "decided_on": "2024-12-27",
+                        "url": "https://adilet.zan.kz/rus/docs/G24TD00123M",
+                        "synthetic": "false"}

@@ -262,3 +262,28 @@ def test_the_reports_progress_on_promises_is_a_table_linked_to_each_promise(
              for annotation in page.get("/Annots", []) or []
              if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]]
     assert any(str(link).endswith(f"/promises/{record.overdue.id}") for link in links)
+
+
+@pytest.mark.parametrize(("language", "adopted", "missing"), [
+    ("en", "2025: Adopted: decision of the district maslikhat No. 35/2 of December 27, 2024",
+     "2024: Source not recorded"),
+    ("ru", "2025: Утверждён: решение районного маслихата от 27 декабря 2024 г. № 35/2",
+     "2024: Источник не указан"),
+])
+def test_the_budget_years_name_their_source_or_say_it_is_not_recorded(
+        record: Record, language: str, adopted: str, missing: str) -> None:
+    from datetime import date
+
+    from portal.budgets.models import BudgetDecision, DecisionKind
+
+    url = "https://adilet.zan.kz/rus/docs/G24TD00123M"
+    db.session.add(BudgetDecision(rural_district_id=record.term.rural_district_id, year=2025,
+                                  kind=DecisionKind.ADOPTED, number="35/2",
+                                  decided_on=date(2024, 12, 27), url=url))
+    db.session.commit()
+
+    text = squash(pdf_text(dossier_bytes(record.term.akim_id, language)))
+
+    assert adopted in text.replace("\u202f", " ")
+    assert url in text.replace(" ", "")
+    assert missing in text

@@ -25,7 +25,7 @@ from portal.api.openapi.building import (
     ref,
     string,
 )
-from portal.budgets.models import RevenueSection
+from portal.budgets.models import DecisionKind, RevenueSection
 from portal.geo.models import DistrictKind, RegionKind
 from portal.meetings.models import MeetingStatus, QuestionStatus
 from portal.promises.models import PromiseCategory, PromiseStatus
@@ -395,6 +395,54 @@ def _budget_line() -> Schema:
     }, "A line exactly as the budget file states it.")
 
 
+def _function_year() -> Schema:
+    amount = "null when not stated."
+    return obj({
+        "code": string("The functional group's two-digit code in the Unified Budget "
+                       "Classification (01 general public services, 07 housing and communal "
+                       "services, …)."),
+        "name": ref("Names"),
+        "approved": nullable(money(f"Approved annual plan; {amount}")),
+        "adjusted": nullable(money(f"Adjusted annual plan; {amount}")),
+        "actual": nullable(money(f"Actual spending so far; {amount}")),
+        "plan": nullable(money("The plan measured against: adjusted where stated, else "
+                               "approved.")),
+        "plan_execution": nullable(number("actual / plan, a fraction (0.9731 is 97.31 %).")),
+        "actual_through": integer("The last month the actuals cover (12: the whole year).",
+                                  minimum=0, maximum=12),
+    }, "One functional group's spending in the year.")
+
+
+def _spending() -> Schema:
+    return obj({
+        "functions": array(ref("FunctionYear"), "The year's spending per functional group."),
+        "total": nullable(ref("FunctionYear")),
+        "lines": array(obj({
+            "function": string("The functional group's code."),
+            "period": string("YEAR, Q1–Q4 or M01–M12.",
+                             pattern="^(YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$"),
+            "approved": nullable(money("Approved plan.")),
+            "adjusted": nullable(money("Adjusted plan.")),
+            "actual": nullable(money("Actual spending.")),
+            "synthetic": boolean(SYNTHETIC),
+        }, "A spending line exactly as the file states it."), "The year's spending lines as "
+                                                             "filed."),
+    }, "A rural district's spending by functional group for the year (total: code and name "
+       "empty).")
+
+
+def _decision() -> Schema:
+    return obj({
+        "year": integer("The budget year the decision adopted or amended."),
+        "kind": enum_of(DecisionKind, "adopted: the decision that approved the year's budget; "
+                                      "amending: a later decision that changed it."),
+        "number": string("The decision's number as published."),
+        "decided_on": date("The decision's date."),
+        "url": string("The decision in the legal register.", format="uri"),
+        "synthetic": boolean(SYNTHETIC),
+    }, "A district maslikhat decision: the legal source of a budget year's figures.")
+
+
 def _indicators() -> Schema:
     fraction = "A fraction rounded to four places (0.3312 is 33.12 %); null when undefined."
     return obj({
@@ -439,9 +487,15 @@ def _budget() -> Schema:
                                           "monthly)."),
         "indicators": nullable(ref("Indicators")),
         "series": array(ref("Indicators"), "Indicators of every year on record."),
+        "spending": ref("Spending"),
+        "sources": array(ref("Decision"), "The maslikhat decisions behind the year's revenue "
+                                          "and spending figures: the adopting one first, then "
+                                          "the amending ones by date. Empty: the source is "
+                                          "not recorded."),
         "synthetic": boolean("The year's figures are fictional: made by a seed for a "
                              "demonstration (docs/development.md, \"Fictional data\")."),
-    }, "A rural district's fourth-level budget revenues for one year, with the series.")
+    }, "A rural district's fourth-level budget for one year (revenues, spending, their "
+       "sources), with the revenue series.")
 
 
 def _me() -> Schema:
@@ -523,6 +577,9 @@ def components() -> dict[str, Schema]:
         "Flag": _flag(),
         "CategoryYear": _category_year(),
         "BudgetLine": _budget_line(),
+        "FunctionYear": _function_year(),
+        "Spending": _spending(),
+        "Decision": _decision(),
         "Indicators": _indicators(),
         "Budget": _budget(),
         "Me": _me(),

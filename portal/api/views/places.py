@@ -65,5 +65,6 @@ def budget(kato: str) -> Response:
     else:
         closed = any(item.year == found.year and item.closed for item in found.series)
         selection = "latest_closed" if closed else "latest"
-    return http.json_body(serialize.budget(rural_district, found, selection,
-                                           queries.category_names() if found.year else {}))
+    return http.json_body(serialize.budget(
+        rural_district, found, selection, queries.category_names() if found.year else {},
+        queries.function_names() if found.spending else {}))

@@ -1,4 +1,5 @@
-"""Rural district budgets: categories, lines as filed, yearly indicators."""
+"""Rural district budgets: categories, lines as filed, yearly indicators; spending by
+functional group as filed; the maslikhat decisions each year's figures come from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from typing import Any
 from sqlalchemy import Integer, func, select
 
 from portal.budgets.indicators import YearIndicators
-from portal.budgets.models import BudgetCategory, BudgetLine
+from portal.budgets.models import (
+    BudgetCategory,
+    BudgetDecision,
+    BudgetFunction,
+    BudgetLine,
+    BudgetSpendingLine,
+)
 from portal.budgets.readers import budget_summaries_for_rural_districts
 from portal.budgets.validation import period_label
 from portal.extensions import db
@@ -18,6 +25,7 @@ from portal.opendata.columns import (
     SYNTHETIC,
     B,
     Column,
+    D,
     I,
     N,
     S,
@@ -46,6 +54,37 @@ def _budget_lines() -> Iterator[tuple[Any, ...]]:
             statement):
         yield (kato, year, period_label(kind, number), code, approved, adjusted, actual,
                synthetic)
+
+
+def _budget_functions() -> Iterator[tuple[Any, ...]]:
+    return stream(select(BudgetFunction.code, *names_of(BudgetFunction))
+                  .order_by(BudgetFunction.sort_order, BudgetFunction.code))
+
+
+def _spending_lines() -> Iterator[tuple[Any, ...]]:
+    lines = BudgetSpendingLine
+    statement = (select(RuralDistrict.kato, lines.year, lines.period_kind, lines.period_number,
+                        BudgetFunction.code, lines.approved, lines.adjusted, lines.actual,
+                        lines.synthetic)
+                 .join(RuralDistrict, RuralDistrict.id == lines.rural_district_id)
+                 .join(BudgetFunction, BudgetFunction.id == lines.function_id)
+                 .order_by(RuralDistrict.kato, lines.year, BudgetFunction.sort_order,
+                           lines.period_kind.desc(), lines.period_number))
+    for kato, year, kind, number, code, approved, adjusted, actual, synthetic in stream(
+            statement):
+        yield (kato, year, period_label(kind, number), code, approved, adjusted, actual,
+               synthetic)
+
+
+def _budget_decisions() -> Iterator[tuple[Any, ...]]:
+    statement = (select(RuralDistrict.kato, BudgetDecision.year, BudgetDecision.kind,
+                        BudgetDecision.number, BudgetDecision.decided_on, BudgetDecision.url,
+                        BudgetDecision.synthetic)
+                 .join(RuralDistrict, RuralDistrict.id == BudgetDecision.rural_district_id)
+                 .order_by(RuralDistrict.kato, BudgetDecision.year, BudgetDecision.kind,
+                           BudgetDecision.decided_on, BudgetDecision.number))
+    for kato, year, kind, number, decided_on, url, synthetic in stream(statement):
+        yield kato, year, kind.value, number, decided_on, url, synthetic
 
 
 INDICATOR_COLUMNS = [name for name in YearIndicators.__dataclass_fields__
@@ -98,6 +137,32 @@ BUDGETS = [
     ], _budget_lines, ["rural_district_kato", "year", "period", "category"],
         [("rural_district_kato", "rural_districts", "kato"),
          ("category", "budget_categories", "code")]),
+    Table("budget_functions", "Budget spending functions", "The functional groups of the "
+          "Unified Budget Classification (order of the Minister of Finance of 18.09.2014 "
+          "No. 403) by which rural district spending is recorded.", [
+        S("code", "The group's two-digit code."), *NAMES("Name"),
+    ], _budget_functions, ["code"]),
+    Table("budget_spending_lines", "Budget spending lines", "Rural district budget spending "
+          "as filed: approved and adjusted plans and actuals per functional group and period, "
+          "whole tenge.", [
+        S("rural_district_kato", "The rural district."), I("year", "Fiscal year."),
+        S("period", "YEAR, Q1–Q4 or M01–M12."), S("function", "The functional group's code."),
+        I("approved", "Approved plan."), I("adjusted", "Adjusted plan."),
+        I("actual", "Actual spending."), SYNTHETIC("budget figure"),
+    ], _spending_lines, ["rural_district_kato", "year", "period", "function"],
+        [("rural_district_kato", "rural_districts", "kato"),
+         ("function", "budget_functions", "code")]),
+    Table("budget_decisions", "Budget sources: maslikhat decisions", "The district maslikhat "
+          "decisions that adopted and amended each rural district's budget year: the legal "
+          "source of that year's revenue and spending figures. A year with no row here has "
+          "no source recorded.", [
+        S("rural_district_kato", "The rural district."), I("year", "Fiscal year."),
+        S("kind", "adopted (approved the year's budget) or amending (changed it)."),
+        S("decision_number", "The decision's number as published."),
+        D("decided_on", "The decision's date."),
+        S("url", "The decision in the legal register."), SYNTHETIC("decision"),
+    ], _budget_decisions, ["rural_district_kato", "year", "decision_number"],
+        [("rural_district_kato", "rural_districts", "kato")]),
     Table("budget_indicators", "Budget indicators", "Yearly indicators of each rural district "
           "(definitions: the portal's budget categories page).", [
         S("rural_district_kato", "The rural district."),
