@@ -35,6 +35,7 @@ from portal.notifications.models import (
     NotificationSettings,
     UndeliverableAddress,
 )
+from portal.opendata.models import OpenDataFailure
 from portal.promises.models import (
     Programme,
     Promise,
@@ -111,6 +112,7 @@ __all__ = [
     "Term",
     "TermRatingTally",
     "UndeliverableAddress",
+    "OpenDataFailure",
     "User",
     "UserRole",
     "VerificationRequest",

@@ -425,6 +425,30 @@ ROWS += [
 ]
 
 
+def _failed_export(world: World) -> None:
+    """An export of the staff persona that failed, for the administrators' jobs page."""
+    from portal.exports.models import ExportFormat, ExportJob, ExportStatus
+    from portal.extensions import db
+
+    job = ExportJob(user_id=world.users["staff"].id, scope="district:6136",
+                    format=ExportFormat.ZIP, language="en", status=ExportStatus.FAILED,
+                    error="OSError: [Errno 28] No space left on device")
+    db.session.add(job)
+    db.session.commit()
+    world.extra["failed_export"] = job.id
+
+
+WORLD_BUILDERS.append(_failed_export)
+ROWS += [
+    # Failed background work beside the failed mail: administrators only.
+    Row("failed jobs", "GET", lambda w: "/admin/jobs", only({"admin": 200})),
+    Row("retry a failed export", "POST",
+        lambda w: f"/admin/jobs/exports/{w.extra['failed_export']}/retry", only({"admin": 302})),
+    Row("rebuild the open data", "POST", lambda w: "/admin/jobs/opendata/retry",
+        only({"admin": 302})),
+]
+
+
 
 def _reports_and_promises_world(world: World) -> None:
     """Term A: a draft report with a private file, a second version of the published report,

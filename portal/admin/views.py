@@ -11,8 +11,11 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from portal import audit
 from portal.accounts import management, residents_register, verification
 from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError
@@ -24,7 +27,15 @@ from portal.admin.forms import (
     RolesForm,
     UserSearchForm,
 )
+from portal.exports import bulk
+from portal.exports import tasks as export_tasks
+from portal.exports.forms import LANGUAGE_CHOICES
+from portal.exports.models import ExportJob, ExportStatus
 from portal.extensions import db
+from portal.modeling import utcnow
+from portal.opendata import build as opendata_build
+from portal.opendata import tasks as opendata_tasks
+from portal.opendata.models import OpenDataFailure
 from portal.permissions import Permission, require
 from portal.web.forms import ButtonForm
 from portal.web.pagination import paginate
@@ -219,3 +230,56 @@ def audit_trail() -> ViewResult:
     page = paginate(audit_readers.trail(form.action.data or "", form.actor.data or "",
                                         form.target_type.data or "", target_id), PER_PAGE)
     return render_template("admin/audit.html", form=form, page=page)
+
+
+# --------------------------------------------------------------------------- failed jobs
+
+FAILED_EXPORTS_SHOWN = 50
+
+
+def _failed_export(job_id: int) -> ExportJob | None:
+    return db.session.get(ExportJob, job_id)
+
+
+@blueprint.route("/jobs")
+@require(Permission.JOBS_MANAGE)
+def jobs() -> ViewResult:
+    """Bulk exports and open-data builds that failed, newest first, beside the failed mail."""
+    exports = list(db.session.scalars(
+        select(ExportJob).options(joinedload(ExportJob.user))
+        .where(ExportJob.status == ExportStatus.FAILED)
+        .order_by(ExportJob.finished_at.desc(), ExportJob.id.desc())
+        .limit(FAILED_EXPORTS_SHOWN)))
+    return render_template("admin/jobs.html", exports=exports,
+                           languages=dict(LANGUAGE_CHOICES), failures=opendata_build.failures(),
+                           last_build=opendata_build.current(), form=ButtonForm())
+
+
+@blueprint.route("/jobs/exports/<int:job_id>/retry", methods=["POST"])
+@require(Permission.JOBS_MANAGE, load=_failed_export)
+def retry_export(job: ExportJob) -> ViewResult:
+    if ButtonForm().validate_on_submit():
+        if bulk.retry_failed(job, current_user):
+            db.session.commit()
+            export_tasks.build_export(job.id)
+            flash(_("Export %(number)s is queued again.", number=job.id), "success")
+        else:
+            flash(_("Only a failed export can be tried again."), "info")
+    return redirect(url_for("admin.jobs"))
+
+
+@blueprint.route("/jobs/opendata/retry", methods=["POST"])
+@require(Permission.JOBS_MANAGE)
+def retry_opendata() -> ViewResult:
+    if ButtonForm().validate_on_submit():
+        now = utcnow()
+        waiting = list(db.session.scalars(select(OpenDataFailure)
+                                          .where(OpenDataFailure.retried_at.is_(None))))
+        for failure in waiting:
+            failure.retried_at, failure.retried_by_id = now, current_user.id
+        audit.record(current_user, "opendata.retry", None, None,
+                     {"failures": [failure.id for failure in waiting]})
+        db.session.commit()
+        opendata_tasks.build_open_data(force=True)
+        flash(_("A new build of the open-data download is queued."), "success")
+    return redirect(url_for("admin.jobs"))

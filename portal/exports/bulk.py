@@ -129,12 +129,16 @@ def run_export(job_id: int) -> None:
     db.session.refresh(job)
     try:
         _build(job)
-    except Exception:
+    except Exception as error:
         log.exception("export job %s failed", job_id)
+        # For the administrators' jobs page (the requester sees a general message); the
+        # traceback is in the worker's log.
+        text = f"{type(error).__name__}: {error}"[:300]
+
         def fail() -> None:
             failed = db.session.get(ExportJob, job_id)
             if failed is not None:
-                failed.error = "The export could not be built; the error is in the worker's log."
+                failed.error = text
                 _finish(failed, ExportStatus.FAILED)
         commit_with_retry(fail)
 
@@ -177,6 +181,23 @@ def requeue_abandoned(max_attempts: int) -> list[int]:
         return requeued
 
     return commit_with_retry(work)
+
+
+def retry_failed(job: ExportJob, actor: User) -> bool:
+    """Queue a failed job again as it was asked for (same area, format, language and
+    requester); audited with the error it had. False when the job has not failed. The caller
+    commits, then enqueues `build_export`."""
+    if job.status is not ExportStatus.FAILED:
+        return False
+    before = {"status": job.status.value, "error": job.error, "attempts": job.attempts}
+    job.status, job.error, job.cancel_requested = ExportStatus.QUEUED, None, False
+    job.progress_done = job.progress_total = job.attempts = 0
+    job.started_at = job.finished_at = job.progress_at = None
+    job.worker_id = job.result_file = job.result_bytes = None
+    job.inputs_fingerprint, job.from_cache = None, False
+    db.session.flush()
+    audit.record(actor, "export.retry", job, before=before, after={"status": "queued"})
+    return True
 
 
 def fail_stalled(minutes: int) -> int:

@@ -23,12 +23,16 @@ from enum import Enum
 from typing import IO, Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal import storage
 from portal.csv_cells import formula_safe
+from portal.extensions import db
 from portal.modeling import as_utc, utcnow
 from portal.opendata import package
+from portal.opendata.models import OpenDataFailure
 from portal.opendata.tables import Table, all_tables
+from portal.transactions import commit_with_retry
 from portal.web.models import is_synthetic
 from portal.web.page_cache import data_version
 
@@ -202,7 +206,30 @@ def _write_record(result: Build) -> None:
 
 
 def refresh(force: bool = False) -> Build | None:
-    """Build when forced, when there is no build, or when the data changed; else nothing."""
+    """Build when forced, when there is no build, or when the data changed; else nothing.
+    A failed build is recorded for the administrators' jobs page, then raised again."""
     if not force and not is_stale(current()):
         return None
-    return build()
+    try:
+        return build()
+    except Exception as error:
+        log.exception("open data build failed")
+        record_failure(error, force)
+        raise
+
+
+def record_failure(error: BaseException, forced: bool) -> OpenDataFailure:
+    """Write the failure in a transaction of its own (the build's reads are abandoned)."""
+    def work() -> OpenDataFailure:
+        failure = OpenDataFailure(error=f"{type(error).__name__}: {error}"[:300], forced=forced)
+        db.session.add(failure)
+        return failure
+
+    return commit_with_retry(work)
+
+
+def failures(limit: int = 20) -> list[OpenDataFailure]:
+    """The latest failed builds, newest first."""
+    return list(db.session.scalars(select(OpenDataFailure)
+                                   .order_by(OpenDataFailure.failed_at.desc(),
+                                             OpenDataFailure.id.desc()).limit(limit)))
