@@ -290,3 +290,42 @@ def petitions_off_the_record() -> list[str]:
         if "«" in rest:
             wrong.append(reason)
     return wrong
+
+
+PLACES_IN_TITLE = re.compile(r"(\d+) (?:орындық балабақша|мест)")
+
+
+def promises_out_of_scale() -> list[tuple[str, int]]:
+    """Kindergartens with more places than a village of that size has preschool children
+    (a fifth of its people, generously), and promises paid from the rural district's own
+    budget that cost more than a fifth of its revenue in the deadline's year."""
+    from portal.budgets.models import BudgetLine, PeriodKind
+
+    wrong: list[tuple[str, int]] = []
+    kindergartens = db.session.execute(
+        select(Promise.title, Settlement.population)
+        .join(promise_settlement, promise_settlement.c.promise_id == Promise.id)
+        .join(Settlement, Settlement.id == promise_settlement.c.settlement_id)
+        .where(or_(Promise.title.contains("балабақша"), Promise.title.contains("детский сад"))))
+    seen = 0
+    for title, population in kindergartens:
+        match = PLACES_IN_TITLE.search(title)
+        seen += 1
+        if match is None or int(match.group(1)) > max(15, (population or 0) // 5):
+            wrong.append((title, population or 0))
+    assert seen
+    revenues = {(unit_id, year): int(total or 0) for unit_id, year, total in db.session.execute(
+        select(BudgetLine.rural_district_id, BudgetLine.year, func.sum(BudgetLine.approved))
+        .where(BudgetLine.period_kind == PeriodKind.YEAR)
+        .group_by(BudgetLine.rural_district_id, BudgetLine.year))}
+    latest = max(year for _unit, year in revenues)
+    for title, cost, deadline, unit_id in db.session.execute(
+            select(Promise.title, Promise.cost_estimate, Promise.deadline,
+                   Term.rural_district_id)
+            .join(Term, Term.id == Promise.term_id)
+            .where(Promise.funding_source == "rural_district_budget",
+                   Promise.cost_estimate.is_not(None))):
+        revenue = revenues.get((unit_id, min(deadline.year, latest)), 0)
+        if cost > revenue // 5:
+            wrong.append((title, cost))
+    return wrong

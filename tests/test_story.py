@@ -78,3 +78,9 @@ def test_reports_are_in_kazakh_in_the_south_and_west() -> None:
     counts = story.report_languages()
     assert counts["south_west"]["kk"] >= 0.9 * sum(counts["south_west"].values()), counts
     assert counts["north"]["ru"] + counts["other"]["ru"] > 0, counts
+
+
+def test_promises_fit_the_place() -> None:
+    """A kindergarten's places fit the village's children; what the rural district pays
+    itself fits its budget."""
+    assert story.promises_out_of_scale() == []

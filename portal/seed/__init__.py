@@ -33,10 +33,10 @@ STEPS: tuple[Callable[[SeedContext], None], ...] = (
     geo.seed,
     people.seed,
     accounts.seed,
+    budgets.seed,  # before promises: what a rural district pays itself fits its budget
     promises.seed,
     reports.seed,
     meetings.seed,
-    budgets.seed,
     feedback.seed,
     recall.seed,
 )

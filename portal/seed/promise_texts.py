@@ -19,6 +19,11 @@ class Template:
     title_kk: str  # "{kk}" stands for "<village> ауылында"
     title_ru: str  # "{ru}" stands for "в селе <village>"
 
+    @property
+    def per_child(self) -> bool:
+        """A kindergarten: "{places}" in the title, scaled to the village's children."""
+        return "{places}" in self.title_ru
+
 
 def load_templates() -> list[Template]:
     with (DATA_DIR / "promise_templates.csv").open(encoding="utf-8") as handle:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
+from portal.budgets.models import BudgetLine, PeriodKind
 from portal.extensions import db
 from portal.geo.kato import bare_name
 from portal.geo.models import Settlement
@@ -51,6 +52,14 @@ FINAL_NOT_DUE = ((S.IN_PROGRESS, 46), (S.NOT_YET_RATED, 24), (S.STALLED, 9), (S.
 CONFIRM_SHARE = {S.KEPT: 0.78, S.PARTIALLY_KEPT: 0.6, S.BROKEN: 0.85, S.IN_PROGRESS: 0.62,
                  S.STALLED: 0.75, S.WITHDRAWN: 0.7, S.OUTSIDE_COMPETENCE: 0.55}
 DEMO_LEAD_PROMISES = 12
+# Scale (rules of ours for the synthetic story): a kindergarten has places for some of the
+# village's children (about a tenth of a village is of preschool age; 60-90 % of them), in
+# a village of at least KINDERGARTEN_FROM people where there is one; what the rural district
+# pays from its own budget is at most OWN_COST_SHARE % of the year's revenue.
+PRESCHOOL_PER_MILLE = 100
+KINDERGARTEN_FROM = 250
+KINDERGARTEN_PLACES = (15, 320)
+OWN_COST_SHARE = 15
 
 
 @dataclass
@@ -59,6 +68,7 @@ class Village:
     kk: str  # "X ауылында"
     ru: str  # "в селе X"
     names: dict[str, str]
+    population: int = 0  # synthetic (the seed's geo step)
 
 
 @dataclass
@@ -79,9 +89,10 @@ def seed(ctx: SeedContext) -> None:
     villages = village_places(ctx)
     rows = Rows()
     regions = {rd.id: rd.region for rd in ctx.rural_districts}
+    revenues = _revenues()
     for term in ctx.terms:
         _programme(ctx, rng, term, templates, villages.get(term.rural_district_id, []), rows,
-                   regions.get(term.rural_district_id, ""))
+                   regions.get(term.rural_district_id, ""), revenues)
     if not ctx.national:
         _demo_follows(ctx, rows)
     tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
@@ -133,21 +144,30 @@ def village_places(ctx: SeedContext) -> dict[int, list[Village]]:
     villages = {sid for rd in ctx.rural_districts for sid in rd.settlement_ids}
     result: dict[int, list[Village]] = {}
     statement = (select(Settlement.id, Settlement.rural_district_id, Settlement.name_kk,
-                        Settlement.name_ru, Settlement.name_en)
+                        Settlement.name_ru, Settlement.name_en, Settlement.population)
                  .where(Settlement.rural_district_id.in_(ids)).order_by(Settlement.kato))
-    for sid, rd_id, kk, ru, en in db.session.execute(statement):
+    for sid, rd_id, kk, ru, en, population in db.session.execute(statement):
         if sid not in villages:
             continue
         root = bare_name(ru)
         place_ru = f"в посёлке {root}" if ru.lower().startswith("п.") else f"в селе {root}"
         result.setdefault(rd_id, []).append(Village(
-            sid, f"{root} ауылында", place_ru, {"kk": kk or ru, "ru": ru, "en": en or ru}))
+            sid, f"{root} ауылында", place_ru, {"kk": kk or ru, "ru": ru, "en": en or ru},
+            population or 0))
     return result
+
+
+def _revenues() -> dict[tuple[int, int], int]:
+    """Each rural district's approved revenue by year (the budget step runs first)."""
+    return {(unit_id, year): int(total or 0) for unit_id, year, total in db.session.execute(
+        select(BudgetLine.rural_district_id, BudgetLine.year, func.sum(BudgetLine.approved))
+        .where(BudgetLine.period_kind == PeriodKind.YEAR)
+        .group_by(BudgetLine.rural_district_id, BudgetLine.year))}
 
 
 def _programme(ctx: SeedContext, rng: random.Random, term: TermSeed,
                templates: list[Template], villages: list[Village], rows: Rows,
-               region: str) -> None:
+               region: str, revenues: dict[tuple[int, int], int]) -> None:
     lead = not ctx.national and term.id == ctx.demo.akim_term_id
     language = languages.pick(rng, region)  # the akim's language: the reports follow it
     registered = _at(term.elected_on - timedelta(days=rng.randint(3, 25)), rng)
@@ -158,16 +178,24 @@ def _programme(ctx: SeedContext, rng: random.Random, term: TermSeed,
     horizon = min(ctx.as_of, term.last_day)
     for number, template in enumerate(rng.sample(templates, count), start=1):
         _promise(ctx, rng, term, number, template, villages, language, registered, horizon,
+                 revenues,
                  rows, lead)
 
 
 def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
              template: Template, villages: list[Village], language: str, registered: datetime,
-             horizon: date, rows: Rows, lead: bool) -> None:
+             horizon: date, revenues: dict[tuple[int, int], int], rows: Rows,
+             lead: bool) -> None:
     promise_id = ctx.new_id(Promise)
-    village = rng.choice(villages) if template.needs_village and villages else None
+    village = None
+    if template.needs_village and villages:
+        # A kindergarten goes where the children are: a village of some size if there is one.
+        sized = [item for item in villages if item.population >= KINDERGARTEN_FROM]
+        village = rng.choice(sized if template.per_child and sized else villages)
+    places = _kindergarten_places(rng, village) if template.per_child else 0
     title = (template.title_kk if language == "kk" else template.title_ru).format(
-        kk=village.kk if village else "", ru=village.ru if village else "").strip()
+        kk=village.kk if village else "", ru=village.ru if village else "",
+        places=places).strip()
     title = title[0].upper() + title[1:]
     elapsed = (horizon - term.starts_on).days
     latest_addition = (term.ends_on - term.starts_on).days - 160
@@ -183,6 +211,16 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
     original_deadline = deadline
     low, high = template.cost_range
     cost = rng.randint(low * 10, high * 10) * 100_000 if high else None
+    if cost and template.per_child:
+        cost = places * rng.randint(24, 32) * 100_000  # 2.4-3.2 m ₸ a place
+    if cost and template.funding == "rural_district_budget":
+        # What the rural district pays itself stays within a share of its year's revenue.
+        # The deadline's year, or the latest year with a budget before it.
+        revenue = next((revenues[key] for year in range(deadline.year, 2020, -1)
+                        if (key := (term.rural_district_id, year)) in revenues), 0)
+        if revenue:
+            cost = max(1_000_000, min(cost, revenue * OWN_COST_SHARE // 100 // 100_000
+                                      * 100_000))
     amendments: list[dict[str, Any]] = []
     changes_at = created.date() + timedelta(days=rng.randint(60, 400))
     if not added_later and changes_at < min(horizon, deadline) and rng.random() < (
@@ -226,6 +264,13 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
     claims = _timeline(ctx, rng, term, row, language, horizon, created.date(), rows)
     _votes(ctx, rng, term, row, claims, language, rows, lead)
     rows.promises.append(row)
+
+
+def _kindergarten_places(rng: random.Random, village: Village | None) -> int:
+    """Places for some of the village's preschool children, in fives (so "мест" is right)."""
+    children = (village.population if village else 0) * PRESCHOOL_PER_MILLE // 1000
+    low, high = KINDERGARTEN_PLACES
+    return max(low, min(high, children * rng.randint(60, 90) // 100 // 5 * 5))
 
 
 def _timeline(ctx: SeedContext, rng: random.Random, term: TermSeed, row: dict[str, Any],
