@@ -329,3 +329,35 @@ def promises_out_of_scale() -> list[tuple[str, int]]:
         if cost > revenue // 5:
             wrong.append((title, cost))
     return wrong
+
+
+def akim_names() -> dict[str, object]:
+    """Akims' names: patronymics from names no father born 1935-1975 bore, the women's share,
+    and the share of Russian, Ukrainian and German names by kind of region."""
+    from portal.akims.models import Akim, Gender
+    from portal.geo.models import District, Region, RuralDistrict
+    from portal.seed.languages import NORTH, SOUTH_AND_WEST
+    from portal.seed.people import RECENT_NAMES
+
+    rows = db.session.execute(
+        select(Akim.id, Akim.full_name, Akim.gender, func.min(Region.kato2))
+        .join(Term, Term.akim_id == Akim.id)
+        .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+        .join(District, District.id == RuralDistrict.district_id)
+        .join(Region, Region.id == District.region_id)
+        .group_by(Akim.id, Akim.full_name, Akim.gender)).all()
+    assert rows
+    recent, women, other = [], 0, {"south_west": [0, 0], "north": [0, 0], "other": [0, 0]}
+    for _akim_id, name, gender, region in rows:
+        patronymic = name.split()[-1]
+        root = re.sub(r"(ұлы|қызы)$", "", patronymic)
+        if root != patronymic and root in RECENT_NAMES:
+            recent.append(name)
+        women += gender == Gender.FEMALE
+        kind = ("south_west" if region in SOUTH_AND_WEST else
+                "north" if region in NORTH else "other")
+        other[kind][0] += root == patronymic  # a Russian-style patronymic (-вич, -вна)
+        other[kind][1] += 1
+    return {"recent_fathers": recent, "women": women / len(rows),
+            "not_kazakh": {kind: (count / total if total else None)
+                           for kind, (count, total) in other.items()}}

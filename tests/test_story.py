@@ -84,3 +84,12 @@ def test_promises_fit_the_place() -> None:
     """A kindergarten's places fit the village's children; what the rural district pays
     itself fits its budget."""
     assert story.promises_out_of_scale() == []
+
+
+def test_akims_names_fit_the_people() -> None:
+    """Patronymics from fathers' names of 1935-1975; no Russian, Ukrainian or German names
+    in the south (Baidibek); women among the akims."""
+    names = story.akim_names()
+    assert names["recent_fathers"] == []
+    assert names["not_kazakh"]["south_west"] == 0  # type: ignore[index]
+    assert 0 < names["women"] < 0.35  # type: ignore[operator]

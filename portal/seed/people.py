@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from portal.akims.models import Akim, Gender, Term, TermEndReason, TermStatus
 from portal.seed.context import RuralDistrictSeed, SeedContext, TermSeed, insert_rows, read_lines
+from portal.seed.languages import NORTH, SOUTH_AND_WEST
 from portal.textsearch import fold
 from portal.translit import to_latin
 
@@ -28,8 +29,53 @@ NEW_AKIM = 0
 REELECTED = -1
 
 
+# Kazakh names given from the 1980s on: no father born 1935-1975 bears one, so none makes a
+# patronymic (a judgement of ours, for the synthetic story).
+RECENT_NAMES = frozenset((
+    "Нұрсұлтан", "Арсен", "Данияр", "Дастан", "Елдос", "Елжан", "Мирас", "Темірлан", "Санжар",
+    "Абылай", "Ақжол", "Алпамыс", "Әлішер", "Әмір", "Әсет", "Елнұр", "Ерасыл", "Ержігіт",
+    "Еркебұлан", "Медет", "Нұртас", "Нұрым", "Шерхан", "Абзал", "Азат", "Әлихан", "Ерназар",
+    "Даниял", "Тұрлан", "Ерсұлтан", "Айбар", "Бекнұр", "Нұрасыл", "Сұңқар", "Досжан", "Мәди",
+    "Бекарыс", "Арыстан", "Жандос", "Айдос", "Бекзат", "Шыңғыс", "Ұлан", "Әлібек", "Аслан",
+    "Ислам"
+))
+# Akims of Russian, Ukrainian and German names, per thousand, in the northern regions and in
+# the centre and east (none in the south and west): a rule of ours, not a statistic.
+ORIGINS = ("kazakh", "russian", "ukrainian", "german")
+ORIGIN_WEIGHTS = {"north": (700, 220, 50, 30), "other": (880, 100, 10, 10)}
+# Names for fictional akims of those origins: given names, fathers' names (born 1935-1975)
+# with the patronymics they make, surnames (Ukrainian and German ones do not change).
+RUSSIAN_MALE = ("Александр", "Сергей", "Андрей", "Владимир", "Дмитрий", "Николай", "Алексей",
+                "Виктор", "Евгений", "Игорь", "Олег", "Юрий", "Михаил", "Павел", "Вадим",
+                "Константин", "Денис", "Роман")
+RUSSIAN_FEMALE = ("Елена", "Ольга", "Татьяна", "Наталья", "Светлана", "Ирина", "Людмила",
+                  "Галина", "Марина", "Надежда", "Оксана", "Юлия", "Анна", "Екатерина")
+GERMAN_MALE = ("Виктор", "Александр", "Андрей", "Вальдемар", "Эдуард", "Роберт", "Артур",
+               "Владимир")
+GERMAN_FEMALE = ("Эльвира", "Ирина", "Елена", "Ольга", "Наталья", "Марина", "Лилия")
+FATHERS = (("Александрович", "Александровна"), ("Сергеевич", "Сергеевна"),
+           ("Владимирович", "Владимировна"), ("Николаевич", "Николаевна"),
+           ("Викторович", "Викторовна"), ("Иванович", "Ивановна"), ("Петрович", "Петровна"),
+           ("Васильевич", "Васильевна"), ("Михайлович", "Михайловна"),
+           ("Анатольевич", "Анатольевна"), ("Геннадьевич", "Геннадьевна"),
+           ("Юрьевич", "Юрьевна"), ("Валерьевич", "Валерьевна"), ("Григорьевич", "Григорьевна"))
+GERMAN_FATHERS = (("Генрихович", "Генриховна"), ("Эдуардович", "Эдуардовна"),
+                  ("Вальдемарович", "Вальдемаровна"), ("Робертович", "Робертовна"),
+                  ("Давидович", "Давидовна"), ("Яковлевич", "Яковлевна"),
+                  ("Викторович", "Викторовна"), ("Иванович", "Ивановна"))
+RUSSIAN_SURNAMES = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
+                    "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев",
+                    "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев")
+UKRAINIAN_SURNAMES = ("Шевченко", "Бондаренко", "Коваленко", "Ткаченко", "Кравченко",
+                      "Олейник", "Савченко", "Мельник", "Бойко", "Руденко", "Марченко",
+                      "Лысенко")
+GERMAN_SURNAMES = ("Шмидт", "Миллер", "Вебер", "Шнайдер", "Майер", "Вагнер", "Беккер",
+                   "Шульц", "Гофман", "Рихтер", "Клейн", "Вольф", "Нойман", "Циммерман")
+
+
 class NameMaker:
-    """Plausible, fictional Kazakh names: surname, given name, patronymic."""
+    """Plausible, fictional names: surname, given name, patronymic. Kazakh names everywhere;
+    in the north and centre also Russian, Ukrainian and German ones (ORIGIN_WEIGHTS)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -37,12 +83,35 @@ class NameMaker:
         self.female = read_lines("given_names_female.txt")
         self.surnames = read_lines("surnames.txt")
 
-    def person(self, gender: Gender) -> str:
-        surname = self.rng.choice(self.surnames)
-        father = self.rng.choice(self.male)
-        if gender is Gender.FEMALE:
-            return f"{surname}а {self.rng.choice(self.female)} {father}қызы"
-        return f"{surname} {self.rng.choice(self.male)} {father}ұлы"
+    def person(self, gender: Gender, region: str = "") -> str:
+        rng = self.rng
+        female = gender is Gender.FEMALE
+        if region not in SOUTH_AND_WEST:  # no draw in the south and west: names there stay
+            kind = "north" if region in NORTH else "other"
+            origin = rng.choices(ORIGINS, ORIGIN_WEIGHTS[kind])[0]
+            if origin != "kazakh":
+                return self._slavic_or_german(origin, female)
+        surname = rng.choice(self.surnames)
+        father = rng.choice(self.male)
+        while father in RECENT_NAMES:  # a father born 1935-1975
+            father = rng.choice(self.male)
+        if female:
+            return f"{surname}а {rng.choice(self.female)} {father}қызы"
+        return f"{surname} {rng.choice(self.male)} {father}ұлы"
+
+    def _slavic_or_german(self, origin: str, female: bool) -> str:
+        rng = self.rng
+        if origin == "german":
+            surname = rng.choice(GERMAN_SURNAMES)
+            given = rng.choice(GERMAN_FEMALE if female else GERMAN_MALE)
+            father = rng.choice(GERMAN_FATHERS)[female]
+        else:
+            surname = rng.choice(RUSSIAN_SURNAMES if origin == "russian" else UKRAINIAN_SURNAMES)
+            if origin == "russian" and female:
+                surname += "а"
+            given = rng.choice(RUSSIAN_FEMALE if female else RUSSIAN_MALE)
+            father = rng.choice(FATHERS)[female]
+        return f"{surname} {given} {father}"
 
 
 def seed(ctx: SeedContext) -> None:
@@ -57,7 +126,8 @@ def seed(ctx: SeedContext) -> None:
             if term.akim_id == REELECTED and previous is not None:
                 term.akim_id = previous.akim_id
             else:
-                term.akim_id = _new_akim(ctx, rng, names, akims, term.elected_on)
+                term.akim_id = _new_akim(ctx, rng, names, akims, term.elected_on,
+                                         rural_district.region)
             terms.append(_term_row(rng, term))
             ctx.terms.append(term)
             previous = term
@@ -145,9 +215,10 @@ def _term_row(rng: random.Random, term: TermSeed) -> dict[str, object]:
 
 
 def _new_akim(ctx: SeedContext, rng: random.Random, names: NameMaker,
-              akims: list[dict[str, object]], elected: date) -> int:
+              akims: list[dict[str, object]], elected: date, region: str) -> int:
+    # About one akim in eight a woman: a rule of ours (no published share was found).
     gender = Gender.FEMALE if rng.random() < 0.12 else Gender.MALE
-    full_name = names.person(gender)
+    full_name = names.person(gender, region)
     akim_id = ctx.new_id(Akim)
     latin = to_latin(full_name)
     akims.append({
