@@ -560,6 +560,7 @@ ROWS += [
     Row("follow an akim", "POST", lambda w: f"/follow/akim/{w.term_a.akim_id}", signed_in(302)),
     Row("my portal", "GET", lambda w: "/my", signed_in(200)),
     Row("my follows", "GET", lambda w: "/my/follows", signed_in(200)),
+    Row("send me email again", "POST", lambda w: "/my/mail-again", signed_in(302)),
     Row("save my email settings", "POST", lambda w: "/my/follows", signed_in(302),
         lambda w: {"kind_report_published": "daily"}),
     Row("unsubscribe page", "GET",

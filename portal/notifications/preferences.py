@@ -24,6 +24,7 @@ from portal.notifications.models import (
     Frequency,
     NotificationPreference,
     NotificationSettings,
+    UndeliverableAddress,
 )
 from portal.promises.models import Promise
 from portal.recall.models import Petition
@@ -75,6 +76,20 @@ def pause(user: User, paused: bool) -> None:
     _settings_row(user).paused = paused
     db.session.flush()
     audit.record(user, "notifications.pause" if paused else "notifications.resume", user)
+
+
+def write_again(user: User) -> bool:
+    """The owner says their address works again (a full mailbox emptied, a spam report made
+    by mistake): mail to it may go again. False when it was not stopped. If it still fails
+    for good, the next bounce or refusal stops it again."""
+    stopped = db.session.get(UndeliverableAddress, user.email)
+    if stopped is None:
+        return False
+    before = {"kind": stopped.kind.value, "marked_at": stopped.marked_at.isoformat()}
+    db.session.delete(stopped)
+    db.session.flush()
+    audit.record(user, "notifications.write_again", user, before, None)
+    return True
 
 
 def save(user: User, settings: Settings) -> None:

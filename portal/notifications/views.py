@@ -53,7 +53,18 @@ csrf.exempt(unsubscribe)
 @blueprint.route("/my")
 @require_login
 def my_portal() -> str:
-    return render_template("notifications/my_portal.html", mine=mine.my_portal(current_user))
+    return render_template("notifications/my_portal.html", mine=mine.my_portal(current_user),
+                           form=ButtonForm())
+
+
+@blueprint.route("/my/mail-again", methods=["POST"])
+@require_login
+def write_again() -> Response:
+    """The owner of an address whose mail stopped (bounce, complaint, refusal) asks for it."""
+    if ButtonForm().validate_on_submit() and preferences.write_again(current_user):
+        db.session.commit()
+        flash(_("We will write to %(email)s again.", email=current_user.email), "success")
+    return redirect(url_for("notifications.my_portal"))
 
 
 @blueprint.route("/my/follows", methods=["GET", "POST"])

@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.feedback.models import Rating
-from portal.notifications.models import Follow, FollowTarget
+from portal.notifications.models import (
+    Follow,
+    FollowTarget,
+    UndeliverableAddress,
+    UndeliveredBecause,
+)
 from portal.promises import transitions, votes
 from portal.promises.models import PromiseStatus, VoteChoice
 from portal.recall.models import PetitionSignature
-from tests.factories import CommentFactory, PromiseFactory
+from tests.conftest import csrf_from
+from tests.factories import CommentFactory, PromiseFactory, UserFactory
 from tests.feedback.helpers import akim_account, published_report, resident, serving_term
 from tests.recall.helpers import petition
 
@@ -74,3 +82,26 @@ def test_my_follows_lists_many_things_in_the_same_few_queries(
         counts.append(len(queries))
     # Each followed thing was a query of its own (a petition three, for its akim's name).
     assert counts[0] == counts[1], counts
+
+
+def test_the_owner_of_a_stopped_address_can_ask_for_mail_again(client: FlaskClient,
+                                                                 login: Any) -> None:
+    me = login(UserFactory(email="mailbox-full@example.kz"))
+    db.session.add(UndeliverableAddress(email=me.email, kind=UndeliveredBecause.COMPLAINED,
+                                        reason="feedback: abuse"))
+    db.session.commit()
+    html = client.get("/my").get_data(as_text=True)
+    assert "reported as spam" in html and "Send me email again" in html
+    response = client.post("/my/mail-again", data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my")
+    assert db.session.get(UndeliverableAddress, me.email) is None
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "notifications.write_again")).one()
+    assert event.before == {"kind": "complained", "marked_at": event.before["marked_at"]}
+    html = client.get("/my").get_data(as_text=True)
+    assert "We will write to mailbox-full@example.kz again." in html
+    assert "We no longer send email" not in html and "Send me email again" not in html
+    # Without a stopped address nothing happens (and nothing is audited).
+    client.post("/my/mail-again", data={"csrf_token": csrf_from(html)})
+    assert len(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "notifications.write_again")).all()) == 1
