@@ -779,6 +779,15 @@ ROWS += [
                    "place": "School hall",
                    "starts_at": (datetime.now(UTC) + timedelta(days=20)).strftime(
                        "%Y-%m-%dT%H:%M")}),
+    Row("change a meeting page", "GET", lambda w: f"/meetings/{w.extra['announced'].id}/change",
+        only({"akim_a": 200})),
+    Row("change a meeting", "POST", lambda w: f"/meetings/{w.extra['announced'].id}/change",
+        only(MEETING_MANAGER),
+        lambda w: {"settlement_id": str(w.extra["announced"].settlement_id),
+                   "place": "Library", "starts_at": (datetime.now(UTC) + timedelta(days=25))
+                   .strftime("%Y-%m-%dT%H:%M")}),
+    Row("cancel a meeting", "POST", lambda w: f"/meetings/{w.extra['announced'].id}/cancel",
+        only(MEETING_MANAGER), lambda w: {"reason": "The hall is closed for repairs."}),
     Row("record a meeting as held", "POST",
         lambda w: f"/meetings/{w.extra['announced'].id}/held",
         only({"akim_a": 400}), lambda w: {"attendance": "40"}),

@@ -271,7 +271,10 @@ def meeting(item: Meeting, counts: QuestionCounts) -> dict[str, Any]:
         "place": item.place,
         "starts_at": iso(item.starts_at),
         "announced_at": iso(item.announced_at),
+        "changed_at": iso(item.changed_at),
         "status": item.status.value,
+        "cancelled_at": iso(item.cancelled_at),
+        "cancel_reason": item.cancel_reason or None,
         "attendance": item.attendance,
         "video_url": item.video_url or None,
         "minutes_url": public_url("meetings.minutes", meeting_id=item.id)

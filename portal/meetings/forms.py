@@ -52,3 +52,11 @@ class CloseForm(Form):
                              validators=[DataRequired(), Length(min=10, max=3_000)],
                              description=_l("With a link to the evidence where there is one."),
                              render_kw={"rows": 3})
+
+
+class CancelForm(Form):
+    reason = TextAreaField(_l("Why the meeting is cancelled"),
+                           validators=[DataRequired(), Length(min=10, max=2_000)],
+                           description=_l("Shown on the meeting's page; the meeting stays "
+                                          "there, marked cancelled."),
+                           render_kw={"rows": 2})

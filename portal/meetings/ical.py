@@ -24,7 +24,8 @@ def feed(meetings: Iterable[Meeting], name: str, url_of: Callable[[Meeting], str
     for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@{host}")
-        event.add("dtstamp", meeting.announced)
+        event.add("dtstamp", meeting.last_modified)
+        event.add("sequence", meeting.sequence)
         event.add("dtstart", meeting.starts)
         event.add("dtend", meeting.starts + ASSUMED_LENGTH)
         event.add("summary", f"{meeting.term.akim.name} — {meeting.settlement.name}")
@@ -32,5 +33,7 @@ def feed(meetings: Iterable[Meeting], name: str, url_of: Callable[[Meeting], str
         event.add("url", url_of(meeting))
         event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED
                   else "CONFIRMED")
+        if meeting.cancel_reason:
+            event.add("description", meeting.cancel_reason)
         calendar.add_component(event)
     return calendar.to_ical()

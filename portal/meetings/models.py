@@ -56,6 +56,16 @@ class Meeting(Synthetic, Model):
     video_url: Mapped[str] = mapped_column(String(500), default="")
     minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"),
                                                         unique=True)
+    # The akim moved an announced meeting (time, village or place): when, last. The page says
+    # so and the audit trail holds each before and after.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A cancelled meeting stays on the page, in the feeds and the API with when and why; it is
+    # never deleted (`services.cancel` requires the reason).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Each change or cancellation adds one: the iCalendar SEQUENCE (RFC 5545 3.8.7.4), so
+    # calendars that hold the meeting take the new version.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     term: Mapped[Term] = relationship()
     settlement: Mapped[Settlement] = relationship()
@@ -73,6 +83,21 @@ class Meeting(Synthetic, Model):
         value = as_utc(self.starts_at)
         assert value is not None  # noqa: S101 - the column is not nullable
         return value
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == MeetingStatus.SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def last_modified(self) -> datetime:
+        """When the announcement last changed (announced, moved or cancelled), aware UTC."""
+        moments = [as_utc(value) for value in (self.announced_at, self.changed_at,
+                                                self.cancelled_at) if value is not None]
+        return max(moment for moment in moments if moment is not None)
 
     @property
     def announced(self) -> datetime:

@@ -40,23 +40,30 @@ class MeetingError(ValueError):
         super().__init__("; ".join(self.errors.values()))
 
 
+def _place_and_time_errors(term: Term, settlement: Settlement | None, place: str,
+                           starts: datetime, moment: datetime,
+                           check_notice: bool = True) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if settlement is None or settlement.rural_district_id != term.rural_district_id:
+        errors["settlement_id"] = _l("Choose a village of the rural district.")
+    if not place:
+        errors["place"] = _l("Say where in the village the meeting is held.")
+    if check_notice and starts < moment + NOTICE:
+        errors["starts_at"] = _l("Announce a meeting at least %(days)d days before it starts.",
+                                 days=NOTICE.days)
+    elif local_date(starts) > term.last_day:
+        errors["starts_at"] = _l("The meeting must fall within the term.")
+    return errors
+
+
 def schedule(term: Term, settlement: Settlement | None, place: str, starts_at: datetime,
              actor: User | str | None, now: datetime | None = None) -> Meeting:
     """Announce a meeting in a village of the term's rural district, at least `NOTICE` ahead."""
     moment = now or utcnow()
     starts = as_utc(starts_at)  # stored in UTC by the column type (portal.modeling.UTCDateTime)
     assert starts is not None  # noqa: S101 - a datetime in
-    errors: dict[str, Any] = {}
-    if settlement is None or settlement.rural_district_id != term.rural_district_id:
-        errors["settlement_id"] = _l("Choose a village of the rural district.")
     place = (place or "").strip()
-    if not place:
-        errors["place"] = _l("Say where in the village the meeting is held.")
-    if starts < moment + NOTICE:
-        errors["starts_at"] = _l("Announce a meeting at least %(days)d days before it starts.",
-                                 days=NOTICE.days)
-    elif local_date(starts) > term.last_day:
-        errors["starts_at"] = _l("The meeting must fall within the term.")
+    errors = _place_and_time_errors(term, settlement, place, starts, moment)
     if errors:
         raise MeetingError(errors)
     meeting = Meeting(term=term, settlement=settlement, place=place, starts_at=starts,
@@ -68,6 +75,66 @@ def schedule(term: Term, settlement: Settlement | None, place: str, starts_at: d
                   "starts_at": starts.isoformat(), "place": place})
     signals.meeting_scheduled.send(meeting, actor=actor)
     return meeting
+
+
+def change(meeting: Meeting, settlement: Settlement | None, place: str, starts_at: datetime,
+           actor: User | str | None, now: datetime | None = None) -> None:
+    """Move an announced meeting that has not started: another time (again at least `NOTICE`
+    ahead), village or place. Followers are told; the page says it was changed."""
+    moment = now or utcnow()
+    starts = as_utc(starts_at)
+    assert starts is not None  # noqa: S101 - a datetime in
+    place = (place or "").strip()
+    if not meeting.is_scheduled:
+        raise MeetingError({"": _l("Only an announced meeting can be changed; a held or "
+                                   "cancelled one stays as recorded.")})
+    if meeting.starts <= moment:
+        raise MeetingError({"": _l("The meeting has already started: record it as held, or "
+                                   "cancel it with the reason.")})
+    moved = starts != meeting.starts
+    errors = _place_and_time_errors(meeting.term, settlement, place, starts, moment,
+                                    check_notice=moved)
+    if not errors and not moved and settlement is meeting.settlement \
+            and place == meeting.place:
+        errors[""] = _l("Nothing was changed.")
+    if errors:
+        raise MeetingError(errors)
+    assert settlement is not None  # noqa: S101 - checked above
+    before = {"settlement_id": meeting.settlement_id, "place": meeting.place,
+              "starts_at": meeting.starts.isoformat()}
+    meeting.settlement, meeting.place, meeting.starts_at = settlement, place, starts
+    meeting.changed_at = moment
+    meeting.sequence += 1
+    db.session.flush()
+    audit.record(actor, "meeting.change", meeting, before,
+                 {"settlement_id": meeting.settlement_id, "place": place,
+                  "starts_at": starts.isoformat()})
+    signals.meeting_changed.send(meeting, change="changed", actor=actor)
+
+
+def cancel(meeting: Meeting, reason: str, actor: User | str | None,
+           now: datetime | None = None) -> None:
+    """Announced → cancelled, with the reason. The meeting stays on its page, the region's
+    calendar, the feeds and the API, marked cancelled; it is never deleted."""
+    reason = (reason or "").strip()
+    errors: dict[str, Any] = {}
+    if not meeting.is_scheduled:
+        errors[""] = _l("Only an announced meeting can be cancelled; a held meeting stays on "
+                        "record.")
+    if len(reason) < 10:
+        errors["reason"] = _l("Say why the meeting is cancelled (10 characters at least): "
+                              "residents read it on the meeting's page.")
+    if errors:
+        raise MeetingError(errors)
+    moment = now or utcnow()
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_at = moment
+    meeting.cancel_reason = reason
+    meeting.sequence += 1
+    db.session.flush()
+    audit.record(actor, "meeting.cancel", meeting, {"status": "scheduled"},
+                 {"status": "cancelled", "reason": reason})
+    signals.meeting_changed.send(meeting, change="cancelled", actor=actor)
 
 
 def record_held(meeting: Meeting, attendance: int | None, video_url: str,

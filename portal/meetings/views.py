@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.geo import services as geo
 from portal.geo.models import Settlement
 from portal.meetings import ical, readers, services
-from portal.meetings.forms import CloseForm, HeldForm, QuestionForm, ScheduleForm
+from portal.meetings.forms import CancelForm, CloseForm, HeldForm, QuestionForm, ScheduleForm
 from portal.meetings.models import Meeting, MeetingQuestion, MeetingStatus
 from portal.meetings.services import MeetingError
 from portal.modeling import utcnow
@@ -45,8 +45,7 @@ PAST_DAYS = 180
 @require(Permission.MEETINGS_MANAGE, load=akims.term_with_place)
 def schedule(term: Term) -> Any:
     form = ScheduleForm()
-    villages = sorted(term.rural_district.settlements, key=lambda village: village.name)
-    form.settlement_id.choices = [(village.id, village.name) for village in villages]
+    form.settlement_id.choices = _village_choices(term)
     status = 200
     if form.validate_on_submit():
         starts = form.starts_at.data.replace(tzinfo=zone())  # typed in Almaty time
@@ -76,9 +75,64 @@ def _show_with(meeting: Meeting, status: int, manage: bool = True,
                **forms: Any) -> tuple[str, int]:
     """The meeting's page; the forms a refused change gave back replace the empty ones."""
     context = {"held_form": HeldForm(), "question_form": QuestionForm(),
-               "close_form": CloseForm(), **forms}
+               "close_form": CloseForm(), "cancel_form": CancelForm(), **forms}
     return render_template("meetings/meeting.html", meeting=meeting, term=meeting.term,
                            manage=manage, now=utcnow(), **context), status
+
+
+def _village_choices(term: Term) -> list[tuple[int, str]]:
+    villages = sorted(term.rural_district.settlements, key=lambda village: village.name)
+    return [(village.id, village.name) for village in villages]
+
+
+@blueprint.route("/meetings/<int:meeting_id>/change", methods=["GET", "POST"])
+@require(Permission.MEETINGS_MANAGE, load=readers.meeting_for_page)
+def change(meeting: Meeting) -> Any:
+    """The akim moves an announced meeting: another time, village or place."""
+    if not meeting.is_scheduled:
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    form = ScheduleForm()
+    if request.method == "GET":
+        form = ScheduleForm(formdata=None, settlement_id=meeting.settlement_id,
+                            place=meeting.place,
+                            starts_at=meeting.starts.astimezone(zone()).replace(tzinfo=None))
+    form.settlement_id.choices = _village_choices(meeting.term)
+    status = 200
+    if form.validate_on_submit():
+        starts = form.starts_at.data.replace(tzinfo=zone())  # typed in Almaty time
+        settlement = db.session.get(Settlement, form.settlement_id.data)
+        try:
+            services.change(meeting, settlement, form.place.data or "", starts, current_user)
+        except MeetingError as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The meeting is changed; those who follow it are told."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    found = readers.meeting_for_page(meeting.id) or meeting
+    return render_template("meetings/schedule.html", term=found.term, form=form,
+                           meeting=found), status
+
+
+@blueprint.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@require(Permission.MEETINGS_MANAGE, load=readers.meeting_for_page)
+def cancel(meeting: Meeting) -> Any:
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(meeting, form.reason.data or "", current_user)
+        except MeetingError as error:
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("The meeting is cancelled. It stays on the portal with your reason."),
+                  "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _show_with(meeting, 400, cancel_form=form)
 
 
 @blueprint.route("/meetings/<int:meeting_id>/held", methods=["POST"])

@@ -38,10 +38,16 @@ def _flags_raised(sender: Any, flag_ids: list[int] | None = None, actor: Any = N
         record(EventKind.FLAGS_RAISED, sender.id, None, actor, flag_ids=list(flag_ids))
 
 
+def _meeting_changed(sender: Any, change: str = "changed", actor: Any = None,
+                     **_: Any) -> None:
+    record(EventKind.MEETING_SCHEDULED, sender.id, _term_id(sender), actor, change=change)
+
+
 RECEIVERS: dict[Any, Any] = {
     signals.report_published: _simple(EventKind.REPORT_PUBLISHED),
     signals.report_amended: _simple(EventKind.REPORT_AMENDED),
     signals.meeting_scheduled: _simple(EventKind.MEETING_SCHEDULED),
+    signals.meeting_changed: _meeting_changed,
     signals.promise_status_changed: _simple(EventKind.PROMISE_STATUS_CHANGED),
     signals.verdict_recorded: _simple(EventKind.VERDICT_RECORDED),
     signals.flags_raised: _flags_raised,

@@ -37,6 +37,13 @@ SUBJECTS: dict[EventKind, Any] = {
 }
 
 
+# What became of an announced meeting (`signals.meeting_changed`), said in the subject.
+MEETING_CHANGES: dict[str, Any] = {
+    "changed": _l("The akim changed the time or place of a meeting with residents"),
+    "cancelled": _l("The akim cancelled a meeting with residents"),
+}
+
+
 @dataclass
 class Message:
     subject: Any
@@ -121,8 +128,14 @@ def compose(event: NotificationEvent, user: User) -> Message:
         meeting = _get(Meeting, event.subject_id)
         context["meeting"] = meeting
         link = public_url("meetings.show", meeting_id=meeting.id)
+        change = (event.data or {}).get("change")
+        if change in MEETING_CHANGES:
+            template = "notifications/meeting_changed"
+            context["change"] = change
     context["link"] = link
     subject = SUBJECTS[kind]
+    if kind is EventKind.MEETING_SCHEDULED and context.get("change") in MEETING_CHANGES:
+        subject = MEETING_CHANGES[context["change"]]
     if kind is EventKind.FLAG_DECIDED and not context["is_akim"] and term is not None:
         subject = _l("The portal's moderators decided on a flag about %(akim)s",
                      akim=term.akim.name)

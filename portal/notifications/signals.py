@@ -29,6 +29,12 @@ report_amended = events.signal("report-amended")
 #: A meeting with residents scheduled by the akim. Sender: the meeting; `actor`.
 meeting_scheduled = events.signal("meeting-scheduled")
 
+#: An announced meeting moved (time, village or place) or cancelled by the akim. Sender: the
+#: meeting; `change` ("changed" or "cancelled"), `actor`. Recorded as an event of the same
+#: kind as the announcement (`EventKind.MEETING_SCHEDULED`, with `change` in its data): one
+#: preference covers a meeting's announcement and what becomes of it.
+meeting_changed = events.signal("meeting-changed")
+
 #: The akim claimed a new status for a promise, or a verifier reopened a closed claim.
 #: Sender: the `Promise`; `update` (the `PromiseUpdate`), `actor`.
 promise_status_changed = events.signal("promise-status-changed")
@@ -55,6 +61,7 @@ official_reply_posted = events.signal("official-reply-posted")
 #: resident whose signature reached it).
 petition_threshold_reached = events.signal("petition-threshold-reached")
 
-ALL = (report_published, report_amended, meeting_scheduled, promise_status_changed,
+ALL = (report_published, report_amended, meeting_scheduled, meeting_changed,
+       promise_status_changed,
        verdict_recorded, flags_raised, flag_responded, flag_decided, official_reply_posted,
        petition_threshold_reached)

@@ -55,4 +55,4 @@ def test_the_signals_module_brings_in_no_mail_code() -> None:
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True,  # noqa: S603
                             text=True, check=True).stdout
     assert "portal.mail" not in loaded and "portal.notifications.signals" in loaded
-    assert len(signals.ALL) == 10
+    assert len(signals.ALL) == 11

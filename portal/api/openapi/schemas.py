@@ -337,7 +337,12 @@ def _meeting_fields() -> dict[str, Schema]:
         "place": string("The building or address in the village."),
         "starts_at": datetime("When it starts (UTC; the pages show Almaty time)."),
         "announced_at": datetime("When the akim announced it (UTC)."),
+        "changed_at": nullable(datetime("When the akim last moved it (time, village or "
+                                        "place) after announcing it (UTC).")),
         "status": enum_of(MeetingStatus, "scheduled (announced), held or cancelled."),
+        "cancelled_at": nullable(datetime("When it was cancelled (UTC). A cancelled meeting "
+                                          "stays listed.")),
+        "cancel_reason": nullable(string("Why it was cancelled, as the akim gave it.")),
         "attendance": nullable(integer("Residents who came; null until held.", minimum=0)),
         "video_url": nullable(string("The recording or broadcast.")),
         "minutes_url": nullable(string("The minutes file.", format="uri")),

@@ -16,15 +16,17 @@ def _meetings() -> Iterator[tuple[Any, ...]]:
     from portal.api.serialize import public_url
 
     statement = (select(Meeting.id, Meeting.term_id, Settlement.kato, Meeting.place,
-                        Meeting.starts_at, Meeting.announced_at, Meeting.status,
+                        Meeting.starts_at, Meeting.announced_at, Meeting.changed_at,
+                        Meeting.status, Meeting.cancelled_at, Meeting.cancel_reason,
                         Meeting.attendance, Meeting.video_url, Meeting.minutes_file_id,
                         Meeting.synthetic)
                  .join(Settlement, Settlement.id == Meeting.settlement_id)
                  .order_by(Meeting.id))
-    for (meeting_id, term_id, kato, place, starts_at, announced_at, status, attendance,
-         video_url, minutes_file_id, synthetic) in stream(statement):
-        yield (meeting_id, term_id, kato, place, starts_at, announced_at, status, attendance,
-               video_url or None,
+    for (meeting_id, term_id, kato, place, starts_at, announced_at, changed_at, status,
+         cancelled_at, cancel_reason, attendance, video_url, minutes_file_id,
+         synthetic) in stream(statement):
+        yield (meeting_id, term_id, kato, place, starts_at, announced_at, changed_at, status,
+               cancelled_at, cancel_reason or None, attendance, video_url or None,
                public_url("meetings.minutes", meeting_id=meeting_id) if minutes_file_id
                else None, synthetic)
 
@@ -45,7 +47,10 @@ MEETINGS = [
         S("settlement_kato", "The village it is held in (9-digit KATO code)."),
         S("place", "The building or address."), T("starts_at", "When it starts (UTC)."),
         T("announced_at", "When it was announced (UTC)."),
-        S("status", "scheduled, held or cancelled."),
+        T("changed_at", "When the akim last moved it after announcing it (UTC)."),
+        S("status", "scheduled, held or cancelled (a cancelled meeting stays listed)."),
+        T("cancelled_at", "When it was cancelled (UTC)."),
+        S("cancel_reason", "Why it was cancelled."),
         I("attendance", "Residents who came (once held)."),
         S("video_url", "Recording or broadcast."), S("minutes_url", "The minutes file."),
         SYNTHETIC("meeting"),
