@@ -6,7 +6,7 @@ cancelled meeting is never deleted), and the iCalendar SEQUENCE that calendars u
 new version. Plain column additions on both databases.
 
 Revision ID: 70368d1f9273
-Revises: b1f0c2d3e4a5
+Revises: c2a1d3e5f7b9
 Create Date: 2026-12-07 05:30:24.636055
 
 """
@@ -17,7 +17,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = '70368d1f9273'
-down_revision = 'b1f0c2d3e4a5'
+down_revision = 'c2a1d3e5f7b9'
 branch_labels = None
 depends_on = None
 
