@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.akims.views import blueprint as akims
     from portal.api.views import blueprint as api
     from portal.budgets.views import blueprint as budgets
+    from portal.comparisons.views import blueprint as comparisons
     from portal.exports.views import blueprint as exports
     from portal.feedback.views import blueprint as feedback
     from portal.geo.views import blueprint as geo
@@ -126,5 +127,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (web, accounts, account, verification, admin, geo, akims, api, reports,
                       budgets, promises, recall, opendata, feedback, exports, meetings,
-                      notifications):
+                      notifications, comparisons):
         app.register_blueprint(blueprint)

@@ -697,6 +697,19 @@ def undone() -> Iterator[None]:
         limiter.reset()
 
 
+# Comparing akims (issue 22): public tables and comparisons; the comparison's PDF for staff.
+ROWS += [
+    Row("league table", "GET", lambda w: "/league?district=6136&sort=missing", everyone(200)),
+    Row("league table csv", "GET", lambda w: "/league.csv?region=61", everyone(200)),
+    Row("akims side by side", "GET",
+        lambda w: f"/compare?akim={w.term_a.akim_id}&akim={w.term_b.akim_id}", everyone(200)),
+    Row("akims side by side pdf", "GET",
+        lambda w: f"/compare.pdf?akim={w.term_a.akim_id}&akim={w.term_b.akim_id}&lang=en",
+        only(dict.fromkeys(STAFF, 200))),
+    Row("api league table", "GET", lambda w: f"{API}/league?district=6136", everyone(200)),
+]
+
+
 # Reading changes nothing, so one world serves every persona; what a POST changes is undone
 # before the next persona's.
 @pytest.mark.parametrize("row", [pytest.param(row, id=row.name) for row in ROWS

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.akims import services
 from portal.akims.models import TERM_LIMIT, Akim, Term
+from portal.api.serialize import public_url
 from portal.figures.readers import TermFigures, figures_for_terms
+from portal.formats import place_of
 from portal.meetings.readers import profile_meetings
 from portal.modeling import utcnow
 from portal.permissions import Permission, can, public
@@ -18,6 +22,7 @@ from portal.recall.readers import recall_for_terms
 from portal.reports.policy import meetings_owed_by_term
 from portal.reports.readers import timelines_for_terms
 from portal.reports.timeliness import local_today, meeting_obligations
+from portal.web.cite import Citation
 
 blueprint = Blueprint("akims", __name__)
 
@@ -37,7 +42,21 @@ def profile(akim: Akim) -> str:
         if term and figures else None,
         recall=_recall_section(term),
         ratings=figures.ratings if figures else None,
+        citation=_citation(akim, term, figures.as_of if figures else local_today()),
     )
+
+
+def _citation(akim: Akim, term: Term | None, as_of: date) -> Citation | None:
+    """The profile's "cite this": the record as of the figures' day, at its permanent
+    address."""
+    if term is None:
+        return None
+    place = place_of(term.rural_district.name)
+    title = (_("%(name)s, akim of %(place)s: record on the Akim accountability portal",
+               name=akim.name, place=place) if term.is_serving else
+             _("%(name)s, former akim of %(place)s: record on the Akim accountability portal",
+               name=akim.name, place=place))
+    return Citation(title, as_of, public_url("akims.profile", akim_id=akim.id))
 
 
 def _recall_section(term: Term | None) -> Any:

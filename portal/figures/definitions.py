@@ -131,3 +131,43 @@ GROUPS: tuple[tuple[str, LazyString], ...] = (
     ("ratings", _l("Residents' ratings")), ("budget", _l("Budget")),
     ("meetings", _l("Meetings with residents")), ("flags", _l("Recall-trigger flags")),
 )
+
+
+# ----------------------------------------------------------------- comparing akims
+@dataclass(frozen=True)
+class Minimum:
+    """The small-sample rule of league tables and comparisons: a figure in `figures` rests on
+    the count `base`; below `least` cases it is shown greyed, "too few to compare", and sorts
+    last. Counts (missing reports, open flags, open questions) have no minimum: a count is a
+    fact, not a rate, and one missing report is one too many."""
+
+    figures: tuple[str, ...]
+    base: str  # the slug of the count it rests on
+    least: int
+    reason: LazyString
+
+
+COMPARISON_RULE = _l("A rule of this portal for comparing akims, not a statistical law and "
+                     "not in any act: below these numbers a share or an average says more "
+                     "about chance than about the akim, so one kept promise of one due never "
+                     "tops a table.")
+
+COMPARISON_MINIMUMS: tuple[Minimum, ...] = (
+    Minimum(("promises-kept-share", "promises-broken-share"), "promises-due", 5,
+            _l("Kept and broken shares need at least 5 promises due.")),
+    Minimum(("reports-on-time",), "reports-due", 2,
+            _l("The share of reports published on time needs at least 2 reports due (a year "
+               "of the portal's half-yearly schedule).")),
+    Minimum(("rating-average",), "rating-count", 20,
+            _l("An average rating needs at least 20 ratings.")),
+)
+
+
+def too_few(slug: str, values: dict[str, int | object]) -> bool:
+    """Whether the figure `slug` rests on fewer cases than its minimum, given a term's
+    `TermFigures.values()`."""
+    for minimum in COMPARISON_MINIMUMS:
+        if slug in minimum.figures:
+            base = values.get(minimum.base)
+            return not isinstance(base, int) or base < minimum.least
+    return False

@@ -182,6 +182,24 @@ def summaries_for_terms(term_ids: Iterable[int],
     return {row[0]: summary_of(row[1:]) for row in db.session.execute(statement)}
 
 
+def summaries_by_category_for_terms(
+        term_ids: Iterable[int], as_of: date | None = None,
+) -> dict[int, dict[PromiseCategory, PromiseSummary]]:
+    """Each term's summary per promise category (the same counts as `summaries_for_terms`,
+    grouped once more): ONE query. Categories without promises are left out."""
+    ids = sorted(set(term_ids))
+    result: dict[int, dict[PromiseCategory, PromiseSummary]] = {term_id: {} for term_id in ids}
+    if not ids:
+        return result
+    as_of = as_of or local_today()
+    statement = (select(Promise.term_id, Promise.category, *_counts(as_of))
+                 .where(Promise.term_id.in_(ids))
+                 .group_by(Promise.term_id, Promise.category))
+    for row in db.session.execute(statement):
+        result[row[0]][PromiseCategory(row[1])] = _summary(row[2:])
+    return result
+
+
 def combine(summaries: Iterable[PromiseSummary]) -> PromiseSummary:
     """Add summaries up (an area from its parts)."""
     totals = [0] * len(fields(PromiseSummary))

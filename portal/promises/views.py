@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 
 from portal.akims.models import Term
 from portal.akims.services import term_with_place
+from portal.api.serialize import public_url
 from portal.extensions import db, limiter
+from portal.formats import place_of
 from portal.permissions import Permission, can, public, require
 from portal.promises import display, readers, votes
 from portal.promises.errors import PromiseError
@@ -33,6 +35,7 @@ from portal.promises.models import (
 from portal.reports.timeliness import local_today
 from portal.transactions import commit_with_retry
 from portal.uploads import send_stored_file
+from portal.web.cite import Citation
 from portal.web.forms import ButtonForm
 from portal.web.safety import whole_number
 
@@ -65,8 +68,18 @@ def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int
         "promises/promise.html", promise=promise, term=promise.term, claim=claim,
         viewer=viewer, may_vote=may_vote, vote_form=vote_form, timeline=timeline,
         comments=comments, today=local_today(), follow_form=ButtonForm(),
+        citation=_citation(promise),
     )
     return html if status == 200 else (html, status)
+
+
+def _citation(promise: Promise) -> Citation:
+    """The promise as of today (its status changes), at its permanent address."""
+    term = promise.term
+    title = _("%(name)s, akim of %(place)s: promise %(number)s, “%(title)s”",
+              name=term.akim.name, place=place_of(term.rural_district.name),
+              number=promise.number, title=promise.title)
+    return Citation(title, local_today(), public_url("promises.page", promise_id=promise.id))
 
 
 def _claim_comments(claim: Any) -> list[PromiseVote]:

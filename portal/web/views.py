@@ -32,9 +32,16 @@ def home() -> str:
 @public
 def how_we_count() -> str:
     """Every figure the portal shows, with its definition and denominator (portal.figures)."""
-    from portal.figures.definitions import FIGURES, GROUPS
+    from portal.figures.definitions import (
+        COMPARISON_MINIMUMS,
+        COMPARISON_RULE,
+        FIGURES,
+        GROUPS,
+    )
 
-    return render_template("web/how_we_count.html", figures=FIGURES, groups=GROUPS)
+    return render_template("web/how_we_count.html", figures=FIGURES, groups=GROUPS,
+                           comparison_minimums=COMPARISON_MINIMUMS,
+                           comparison_rule=COMPARISON_RULE)
 
 
 @blueprint.route("/search")

@@ -6,11 +6,13 @@ from typing import Any
 
 from portal.api.http import DEFAULT_PER_PAGE, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT
 from portal.api.openapi.building import Schema, enum_of, integer, ref, string
+from portal.api.openapi.schemas import LEAGUE_FIGURES
 from portal.meetings.models import MeetingStatus
 from portal.promises.models import PromiseCategory, PromiseStatus
 from portal.reports.models import Timeliness
 
 Operation = dict[str, Any]
+LEAGUE_SORTS = ("place", "name", *(key for key, _slug, _what in LEAGUE_FIGURES))
 
 ERRORS = {
     "400": "A parameter is invalid (the error names it).",
@@ -192,6 +194,21 @@ def paths() -> dict[str, Any]:
                 _query("region", string(pattern="^[0-9]{2}$"), "Only this region (2-digit "
                        "KATO prefix).", "61"),
             ], "Search")},
+        "/league": {"get": _list(
+            "List a league table", "Every serving akim of the nation, a region or a district "
+            "with the figures of /how-we-count, in the order asked: the same rows as the "
+            "/league page. A figure resting on too few cases (the portal's small-sample rule, "
+            "/how-we-count#comparing) has too_few true and sorts after the comparable ones, "
+            "whichever the order; a figure with no value sorts last.", "LeagueList", [
+                _query("region", string(pattern="^[0-9]{2}$"), "Only this region (2-digit "
+                       "KATO prefix).", "61"),
+                _query("district", string(pattern="^[0-9]{4}$"), "Only this district (4-digit "
+                       "KATO prefix); wins over region.", "6136"),
+                _query("sort", enum_of(list(LEAGUE_SORTS)) | {"default": "place"},
+                       "place (KATO order), name, or a figure's key."),
+                _query("order", enum_of(["asc", "desc"]), "Default: desc for a figure, asc "
+                       "for place and name."),
+            ], "Akims")},
         "/me": {"get": {
             "tags": ["Account"],
             "summary": "Get the signed-in user",

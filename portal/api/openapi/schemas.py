@@ -544,6 +544,60 @@ def _search() -> Schema:
     }, "What matched, grouped by kind.")
 
 
+# The league table's columns (portal.comparisons.league.COLUMNS): key, figure slug, value.
+LEAGUE_FIGURES = (
+    ("kept", "promises-kept-share", "share of the promises due that are kept; count: kept, "
+     "base: due"),
+    ("broken", "promises-broken-share", "share of the promises due that are broken; count: "
+     "broken, base: due"),
+    ("on_time", "reports-on-time", "share of the reports due published on time; count: on "
+     "time, base: due"),
+    ("missing", "reports-missing", "reports missing (a count); base: reports due"),
+    ("rating", "rating-average", "average rating, two decimals; base: how many ratings"),
+    ("own_revenue", "own-revenue-share", "own revenues as a share of all revenues collected "
+     "in the year the profile leads with; null without budget figures"),
+    ("flags", "open-flags", "open recall-trigger flags (a count)"),
+    ("questions", "meeting-questions-open", "open questions from meetings (a count)"),
+)
+
+
+def _league_row() -> Schema:
+    def figure(slug: str, what: str) -> Schema:
+        return obj({
+            "value": nullable(number(f"The figure {slug} (/how-we-count#{slug}): {what}.")),
+            "count": nullable(integer("The numerator shown beside a share; null otherwise.",
+                                      minimum=0)),
+            "base": nullable(integer("What the figure is counted of; null when nothing.",
+                                     minimum=0)),
+            "too_few": boolean("True when the figure rests on fewer cases than the portal's "
+                               "small-sample rule asks (/how-we-count#comparing): shown greyed "
+                               "and sorted last."),
+        }, f"Figure {slug}.")
+
+    return obj({
+        "rank": nullable(integer("Competition rank (1, 2, 2, 4) among the comparable rows "
+                                 "of the sorted figure; null when sorted by place or name, "
+                                 "or when this row's figure is too few to compare or has no "
+                                 "value.", minimum=1)),
+        "akim": obj({
+            "id": integer("The akim's id.", minimum=1),
+            "name": string("Full name in Cyrillic."),
+            "name_latn": string("The name in Latin letters."),
+            "url": string("The public profile."),
+        }, "The serving akim."),
+        "rural_district": obj({
+            "kato": string("9-digit KATO code.", pattern="^[0-9]{9}$"),
+            "name": ref("Names"),
+        }, "The rural district served."),
+        "district_kato": string("4-digit KATO prefix of the district.", pattern="^[0-9]{4}$"),
+        "region_kato": string("2-digit KATO prefix of the region.", pattern="^[0-9]{2}$"),
+        "as_of": date("The Almaty day the figures are counted on."),
+        "figures": obj({key: figure(slug, what) for key, slug, what in LEAGUE_FIGURES},
+                       "The table's figures, each with what it is counted of."),
+        "synthetic": boolean(SYNTHETIC),
+    }, "A row of a league table: a serving akim with the portal's figures.")
+
+
 def components() -> dict[str, Schema]:
     akim_detail = _akim_fields(nullable(ref("Place")), nullable(ref("Term")))
     akim_detail.update({
@@ -596,4 +650,6 @@ def components() -> dict[str, Schema]:
         "ReportLineList": page_of("ReportLine", "Reports, oldest period first."),
         "FlagList": page_of("Flag", "Published flags, newest first."),
         "MeetingList": page_of("Meeting", "Meetings, latest start first."),
+        "LeagueRow": _league_row(),
+        "LeagueList": page_of("LeagueRow", "Serving akims of the area in the order asked."),
     }

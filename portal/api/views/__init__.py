@@ -35,4 +35,4 @@ def cross_origin(response: Response) -> Response:
     return response
 
 
-from portal.api.views import akims, meetings, meta, places, reports, search  # noqa: E402, F401 - routes
+from portal.api.views import akims, league, meetings, meta, places, reports, search  # noqa: E402, F401 - routes

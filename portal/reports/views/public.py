@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from portal import clock
 from portal.akims import services as akims
 from portal.akims.models import Akim
+from portal.api.serialize import public_url
 from portal.extensions import db
+from portal.formats import place_of
 from portal.meetings.readers import meetings_of_period
 from portal.permissions import public
 from portal.reports import changes as marked
@@ -17,10 +21,12 @@ from portal.reports import readers
 from portal.reports.labels import FIELD_LABELS
 from portal.reports.models import Report, ReportAttachment, ReportVersion
 from portal.reports.promise_entries import changes_in, entries_of
+from portal.reports.templating import period_label
 from portal.reports.timeliness import classify, local_today
 from portal.reports.views import blueprint
 from portal.reports.views.access import readable_attachment, readable_report
 from portal.uploads import send_stored_file
+from portal.web.cite import Citation
 
 
 def _version_or_404(report: Report, number: int) -> ReportVersion:
@@ -48,8 +54,23 @@ def render_page(report: Report, shown: ReportVersion | None,
         today=today,
         attachments=[a for a in report.attachments
                      if shown is None or (a.added_in_version or 0) <= shown.number],
+        citation=_citation(report, shown),
         **extra,
     )
+
+
+def _citation(report: Report, shown: ReportVersion | None) -> Citation | None:
+    """A published version: its akim, place, period and number, the day it was published and
+    its permanent address (that version's, so the citation never points at a later text)."""
+    if not report.is_published or shown is None:
+        return None
+    term = report.term
+    title = _("%(name)s, report to residents of %(place)s for %(period)s, version %(number)d",
+              name=term.akim.name, place=place_of(term.rural_district.name),
+              period=period_label(report), number=shown.number)
+    return Citation(title, clock.local_date(shown.published_at),
+                    public_url("reports.version", report_id=report.id, number=shown.number),
+                    published=True)
 
 
 @blueprint.route("/reports/<int:report_id>")
