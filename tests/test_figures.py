@@ -179,7 +179,7 @@ FIGURE_READERS = ("summaries_for_terms", "rating_summaries_for_terms",
                   "budget_summaries_for_terms", "summary_statement", "rating_statement",
                   "open_flag_statement", "open_questions_statement")
 SURFACES = ("portal/akims", "portal/api", "portal/exports", "portal/opendata",
-            "portal/notifications", "portal/web", "portal/geo")
+            "portal/notifications", "portal/web", "portal/geo", "portal/comparisons")
 
 
 def test_surfaces_read_term_figures_from_portal_figures_only() -> None:

@@ -5,8 +5,8 @@ The values are `figures_for_terms`' own (never counted again here). A figure res
 cases than `COMPARISON_MINIMUMS` asks is kept in the row, marked "too few to compare", and
 sorts after every comparable value whichever way the column is sorted; a figure with no value
 (no budget on record) sorts after those. Ranks are competition ranks among the comparable
-rows (1, 2, 2, 4), so a tie is a tie. Eight queries for any area: the area, the rows and the
-six of the figures.
+rows (1, 2, 2, 4), so a tie is a tie. Four queries for any area: the area, the rows and the
+two of the figures.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda f: f.budget.own_share if f.budget else None, share=True, digits=1),
     Column("flags", "open-flags", _l("Open flags"), lambda f: f.open_flags),
     Column("questions", "meeting-questions-open", _l("Open questions from meetings"),
-           lambda f: f.meeting_questions.open),
+           lambda f: f.meeting_questions.open if f.meeting_questions else None),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
 # Orders that are not a figure: by place (KATO, the default) and by the akim's name.

@@ -3,8 +3,8 @@ record, budget structure and rating distribution, for the page and its PDF.
 
 Which term: the akim's serving term, else the latest (as on the profile and the dossier).
 The figures are `figures_for_terms`' own; the promise categories are counted by the promises
-domain with the same definitions. Nine queries for any number of akims (terms and places,
-the six of the figures, categories, report timelines).
+domain with the same definitions. Five queries for any number of akims (terms and places,
+the two of the figures, categories, report timelines).
 """
 
 from __future__ import annotations

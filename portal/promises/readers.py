@@ -196,7 +196,7 @@ def summaries_by_category_for_terms(
                  .where(Promise.term_id.in_(ids))
                  .group_by(Promise.term_id, Promise.category))
     for row in db.session.execute(statement):
-        result[row[0]][PromiseCategory(row[1])] = _summary(row[2:])
+        result[row[0]][PromiseCategory(row[1])] = summary_of(row[2:])
     return result
 
 
