@@ -22,7 +22,13 @@ from werkzeug.datastructures import FileStorage
 from portal.extensions import db
 from portal.geo.kato import bare_name
 from portal.promises.models import Promise, PromiseUpdate, UpdateKind
-from portal.reports.models import CONTENT_FIELDS, Report, ReportAttachment, ReportVersion
+from portal.reports.models import (
+    CONTENT_FIELDS,
+    Report,
+    ReportAttachment,
+    ReportPromiseEntry,
+    ReportVersion,
+)
 from portal.reports.policy import DuePeriod, ReportingPolicy, owed_by_term
 from portal.seed import languages
 from portal.seed.context import SeedContext, TermSeed, insert_rows
@@ -62,6 +68,7 @@ class Writing:
     villages: tuple[Place, ...] = ()
     promises: list[tuple[datetime, str, list[tuple[datetime, str, int | None]]]] = field(
         default_factory=list)
+    promise_ids: list[int] = field(default_factory=list)  # beside `promises`, in its order
 
     def states(self, end: date) -> tuple[PromiseState, ...]:
         """The promises registered by the end of the period, as last claimed by then."""
@@ -96,6 +103,7 @@ def _writings(ctx: SeedContext) -> dict[int, Writing]:
                    Promise.created_at).order_by(Promise.id)):
         writing = writings.setdefault(term_id, Writing(language))
         writing.promises.append((_utc(created), title, claims.get(promise_id, [])))
+        writing.promise_ids.append(promise_id)
     regions = {rd.id: rd.region for rd in ctx.rural_districts}
     for term in ctx.terms:
         writing = writings.setdefault(
@@ -139,13 +147,60 @@ def seed(ctx: SeedContext) -> None:
             counts["amended"] += len(report_versions) > 1
     insert_rows(Report, reports)
     insert_rows(ReportVersion, versions)
+    entries = _promise_entries(ctx, reports, writings)
+    insert_rows(ReportPromiseEntry, entries)
     if not ctx.national:
         _demo_files(ctx, reports)
     ctx.progress(
         f"reports: {len(reports)} ({counts['on_time']} on time, {counts['late']} late, "
         f"{counts['missing']} missing, {counts['amended']} corrected, "
-        f"{counts['draft'] + counts['submitted']} open), {len(versions)} published versions"
+        f"{counts['draft'] + counts['submitted']} open), {len(versions)} published versions, "
+        f"{len(entries)} entries on promises"
     )
+
+
+# An entry's text, in the programme's language: what the akim claims at the period's end.
+ENTRY_TEXTS = {
+    "kk": {"progress": "Кезең соңында орындалуы {progress} %; жұмыс жалғасуда.",
+           "kept": "Уәде орындалды; актілер мен фотосуреттер әкім аппаратында.",
+           "other": "Кезең соңындағы жағдай әкімнің мәлімдемесінде көрсетілген."},
+    "ru": {"progress": "На конец периода выполнено на {progress} %; работа продолжается.",
+           "kept": "Обещание выполнено; акты и фотографии в аппарате акима.",
+           "other": "Положение на конец периода отражено в заявлении акима."},
+}
+
+
+def _promise_entries(ctx: SeedContext, reports: list[dict[str, Any]],
+                     writings: dict[int, Writing]) -> list[dict[str, Any]]:
+    """Progress on promises of each published report: up to three promises of the term's
+    programme the akim had claimed something for by the period's end, with that claim.
+    Published with version 1. A random stream of its own, so the other draws stay as they
+    were."""
+    rng = ctx.rng("report-entries")
+    rows: list[dict[str, Any]] = []
+    for report in reports:
+        if report["state"] != "published":
+            continue
+        writing = writings[report["term_id"]]
+        cut = datetime.combine(report["period_end"], time.max, UTC)
+        claimed = []
+        for promise_id, (created, _title, claims) in zip(writing.promise_ids,
+                                                           writing.promises, strict=True):
+            made = [(status, progress) for at, status, progress in claims if at <= cut]
+            if created <= cut and made:
+                claimed.append((promise_id, *made[-1]))
+        texts = ENTRY_TEXTS.get(writing.language, ENTRY_TEXTS["ru"])
+        for promise_id, status, progress in rng.sample(claimed, min(3, len(claimed))):
+            if status == "kept":
+                text = texts["kept"]
+            elif progress is not None:
+                text = texts["progress"].format(progress=progress)
+            else:
+                text = texts["other"]
+            rows.append({"id": ctx.new_id(ReportPromiseEntry), "report_id": report["id"],
+                         "promise_id": promise_id, "claim": status, "text": text,
+                         "evidence_url": "", "since_version": 1, "until_version": None})
+    return rows
 
 
 def _outcomes(ctx: SeedContext, rng: random.Random, term: TermSeed,
