@@ -55,11 +55,13 @@ DEMO_LEAD_PROMISES = 12
 # Scale (rules of ours for the synthetic story): a kindergarten has places for some of the
 # village's children (about a tenth of a village is of preschool age; 60-90 % of them), in
 # a village of at least KINDERGARTEN_FROM people where there is one; what the rural district
-# pays from its own budget is at most OWN_COST_SHARE % of the year's revenue.
+# pays from its own budget is at most OWN_COST_SHARE % of the year's revenue, and an
+# amendment adds at most OWN_COST_RAISE % more.
 PRESCHOOL_PER_MILLE = 100
 KINDERGARTEN_FROM = 250
 KINDERGARTEN_PLACES = (15, 320)
 OWN_COST_SHARE = 15
+OWN_COST_RAISE = 4  # % of the year's revenue an amendment may add to such a promise
 
 
 @dataclass
@@ -213,14 +215,17 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
     cost = rng.randint(low * 10, high * 10) * 100_000 if high else None
     if cost and template.per_child:
         cost = places * rng.randint(24, 32) * 100_000  # 2.4-3.2 m ₸ a place
+    raise_at_most = 8_000_000  # what an amendment may add to the estimate
     if cost and template.funding == "rural_district_budget":
-        # What the rural district pays itself stays within a share of its year's revenue.
-        # The deadline's year, or the latest year with a budget before it.
+        # What the rural district pays itself stays within a share of its year's revenue
+        # (the deadline's year, or the latest year with a budget before it), and so does a
+        # later rise of the estimate.
         revenue = next((revenues[key] for year in range(deadline.year, 2020, -1)
                         if (key := (term.rural_district_id, year)) in revenues), 0)
         if revenue:
             cost = max(1_000_000, min(cost, revenue * OWN_COST_SHARE // 100 // 100_000
                                       * 100_000))
+            raise_at_most = max(100_000, revenue * OWN_COST_RAISE // 100 // 100_000 * 100_000)
     amendments: list[dict[str, Any]] = []
     changes_at = created.date() + timedelta(days=rng.randint(60, 400))
     if not added_later and changes_at < min(horizon, deadline) and rng.random() < (
@@ -232,7 +237,7 @@ def _promise(ctx: SeedContext, rng: random.Random, term: TermSeed, number: int,
                 changes_at))
             deadline = new_deadline
         elif cost:
-            new_cost = cost + rng.randint(1, 8) * 1_000_000
+            new_cost = cost + min(rng.randint(1, 8) * 1_000_000, raise_at_most)
             amendments.append(_amendment(ctx, rng, promise_id, "edited", {"cost_estimate": [
                 cost, new_cost]}, "cost", language, changes_at))
             cost = new_cost
