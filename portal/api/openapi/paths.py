@@ -111,7 +111,7 @@ def paths() -> dict[str, Any]:
             "List districts of a region", "The districts of one region, with counts.",
             "DistrictList", [REGION_KATO], "Places")},
         "/akims": {"get": _list(
-            "List akims", "Akims with their current term's numbers. By default those serving "
+            "List akims", "Akims with their current term's figures. By default those serving "
             "now; status=all adds former akims (with their most recent term).", "AkimList", [
                 _query("region", string(pattern="^[0-9]{2}$"), "Only this region (2-digit "
                        "KATO prefix).", "61"),
@@ -180,11 +180,10 @@ def paths() -> dict[str, Any]:
                        "open, closed or all."),
             ], "Flags")},
         "/search": {"get": _read(
-            "Search", "Places at every level, akims, promises (title and description) and "
+            "Search", "Places at every level, akims, promises (title and description), "
             "reports (the current published version, never a draft) and meeting questions, "
-            "grouped by kind; the "
-            "same as the /search page. Kazakh letters optional, Latin spellings and one typo "
-            "in a place name tolerated.", "SearchResults", [
+            "grouped by kind, as on the /search page. Kazakh letters are optional; Latin "
+            "spellings and one typo in a place name are tolerated.", "SearchResults", [
                 {**_query("q", string(minLength=2, maxLength=MAX_TEXT,
                                       pattern=NO_CONTROL_CHARACTERS),
                           "What to look for (at least 2 characters).", "Бәйдібек"),

@@ -33,9 +33,12 @@ from portal.reports.models import Timeliness
 
 SYNTHETIC = ("Fictional: made by a seed for a demonstration, not a real record "
              "(docs/development.md, \"Fictional data\").")
-NAMES_EXAMPLE = {"kk": "Ағыбет ауылдық округі", "ru": "Агыбетский сельский округ",
-                 "en": "Agybet rural district"}
-PLACE_EXAMPLE = {"kato": "613633000", "name": NAMES_EXAMPLE, "district_kato": "6136",
+# A district's names (the reference map has all three) and a rural district's: the KATO
+# extract gives units and villages their official Russian name only, so their Kazakh and
+# English names are empty until a classifier file with Kazakh names is imported.
+NAMES_EXAMPLE = {"kk": "Бәйдібек ауданы", "ru": "район Байдибека", "en": "Baidibek District"}
+UNIT_NAMES_EXAMPLE = {"kk": "", "ru": "Агыбетский с.о.", "en": ""}
+PLACE_EXAMPLE = {"kato": "613633000", "name": UNIT_NAMES_EXAMPLE, "district_kato": "6136",
                  "region_kato": "61"}
 TERM_EXAMPLE = {"id": 41, "starts_on": "2023-06-07", "ends_on": "2027-06-07",
                 "ended_on": None, "status": "serving", "end_reason": None, "synthetic": False}
@@ -50,7 +53,10 @@ def _names(what: str) -> Schema:
         "kk": string(f"{what} in Kazakh."),
         "ru": string(f"{what} in Russian."),
         "en": string(f"{what} in English."),
-    }, f"{what} in the three languages of the portal.", example=NAMES_EXAMPLE)
+    }, f"{what} in the three languages of the portal. A name not on record in a language is "
+       "an empty string: rural districts and villages have only their official Russian name "
+       "until a classifier file with Kazakh names is imported (the pages then show the "
+       "Russian name).", example=NAMES_EXAMPLE)
 
 
 def _error() -> Schema:
