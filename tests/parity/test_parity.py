@@ -37,12 +37,14 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.akims.models import Term, TermStatus
+from portal.comparisons.documents import comparison_pdf
 from portal.exports import bundles
 from portal.exports import pdf as pdf_module
 from portal.exports.dossier import dossiers_for_scope
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.services import prepare, prepared, render_dossier
 from portal.extensions import db
+from portal.figures.definitions import BY_SLUG
 from portal.figures.readers import TermFigures, figures_for_terms, total
 from portal.formats import formal_date
 from portal.geo.models import District, Region, RuralDistrict
@@ -231,6 +233,70 @@ def _check_bundle(kato4: str, chosen: list[Chosen], figures: dict[int, TermFigur
     assert totals in text, (where, totals)
 
 
+def _league_cell(html: str, akim_id: int, column: str) -> str:
+    """The value a league table shows in `column` of the akim's row."""
+    row = re.search(rf'name="akim" value="{akim_id}".*?</tr>', html, re.S)
+    assert row, akim_id
+    found = re.search(rf'data-column="{column}"><span class="figure-value">([^<]*)</span>',
+                      row[0])
+    if found:
+        return html_module.unescape(found[1])
+    cell = re.search(rf'data-column="{column}">(.*?)</td>', row[0], re.S)
+    assert cell, (akim_id, column)
+    return _text(cell[1]).strip()
+
+
+def _check_league_and_comparison(client: Any, kato4: str, chosen: list[Chosen],
+                                 figures: dict[int, TermFigures], language: str) -> None:
+    """Issue 22: the district's league table, the comparison of its chosen akims (four at
+    most) and that comparison's PDF show each akim's figures as the profile does."""
+    where = f"league table of district {kato4} ({language})"
+    html = client.get(f"/league?district={kato4}&sort=missing&lang={language}").get_data(
+        as_text=True)
+    for item in chosen:
+        f = figures[item.term_id]
+        p, r, b = f.promises, f.reports, f.budget
+        expected = {
+            "kept": percent(p.kept_share_of_due), "broken": percent(p.broken_share_of_due),
+            "on_time": percent(r.on_time_share), "missing": number(r.missing),
+            "rating": number(f.ratings.average_shown, 2) if f.ratings.count else "—",
+            "own_revenue": percent(b.own_share, 1) if b is not None else _("no figures"),
+            "flags": number(f.open_flags),
+        }
+        for column, value in expected.items():
+            assert _league_cell(html, item.akim_id, column) == value, (where, item.akim_id,
+                                                                       column)
+    group = chosen[:4]
+    query = "&".join(f"akim={item.akim_id}" for item in group)
+    page = client.get(f"/compare?{query}&lang={language}").get_data(as_text=True)
+    where = f"comparison in district {kato4} ({language})"
+    for item in group:
+        f = figures[item.term_id]
+        p, b = f.promises, f.budget
+        shown = {"promises-due": number(p.due), "promises-kept": number(p.kept_due),
+                 "promises-broken": number(p.broken_due), "promises-overdue": number(p.overdue),
+                 "promises-kept-early": number(p.kept_early),
+                 "promises-kept-share": percent(p.kept_share_of_due),
+                 "reports-missing": number(f.reports.missing),
+                 "open-flags": number(f.open_flags)}
+        if b is not None:
+            shown["own-revenue-share"] = percent(b.own_share, 1)
+            shown["budget-own-plan-execution"] = percent(b.own_plan_execution, 1)
+        for slug, value in shown.items():
+            cell = re.search(rf'data-figure="{slug}" data-akim="{item.akim_id}"><span '
+                             r'class="figure-value">([^<]*)</span>', page)
+            assert cell and html_module.unescape(cell[1]) == value, (where, item.akim_id, slug)
+    # The PDF route's own function (the route adds only the staff check).
+    document = comparison_pdf([item.akim_id for item in group], 0, language)
+    assert document is not None, where
+    text = _pdf_text(document.pdf)
+    for slug in ("promises-due", "promises-kept", "reports-missing", "open-flags"):
+        title = str(BY_SLUG[slug].title)
+        values = [number(figures[item.term_id].values()[slug]) for item in group]
+        row = re.sub(r"\s+", " ", " ".join([title, *values]))
+        assert row in text, (where, "PDF", row)
+
+
 def _check_api(client: Any, chosen: Chosen, figures: TermFigures, language: str) -> None:
     body = client.get(f"/api/v1/akims/{chosen.akim_id}?lang={language}").get_json()
     assert body["term"]["id"] == chosen.term_id
@@ -394,6 +460,9 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
                             language)
                 _check_bundle(kato4, [item for item in chosen if item.district_kato == kato4],
                               figures, total(serving[kato4], as_of), language)
+                _check_league_and_comparison(
+                    client, kato4, [item for item in chosen if item.district_kato == kato4],
+                    figures, language)
             for kato2 in sorted({item.region_kato for item in chosen}):
                 _check_area(client, f"/regions/{kato2}", total(serving[kato2], as_of),
                             f"/regions/{kato2}/reports", total(every[kato2], as_of), language)
