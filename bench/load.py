@@ -17,6 +17,7 @@ THREADS = 2
 
 SCRIPT = """
 local paths = {%(paths)s}
+local uncached = %(uncached)s
 local counter = 0
 
 init = function(args)
@@ -26,7 +27,13 @@ end
 
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
+  local path = paths[(counter %% #paths) + 1]
+  if uncached then
+    -- A query of its own per request: the page cache keys on the full path.
+    local joiner = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. joiner .. "bench=" .. math.random(1000000000)
+  end
+  return wrk.format("GET", path)
 end
 
 done = function(summary, latency, requests)
@@ -66,10 +73,13 @@ def _lua_string(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run(base_url: str, paths: list[str], duration_s: int = DURATION_S) -> LoadResult:
-    """wrk against base_url for duration_s, every request the next of `paths`."""
+def run(base_url: str, paths: list[str], duration_s: int = DURATION_S,
+        uncached: bool = False) -> LoadResult:
+    """wrk against base_url for duration_s, every request the next of `paths` (with a
+    query parameter of its own when `uncached`)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(SCRIPT % {"paths": ", ".join(_lua_string(path) for path in paths)})
+        script.write(SCRIPT % {"paths": ", ".join(_lua_string(path) for path in paths),
+                               "uncached": "true" if uncached else "false"})
     try:
         output = subprocess.run(
             [wrk_path(), "--threads", str(THREADS), "--connections", str(CONNECTIONS),
@@ -87,7 +97,7 @@ def run(base_url: str, paths: list[str], duration_s: int = DURATION_S) -> LoadRe
         errors=sum(numbers[key] for key in ("connect", "read", "write", "status", "timeout")))
 
 
-def measure(base_url: str, paths: list[str]) -> LoadResult:
+def measure(base_url: str, paths: list[str], uncached: bool = False) -> LoadResult:
     """A short warm-up (caches filled, connections made), then the measured run."""
-    run(base_url, paths, WARM_UP_S)
-    return run(base_url, paths, DURATION_S)
+    run(base_url, paths, WARM_UP_S, uncached)
+    return run(base_url, paths, DURATION_S, uncached)

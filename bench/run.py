@@ -53,7 +53,7 @@ def measure_database(database: seeds.Database) -> DatabaseRun:
     run.load_average = os.getloadavg()[0]
     with server.gunicorn(env, log) as gunicorn:
         for page in pages:
-            result = load.measure(gunicorn.base_url, page.paths)
+            result = load.measure(gunicorn.base_url, page.paths, page.uncached)
             run.loads[page.name] = result
             print(f"[{database.label}] {page.name}: {result.rps:,.0f} req/s, p99 "
                   f"{result.p99_ms:.1f} ms, {result.errors} errors", flush=True)

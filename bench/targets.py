@@ -16,6 +16,9 @@ SEARCHES = 6
 class Page:
     name: str
     paths: list[str]
+    # Every request with a query parameter of its own (`bench=<random>`), so the anonymous
+    # page cache never answers it: the view, its queries and its template every time.
+    uncached: bool = False
 
 
 def spread_akims() -> list[int]:
@@ -73,4 +76,14 @@ def pages(database_url: str) -> list[Page]:
                                    "/api/v1/akims?page=3"]),
         Page("GET /api/v1/akims?per_page=200", [f"/api/v1/akims?per_page=200&page={page}"
                                                 for page in (1, 2, 3, 4)]),
+        # Issue 22: search and the national league table, never from the page cache.
+        Page("search (uncached)", [f"/search?q={quote(surname)}" for surname in surnames]
+             + [f"/search?q={quote(word)}" for word in ("Baidibek", "Туркестан")],
+             uncached=True),
+        Page("national league table (uncached)", [
+            "/league?sort=missing", "/league?sort=kept", "/league?sort=rating&order=asc",
+            "/league?sort=missing&page=2"], uncached=True),
+        Page("GET /api/v1/league (uncached)", [
+            "/api/v1/league?sort=missing&per_page=200", "/api/v1/league?region=61&sort=kept"],
+            uncached=True),
     ]
