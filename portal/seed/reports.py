@@ -160,12 +160,19 @@ def seed(ctx: SeedContext) -> None:
 
 
 # An entry's text, in the programme's language: what the akim claims at the period's end.
+# Keyed by the claimed status; "progress" serves work under way with a known share.
 ENTRY_TEXTS = {
     "kk": {"progress": "Кезең соңында орындалуы {progress} %; жұмыс жалғасуда.",
            "kept": "Уәде орындалды; актілер мен фотосуреттер әкім аппаратында.",
+           "partially_kept": "Уәде ішінара орындалды; қалған бөлігі келесі жылдың жоспарында.",
+           "stalled": "Жұмыс тоқтап тұр; себебі әкімнің мәлімдемесінде көрсетілген.",
+           "broken": "Уәде орындалмайды; себебі әкімнің мәлімдемесінде көрсетілген.",
            "other": "Кезең соңындағы жағдай әкімнің мәлімдемесінде көрсетілген."},
     "ru": {"progress": "На конец периода выполнено на {progress} %; работа продолжается.",
            "kept": "Обещание выполнено; акты и фотографии в аппарате акима.",
+           "partially_kept": "Обещание выполнено частично; остальное в плане следующего года.",
+           "stalled": "Работы приостановлены; причина указана в заявлении акима.",
+           "broken": "Обещание не будет выполнено; причина указана в заявлении акима.",
            "other": "Положение на конец периода отражено в заявлении акима."},
 }
 
@@ -191,9 +198,9 @@ def _promise_entries(ctx: SeedContext, reports: list[dict[str, Any]],
                 claimed.append((promise_id, *made[-1]))
         texts = ENTRY_TEXTS.get(writing.language, ENTRY_TEXTS["ru"])
         for promise_id, status, progress in rng.sample(claimed, min(3, len(claimed))):
-            if status == "kept":
-                text = texts["kept"]
-            elif progress is not None:
+            if status in texts:
+                text = texts[status]
+            elif status == "in_progress" and progress is not None:
                 text = texts["progress"].format(progress=progress)
             else:
                 text = texts["other"]
