@@ -178,6 +178,8 @@ def _ru_case(name: str, case: int) -> str | None:
     for short, full in _RU_ABBREVIATIONS:
         if text.lower().startswith(short):
             text = full + text[len(short):].strip()
+        elif text.lower().endswith(" " + short):  # "Агыбетский с.о.", as KATO writes most
+            text = text[: -len(short)] + full.strip()
     words = text.split(" ")
     for index, word in enumerate(words):
         forms = _RU_NOUNS.get(word.lower())
@@ -236,6 +238,15 @@ def formal_date(value: date | None, locale: Locale | str | None = None) -> str:
     chosen = _locale(locale)
     pattern = FORMAL_DATE_PATTERNS.get(chosen.language, FORMAL_DATE_PATTERNS["en"])
     return str(babel_format_date(value, pattern, locale=chosen))
+
+
+def formal_moment(value: datetime | None, locale: Locale | str | None = None) -> str:
+    """A stored moment as a document cites it: the formal date of its Almaty day and the
+    Almaty time in 24 hours ("2026 жылғы 7 желтоқсан, 10:19", "7 декабря 2026 г., 10:19",
+    "7 December 2026, 10:19"); "—" for none."""
+    if value is None:
+        return "—"
+    return f"{formal_date(value, locale)}, {clock.to_local(value):%H:%M}"
 
 
 def formal_period(start: date, end: date, locale: Locale | str | None = None) -> str:

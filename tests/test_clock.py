@@ -90,9 +90,11 @@ def test_the_seed_counts_overdue_days_on_the_same_day_as_the_dossier(night: date
 
 def _due_and_days(line: str) -> tuple[date, int]:
     """(due date, days past due) from an English evidence line of the reporting rule."""
-    found = re.search(r"due (\w+ \d{1,2}, \d{4}), ([\d,]+) days? past due", line)
+    # a formal date, held together by no-break spaces: "31 July 2024"
+    found = re.search(r"due (\d{1,2}\s\w+\s\d{4}), ([\d,]+) days? past due", line)
     assert found, line
-    return (datetime.strptime(found[1], "%B %d, %Y").date(),  # noqa: DTZ007 - a calendar day
+    day = " ".join(found[1].split())
+    return (datetime.strptime(day, "%d %B %Y").date(),  # noqa: DTZ007 - a calendar day
             int(found[2].replace(",", "")))
 
 

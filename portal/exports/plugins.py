@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal import clock
+from portal.formats import capitalised, formal_date, formal_period
 from portal.labels import label
 from portal.modeling import as_utc
 from portal.recall import readers as recall_readers
 from portal.recall.models import FlagStatus, RuleCode
-from portal.web.templating import day, money, number, percent
+from portal.web.templating import money, number, percent
 
 
 @dataclass(frozen=True)
@@ -72,23 +73,25 @@ def _flag(row: recall_readers.FlagRow) -> FlagItem:
 
 
 def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
-    """The facts that made a rule fire, as sentences (the flag page shows them as tables)."""
+    """The facts that made a rule fire, as sentences (the flag page shows them as tables),
+    with the document's formal dates."""
     as_of = _date(evidence.get("as_of"))
     if rule is RuleCode.REPORTING:
         lines = [ngettext("%(num)d report was unpublished past its due date on %(day)s.",
                           "%(num)d reports were unpublished past their due dates on %(day)s.",
-                          int(evidence.get("missing_count", 0)), day=day(as_of))]
-        lines += [ngettext("%(start)s – %(end)s: due %(due)s, %(days)s day past due.",
-                           "%(start)s – %(end)s: due %(due)s, %(days)s days past due.",
+                          int(evidence.get("missing_count", 0)), day=formal_date(as_of))]
+        lines += [ngettext("%(period)s: due %(due)s, %(days)s day past due.",
+                           "%(period)s: due %(due)s, %(days)s days past due.",
                            int(item["days_past_due"]),
-                           start=day(_date(item["period_start"])),
-                           end=day(_date(item["period_end"])), due=day(_date(item["due_on"])),
+                           period=capitalised(formal_period(_day(item["period_start"]),
+                                                            _day(item["period_end"]))),
+                           due=formal_date(_date(item["due_on"])),
                            days=number(item["days_past_due"]))
                   for item in evidence.get("missing", [])]
         return tuple(lines)
     if rule is RuleCode.PROMISES:
         return (_("Promises due on %(day)s: %(due)s; kept %(kept)s (%(kept_share)s), broken "
-                  "%(broken)s (%(broken_share)s).", day=day(as_of),
+                  "%(broken)s (%(broken_share)s).", day=formal_date(as_of),
                   due=number(evidence.get("due")), kept=number(evidence.get("kept")),
                   kept_share=percent(_decimal(evidence.get("kept_share")), 1),
                   broken=number(evidence.get("broken")),
@@ -121,6 +124,12 @@ def evidence_lines(rule: RuleCode, evidence: dict[str, Any]) -> tuple[str, ...]:
 
 def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _day(value: Any) -> date:
+    found = _date(value)
+    assert found is not None  # noqa: S101 - a missing report's period has both ends
+    return found
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -78,7 +78,10 @@ def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str,
 # first layout that passes is kept; if none does, the one whose emptiest page is fullest.
 # Moving the charts is tried before shrinking them: on the demo it passes where shrinking
 # does not, so a stranded chart costs one more layout, not two.
-LAYOUTS = ("", "charts-upright", "charts-compact")
+# A cover whose facts run long (other terms, long names) takes the compact cover, with each
+# placing of the charts again.
+LAYOUTS = ("", "charts-upright", "charts-compact", "cover-compact",
+           "cover-compact charts-upright", "cover-compact charts-compact")
 
 
 def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) -> Document:

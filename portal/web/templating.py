@@ -85,7 +85,7 @@ def register(app: Flask) -> None:
         party=party_name, file_size=formats.file_size, capitalised=formats.capitalised,
         of_place=formats.place_of, in_place=formats.place_in, full_stop=formats.full_stop,
         # documents (PDFs) cite formal dates (issue 17); pages use `day`
-        formal_day=formats.formal_date,
+        formal_day=formats.formal_date, formal_moment=formats.formal_moment,
         formal_period=lambda item: formats.formal_period(item.period_start, item.period_end),
     )
     # Globals, not context values: macros imported without context can use them too.

@@ -72,3 +72,18 @@ def overflowing_cells(document: Document) -> list[BrokenHead]:
                     problems.append(BrokenHead(number, text_box.text,
                                                "runs past its column"))
     return problems
+
+
+def outside_the_page(document: Document) -> list[BrokenHead]:
+    """Table cells whose box runs past the right edge of the page's content area (into the
+    margin, where a printer may cut it)."""
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box  # noqa: SLF001 - the laid-out boxes, as above
+        right = page_box.content_box_x() + page_box.width
+        for cell in descendants(page_box):
+            if (isinstance(cell, boxes.TableCellBox)
+                    and cell.border_box_x() + cell.border_width() > right + EPSILON):
+                text = " ".join("".join(cell.element.itertext()).split())
+                problems.append(BrokenHead(number, text, "runs past the page's edge"))
+    return problems

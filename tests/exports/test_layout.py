@@ -5,16 +5,20 @@ stay whole and inside their column in every language."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
+from flask_babel import force_locale
 
 from portal.akims.models import Gender
 from portal.exports import pdf as pdf_module
+from portal.exports.plugins import evidence_lines
 from portal.exports.services import prepare, render_dossier
-from portal.formats import formal_date, formal_period
-from tests.exports.conftest import Record, build_record, pdf_text
-from tests.exports.layout import broken_heads, overflowing_cells
+from portal.formats import formal_date, formal_moment, formal_period
+from portal.recall.models import RuleCode
+from tests.exports.conftest import Record, build_record, page_texts, pdf_text
+from tests.exports.layout import broken_heads, outside_the_page, overflowing_cells
 from tests.factories import AkimFactory, ReportFactory, TermFactory
 
 
@@ -29,6 +33,43 @@ def text_of(akim_id: int, language: str) -> str:
     ("kk", "2023 жылғы 7 маусым"), ("ru", "7 июня 2023 г."), ("en", "7 June 2023")])
 def test_formal_dates_in_the_three_languages(language: str, expected: str) -> None:
     assert formal_date(date(2023, 6, 7), language).replace("\u00a0", " ") == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("kk", "2026 жылғы 7 желтоқсан, 10:19"), ("ru", "7 декабря 2026 г., 10:19"),
+    ("en", "7 December 2026, 10:19")])
+def test_formal_moments_in_the_three_languages(language: str, expected: str) -> None:
+    # 05:19 UTC is 10:19 in Almaty (UTC+5); no "2026 ж." nor "December 7, 2026, 10:19 AM"
+    moment = datetime(2026, 12, 7, 5, 19, tzinfo=UTC)
+    assert formal_moment(moment, language).replace("\u00a0", " ") == expected
+
+
+@pytest.mark.parametrize(("language", "footer"), [
+    ("kk", r"Жасалған уақыты: \d{4} жылғы \d{1,2} [а-яәғқңөұүһі]+, \d\d:\d\d \(Алматы уақыты\)"),
+    ("en", r"Generated \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(Almaty time\)")])
+def test_the_footer_dates_the_document_formally(record: Record, language: str,
+                                                footer: str) -> None:
+    assert re.search(footer, text_of(record.term.akim_id, language))
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("kk", ("2026 жылғы 7 желтоқсан күнгі жағдай бойынша 1 есеп тапсыру мерзімі өтсе де "
+            "жарияланбаған.", "2024 жылғы қаңтар – маусым: тапсыру мерзімі 2024 жылғы 31 шілде, "
+            "мерзімінен 859 күн өтті.")),
+    ("ru", ("По состоянию на 7 декабря 2026 г. 1 отчёт не опубликован в установленный срок.",
+            "Январь – июнь 2024 г.: срок сдачи 31 июля 2024 г., просрочено на 859 дней.")),
+    ("en", ("1 report was unpublished past its due date on 7 December 2026.",
+            "January – June 2024: due 31 July 2024, 859 days past due."))])
+def test_flag_evidence_cites_formal_dates(app: Any, language: str,
+                                          expected: tuple[str, str]) -> None:
+    """The flag's evidence in the dossier dates its facts as the reports table beside it
+    does, not in the pages' short style ("2024 ж. 1 қаңтар – 2024 ж. 30 маусым")."""
+    evidence = {"as_of": "2026-12-07", "missing_count": 1, "missing": [
+        {"period_start": "2024-01-01", "period_end": "2024-06-30", "due_on": "2024-07-31",
+         "days_past_due": 859}]}
+    with app.test_request_context(), force_locale(language):
+        lines = evidence_lines(RuleCode.REPORTING, evidence)
+    assert tuple(line.replace("\u00a0", " ") for line in lines) == expected
 
 
 def test_formal_periods() -> None:
@@ -114,3 +155,61 @@ def test_no_page_but_the_last_is_under_a_third_full() -> None:
                                                        "layout": ""}, "kk")
         stranded += bool(short_pages(first_try))
     assert stranded, "no length stranded the charts: the test no longer tests the fallback"
+
+
+def test_a_long_cover_stays_on_its_page() -> None:
+    """Other terms lengthen the cover; one line over it left a page holding only the last
+    footnote before the landscape scorecard (seen in a kk region bundle). The compact cover
+    keeps it on one page."""
+    from portal.exports.pdf import page_fills, render_document, short_pages
+    from portal.exports.services import DOSSIER_TEMPLATE, document_context
+    from portal.modeling import utcnow
+    from tests.factories import RuralDistrictFactory
+
+    record = build_record()
+    stranded = 0
+    for year in range(2007, 2023, 4):
+        TermFactory(akim=record.term.akim, ended=True, starts_on=date(year, 6, 7),
+                    ends_on=date(year + 4, 6, 7), elected_on=date(year, 6, 4),
+                    rural_district=RuralDistrictFactory(name_kk=f"Көктөбе-{year} ауылдық округі"))
+        item = prepare(record.term.akim_id, "kk")
+        assert item is not None
+        chosen = render_dossier(item)
+        assert short_pages(chosen) == [], (year, page_fills(chosen))
+        first_try = render_document(DOSSIER_TEMPLATE, {**document_context(item, utcnow()),
+                                                       "layout": ""}, "kk")
+        stranded += bool(short_pages(first_try))
+    assert stranded, "no cover ran over: the test no longer tests the compact cover"
+
+
+def test_the_bundle_summary_fits_the_page_and_totals_once() -> None:
+    """The kk region bundle's summary ran its last columns (open flags, page) into the right
+    margin, and repeated the totals row at the foot of every page of the table, under only
+    the akims above it. (That the totals row never stands alone on a page, `break-before:
+    avoid`, was checked by eye on the demo's region 61 bundle: no length here reaches it.)"""
+    from portal.exports import bundles
+    from portal.exports.dossier import dossiers_for_scope
+    from portal.exports.pdf import render_document
+    from portal.exports.scope import Scope, ScopeLevel
+    from portal.exports.services import prepared
+    from portal.modeling import utcnow
+
+    scope = Scope(ScopeLevel.DISTRICT, "6136")
+    for number in range(7):
+        akim = AkimFactory(full_name=f"Досмағамбетов Серік Ақжолұлы {number}")
+        build_record(TermFactory(akim=akim, starts_on=date(2025, 12, 17),
+                                 elected_on=date(2025, 12, 14), ends_on=date(2029, 12, 17)))
+    items = prepared(dossiers_for_scope(scope, "kk"))
+    summary = bundles.summary_of(scope, items, "kk",
+                                 [31 + 5 * index for index in range(len(items))])
+    document = render_document(bundles.SUMMARY_TEMPLATE, {
+        "summary": summary, "fingerprint_short": "0" * 12, "generated_at": utcnow(),
+        "public_url": summary.public_url, "combined": True}, "kk")
+    assert len(document.pages) > 1  # the table runs over a page: a footer group would repeat
+    assert outside_the_page(document) == []
+    assert overflowing_cells(document) == []
+    pages = [re.sub(r"\s+", " ", text) for text in page_texts(pdf_module.write_pdf([document]))]
+    totals = [text for text in pages if "Осы жинақтағы барлық әкім" in text]
+    assert len(totals) == 1 and totals[0].count("Осы жинақтағы барлық әкім") == 1
+    last = "Досмағамбетов Серік Ақжолұлы 6"  # the totals close the table, under its last row
+    assert last in totals[0] and totals[0].index("Осы жинақтағы") > totals[0].index(last)
