@@ -34,6 +34,7 @@ RATELIMIT_REGISTER = "500 per hour"
 EXTRA_RESIDENTS = ("phone@e2e.demo.kz", "keyboard@e2e.demo.kz", "kazakh@e2e.demo.kz",
                    "russian@e2e.demo.kz", "forms-kk@e2e.demo.kz", "forms-ru@e2e.demo.kz",
                    "follower@e2e.demo.kz")
+FOLLOWED_AKIM = "akim-followed@e2e.demo.kz"  # the follow journey's akim (tests/e2e/residents.py)
 
 
 class ServerError(RuntimeError):
@@ -119,6 +120,8 @@ def prepare(env: dict[str, str], log: Path) -> None:
     _run([*flask, "db", "upgrade"], env, log)
     _run([*flask, "seed", "--scale", "demo"], env, log)
     _run([str(VENV_BIN / "python"), "-m", "tests.e2e.residents", *EXTRA_RESIDENTS], env, log)
+    _run([str(VENV_BIN / "python"), "-m", "tests.e2e.residents", "--akim", FOLLOWED_AKIM],
+         env, log)
 
 
 def wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path,
