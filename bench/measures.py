@@ -103,33 +103,60 @@ def recall(database_url: str) -> dict[str, float]:
 
 
 def budget_import(database_url: str) -> dict[str, float]:
-    """Import 100,000 rows (a year of quarterly actuals for every rural district: new lines and
-    changed ones) through the import service, then the same file again (nothing changes). Run
-    on a scratch copy."""
+    """Import 100,000 revenue rows (a year of quarterly actuals for every rural district: new
+    lines and changed ones) through the import service, then the same file again (nothing
+    changes). Run on a scratch copy."""
     from sqlalchemy import select
 
     from portal.budgets.models import BudgetCategory
+
+    return _import_rows(database_url, "category", select(BudgetCategory.code).where(
+        BudgetCategory.valid_from_year.is_(None)).order_by(BudgetCategory.sort_order))
+
+
+def spending_import(database_url: str) -> dict[str, float]:
+    """Import 100,000 spending rows (quarterly actuals per functional group for every rural
+    district, over as many years as it takes), then the same file again. Scratch copy."""
+    from sqlalchemy import select
+
+    from portal.budgets.categories import sync_functions
+    from portal.budgets.models import BudgetFunction
+
+    return _import_rows(database_url, "function", select(BudgetFunction.code).order_by(
+        BudgetFunction.sort_order), prepare=sync_functions)
+
+
+def _import_rows(database_url: str, item_column: str, codes_query: Any,
+                 prepare: Callable[[], Any] | None = None) -> dict[str, float]:
+    from sqlalchemy import select
+
     from portal.budgets.services import import_budget_file
     from portal.extensions import db
     from portal.geo.models import RuralDistrict
 
     app = _app(database_url)
     with app.app_context():
+        if prepare is not None:
+            prepare()
+            db.session.commit()
         katos = list(db.session.scalars(select(RuralDistrict.kato).order_by(RuralDistrict.kato)))
-        codes = list(db.session.scalars(select(BudgetCategory.code).where(
-            BudgetCategory.valid_from_year.is_(None)).order_by(BudgetCategory.sort_order)))
+        codes = list(db.session.scalars(codes_query))
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(("kato", "year", "period", "category", "approved", "adjusted", "actual"))
+        writer.writerow(("kato", "year", "period", item_column, "approved", "adjusted",
+                         "actual"))
         count = 0
-        for quarter in range(1, 5):
-            for code_index, code in enumerate(codes):
-                for kato_index, kato in enumerate(katos):
-                    if count == IMPORT_ROWS:
-                        break
-                    amount = 100_000 + 7 * kato_index + 13 * code_index + quarter
-                    writer.writerow((kato, 2025, f"Q{quarter}", code, "", "", amount))
-                    count += 1
+        year = 2025
+        while count < IMPORT_ROWS:
+            for quarter in range(1, 5):
+                for code_index, code in enumerate(codes):
+                    for kato_index, kato in enumerate(katos):
+                        if count == IMPORT_ROWS:
+                            break
+                        amount = 100_000 + 7 * kato_index + 13 * code_index + quarter
+                        writer.writerow((kato, year, f"Q{quarter}", code, "", "", amount))
+                        count += 1
+            year -= 1
         content = buffer.getvalue().encode()
         started = time.perf_counter()
         outcome = import_budget_file(content, "budget.csv", "bench")
@@ -220,7 +247,8 @@ def notifications(database_url: str) -> dict[str, float]:
 
 
 MEASURES: dict[str, Callable[[str], Any]] = {
-    "dossier": dossier, "recall": recall, "budget_import": budget_import, "bundle": bundle,
+    "dossier": dossier, "recall": recall, "budget_import": budget_import,
+    "spending_import": spending_import, "bundle": bundle,
     "ratings": report_page_ratings, "dossier_pipeline": dossier_pipeline,
     "notifications": notifications}
 

@@ -27,7 +27,7 @@ def _flush_redis(url: str) -> None:
 def measure_database(database: seeds.Database) -> DatabaseRun:
     run = DatabaseRun(database.label, database.seed_seconds, not database.rebuilt)
     env = database.env()
-    for name in ("budget_import", "recall", "notifications"):
+    for name in ("budget_import", "spending_import", "recall", "notifications"):
         print(f"[{database.label}] {name} (on a scratch copy) ...", flush=True)
         with tempfile.TemporaryDirectory() as directory, \
                 seeds.scratch_copy(database, Path(directory)) as url:

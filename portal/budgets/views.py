@@ -38,7 +38,13 @@ def budget_helpers() -> dict[str, Any]:
     """For partials included in other domains' pages (the map's placeholders, the profile):
     each helper runs only when a template calls it, and costs at most one query."""
     return {"budget_overview_for": _overview_for,
+            "budget_sources_for": _sources_for,
             "budget_revenue_chart": figures.revenue_by_source}
+
+
+def _sources_for(rural_district_id: int, year: int) -> list[readers.Decision]:
+    """The maslikhat decisions behind a rural district's year: one query."""
+    return readers.budget_sources([rural_district_id], year).get(rural_district_id, [])
 
 
 def _overview_for(rural_district_id: int) -> tuple[list[readers.YearIndicators],

@@ -175,3 +175,22 @@ def test_the_worker_process_imports_a_large_file_with_progress(
     assert f"Imported {len(rows):,} rows from всё.csv".replace(",", "\u00a0") in html or \
         f"Imported {len(rows)} rows from всё.csv" in html, html[:3000]
     assert _stored_imports() == []
+
+
+def test_a_large_spending_upload_is_queued_and_imported_the_same_way(
+        app: Flask, client: FlaskClient, login: Any, csrf: Any, agybet: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal.budgets.models import BudgetImport, BudgetSpendingLine, ImportKind
+    from portal.budgets.validation import SPENDING_COLUMNS
+
+    monkeypatch.setitem(app.config, "BUDGET_IMPORT_INLINE_BYTES", 100)
+    login(UserFactory(staff=True))
+    data = csv_bytes(*((AGYBET, year, "YEAR", "07", 1_000 * year, None, 900)
+                       for year in range(2019, 2026)), header=SPENDING_COLUMNS)
+    job_id = _job_id(_upload(client, csrf, data, "spending.csv"))
+    html = client.get(f"/budgets/import/jobs/{job_id}").get_data(as_text=True)
+
+    assert "Imported 7 rows from spending.csv: 7 new, 0 changed, 0 unchanged." in html
+    assert db.session.scalar(select(func.count()).select_from(BudgetSpendingLine)) == 7
+    assert _lines() == 0  # no revenue line
+    assert db.session.scalar(select(BudgetImport.kind)) is ImportKind.SPENDING

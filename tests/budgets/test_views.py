@@ -91,6 +91,7 @@ def test_the_map_pages_show_the_budget_section(client: FlaskClient, budgeted: An
     assert len(queries) <= PAGE_BUDGET
     assert "Revenues in 2025" in html and "6.0 m ₸" in html
     assert f'href="/rural-districts/{AGYBET}/budget"' in html
+    assert "Source of the 2025 figures" in html and "Source not recorded" in html
     assert 'href="/regions/61/budget"' in client.get("/regions/61").get_data(as_text=True)
     assert 'href="/districts/6136/budget"' in client.get("/districts/6136").get_data(as_text=True)
 
@@ -107,6 +108,7 @@ def test_the_akim_profile_shows_the_money_for_one_query(
     assert len(queries) <= PAGE_BUDGET
     assert len(queries) == len(without_budget_section)  # the section's one query is in both
     assert "Budget of" in html and "Revenues in 2025" in html
+    assert f'href="/rural-districts/{AGYBET}/budget?year=2025#glance-heading"' in html
     assert 'id="profile-sources-title"' in html
 
 
