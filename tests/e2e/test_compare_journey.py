@@ -59,7 +59,10 @@ def test_staff_compare_the_akims_most_behind(open_journey: Any, tmp_path: Path) 
     for name in worst:
         head = figures.get_by_role("columnheader", name=re.compile(re.escape(name)))
         expect(head).to_be_visible()
-    expect(main.get_by_label(re.compile("Citation"))).to_have_value(re.compile("/compare\\?akim="))
+    citation = main.get_by_label(re.compile("Citation"))
+    expect(citation).to_have_value(re.compile("/compare\\?akim="))
+    j.click(main.get_by_role("button", name="Copy the citation"))
+    expect(main.get_by_role("status").filter(has_text="Copied.")).to_be_visible()
     j.step("the two akims side by side")
 
     pdf_link = main.get_by_role("link", name="Download this comparison (PDF)")
