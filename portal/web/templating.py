@@ -74,7 +74,9 @@ def url_with_lang(language: str) -> str:
 
 
 def url_with_page(page: int) -> str:
-    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=True)}
+    """This page's address at another page number, every query parameter kept (repeated
+    ones too: the league table's chosen akims, `?akim=1&akim=2`)."""
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     values["page"] = page
     return url_for(request.endpoint or "web.home", **values)
 

@@ -159,3 +159,12 @@ def test_the_table_costs_the_same_queries_for_any_number_of_akims(
     with count_queries() as api:
         assert client.get("/api/v1/league?district=6136").status_code == 200
     assert len(api) <= PAGE_BUDGET
+
+
+def test_the_next_page_keeps_the_chosen_akims(app: Any) -> None:
+    from portal.web.templating import url_with_page
+
+    with app.test_request_context("/league?sort=kept&akim=3&akim=7&page=1"):
+        url = url_with_page(2)
+    assert url.startswith("/league?")
+    assert "akim=3&akim=7" in url and "sort=kept" in url and "page=2" in url
