@@ -265,7 +265,7 @@ def test_the_reports_progress_on_promises_is_a_table_linked_to_each_promise(
 
 
 @pytest.mark.parametrize(("language", "adopted", "missing"), [
-    ("en", "2025: Adopted: decision of the district maslikhat No. 35/2 of December 27, 2024",
+    ("en", "2025: Adopted: decision of the district maslikhat No. 35/2 of 27 December 2024",
      "2024: Source not recorded"),
     ("ru", "2025: Утверждён: решение районного маслихата от 27 декабря 2024 г. № 35/2",
      "2024: Источник не указан"),
