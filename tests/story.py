@@ -361,3 +361,25 @@ def akim_names() -> dict[str, object]:
     return {"recent_fathers": recent, "women": women / len(rows),
             "not_kazakh": {kind: (count / total if total else None)
                            for kind, (count, total) in other.items()}}
+
+
+def meeting_languages() -> dict[str, dict[str, int]]:
+    """Questions raised at meetings by the kind of region and their language (as
+    `report_languages`)."""
+    from portal.geo.models import District, Region, RuralDistrict
+    from portal.meetings.models import Meeting, MeetingQuestion
+    from portal.seed.languages import NORTH, SOUTH_AND_WEST
+
+    counts: dict[str, dict[str, int]] = {}
+    for region, question in db.session.execute(
+            select(Region.kato2, MeetingQuestion.question)
+            .join(Meeting, Meeting.id == MeetingQuestion.meeting_id)
+            .join(Term, Term.id == Meeting.term_id)
+            .join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
+            .join(District, District.id == RuralDistrict.district_id)
+            .join(Region, Region.id == District.region_id)):
+        kind = ("south_west" if region in SOUTH_AND_WEST else
+                "north" if region in NORTH else "other")
+        language = "kk" if KAZAKH_LETTERS.search(question) else "ru"
+        counts.setdefault(kind, {"kk": 0, "ru": 0})[language] += 1
+    return counts

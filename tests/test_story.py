@@ -72,12 +72,12 @@ def test_reports_and_petitions_name_only_the_programme_and_the_districts_village
     assert story.petitions_off_the_record() == []
 
 
-def test_reports_are_in_kazakh_in_the_south_and_west() -> None:
+def test_reports_and_meetings_are_in_kazakh_in_the_south_and_west() -> None:
     """Baidibek (Turkistan region) writes in Kazakh; Zerendi (Akmola, north) and Karasai
     (Almaty region) in Kazakh or Russian."""
-    counts = story.report_languages()
-    assert counts["south_west"]["kk"] >= 0.9 * sum(counts["south_west"].values()), counts
-    assert counts["north"]["ru"] + counts["other"]["ru"] > 0, counts
+    for counts in (story.report_languages(), story.meeting_languages()):
+        assert counts["south_west"]["kk"] >= 0.9 * sum(counts["south_west"].values()), counts
+        assert counts["north"]["ru"] + counts["other"]["ru"] > 0, counts
 
 
 def test_promises_fit_the_place() -> None:

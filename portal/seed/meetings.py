@@ -14,10 +14,11 @@ from typing import Any
 
 from portal.meetings.models import Meeting, MeetingQuestion
 from portal.reports.policy import meetings_owed_by_term
+from portal.seed import languages
 from portal.seed.context import SeedContext, insert_rows
 
-# A meeting's record is written where it is held, in Kazakh or in Russian (never English):
-# three meetings in five in Kazakh, by the meeting's id so the random draws stay as they were.
+# A meeting's record is written where it is held, in Kazakh or in Russian (never English), as
+# the region writes (`_language`).
 PLACES = {
     "kk": ("Мәдениет үйі", "Мектептің акт залы", "Әкім аппараты", "Ауылдық клуб",
            "Медициналық пункт"),
@@ -56,8 +57,10 @@ EVIDENCE = {
 }
 
 
-def _language(meeting_id: int) -> str:
-    return "kk" if meeting_id % 5 < 3 else "ru"
+def _language(meeting_id: int, region: str) -> str:
+    """Kazakh or Russian as the region writes (`portal.seed.languages`): a fixed spread over
+    the meetings' ids, so the language draws nothing from the step's random stream."""
+    return "kk" if meeting_id * 37 % 100 < 100 * languages.kazakh_share(region) else "ru"
 
 
 SEED_HOUR_UTC = time(6, 0)  # 11:00 in Almaty
@@ -66,11 +69,13 @@ SEED_HOUR_UTC = time(6, 0)  # 11:00 in Almaty
 def seed(ctx: SeedContext) -> None:
     rng = ctx.rng("meetings")
     villages = {place.id: place.settlement_ids for place in ctx.rural_districts}
+    regions = {place.id: place.region for place in ctx.rural_districts}
     meetings: list[dict[str, Any]] = []
     questions: list[dict[str, Any]] = []
     first_day = ctx.as_of - timedelta(days=365)
     for term in ctx.serving_terms():
         choices = villages.get(term.rural_district_id) or []
+        region = regions.get(term.rural_district_id, "")
         if not choices:
             continue
         periods = [period for period in meetings_owed_by_term(term.starts_on, term.ends_on,
@@ -85,9 +90,9 @@ def seed(ctx: SeedContext) -> None:
             starts = datetime.combine(day, SEED_HOUR_UTC, UTC)
             meeting_id = ctx.new_id(Meeting)
             meetings.append(_meeting(meeting_id, term.id, rng.choice(choices), rng, starts,
-                                     attendance=rng.randint(25, 240)))
+                                     region, attendance=rng.randint(25, 240)))
             for number in range(rng.randint(1, 3)):
-                asked = QUESTIONS[_language(meeting_id)]
+                asked = QUESTIONS[_language(meeting_id, region)]
                 text, answer, responsible = asked[(meeting_id + number) % len(asked)]
                 due = day + timedelta(days=rng.choice((30, 60, 90, 180)))
                 closed = due < ctx.as_of and rng.random() < 0.6
@@ -96,14 +101,14 @@ def seed(ctx: SeedContext) -> None:
                     "question": text, "answer": answer, "responsible": responsible,
                     "due_on": due, "status": "closed" if closed else "open",
                     "closed_on": min(due, ctx.as_of - timedelta(days=1)) if closed else None,
-                    "evidence": EVIDENCE[_language(meeting_id)] if closed else "",
+                    "evidence": EVIDENCE[_language(meeting_id, region)] if closed else "",
                     "created_at": starts,
                 })
         if rng.random() < 0.33 or term.id == ctx.demo.akim_term_id:
             ahead = datetime.combine(ctx.as_of + timedelta(days=rng.randint(4, 40)),
                                      SEED_HOUR_UTC, UTC)
             meetings.append(_meeting(ctx.new_id(Meeting), term.id, rng.choice(choices), rng,
-                                     ahead, attendance=None))
+                                     ahead, region, attendance=None))
     insert_rows(Meeting, meetings)
     insert_rows(MeetingQuestion, questions)
     still_open = sum(1 for item in questions if item["status"] == "open")
@@ -112,10 +117,10 @@ def seed(ctx: SeedContext) -> None:
 
 
 def _meeting(meeting_id: int, term_id: int, settlement_id: int, rng: Any, starts: datetime,
-             attendance: int | None) -> dict[str, Any]:
+             region: str, attendance: int | None) -> dict[str, Any]:
     return {
         "id": meeting_id, "term_id": term_id, "settlement_id": settlement_id,
-        "place": rng.choice(PLACES[_language(meeting_id)]), "starts_at": starts,
+        "place": rng.choice(PLACES[_language(meeting_id, region)]), "starts_at": starts,
         "announced_at": starts - timedelta(days=rng.randint(5, 20)),
         "status": "held" if attendance is not None else "scheduled",
         "attendance": attendance, "video_url": "", "minutes_file_id": None,
