@@ -122,3 +122,13 @@ def test_only_an_announced_meeting_is_changed_or_cancelled() -> None:
     services.cancel(announced, "The hall is closed for repairs.", "tests")
     with pytest.raises(MeetingError):
         services.cancel(announced, "The hall is closed for repairs.", "tests")
+
+
+def test_a_place_name_ending_in_a_full_stop_gets_no_second_one(client: FlaskClient) -> None:
+    meeting = MeetingFactory(scheduled=True)
+    meeting.term.rural_district.name_ru = "Агыбетский с.о."
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}?lang=ru").get_data(as_text=True)
+    lead = page[page.index('class="lead"'):][:400]
+    assert "встречается с жителями" in lead and "с.о." in lead, lead
+    assert "с.о.." not in page
