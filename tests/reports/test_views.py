@@ -94,8 +94,8 @@ def test_saving_and_submitting_a_draft(client: FlaskClient, login: Any, csrf: An
                            follow_redirects=True)
     assert "The report is submitted" in response.get_data(as_text=True)
     assert db.session.get(Report, report.id).state == ReportState.SUBMITTED
-    response = client.post(f"/reports/{report.id}/publish", data={"csrf_token": csrf(url)},
-                           follow_redirects=True)
+    response = client.post(f"/reports/{report.id}/publish",
+                           data={"csrf_token": csrf(url), "checked": "1"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "The report is published" in page and "On time" in page
     assert db.session.get(Report, report.id).current_version == 1
@@ -137,7 +137,11 @@ def test_publishing_goes_through_a_page_that_says_what_becomes_public(
     russian = client.get(confirm, query_string={"lang": "ru"}).get_data(as_text=True)
     assert "Срок сдачи отчёта — 31 июля 2099\u202fг.\n" in russian and "г.." not in russian
     client.get(confirm, query_string={"lang": "en"})
-    done = client.post(confirm, data={"csrf_token": csrf(confirm)}, follow_redirects=True)
+    unchecked = client.post(confirm, data={"csrf_token": csrf(confirm)})  # e.g. an old tab
+    assert unchecked.status_code == 302 and unchecked.headers["Location"] == confirm
+    assert db.session.get(Report, report.id).state == ReportState.SUBMITTED
+    done = client.post(confirm, data={"csrf_token": csrf(confirm), "checked": "1"},
+                       follow_redirects=True)
     assert "The report is published" in done.get_data(as_text=True)
     assert client.get(confirm).headers["Location"] == f"/reports/{report.id}"
 

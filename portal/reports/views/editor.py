@@ -214,6 +214,11 @@ def publish(report: Report) -> str | Response:
         return _confirm_publish(report)
     if not ButtonForm().validate_on_submit():
         abort(400)
+    if request.form.get("checked") != "1" and report.state == ReportState.SUBMITTED:
+        # Only the check page's buttons publish: a button from an old tab opens that page.
+        flash(_("Check the report on this page first: it shows what becomes public and what "
+                "cannot be changed later."), "info")
+        return redirect(url_for(".publish", report_id=report.id))
     try:
         services.publish(report, current_user)
     except ReportError as error:
