@@ -11,12 +11,15 @@ two of the figures.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,11 +29,12 @@ from portal.akims.models import Akim, Term, TermStatus
 from portal.api.serialize import public_url
 from portal.collation import sort_key
 from portal.exports.scope import Scope, ScopeLevel
-from portal.extensions import db
+from portal.extensions import cache, db
 from portal.figures.definitions import too_few
 from portal.figures.readers import TermFigures, figures_for_terms
 from portal.geo.models import District, Region, RuralDistrict
 from portal.modeling import current_language, localized
+from portal.web.page_cache import data_version
 
 Number = int | float | Decimal
 
@@ -185,16 +189,80 @@ def _names(kk: str, ru: str, en: str) -> dict[str, str]:
     return {"kk": kk, "ru": ru, "en": en}
 
 
-def rows_of(scope: Scope, as_of: date) -> list[Row]:
-    """Every serving akim of the area with its figures, in KATO order."""
-    places = _place_rows(scope)
-    figures = figures_for_terms([place[0] for place in places], as_of)
-    return [Row(term_id=p[0], akim_id=p[1], akim_name=p[2], akim_name_latn=p[3],
+# Seconds a table's rows are kept at most; any write to public data replaces them sooner.
+ROWS_CACHE_SECONDS = 600
+
+
+def rows_of(scope: Scope, as_of: date, version: str | None = None) -> list[Row]:
+    """Every serving akim of the area with its figures, in KATO order.
+
+    What was read is kept in the app's cache under the public data's version
+    (`page_cache.data_version`, changed by every commit that touches public data) and the
+    day: every sort, page, language, the CSV and the API then share one reading until the
+    data changes. Reading the nation's 2,300 terms takes seconds (their budget series most of
+    it), sorting and showing them milliseconds; the values are `figures_for_terms`' own
+    either way. Plain values are kept (places and figures), the rows built again."""
+    version = version or data_version()
+    key = f"league:v2:{version}:{scope.key}:{as_of.isoformat()}"
+    kept = _kept(key)
+    if kept is not None:
+        return list(kept)
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and len(cached) == 3:
+        places, figures, plain_cells = cached
+    else:
+        places = [tuple(place) for place in _place_rows(scope)]
+        figures = {term_id: replace(found, term_budget=None)  # the series: not shown
+                   for term_id, found in figures_for_terms([place[0] for place in places],
+                                                           as_of).items()}
+        plain_cells = {term_id: [(cell.value, cell.count, cell.base, cell.too_few)
+                                 for cell in cells_of(found)]
+                       for term_id, found in figures.items()}
+        cache.set(key, (places, figures, plain_cells), timeout=ROWS_CACHE_SECONDS)
+    rows = [Row(term_id=p[0], akim_id=p[1], akim_name=p[2], akim_name_latn=p[3],
                 rural_district=_names(p[4], p[5], p[6]), rural_district_kato=p[7],
                 district=_names(p[8], p[9], p[10]), district_kato=p[11],
                 region=_names(p[12], p[13], p[14]), region_kato=p[15], synthetic=p[16],
-                figures=figures[p[0]], cells=cells_of(figures[p[0]]))
+                figures=figures[p[0]],
+                cells=tuple(Cell(column, *values)
+                            for column, values in zip(COLUMNS, plain_cells[p[0]],
+                                                      strict=True)))
             for p in places]
+    _keep(key, tuple(rows))
+    return rows
+
+
+# The latest tables this process built, by the same key (the data version first): a table
+# asked again (another sort, page or language) is neither unpickled nor built again. A new
+# data version makes new keys; the oldest tables are dropped.
+_KEPT: OrderedDict[str, tuple[Row, ...]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_TABLES = 24
+
+
+def _kept(key: str) -> tuple[Row, ...] | None:
+    if not _keeping():
+        return None
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+        return found
+
+
+def _keeping() -> bool:
+    """Not when the app caches nothing (tests: one data version for many worlds)."""
+    return current_app.config.get("CACHE_TYPE") != "NullCache"
+
+
+def _keep(key: str, rows: tuple[Row, ...]) -> None:
+    if not _keeping():
+        return
+    with _KEPT_LOCK:
+        _KEPT[key] = rows
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > KEPT_TABLES:
+            _KEPT.popitem(last=False)
 
 
 def sorted_rows(rows: list[Row], sort: str, order: str,
@@ -232,9 +300,16 @@ def league(scope: Scope, area: Region | District | None, sort: str = PLACE,
     as_of = as_of or clock.today()
     sort = sort if sort in SORTS else PLACE
     order = order if order in ORDERS else ("desc" if sort in BY_KEY else "asc")
-    rows = sorted_rows(rows_of(scope, as_of), sort, order)
+    version = data_version()
+    rows = rows_of(scope, as_of, version)
+    sorted_key = f"{version}:{scope.key}:{as_of.isoformat()}:{sort}:{order}:" \
+                 f"{current_language()}"
+    ordered = _kept(sorted_key)
+    if ordered is None:
+        ordered = tuple(sorted_rows(rows, sort, order))
+        _keep(sorted_key, ordered)
     return League(scope=scope, area=area, as_of=as_of, sort=sort, order=order,
-                  rows=tuple(rows))
+                  rows=ordered)
 
 
 # --------------------------------------------------------------------------- plain values

@@ -26,7 +26,7 @@ from portal.web.pagination import Page, page_number
 blueprint = Blueprint("comparisons", __name__)
 
 # Rows per page of the league table; the CSV holds them all.
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50
 
 
 def area_asked() -> tuple[Scope, Region | District | None]:

@@ -168,3 +168,30 @@ def test_the_next_page_keeps_the_chosen_akims(app: Any) -> None:
         url = url_with_page(2)
     assert url.startswith("/league?")
     assert "akim=3&akim=7" in url and "sort=kept" in url and "page=2" in url
+
+
+def test_a_change_to_public_data_shows_in_the_next_table(make_app: Any) -> None:
+    """The rows are kept under the public data's version: any commit that touches public
+    data is in the next table, whatever the sort or page."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.promises.models import Promise, PromiseStatus
+
+    app = make_app(CACHE_TYPE="SimpleCache")
+    term = term_with_promises(due=5, kept=1)
+    db.session.commit()
+    client = app.test_client()
+
+    def kept() -> list[str]:
+        html = client.get("/league?district=6136&sort=kept").get_data(as_text=True)
+        return [cells for akim_id, _rank, cells in _rows(html) if akim_id == term.akim_id][0]
+
+    assert kept()[0] == "20%"
+    assert kept()[0] == "20%"  # the same data: the kept reading
+    promise = db.session.scalars(select(Promise).where(
+        Promise.term_id == term.id, Promise.status == PromiseStatus.IN_PROGRESS)).first()
+    assert promise is not None
+    promise.claimed_status = promise.status = PromiseStatus.KEPT
+    db.session.commit()
+    assert kept()[0] == "40%"
