@@ -237,7 +237,7 @@ def rows_of(scope: Scope, as_of: date, version: str | None = None) -> list[Row]:
 # data version makes new keys; the oldest tables are dropped.
 _KEPT: OrderedDict[str, tuple[Row, ...]] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
-KEPT_TABLES = 24
+KEPT_TABLES = 8  # a national table and its sorted copies: a few MB each
 
 
 def _kept(key: str) -> tuple[Row, ...] | None:
