@@ -383,3 +383,25 @@ def meeting_languages() -> dict[str, dict[str, int]]:
         language = "kk" if KAZAKH_LETTERS.search(question) else "ru"
         counts.setdefault(kind, {"kk": 0, "ru": 0})[language] += 1
     return counts
+
+
+def resident_names_not_kazakh() -> dict[str, float]:
+    """The share of residents' display names ("Ольга И.") with a Russian or German given
+    name, by kind of region."""
+    from portal.geo.models import District, Region, RuralDistrict
+    from portal.seed.languages import NORTH, SOUTH_AND_WEST
+    from portal.seed.people import GERMAN_FEMALE, GERMAN_MALE, RUSSIAN_FEMALE, RUSSIAN_MALE
+
+    other = set(RUSSIAN_MALE + RUSSIAN_FEMALE + GERMAN_MALE + GERMAN_FEMALE)
+    counts: dict[str, list[int]] = {}
+    for region, name in db.session.execute(
+            select(Region.kato2, User.display_name)
+            .join(RuralDistrict, RuralDistrict.id == User.rural_district_id)
+            .join(District, District.id == RuralDistrict.district_id)
+            .join(Region, Region.id == District.region_id)):
+        kind = ("south_west" if region in SOUTH_AND_WEST else
+                "north" if region in NORTH else "other")
+        tally = counts.setdefault(kind, [0, 0])
+        tally[0] += name.split()[0] in other
+        tally[1] += 1
+    return {kind: found / total for kind, (found, total) in counts.items()}

@@ -93,3 +93,5 @@ def test_akims_names_fit_the_people() -> None:
     assert names["recent_fathers"] == []
     assert names["not_kazakh"]["south_west"] == 0  # type: ignore[index]
     assert 0 < names["women"] < 0.35  # type: ignore[operator]
+    residents = story.resident_names_not_kazakh()
+    assert residents["south_west"] == 0 and 0.15 <= residents["north"] <= 0.45, residents

@@ -20,6 +20,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password
 from portal.akims.models import Term
 from portal.extensions import db
+from portal.seed import people
 from portal.seed.context import SeedContext, insert_rows, read_lines
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in SPEC.md; demo seed only
@@ -106,8 +107,13 @@ def _residents(ctx: SeedContext, rng: random.Random, issued: set[str]) -> None:
             user_id = ctx.new_id(User)
             iin = _new_iin(rng, issued)
             female_name = iin[6] in "246"
-            given = rng.choice(female if female_name else male)
-            surname = rng.choice(surnames) + ("а" if female_name else "")
+            # Residents' names follow the region as akims' do (portal.seed.people).
+            origin = people.origin_of(rng, rural_district.region)
+            if origin == "kazakh":
+                given = rng.choice(female if female_name else male)
+                surname = rng.choice(surnames) + ("а" if female_name else "")
+            else:
+                surname, given = people.other_given_and_surname(rng, origin, female_name)
             # Accounts opened after the first elections and verified within weeks, so each
             # exists and is verified before it rates or signs (time runs forward).
             created = RESIDENTS_FROM + timedelta(days=rng.randint(0, 120),

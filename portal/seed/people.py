@@ -86,11 +86,9 @@ class NameMaker:
     def person(self, gender: Gender, region: str = "") -> str:
         rng = self.rng
         female = gender is Gender.FEMALE
-        if region not in SOUTH_AND_WEST:  # no draw in the south and west: names there stay
-            kind = "north" if region in NORTH else "other"
-            origin = rng.choices(ORIGINS, ORIGIN_WEIGHTS[kind])[0]
-            if origin != "kazakh":
-                return self._slavic_or_german(origin, female)
+        origin = origin_of(rng, region)
+        if origin != "kazakh":
+            return self._slavic_or_german(origin, female)
         surname = rng.choice(self.surnames)
         father = rng.choice(self.male)
         while father in RECENT_NAMES:  # a father born 1935-1975
@@ -100,18 +98,27 @@ class NameMaker:
         return f"{surname} {rng.choice(self.male)} {father}ұлы"
 
     def _slavic_or_german(self, origin: str, female: bool) -> str:
-        rng = self.rng
-        if origin == "german":
-            surname = rng.choice(GERMAN_SURNAMES)
-            given = rng.choice(GERMAN_FEMALE if female else GERMAN_MALE)
-            father = rng.choice(GERMAN_FATHERS)[female]
-        else:
-            surname = rng.choice(RUSSIAN_SURNAMES if origin == "russian" else UKRAINIAN_SURNAMES)
-            if origin == "russian" and female:
-                surname += "а"
-            given = rng.choice(RUSSIAN_FEMALE if female else RUSSIAN_MALE)
-            father = rng.choice(FATHERS)[female]
+        surname, given = other_given_and_surname(self.rng, origin, female)
+        father = self.rng.choice(GERMAN_FATHERS if origin == "german" else FATHERS)[female]
         return f"{surname} {given} {father}"
+
+
+def origin_of(rng: random.Random, region: str) -> str:
+    """Whose name a person of `region` bears (ORIGIN_WEIGHTS); no draw in the south and west."""
+    if region in SOUTH_AND_WEST:
+        return "kazakh"
+    return rng.choices(ORIGINS, ORIGIN_WEIGHTS["north" if region in NORTH else "other"])[0]
+
+
+def other_given_and_surname(rng: random.Random, origin: str, female: bool) -> tuple[str, str]:
+    """(surname, given name) of a Russian, Ukrainian or German name."""
+    if origin == "german":
+        return (rng.choice(GERMAN_SURNAMES),
+                rng.choice(GERMAN_FEMALE if female else GERMAN_MALE))
+    surname = rng.choice(RUSSIAN_SURNAMES if origin == "russian" else UKRAINIAN_SURNAMES)
+    if origin == "russian" and female:
+        surname += "а"
+    return surname, rng.choice(RUSSIAN_FEMALE if female else RUSSIAN_MALE)
 
 
 def seed(ctx: SeedContext) -> None:
