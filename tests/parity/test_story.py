@@ -85,11 +85,11 @@ def test_reports_and_petitions_name_only_the_programme_and_the_districts_village
     assert story.petitions_off_the_record() == []
 
 
-def test_reports_are_in_kazakh_in_the_south_and_west() -> None:
-    counts = story.report_languages()
-    south_west, north = counts["south_west"], counts["north"]
-    assert south_west["kk"] >= 0.9 * sum(south_west.values()), counts
-    assert north["ru"] >= 0.5 * sum(north.values()) and north["kk"] > 0, counts
+def test_reports_and_meetings_are_in_kazakh_in_the_south_and_west() -> None:
+    for counts in (story.report_languages(), story.meeting_languages()):
+        south_west, north = counts["south_west"], counts["north"]
+        assert south_west["kk"] >= 0.9 * sum(south_west.values()), counts
+        assert north["ru"] >= 0.5 * sum(north.values()) and north["kk"] > 0, counts
 
 
 def test_promises_fit_the_place() -> None:
