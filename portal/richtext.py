@@ -39,7 +39,11 @@ def markdown_to_html(text: str | None) -> Markup:
     html = _markdown.render(text)
     html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
     html = re.sub(r"<(/?)h[56]>", r"<\1h4>", html)
-    return Markup(_clean(html))  # noqa: S704 - the output of the nh3 allow-list sanitiser
+    # A wide table scrolls sideways on a phone (.prose table); tabindex lets a keyboard user
+    # reach and scroll it (WCAG 2.1.1). Added after cleaning: the sanitiser keeps no attribute
+    # on <table>, so every table it lets through is written exactly "<table>".
+    html = _clean(html).replace("<table>", '<table tabindex="0">')
+    return Markup(html)  # noqa: S704 - the output of the nh3 allow-list sanitiser
 
 
 def plain_text_with_links(text: str | None) -> Markup:

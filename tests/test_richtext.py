@@ -61,3 +61,10 @@ def test_plain_text_links_are_clickable_and_everything_else_escaped() -> None:
     assert "<br>" in html
     for payload in XSS:
         assert_inert(str(plain_text_with_links(payload)))
+
+
+def test_a_table_can_be_scrolled_from_the_keyboard() -> None:
+    # On a phone a wide table scrolls sideways; a keyboard user reaches it with Tab.
+    html = str(markdown_to_html("| Item | Tenge |\n|---|---|\n| Road | 1 000 |"))
+    assert '<table tabindex="0">' in html
+    assert_inert(str(markdown_to_html('<table onclick="x()">\n\n| a |\n|---|\n| b |')))

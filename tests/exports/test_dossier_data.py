@@ -110,7 +110,7 @@ def test_ratings_and_flags_fill_their_sections(record: Record) -> None:
     assert [flag.rule for flag in dossier.open_flags] == ["reporting"]
     reporting = dossier.open_flags[0]
     assert reporting.evidence[0] == ("2 reports were unpublished past their due dates on "
-                                     "January 10, 2026.")
+                                     "10\N{NO-BREAK SPACE}January 2026.")
     assert reporting.response == "The report was <b>lost</b> in the post."
 
 
