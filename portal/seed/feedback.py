@@ -397,11 +397,13 @@ def _records(ctx: SeedContext) -> dict[int, Record]:
             .group_by(Report.term_id)):
         missing[term_id] = count
     promises: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for term_id, broken, count in db.session.execute(
-            select(Promise.term_id, Promise.status == PromiseStatus.BROKEN, func.count())
-            .group_by(Promise.term_id, Promise.status == PromiseStatus.BROKEN)):
+    # Grouped by the status itself: PostgreSQL refuses to group by `status = 'broken'` when the
+    # SELECT binds the same comparison as a separate parameter (GroupingError).
+    for term_id, status, count in db.session.execute(
+            select(Promise.term_id, Promise.status, func.count())
+            .group_by(Promise.term_id, Promise.status)):
         promises[term_id][0] += count
-        promises[term_id][1] += count if broken else 0
+        promises[term_id][1] += count if status == PromiseStatus.BROKEN else 0
     return {term.id: Record(missing[term.id], *promises[term.id]) for term in ctx.terms}
 
 
