@@ -86,4 +86,19 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    """A form post's first transaction takes SQLite's write lock when it begins (waiting up
+    to busy_timeout for it). A deferred transaction that has read cannot start writing once
+    another process has committed since ("database is locked" at once, whatever the timeout),
+    and the views commit their writes directly; jobs use `commit_with_retry` instead. Only
+    the first: what a view reads after its commit must not hold the lock until teardown."""
+    from flask import has_request_context, request
+
+    if not has_request_context() or request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    first = "portal.write_lock_taken" not in request.environ
+    request.environ["portal.write_lock_taken"] = True
+    return first

@@ -7,9 +7,12 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.extensions import db
 from portal.storage import StorageError
+from portal.transactions import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +114,20 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return http_error(error)
+        # The page below reads the database (the signed-in user, the menus): a failed
+        # transaction would fail it again and the reader would get the server's bare 500.
+        db.session.rollback()
+        if isinstance(error, DBAPIError) and is_transient(error):
+            log.warning("database busy on %s %s: %s", request.method, request.path, error)
+            response = error_response(503)
+            response.headers["Retry-After"] = "5"
+            return response
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(InternalServerError.code)
+        try:
+            return error_response(InternalServerError.code)
+        except Exception:
+            log.exception("the error page failed on %s %s", request.method, request.path)
+            return Response(_messages()[500], status=500, mimetype="text/plain")
 
 
 def abort_with(status: int, message: str) -> None:

@@ -40,6 +40,9 @@ def test_the_commenter_reads_the_akims_official_reply_in_their_own_language(
         response = client.post(f"/comments/{comment_id}/reply", data={
             "csrf_token": csrf(page), f"reply-{comment_id}-body": "В таблице бюджета, строка 3."})
         assert response.status_code == 302
+        # The request ran in the test's app context, so its session outlived it; a served
+        # request's ends with it (and with it the write lock a form post takes on SQLite).
+        db.session.rollback()
 
         with job_consumer(tmp_path / "worker", database_url, settings) as log:
             try:
