@@ -30,6 +30,8 @@ PG_SERVER = os.environ.get("BENCH_PG_SERVER",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "akim_bench"
 PG_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Production refuses to start without Redis (docs/deployment.md), so the SQLite run has one too.
+SQLITE_REDIS = os.environ.get("BENCH_SQLITE_REDIS_URL", "redis://127.0.0.1:6379/13")
 # Anonymous GETs under load must not meet the per-address limits of the API (300 a minute) and
 # of the dossier route (20 a minute): the bench raises them in its own instance config. No
 # other limit applies to GETs (no default limits).
@@ -60,6 +62,11 @@ class Database:
             env["SECRET_KEY"] = (self.instance / "secret_key").read_text().strip()
             env["IIN_HMAC_KEY"] = (self.instance / "iin_hmac_key").read_text().strip()
             env["AUDIT_HMAC_KEY"] = (self.instance / "audit_hmac_key").read_text().strip()
+            # The rest production insists on. Links are never followed and no mail is
+            # measured here: nothing listens on port 9, so a mail would fail and be retried.
+            env.setdefault("PUBLIC_BASE_URL", "https://akim-portal.example")
+            env.setdefault("MAIL_SERVER", "127.0.0.1")
+            env.setdefault("MAIL_PORT", "9")
         return env
 
 
@@ -117,7 +124,7 @@ def sqlite_national() -> Database:
     marker = instance / "seed.json"
     path = instance / "portal.db"
     seconds = _read_marker(marker, version) if path.exists() else None
-    database = Database("SQLite", f"sqlite:///{path}", instance, None, seconds or 0.0,
+    database = Database("SQLite", f"sqlite:///{path}", instance, SQLITE_REDIS, seconds or 0.0,
                         seconds is None)
     if seconds is None:
         for suffix in ("", "-wal", "-shm"):
@@ -125,7 +132,7 @@ def sqlite_national() -> Database:
         print(f"Building the national seed on SQLite (seed code {version}) ...", flush=True)
         seconds = _seed(database.env(production=False))
         _write_marker(marker, seconds, version)
-        database = Database("SQLite", database.url, instance, None, seconds, True)
+        database = Database("SQLite", database.url, instance, SQLITE_REDIS, seconds, True)
     return database
 
 
