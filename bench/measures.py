@@ -255,10 +255,11 @@ MEASURES: dict[str, Callable[[str], Any]] = {
 
 def measure_apart(name: str, database_url: str, env: dict[str, str]) -> dict[str, Any]:
     """One measure in a fresh interpreter."""
-    output = subprocess.run([sys.executable, "-m", "bench.measures", name, database_url],
-                            check=True, capture_output=True, text=True, env=env,
-                            cwd=ROOT).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+    result = subprocess.run([sys.executable, "-m", "bench.measures", name, database_url],
+                            capture_output=True, text=True, env=env, cwd=ROOT)
+    if result.returncode:
+        raise RuntimeError(f"the {name} measure failed:\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

@@ -34,9 +34,13 @@ def measure(database_url: str) -> dict[str, float]:
     from portal.reports.models import Report, ReportState
 
     with tempfile.TemporaryDirectory() as folder:
+        # A queue of its own in the folder and mail written to files there: the measure is
+        # the worker's rows and rendering, not Redis or an SMTP server. Production refuses
+        # to start without both, so this app is a development one.
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
                           "JOBS_IMMEDIATE": False, "HUEY_SQLITE_PATH": f"{folder}/jobs.db",
-                          "OUTBOX_FOLDER": str(Path(folder) / "outbox"), "REDIS_URL": None})
+                          "OUTBOX_FOLDER": str(Path(folder) / "outbox"), "REDIS_URL": None,
+                          "PORTAL_ENV": "development", "MAIL_SERVER": None})
         with app.app_context():
             report = db.session.scalar(select(Report).where(
                 Report.state == ReportState.SUBMITTED).order_by(Report.id).limit(1))
