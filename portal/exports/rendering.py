@@ -26,8 +26,10 @@ from portal.exports.pdf import collector_paused
 # Below this many dossiers to render, starting workers (about two seconds) does not pay.
 POOL_THRESHOLD = 12
 # Settings a worker needs to render exactly like the parent.
+# Everything production insists on goes along (a worker built without Redis or a mail
+# server refused to start there, and the bundle failed with it).
 _WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY", "PUBLIC_BASE_URL",
-                    "STORAGE_URL",
+                    "STORAGE_URL", "REDIS_URL", "MAIL_SERVER", "PORTAL_MACHINES",
                     "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "LANGUAGES",
                     "SQLALCHEMY_DATABASE_URI")
 
@@ -65,9 +67,8 @@ def render_all(items: Sequence[services.PreparedDossier],
             path, _fresh = services.dossier_pdf(item)
             yield index, path, page_count(item.rendition)
         return
-    settings = {key: current_app.config.get(key) for key in _WORKER_SETTINGS}
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn"),
-                             initializer=_start_worker, initargs=(settings,)) as pool:
+                             initializer=_start_worker, initargs=(worker_settings(),)) as pool:
         futures: dict[int, Future[tuple[str, int]]] = {
             index: pool.submit(_render_in_worker, items[index]) for index in missing}
         try:
@@ -91,12 +92,22 @@ def _start_worker(settings: dict[str, Any]) -> None:
     global _worker_app  # one app per worker process, built once
     from portal import create_app
 
-    # No queue, cache or rate-limit storage in a worker: it only renders.
-    _worker_app = create_app({**settings, "JOBS_IMMEDIATE": True, "REDIS_URL": None})
+    _worker_app = create_app(worker_config(settings))
     _worker_app.app_context().push()
     # Everything imported so far lives as long as the worker: keep it out of collections.
     gc.collect()
     gc.freeze()
+
+
+def worker_settings() -> dict[str, Any]:
+    """What a rendering worker is given of this app's configuration."""
+    return {key: current_app.config.get(key) for key in _WORKER_SETTINGS}
+
+
+def worker_config(settings: dict[str, Any]) -> dict[str, Any]:
+    """A rendering worker's app: the parent's settings; it only renders, so a job it might
+    queue runs at once (it queues none)."""
+    return {**settings, "JOBS_IMMEDIATE": True}
 
 
 def _render_in_worker(item: services.PreparedDossier) -> tuple[str, int]:

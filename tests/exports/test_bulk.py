@@ -342,3 +342,18 @@ def test_a_running_job_reports_a_heartbeat(app: Flask, client: FlaskClient, staf
     job = only_job()
     assert job.status is ExportStatus.DONE
     assert job.progress_at is not None and as_utc(job.progress_at) >= before
+
+
+def test_a_rendering_worker_starts_under_production_settings(make_app: Any,
+                                                             redis_url: str) -> None:
+    """The pool's workers are apps of their own: built without Redis or a mail server they
+    were refused in production, and every bundle of more than a few dossiers failed there."""
+    from portal.exports import rendering
+    from tests.conftest import production_settings
+
+    production = make_app(**production_settings(redis_url))
+    with production.app_context():
+        settings = rendering.worker_settings()
+    worker = make_app(**rendering.worker_config(settings))
+    assert worker.config["PORTAL_ENV"] == "production"
+    assert worker.config["JOBS_IMMEDIATE"] is True
