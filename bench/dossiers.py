@@ -95,6 +95,16 @@ def job_worker(env: dict[str, str], log: Path) -> Iterator[None]:
                 process.kill()
 
 
+@contextmanager
+def _worker_log_on_failure(log: Path) -> Iterator[None]:
+    """The scratch instance goes with the run: a failure carries the worker's last words."""
+    try:
+        yield
+    except RuntimeError as error:
+        tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+        raise RuntimeError(f"{error}\nthe job worker's log ends:\n{tail}") from None
+
+
 def _edit(akim_id: int, mark: str) -> None:
     """One editor's change: a promise title of the akim's serving term, committed."""
     from sqlalchemy import select
@@ -182,7 +192,7 @@ def measure(database_url: str) -> dict[str, Any]:
             with urllib.request.urlopen(served.base_url + path, timeout=120) as answer:  # noqa: S310
                 answer.read()
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-        with app.app_context():
+        with app.app_context(), _worker_log_on_failure(instance / "worker.log"):
             ready = []
             for index, akim_id in enumerate(akim_ids[:READY_SAMPLES]):
                 time.sleep(1)  # the worker idle
