@@ -123,14 +123,15 @@ def _edit(akim_id: int, mark: str) -> None:
 
 
 def _key_of(akim_id: int) -> str:
-    """The storage key of the dossier of the akim's data as it is now."""
+    """The storage key of the dossier of the akim's data as it is now: its rendition id (the
+    data fingerprint names the facts, not the file; the store keys PDFs by rendition)."""
     from portal.exports import services, store
     from portal.extensions import db
 
     item = services.prepare(akim_id, LANGUAGE)
     assert item is not None
     db.session.commit()
-    return store.dossier_key(item.fingerprint)
+    return store.dossier_key(item.rendition)
 
 
 def _wait_for(key: str, since: float) -> float:
