@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Role
 from portal.akims.models import Term
+from portal.budgets.models import BudgetFunction
 from portal.extensions import JSONType, Model
 from portal.geo.models import Settlement
 from portal.modeling import Synthetic, UTCDateTime, str_enum, utcnow
@@ -173,6 +174,10 @@ class Promise(Synthetic, Model):
     original_deadline: Mapped[date] = mapped_column(Date)  # as in the baseline or when added
     cost_estimate: Mapped[int | None] = mapped_column(BigInteger)  # whole tenge
     funding_source: Mapped[FundingSource | None] = mapped_column(str_enum(FundingSource))
+    # The functional group of the rural district's budget that pays for it (the portal
+    # records spending by group, not by budget programme: docs/budgets.md). None: not stated.
+    budget_function_id: Mapped[int | None] = mapped_column(ForeignKey("budget_function.id"),
+                                                           index=True)
     inherited: Mapped[bool] = mapped_column(Boolean, default=False)  # from a predecessor
     in_baseline: Mapped[bool] = mapped_column(Boolean, default=True)  # False: added later
     # The akim's current claim.
@@ -201,6 +206,7 @@ class Promise(Synthetic, Model):
         ForeignKey("user_account.id", ondelete="SET NULL"))
 
     term: Mapped[Term] = relationship()
+    budget_function: Mapped[BudgetFunction | None] = relationship()
     settlements: Mapped[list[Settlement]] = relationship(
         secondary=promise_settlement, order_by=Settlement.kato)
     updates: Mapped[list[PromiseUpdate]] = relationship(
