@@ -50,3 +50,14 @@ def categories_command() -> None:
     result = sync_categories("cli")
     db.session.commit()
     click.echo(f"Budget categories: {result.added} added, {result.updated} updated.")
+
+
+@budgets.command("summaries")
+def summaries_command() -> None:
+    """Rebuild every yearly summary and the district roll-up from the revenue and spending
+    lines (after a migration that adds to them; imports and the seed keep them current)."""
+    from portal.budgets.summaries import refresh_year_summaries
+
+    written = refresh_year_summaries()
+    db.session.commit()
+    click.echo(f"Budget summaries: {written} rural district years rebuilt.")

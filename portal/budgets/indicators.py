@@ -13,6 +13,16 @@ Definitions (docs/budgets.md has the long form):
 - growth since the first year on record: the year-on-year factors chained from the first
   year with full-year actuals. For one rural district with every year reported this is
   exactly this year / first year - 1; for areas it keeps comparing like with like.
+Spending (recorded by functional group; only years with revenue on record are summarised):
+- spending per resident: actual spending / the population of the rural districts with
+  spending on record, rounded half-up to whole tenge (also per functional group);
+- spending plan execution: actual spending / the spending plan (per group the adjusted plan
+  where stated, else the approved), over the months the actuals cover, as for revenue;
+- own revenue coverage: own revenue / actual spending, both over the same months: only rural
+  districts whose revenue and spending actuals reach the same month count. Not capped: above
+  1 when own revenue exceeded spending.
+Capital against current spending is not computed: functional groups do not say it (it needs
+the economic classification or the programmes).
 Shares and growth are fractions (0.3312 is 33.12 %), rounded half-up to four places.
 """
 
@@ -50,6 +60,17 @@ class Totals:
     matched_previous_total: int = 0
     matched_own: int = 0
     matched_previous_own: int = 0
+    # Spending, over the rural districts (among those above) with spending on record.
+    spending_rural_districts: int = 0
+    spending_population: int = 0
+    spending_approved: int = 0
+    spending_plan: int = 0
+    spending_actual: int = 0
+    spending_through: int = 0  # the minimum over the rural districts with spending
+    # Own revenue and spending of the rural districts whose revenue and spending actuals
+    # reach the same month (the own revenue coverage compares like with like).
+    covered_own: int = 0
+    covered_spending: int = 0
 
     def __add__(self, other: Totals) -> Totals:
         if not self.rural_districts:
@@ -57,11 +78,15 @@ class Totals:
         if not other.rural_districts:
             return self
         values = {name: getattr(self, name) + getattr(other, name) for name in _ADDED}
-        return Totals(actual_through=min(self.actual_through, other.actual_through), **values)
+        reaches = [item.spending_through for item in (self, other)
+                   if item.spending_rural_districts]
+        return Totals(actual_through=min(self.actual_through, other.actual_through),
+                      spending_through=min(reaches, default=0), **values)
 
 
 TOTALS_FIELDS = tuple(item.name for item in fields(Totals))
-_ADDED = tuple(name for name in TOTALS_FIELDS if name != "actual_through")
+_MINIMA = ("actual_through", "spending_through")
+_ADDED = tuple(name for name in TOTALS_FIELDS if name not in _MINIMA)
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,16 @@ class YearIndicators:
     growth_since_first: Decimal | None
     own_growth_since_first: Decimal | None
     first_year: int | None  # the base year of the growth since the first year on record
+    # Spending (functional groups summed) of the rural districts with spending on record.
+    spending_rural_districts: int
+    spending_population: int
+    spending_approved: int
+    spending_plan: int
+    spending: int  # actual spending
+    spending_through: int  # the last month the spending actuals cover (areas: the minimum)
+    spending_per_resident: int | None
+    spending_plan_execution: Decimal | None
+    own_revenue_coverage: Decimal | None  # own revenue / spending, over the same months
 
     @property
     def closed(self) -> bool:
@@ -99,6 +134,14 @@ class YearIndicators:
     @property
     def has_actuals(self) -> bool:
         return self.actual_through > 0
+
+    @property
+    def has_spending(self) -> bool:
+        return self.spending_rural_districts > 0
+
+    @property
+    def spending_closed(self) -> bool:
+        return self.spending_through == FULL_YEAR
 
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
@@ -163,6 +206,7 @@ def year_indicators(series: Mapping[int, Totals],
         if only_year is not None and year != only_year:
             continue
         has_actuals = totals.actual_through > 0 or totals.actual_total > 0
+        has_spent = totals.spending_through > 0 or totals.spending_actual > 0
         result.append(YearIndicators(
             year=year,
             rural_districts=totals.rural_districts,
@@ -189,6 +233,18 @@ def year_indicators(series: Mapping[int, Totals],
             growth_since_first=rounded(since_total),
             own_growth_since_first=rounded(since_own),
             first_year=first_year if year != first_year else None,
+            spending_rural_districts=totals.spending_rural_districts,
+            spending_population=totals.spending_population,
+            spending_approved=totals.spending_approved,
+            spending_plan=totals.spending_plan,
+            spending=totals.spending_actual,
+            spending_through=totals.spending_through,
+            spending_per_resident=per_resident(totals.spending_actual,
+                                               totals.spending_population)
+            if has_spent else None,
+            spending_plan_execution=share(totals.spending_actual, totals.spending_plan)
+            if has_spent else None,
+            own_revenue_coverage=share(totals.covered_own, totals.covered_spending),
         ))
     return result
 
@@ -207,6 +263,9 @@ def rural_district_totals(summary: Any, population: int,
     matched = previous is not None and closed and previous.actual_through == FULL_YEAR
     previous_total = previous.actual_total if previous is not None and matched else 0
     previous_own = previous.actual_own if previous is not None and matched else 0
+    spends = summary.spending_functions > 0
+    # Own revenue covers spending only where both actuals reach the same month.
+    covered = spends and 0 < summary.spending_through == summary.actual_through
     return Totals(
         rural_districts=1,
         population=population,
@@ -226,4 +285,12 @@ def rural_district_totals(summary: Any, population: int,
         matched_previous_total=previous_total,
         matched_own=summary.actual_own if matched else 0,
         matched_previous_own=previous_own,
+        spending_rural_districts=1 if spends else 0,
+        spending_population=population if spends else 0,
+        spending_approved=summary.spending_approved,
+        spending_plan=summary.spending_plan,
+        spending_actual=summary.spending_actual,
+        spending_through=summary.spending_through,
+        covered_own=summary.actual_own if covered else 0,
+        covered_spending=summary.spending_actual if covered else 0,
     )

@@ -232,6 +232,14 @@ class BudgetYearSummary(Model):
     actual_transfers: Mapped[int] = mapped_column(BigInteger)
     # The last month the actuals cover (12: the year is closed; 9: January to September).
     actual_through: Mapped[int] = mapped_column(SmallInteger)
+    # The year's spending, summed over functional groups by the same annual rule (0 without
+    # spending lines): groups on record, approved plan, plan measured against, actual, and
+    # the last month the spending actuals cover.
+    spending_functions: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    spending_approved: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_plan: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_actual: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_through: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 class BudgetDistrictYear(Model):
@@ -264,6 +272,14 @@ class BudgetDistrictYear(Model):
     matched_previous_total: Mapped[int] = mapped_column(BigInteger)
     matched_own: Mapped[int] = mapped_column(BigInteger)
     matched_previous_own: Mapped[int] = mapped_column(BigInteger)
+    spending_rural_districts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    spending_population: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_approved: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_plan: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_actual: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    spending_through: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    covered_own: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    covered_spending: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class BudgetImport(Model):

@@ -14,13 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portal.akims.models import Term
 from portal.budgets.indicators import (
     TOTALS_FIELDS,
     Totals,
     YearIndicators,
+    per_resident,
     rural_district_totals,
     share,
     year_indicators,
@@ -91,6 +92,9 @@ class FunctionYear:
     plan: int | None
     plan_execution: Decimal | None  # actual / plan: the share of the plan spent
     actual_through: int
+    # actual / the rural district's population, half-up to whole tenge; None without actual
+    # spending or population (the definition of indicators.YearIndicators.spending_per_resident)
+    per_resident: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -190,6 +194,7 @@ class RuralDistrictBudget:
     # The year's legal source: the adopting decision first, then the amending ones by date.
     # Empty: the source is not recorded (pages say so).
     sources: list[Decision] = field(default_factory=list)
+    population: int = 0  # residents recorded today: the per-resident figures' denominator
 
     @property
     def adopted_by(self) -> Decision | None:
@@ -204,7 +209,7 @@ class RuralDistrictBudget:
         """All functional groups together (the spending table's last row)."""
         if not self.spending:
             return None
-        return _function_total(self.spending)
+        return _function_total(self.spending, self.population)
 
     @property
     def sections(self) -> list[SectionTotal]:
@@ -242,7 +247,7 @@ class RuralDistrictBudget:
         }
 
 
-def _function_total(items: Sequence[FunctionYear]) -> FunctionYear:
+def _function_total(items: Sequence[FunctionYear], population: int = 0) -> FunctionYear:
     """Totals as the revenue subtotals: the adjusted total is the budget as adjusted (lines
     not adjusted count at their approved amount), None when no line was adjusted."""
     plan = _sum_stated(item.plan for item in items)
@@ -252,7 +257,8 @@ def _function_total(items: Sequence[FunctionYear]) -> FunctionYear:
         adjusted=plan if any(item.adjusted is not None for item in items) else None,
         actual=actual, plan=plan,
         plan_execution=share(actual, plan) if actual is not None and plan else None,
-        actual_through=max((item.actual_through for item in items), default=0))
+        actual_through=max((item.actual_through for item in items), default=0),
+        per_resident=per_resident(actual, population) if actual is not None else None)
 
 
 @dataclass(frozen=True)
@@ -380,7 +386,8 @@ def rural_district_budget(rural_district: RuralDistrict,
     The year follows the revenue (`pick_year`); a rural district with spending on record
     but no revenue shows the wanted spending year, else its latest."""
     series = budget_summaries_for_rural_districts([rural_district.id]).get(rural_district.id, [])
-    spending_by_year = function_years(rural_district.id)
+    population = rural_district.population or 0
+    spending_by_year = function_years(rural_district.id, population)
     chosen = pick_year(series, year)
     if chosen is None and spending_by_year:
         chosen = year if year in spending_by_year else max(spending_by_year)
@@ -410,11 +417,14 @@ def rural_district_budget(rural_district: RuralDistrict,
         spending=spending_by_year.get(chosen, []),
         spending_lines=_spending_lines(rural_district.id, chosen),
         sources=budget_sources([rural_district.id], chosen).get(rural_district.id, []),
+        population=population,
     )
 
 
-def function_years(rural_district_id: int) -> dict[int, list[FunctionYear]]:
-    """Every year's spending by functional group for one rural district: one query."""
+def function_years(rural_district_id: int, population: int = 0
+                   ) -> dict[int, list[FunctionYear]]:
+    """Every year's spending by functional group for one rural district, with each group's
+    spending per resident of `population`: one query."""
     annual = annual_select(BudgetSpendingLine).where(
         BudgetSpendingLine.rural_district_id == rural_district_id).subquery()
     result: dict[int, list[FunctionYear]] = defaultdict(list)
@@ -430,7 +440,9 @@ def function_years(rural_district_id: int) -> dict[int, list[FunctionYear]]:
             adjusted=amounts.adjusted, actual=amounts.actual, plan=amounts.plan,
             plan_execution=share(amounts.actual, amounts.plan)
             if amounts.actual is not None and amounts.plan else None,
-            actual_through=amounts.actual_through))
+            actual_through=amounts.actual_through,
+            per_resident=per_resident(amounts.actual, population)
+            if amounts.actual is not None else None))
     return dict(result)
 
 
@@ -537,8 +549,7 @@ def area_totals(level: AreaLevel, parent_id: int | None = None
     else:
         statement = (
             select(District.region_id, BudgetDistrictYear.year,
-                   *[(func.min if name == "actual_through" else func.sum)(
-                       getattr(BudgetDistrictYear, name)) for name in TOTALS_FIELDS])
+                   *[_region_sum(name) for name in TOTALS_FIELDS])
             .join(District, District.id == BudgetDistrictYear.district_id)
             .group_by(District.region_id, BudgetDistrictYear.year)
         )
@@ -547,6 +558,18 @@ def area_totals(level: AreaLevel, parent_id: int | None = None
         numbers = [int(value or 0) for value in row[2:]]  # PostgreSQL sums come as Decimal
         result[row[0]][row[1]] = Totals(*numbers)
     return result
+
+
+def _region_sum(name: str) -> Any:
+    """A `Totals` column of a region from its districts' roll-up rows: sums, except the
+    months the actuals reach (the minimum; for spending, over districts with spending)."""
+    column = getattr(BudgetDistrictYear, name)
+    if name == "actual_through":
+        return func.min(column)
+    if name == "spending_through":
+        return func.coalesce(func.min(case(
+            (BudgetDistrictYear.spending_rural_districts > 0, column))), 0)
+    return func.sum(column)
 
 
 def area_budget(level: AreaLevel, parent_id: int | None = None) -> AreaBudget:

@@ -119,7 +119,8 @@ def _write_revenue(lines: list[ParsedLine]) -> Written:
 
 
 def _write_spending(lines: list[ParsedLine]) -> Written:
-    inserted, updated, unchanged, _touched = _upsert(SPENDING_LINES, "function_id", lines)
+    inserted, updated, unchanged, touched = _upsert(SPENDING_LINES, "function_id", lines)
+    refresh_year_summaries(touched)  # the summaries carry the year's spending too
     return inserted, updated, unchanged
 
 

@@ -137,17 +137,40 @@ def summarise(rows: Iterable[Any], kinds: dict[int, tuple[RevenueSection, bool]]
     return summaries
 
 
+_SPENT = ("spending_functions", "spending_approved", "spending_plan", "spending_actual",
+          "spending_through")
+
+
+def summarise_spending(rows: Iterable[Any]) -> dict[tuple[int, int], dict[str, int]]:
+    """Spending annual-select rows summed over functional groups per (rural district, year),
+    by the revenue rule: the plan is each group's adjusted plan where stated, else approved;
+    the year's spending actuals reach as far as the furthest-reported group."""
+    sums: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(_SPENT, 0))
+    for row in rows:
+        amounts = resolve_annual(row)
+        item = sums[(row[0], row[1])]
+        item["spending_functions"] += 1
+        item["spending_approved"] += amounts.approved or 0
+        item["spending_plan"] += amounts.plan or 0
+        item["spending_actual"] += amounts.actual or 0
+        item["spending_through"] = max(item["spending_through"], amounts.actual_through)
+    return sums
+
+
 def refresh_year_summaries(pairs: Iterable[tuple[int, int]] | None = None) -> int:
     """Rebuild the summary rows of these (rural district, year) pairs; all of them for None.
 
-    Set-based: one grouped query and one delete/insert per chunk of rural districts per year.
-    Flushes nothing through the ORM; the caller's transaction holds the change.
+    Set-based: two grouped queries (revenue, spending) and one delete/insert per chunk of
+    rural districts per year. A pair with spending but no revenue gets no row: the indicators
+    are of years with revenue on record. Flushes nothing through the ORM; the caller's
+    transaction holds the change.
     """
     kinds = _category_kinds()
     written = 0
     if pairs is None:
         db.session.execute(delete(SUMMARY))
-        written += _write(db.session.execute(annual_select()), kinds)
+        written += _write(db.session.execute(annual_select()), kinds,
+                          db.session.execute(annual_select(BudgetSpendingLine)))
         refresh_district_years()
         return written
     by_year: dict[int, set[int]] = defaultdict(set)
@@ -161,15 +184,22 @@ def refresh_year_summaries(pairs: Iterable[tuple[int, int]] | None = None) -> in
                 SUMMARY.c.year == year, SUMMARY.c.rural_district_id.in_(chunk)))
             rows = db.session.execute(annual_select().where(
                 BudgetLine.year == year, BudgetLine.rural_district_id.in_(chunk)))
-            written += _write(rows, kinds)
+            spent = db.session.execute(annual_select(BudgetSpendingLine).where(
+                BudgetSpendingLine.year == year,
+                BudgetSpendingLine.rural_district_id.in_(chunk)))
+            written += _write(rows, kinds, spent)
     if by_year:
         refresh_district_years()
     return written
 
 
-def _write(rows: Iterable[Any], kinds: dict[int, tuple[RevenueSection, bool]]) -> int:
+def _write(rows: Iterable[Any], kinds: dict[int, tuple[RevenueSection, bool]],
+           spending_rows: Iterable[Any] = ()) -> int:
     summaries = summarise(rows, kinds)
-    values = [{"rural_district_id": rural_district_id, "year": year, **summary}
+    spending = summarise_spending(spending_rows)
+    none_spent = dict.fromkeys(_SPENT, 0)
+    values = [{"rural_district_id": rural_district_id, "year": year, **summary,
+               **spending.get((rural_district_id, year), none_spent)}
               for (rural_district_id, year), summary in summaries.items()]
     for start in range(0, len(values), 5_000):
         db.session.execute(insert(SUMMARY), values[start:start + 5_000])
@@ -178,12 +208,18 @@ def _write(rows: Iterable[Any], kinds: dict[int, tuple[RevenueSection, bool]]) -
 
 def totals_by_unit_select(unit: Any) -> Select[Any]:
     """`Totals` columns per (unit, year) from the rural districts' yearly summaries, with
-    like-for-like sums over those whose actuals cover this full year and the previous one.
+    like-for-like sums over those whose actuals cover this full year and the previous one,
+    and the spending of those with spending on record.
     `unit` is a column such as RuralDistrict.id or RuralDistrict.district_id."""
     current = aliased(BudgetYearSummary)
     previous = aliased(BudgetYearSummary)
     both_closed = and_(current.actual_through == FULL_YEAR,
                        previous.actual_through == FULL_YEAR)
+
+    spends = current.spending_functions > 0
+    # Own revenue covers spending only where both actuals reach the same month.
+    covered = and_(spends, current.spending_through > 0,
+                   current.spending_through == current.actual_through)
 
     def matched(column: Any) -> Any:
         return func.coalesce(func.sum(case((both_closed, column), else_=0)), 0)
@@ -201,6 +237,13 @@ def totals_by_unit_select(unit: Any) -> Select[Any]:
             func.sum(case((current.actual_through == FULL_YEAR, 1), else_=0)),
             matched(current.actual_total), matched(previous.actual_total),
             matched(current.actual_own), matched(previous.actual_own),
+            func.coalesce(func.sum(case((spends, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((spends, RuralDistrict.population), else_=0)), 0),
+            func.sum(current.spending_approved), func.sum(current.spending_plan),
+            func.sum(current.spending_actual),
+            func.coalesce(func.min(case((spends, current.spending_through))), 0),
+            func.coalesce(func.sum(case((covered, current.actual_own), else_=0)), 0),
+            func.coalesce(func.sum(case((covered, current.spending_actual), else_=0)), 0),
         )
         .select_from(current)
         .join(RuralDistrict, RuralDistrict.id == current.rural_district_id)

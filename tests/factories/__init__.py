@@ -3,7 +3,7 @@
 from tests.factories.accounts import UserFactory, VerificationRequestFactory
 from tests.factories.akims import AkimFactory, TermFactory
 from tests.factories.base import valid_iin
-from tests.factories.budgets import BudgetLineFactory
+from tests.factories.budgets import BudgetLineFactory, BudgetSpendingLineFactory
 from tests.factories.feedback import CommentFactory
 from tests.factories.geo import RuralDistrictFactory, SettlementFactory
 from tests.factories.meetings import MeetingFactory, MeetingQuestionFactory
@@ -14,6 +14,7 @@ from tests.factories.reports import ReportFactory
 __all__ = [
     "AkimFactory",
     "BudgetLineFactory",
+    "BudgetSpendingLineFactory",
     "CommentFactory",
     "FlagFactory",
     "MeetingFactory",

@@ -421,6 +421,9 @@ def _function_year() -> Schema:
         "plan_execution": nullable(number("actual / plan, a fraction (0.9731 is 97.31 %).")),
         "actual_through": integer("The last month the actuals cover (12: the whole year).",
                                   minimum=0, maximum=12),
+        "per_resident": nullable(money("Actual spending per resident of the rural district "
+                                       "(/how-we-count#spending-per-resident); null without "
+                                       "actual spending.")),
     }, "One functional group's spending in the year.")
 
 
@@ -481,7 +484,24 @@ def _indicators() -> Schema:
         "own_growth_since_first": nullable(number(f"Own revenue growth since first_year. "
                                                   f"{fraction}")),
         "first_year": nullable(integer("The base year of the growth since the first year.")),
-    }, "Budget indicators of one year (definitions: docs/budgets.md).")
+        "spending_rural_districts": integer("Rural districts with spending on record (0 or 1 "
+                                            "here).", minimum=0),
+        "spending_population": integer("Residents of the rural districts with spending on "
+                                       "record.", minimum=0),
+        "spending_approved": money("Approved spending plan, all functional groups."),
+        "spending_plan": money("Spending plan measured against (adjusted where stated)."),
+        "spending": money("Actual spending, all functional groups."),
+        "spending_through": integer("The last month the spending actuals cover.", minimum=0,
+                                    maximum=12),
+        "spending_per_resident": nullable(money("Actual spending / spending_population "
+                                                "(/how-we-count#spending-per-resident).")),
+        "spending_plan_execution": nullable(number(f"Spending / spending plan "
+                                                   f"(/how-we-count#spending-plan-execution). "
+                                                   f"{fraction}")),
+        "own_revenue_coverage": nullable(number(f"Own revenue / spending over the same months, "
+                                                f"not capped (/how-we-count#"
+                                                f"own-revenue-coverage). {fraction}")),
+    }, "Budget indicators of one year (definitions: docs/budgets.md and /how-we-count).")
 
 
 def _budget() -> Schema:

@@ -112,9 +112,10 @@ def _indicator_column(name: str) -> Column:
         return I(name, "Year." if name == "year" else "Base year of the growth since the "
                                                        "first year.")
     if name in ("own_share", "plan_execution", "own_plan_execution", "growth", "own_growth",
-                "growth_since_first", "own_growth_since_first"):
+                "growth_since_first", "own_growth_since_first", "spending_plan_execution",
+                "own_revenue_coverage"):
         return N(name, f"{name.replace('_', ' ').capitalize()}: a fraction (0.3312 = 33.12 %).")
-    if name == "actual_through":
+    if name in ("actual_through", "spending_through"):
         return I(name, "The last month the actuals cover (12: the whole year).")
     return I(name, f"{name.replace('_', ' ').capitalize()} (whole tenge, or people).")
 
