@@ -107,6 +107,30 @@ FIGURES: tuple[Figure, ...] = (
     Figure("own-revenue-share", "budget", _l("Own revenue share"),
            _l("Own revenues as a share of all revenues collected in the year."),
            denominator=_l("all revenues collected"), source=OURS),
+    # Spending: portal.budgets.indicators (YearIndicators.spending_*, own_revenue_coverage).
+    Figure("spending-per-resident", "budget", _l("Spending per resident"),
+           _l("Money actually spent in the year, all functional groups together (or one "
+              "group, where a group is shown), divided by the residents recorded on the "
+              "portal, rounded half up to whole tenge; for a year not yet closed, the "
+              "months the actuals cover."),
+           denominator=_l("the residents recorded on the portal today, the same figure as "
+                          "for own revenue per resident (for an area: of the rural districts "
+                          "with spending on record)"),
+           source=OURS),
+    Figure("spending-plan-execution", "budget", _l("Spending plan executed"),
+           _l("Money actually spent in the year as a share of the year's spending plan; for "
+              "a year not yet closed, the spending of the months the actuals cover, against "
+              "the plan of the whole year."),
+           denominator=_l("the spending plan of the year, summed over functional groups "
+                          "(adjusted where stated, else approved)"),
+           source=OURS),
+    Figure("own-revenue-coverage", "budget", _l("Spending covered by own revenue"),
+           _l("Own revenues collected as a share of the money spent over the same months, "
+              "counted only where the revenue and spending actuals reach the same month. It "
+              "is not capped: above 100 % the own revenues exceeded what was spent."),
+           denominator=_l("the money actually spent by the same rural districts over the "
+                          "same months"),
+           source=OURS),
     # ----------------------------------------------------------------- meetings
     # Counted by portal.meetings.readers.open_questions_for_terms (one query for any terms).
     Figure("meeting-questions-open", "meetings", _l("Open questions from meetings"),
@@ -123,6 +147,28 @@ FIGURES: tuple[Figure, ...] = (
               "dismissed: open, answered by the akim, under review or upheld. A flag is a "
               "civic accountability signal, never a legal decision."),
            source=OURS),
+)
+
+
+
+@dataclass(frozen=True)
+class Unshown:
+    """A figure readers may look for that the portal deliberately does not show, and why."""
+
+    slug: str
+    group: str
+    title: LazyString
+    reason: LazyString
+
+
+NOT_SHOWN: tuple[Unshown, ...] = (
+    Unshown("capital-and-current-spending", "budget", _l("Capital and current spending"),
+            _l("Not shown. Spending is recorded by functional group (what the money was for: "
+               "roads, lighting, the akim's office), and a functional group does not say "
+               "whether money was spent on capital (building, buying fixed assets) or on "
+               "current needs (salaries, utilities, upkeep). That split needs the economic "
+               "classification or the budget programmes, which the portal does not record, "
+               "so it is not estimated.")),
 )
 
 BY_SLUG: dict[str, Figure] = {figure.slug: figure for figure in FIGURES}

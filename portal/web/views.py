@@ -37,9 +37,11 @@ def how_we_count() -> str:
         COMPARISON_RULE,
         FIGURES,
         GROUPS,
+        NOT_SHOWN,
     )
 
     return render_template("web/how_we_count.html", figures=FIGURES, groups=GROUPS,
+                           not_shown=NOT_SHOWN,
                            comparison_minimums=COMPARISON_MINIMUMS,
                            comparison_rule=COMPARISON_RULE)
 
