@@ -164,6 +164,7 @@ def promise(row: PromiseRow, evidence_count: int) -> dict[str, Any]:
         "overdue": row.overdue,
         "cost_estimate": row.cost_estimate,
         "funding_source": row.funding_source,
+        "budget_function": row.budget_function,
         "inherited": row.inherited,
         "in_baseline": row.in_baseline,
         "confirm_count": row.confirm_count,

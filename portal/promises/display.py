@@ -58,6 +58,11 @@ def change_value(value: Any, field: str) -> str:
         return _("yes") if value else _("no")
     if field == "language":
         return LANGUAGE_NAMES.get(value, str(value))
+    if field == "budget_function":
+        if isinstance(value, dict):
+            name = value.get(current_language()) or value.get("kk") or ""
+            return f"{value.get('code', '')} {name}".strip()
+        return str(value)
     if field == "settlements":
         if isinstance(value, dict):
             return value.get(current_language()) or value.get("kk") or "—"

@@ -28,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.akims.models import Term
+from portal.budgets.categories import all_functions
 from portal.formats import date_text
 from portal.promises import programme, rules, transitions
 from portal.promises.labels import LABELS
@@ -75,6 +76,14 @@ class PromiseForm(Form):
                                                        "from 0."))],
         render_kw={"inputmode": "numeric"})
     funding_source = SelectField(_l("Funding source (optional)"), validators=[Optional()])
+    # The service refuses an unknown group in words (not "Not a valid choice").
+    budget_function = SelectField(
+        _l("Paid from: functional group of the budget (optional)"), validators=[Optional()],
+        validate_choice=False,
+        description=_l("The functional group of the rural district's budget that pays for this "
+                       "promise; its page then shows the group's plan and actual spending. "
+                       "Budget programmes are not recorded on the portal yet, so the link is "
+                       "to the whole group."))
     inherited = BooleanField(_l("Taken over from the predecessor's programme"))
     reason = TextAreaField(_l("Reason for the change"),
                            validators=[Optional(), Length(max=programme.REASON_MAX)],
@@ -88,6 +97,8 @@ class PromiseForm(Form):
         self.language.choices = list(LANGUAGE_CHOICES)
         self.category.choices = _choices(PromiseCategory)
         self.funding_source.choices = [("", _l("Not stated")), *_choices(FundingSource)]
+        self.budget_function.choices = [("", _l("Not stated")), *[
+            (function.code, f"{function.code} {function.name}") for function in all_functions()]]
         self.settlements.choices = [(s.id, s.name) for s in term.rural_district.settlements]
         self.deadline.description = _l("Within the term: %(start)s to %(end)s.",
                                        start=date_text(term.starts_on),
@@ -98,6 +109,11 @@ class PromiseForm(Form):
     def validate_deadline(self, field: Any) -> None:
         if field.data and not self.term.starts_on <= field.data <= self.term.ends_on:
             raise ValidationError(programme.deadline_message(self.term))
+
+    def validate_budget_function(self, field: Any) -> None:
+        codes = {code for code, _label in self.budget_function.choices or [] if code}
+        if field.data and field.data not in codes:
+            raise ValidationError(_l("Choose a functional group of the budget from the list."))
 
     def validate_reason(self, field: Any) -> None:
         if self.frozen and not (field.data or "").strip():
@@ -112,6 +128,7 @@ class PromiseForm(Form):
             cost_estimate=self.cost_estimate.data,
             funding_source=FundingSource(self.funding_source.data)
             if self.funding_source.data else None,
+            budget_function=self.budget_function.data or None,
             inherited=bool(self.inherited.data),
         )
 

@@ -70,6 +70,7 @@ FIELD_LABELS: dict[str, Any] = {
     "deadline": _l("Deadline"),
     "cost_estimate": _l("Cost estimate"),
     "funding_source": _l("Funding source"),
+    "budget_function": _l("Paid from (functional group of the budget)"),
     "inherited": _l("Taken over from the predecessor"),
     "language": _l("Language of the text"),
 }

@@ -76,7 +76,7 @@ def promise_to_manage(promise_id: int) -> Promise | None:
         .options(joinedload(Promise.term).joinedload(Term.akim),
                  joinedload(Promise.term).joinedload(Term.rural_district)
                  .selectinload(RuralDistrict.settlements),
-                 selectinload(Promise.settlements))
+                 selectinload(Promise.settlements), joinedload(Promise.budget_function))
         .where(Promise.id == promise_id))
 
 
@@ -143,6 +143,8 @@ def edit(promise: Promise) -> Any:
     if request.method == "GET":
         form.settlements.data = [settlement.id for settlement in promise.settlements]
         form.funding_source.data = promise.funding_source.value if promise.funding_source \
+            else ""
+        form.budget_function.data = promise.budget_function.code if promise.budget_function \
             else ""
         form.category.data = promise.category.value
         form.reason.data = ""

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from portal import audit
 from portal.accounts.models import User
 from portal.akims.models import Term
+from portal.budgets.models import BudgetFunction
 from portal.extensions import db
 from portal.formats import date_text
 from portal.geo.models import Settlement
@@ -37,7 +38,7 @@ REASON_MAX = 2_000
 COST_MAX = 10**13  # ten trillion tenge: far above any rural district's budget
 LANGUAGES = ("kk", "ru", "en")
 EDITABLE_FIELDS = ("title", "description", "language", "category", "settlements", "deadline",
-                   "cost_estimate", "funding_source", "inherited")
+                   "cost_estimate", "funding_source", "budget_function", "inherited")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class PromiseData:
     settlement_ids: list[int] = field(default_factory=list)
     cost_estimate: int | None = None
     funding_source: FundingSource | None = None
+    budget_function: str | None = None  # the functional group's code ("07"); None: not stated
     inherited: bool = False
 
 
@@ -84,6 +86,7 @@ def add_promise(term: Term, data: PromiseData, actor: User | str | None, *,
     """Add a promise: part of the baseline before the freeze, an amendment with a reason after."""
     today = today or local_today()
     _validate(term, data)
+    paid_from = _budget_function(data.budget_function)
     programme = ensure_programme(term, today, actor)
     frozen = programme.is_frozen(today)
     reason = _reason(reason, frozen)
@@ -93,8 +96,8 @@ def add_promise(term: Term, data: PromiseData, actor: User | str | None, *,
         term=term, number=number, title=data.title.strip(), description=data.description.strip(),
         language=data.language, category=data.category, deadline=data.deadline,
         original_deadline=data.deadline, cost_estimate=data.cost_estimate,
-        funding_source=data.funding_source, inherited=data.inherited, in_baseline=not frozen,
-        created_by_id=getattr(actor, "id", None),
+        funding_source=data.funding_source, budget_function=paid_from,
+        inherited=data.inherited, in_baseline=not frozen, created_by_id=getattr(actor, "id", None),
     )
     promise.settlements = _settlements(data.settlement_ids)
     db.session.add(promise)
@@ -103,6 +106,7 @@ def add_promise(term: Term, data: PromiseData, actor: User | str | None, *,
     if frozen:
         added: dict[str, Any] = {name: [None, value] for name, value in values.items()}
         added["settlements"] = [None, _names(promise.settlements)]
+        added["budget_function"] = [None, _function_names(promise.budget_function)]
         _amend(promise, AmendmentKind.ADDED, added, reason, actor)
     audit.record(actor, "promise.add_amendment" if frozen else "promise.create", promise,
                  None, values)
@@ -116,6 +120,7 @@ def edit_promise(promise: Promise, data: PromiseData, actor: User | str | None, 
     its reason and the old values; nothing changed means nothing recorded."""
     today = today or local_today()
     _validate(promise.term, data)
+    paid_from = _budget_function(data.budget_function)
     programme = ensure_programme(promise.term, today)
     frozen = programme.is_frozen(today)
     before = _values(promise)
@@ -125,6 +130,7 @@ def edit_promise(promise: Promise, data: PromiseData, actor: User | str | None, 
                  settlements=[s.id for s in settlements], deadline=data.deadline.isoformat(),
                  cost_estimate=data.cost_estimate,
                  funding_source=data.funding_source.value if data.funding_source else None,
+                 budget_function=paid_from.code if paid_from else None,
                  inherited=data.inherited)
     changes = {name: [before[name], after[name]] for name in EDITABLE_FIELDS
                if before[name] != after[name]}
@@ -134,6 +140,9 @@ def edit_promise(promise: Promise, data: PromiseData, actor: User | str | None, 
     audit_changes = dict(changes)
     if "settlements" in changes:  # the public record names the villages, in every language
         changes["settlements"] = [_names(promise.settlements), _names(settlements)]
+    if "budget_function" in changes:  # and the functional group, by code and name
+        changes["budget_function"] = [_function_names(promise.budget_function),
+                                      _function_names(paid_from)]
     promise.title, promise.description = data.title.strip(), data.description.strip()
     promise.language, promise.category = data.language, data.category
     promise.settlements = settlements
@@ -141,6 +150,7 @@ def edit_promise(promise: Promise, data: PromiseData, actor: User | str | None, 
     if not frozen:
         promise.original_deadline = data.deadline
     promise.cost_estimate, promise.funding_source = data.cost_estimate, data.funding_source
+    promise.budget_function = paid_from
     promise.inherited = data.inherited
     promise.updated_at = utcnow()
     db.session.flush()
@@ -206,6 +216,17 @@ def _validate(term: Term, data: PromiseData) -> None:
             raise PromiseError(_("Choose villages of this rural district only."), "settlements")
 
 
+def _budget_function(code: str | None) -> BudgetFunction | None:
+    """The functional group a promise is paid from, by its code; refused when unknown."""
+    if not code:
+        return None
+    found = db.session.scalar(select(BudgetFunction).where(BudgetFunction.code == code))
+    if found is None:
+        raise PromiseError(_("Choose a functional group of the budget from the list."),
+                           "budget_function")
+    return found
+
+
 def deadline_message(term: Term) -> str:
     return _("The deadline must fall within the term: from %(start)s to %(end)s.",
              start=date_text(term.starts_on), end=date_text(term.ends_on))
@@ -250,6 +271,8 @@ def _values(promise: Promise) -> dict[str, Any]:
         "deadline": promise.deadline.isoformat(),
         "cost_estimate": promise.cost_estimate,
         "funding_source": promise.funding_source.value if promise.funding_source else None,
+        # By code, which the classification keeps: the public record names the group by it.
+        "budget_function": promise.budget_function.code if promise.budget_function else None,
         "inherited": bool(promise.inherited),
     }
 
@@ -257,6 +280,13 @@ def _values(promise: Promise) -> dict[str, Any]:
 def _names(settlements: list[Settlement]) -> dict[str, str]:
     return {language: ", ".join(s.name_in(language) for s in settlements)
             for language in LANGUAGES}
+
+
+def _function_names(function: BudgetFunction | None) -> dict[str, str] | None:
+    if function is None:
+        return None
+    return {"code": function.code,
+            **{language: function.name_in(language) for language in LANGUAGES}}
 
 
 def _plain(value: date | None) -> str | None:

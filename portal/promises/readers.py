@@ -120,6 +120,7 @@ class PromiseRow:
     due: bool
     overdue: bool
     synthetic: bool = False  # made by a seed (portal.modeling.Synthetic)
+    budget_function: str | None = None  # the functional group paying for it ("07"), if linked
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -217,7 +218,8 @@ def promises_for_terms(term_ids: Iterable[int],
     if not ids:
         return result
     as_of = as_of or local_today()
-    statement = (select(Promise).where(Promise.term_id.in_(ids))
+    statement = (select(Promise).options(joinedload(Promise.budget_function))
+                 .where(Promise.term_id.in_(ids))
                  .order_by(Promise.term_id, Promise.number, Promise.id))
     for promise in db.session.scalars(statement):
         result[promise.term_id].append(row_of(promise, as_of))
@@ -236,6 +238,7 @@ def row_of(promise: Promise, as_of: date) -> PromiseRow:
         confirm_count=promise.confirm_count, dispute_count=promise.dispute_count,
         amendment_count=promise.amendment_count, due=promise.deadline <= as_of,
         overdue=promise.is_overdue(as_of), synthetic=promise.synthetic,
+        budget_function=promise.budget_function.code if promise.budget_function else None,
     )
 
 
@@ -297,14 +300,15 @@ def area_breakdown(level: str, area_id: int | None = None,
 # --------------------------------------------------------------------------- pages
 
 def promise_for_page(promise_id: int) -> Promise | None:
-    """A promise with everything its public page shows, in four queries."""
+    """A promise with everything its public page shows, in four queries (its functional
+    group's spending is one more: `funding.paid_from`)."""
     return db.session.scalar(
         select(Promise)
         .options(
             joinedload(Promise.term).joinedload(Term.akim),
             joinedload(Promise.term).joinedload(Term.rural_district)
             .joinedload(RuralDistrict.district).joinedload(District.region),
-            selectinload(Promise.settlements),
+            selectinload(Promise.settlements), joinedload(Promise.budget_function),
             selectinload(Promise.updates).joinedload(PromiseUpdate.evidence)
             .joinedload(PromiseEvidence.file),
             selectinload(Promise.amendments),

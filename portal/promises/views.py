@@ -21,7 +21,7 @@ from portal.api.serialize import public_url
 from portal.extensions import db, limiter
 from portal.formats import place_of
 from portal.permissions import Permission, can, public, require
-from portal.promises import display, readers, votes
+from portal.promises import display, funding, readers, votes
 from portal.promises.errors import PromiseError
 from portal.promises.forms import VoteForm
 from portal.promises.models import (
@@ -68,7 +68,7 @@ def render_page(promise: Promise, vote_form: VoteForm | None = None, status: int
         "promises/promise.html", promise=promise, term=promise.term, claim=claim,
         viewer=viewer, may_vote=may_vote, vote_form=vote_form, timeline=timeline,
         comments=comments, today=local_today(), follow_form=ButtonForm(),
-        citation=_citation(promise),
+        citation=_citation(promise), paid_from=funding.paid_from(promise),
     )
     return html if status == 200 else (html, status)
 
@@ -198,6 +198,12 @@ def promise_area(level: str, area_id: int | None = None, parent_level: str | Non
     from portal.promises.sections import area_section
 
     return area_section(level, area_id, parent_level, parent_id)
+
+
+@blueprint.app_template_global("promises_paid_from")
+def promises_paid_from(rural_district_id: int, year: int) -> list[funding.GroupPromises]:
+    """For the budget page's spending section (budgets own no promise data): one query."""
+    return funding.promises_by_function(rural_district_id, year)
 
 
 from portal.promises import manage_views  # noqa: E402, F401 - routes on this blueprint

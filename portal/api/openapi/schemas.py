@@ -180,6 +180,10 @@ def _promise() -> Schema:
         "overdue": boolean("The deadline has passed and the promise is still open."),
         "cost_estimate": nullable(money("Estimated cost.")),
         "funding_source": nullable(string("Where the money is to come from.")),
+        "budget_function": nullable(string(
+            "The code of the functional group of the rural district's budget that pays for "
+            "it (as in the budget's `spending`, e.g. 07); null: not linked. A group, not a "
+            "budget programme: the portal records spending by group.", pattern=r"^\d{2}$")),
         "inherited": boolean("Taken over from a predecessor."),
         "in_baseline": boolean("In the programme as registered; false: added later."),
         "confirm_count": integer("Residents who confirmed the current claim.", minimum=0),

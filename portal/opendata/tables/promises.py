@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal.budgets.models import BudgetFunction
 from portal.geo.models import Settlement
 from portal.opendata.columns import (
     SYNTHETIC,
@@ -39,12 +40,13 @@ def _promises() -> Iterator[tuple[Any, ...]]:
     return stream(select(
         Promise.id, Promise.term_id, Promise.number, Promise.title, Promise.description,
         Promise.language, Promise.category, Promise.deadline, Promise.original_deadline,
-        Promise.cost_estimate, Promise.funding_source, Promise.inherited, Promise.in_baseline,
-        Promise.claimed_status, Promise.claimed_progress, Promise.claimed_broken_reason,
-        Promise.verified_status, Promise.verified_broken_reason, Promise.status,
-        Promise.confirm_count, Promise.dispute_count, Promise.amendment_count,
+        Promise.cost_estimate, Promise.funding_source, BudgetFunction.code, Promise.inherited,
+        Promise.in_baseline, Promise.claimed_status, Promise.claimed_progress,
+        Promise.claimed_broken_reason, Promise.verified_status, Promise.verified_broken_reason,
+        Promise.status, Promise.confirm_count, Promise.dispute_count, Promise.amendment_count,
         Promise.synthetic,
-    ).order_by(Promise.id))
+    ).outerjoin(BudgetFunction, BudgetFunction.id == Promise.budget_function_id)
+        .order_by(Promise.id))
 
 
 def _promise_settlements() -> Iterator[tuple[Any, ...]]:
@@ -104,6 +106,9 @@ PROMISES = [
                       "local_governance, other."),
         D("deadline", "Current deadline."), D("original_deadline", "Deadline in the baseline."),
         I("cost_estimate", "Estimated cost, whole tenge."), S("funding_source", "Funding."),
+        S("budget_function", "The functional group of the rural district budget that pays for "
+                             "it (code in budget_functions); empty: not linked. A group, not a "
+                             "budget programme: programmes are not recorded."),
         B("inherited", "Taken over from a predecessor."),
         B("in_baseline", "In the registered programme (false: added later)."),
         S("claimed_status", f"The akim's claim: {STATUS}"),
@@ -116,7 +121,8 @@ PROMISES = [
         I("dispute_count", "Residents disputing it."),
         I("amendment_count", "Public changes after the baseline froze."),
         SYNTHETIC("promise"),
-    ], _promises, ["id"], [("term_id", "terms", "id")]),
+    ], _promises, ["id"], [("term_id", "terms", "id"),
+                           ("budget_function", "budget_functions", "code")]),
     Table("promise_settlements", "Promise villages", "The villages a promise concerns.", [
         I("promise_id", "The promise."), S("settlement_kato", "The village."),
     ], _promise_settlements, ["promise_id", "settlement_kato"],
