@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.akims.models import Term, TermStatus
+from portal.budgets.models import BudgetSpendingLine
 from portal.comparisons.documents import comparison_pdf
 from portal.exports import bundles
 from portal.exports import pdf as pdf_module
@@ -52,7 +53,7 @@ from portal.modeling import utcnow
 from portal.opendata.tables import all_tables
 from portal.promises.rules import OPEN_STATUSES
 from portal.recall.readers import COUNTED_AS_OPEN
-from portal.web.templating import number, percent
+from portal.web.templating import money, number, percent
 
 LANGUAGES = ("kk", "ru", "en")
 AKIMS = 20
@@ -186,6 +187,8 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
     if b is not None:
         facts += [f"{percent(b.own_share, 1)} {_('own revenue share')}",
                   f"{percent(b.own_plan_execution, 1)} {_('of the own-revenue plan collected')}"]
+    if b is not None and b.has_spending:
+        facts.append(_spending_row(b))
     if figures.ratings.count:
         average = _("%(average)s of 5", average=number(figures.ratings.average_shown, 2))
         counted = ngettext("average of %(num)d rating", "average of %(num)d ratings",
@@ -193,6 +196,38 @@ def _check_pdf(chosen: Chosen, figures: TermFigures, language: str) -> None:
         facts.append(f"{average} {counted}")
     for fact in facts:
         assert re.sub(r"\s+", " ", fact) in text, (where, fact)
+
+
+def _spending_row(b: Any) -> str:
+    """The headline year's row of the dossier's spending table: year (starred when its
+    spending actuals do not cover the year), plan, actual, plan executed, per resident."""
+    star = "*" if b.spending_through and not b.spending_closed else ""
+    return " ".join([f"{b.year}{star}", money(b.spending_plan) if b.spending_plan else "—",
+                     money(b.spending) if b.spending_through else "—",
+                     percent(b.spending_plan_execution, 1), money(b.spending_per_resident)])
+
+
+def _check_spending(client: Any, chosen: Chosen, figures: TermFigures, language: str) -> bool:
+    """Spending per resident and the spending plan executed of the term's budget year: the
+    same on the rural district's budget page and in its budget API (the dossier's row is
+    among `_check_pdf`'s facts). True when the year has spending and was compared."""
+    b = figures.budget
+    if b is None or not b.has_spending:
+        return False
+    where = f"spending of {chosen.kato} in {b.year} ({language})"
+    page = client.get(f"/rural-districts/{chosen.kato}/budget?year={b.year}&lang={language}"
+                      ).get_data(as_text=True)
+    assert _stat(page, "spending-per-resident") == money(b.spending_per_resident), where
+    assert _stat(page, "spending-plan-execution") == percent(b.spending_plan_execution, 1), \
+        where
+    body = client.get(f"/api/v1/rural-districts/{chosen.kato}/budget?year={b.year}"
+                      f"&lang={language}").get_json()
+    shown = body["indicators"]
+    assert shown["spending_per_resident"] == b.spending_per_resident, where
+    assert shown["spending_plan_execution"] == (
+        float(b.spending_plan_execution) if b.spending_plan_execution is not None else None), \
+        where
+    return True
 
 
 def _bundle_cells(figures: TermFigures) -> list[str]:
@@ -429,6 +464,7 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
     with national.app_context():
         as_of = clock.today()
         found = _open_data(as_of)
+        seeded_spending = db.session.scalar(select(BudgetSpendingLine.id).limit(1)) is not None
         for item in chosen:
             _check_open_data(found, item, figures[item.term_id])
         terms = db.session.execute(
@@ -444,11 +480,13 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
             every[area].append(figures[term_id])
             if status is TermStatus.SERVING:
                 serving[area].append(figures[term_id])
-    budget_pages = 0
+    budget_pages = spending_pages = 0
     for language in LANGUAGES:
         with national.test_request_context(f"/?lang={language}"):
             for item in chosen:
                 budget_pages += _check_profile(client, item, figures[item.term_id], language)
+                spending_pages += _check_spending(client, item, figures[item.term_id],
+                                                  language)
                 _check_api(client, item, figures[item.term_id], language)
                 _check_pdf(item, figures[item.term_id], language)
             districts = sorted({item.district_kato for item in chosen})
@@ -467,7 +505,10 @@ def test_every_figure_is_the_same_on_every_surface(world: Any) -> None:
                 _check_area(client, f"/regions/{kato2}", total(serving[kato2], as_of),
                             f"/regions/{kato2}/reports", total(every[kato2], as_of), language)
     assert budget_pages, "no rural district page showed its akim's budget year"
+    if seeded_spending:  # the seed has spending since issue 23; compare it where it has
+        assert spending_pages, "no akim's budget year had spending to compare"
     print(f"\nparity: {len(chosen)} akims in {len({c.district_kato for c in chosen})} "
-          f"districts ({budget_pages} budget pages compared); seed "
+          f"districts ({budget_pages} budget pages, {spending_pages} spending years "
+          f"compared); seed "
           f"{national.config['PARITY_SEED_SECONDS']:.1f} s, checks "
           f"{time.perf_counter() - started:.1f} s")
