@@ -19,7 +19,7 @@ AS_OF = date(2026, 11, 1)
 # the mark of what they sum up or point at: a tally from its ratings, a flag from its term).
 NOT_FICTIONAL = frozenset({
     "region", "district", "rural_district", "settlement", "place_name", "place_change",
-    "budget_category", "recall_rule_version", "site_meta", "audit_event",
+    "budget_category", "budget_function", "recall_rule_version", "site_meta", "audit_event",
     "report_rating_tally", "term_rating_tally", "budget_year_summary", "budget_district_year",
     "recall_evaluation", "recall_flag", "user_role", "promise_settlement",
     "search_entry",  # derived from promises and reports, which carry the mark
@@ -42,8 +42,9 @@ def test_every_row_the_demo_seed_writes_is_marked() -> None:
         unmarked = _count(table, table.c.synthetic == false())
         assert unmarked == 0, f"{table.name}: {unmarked} seeded rows are not marked synthetic"
         checked.append(table.name)
-    assert {"akim", "term", "promise", "report", "budget_line", "rating", "comment",
-            "recall_petition", "user_account"} <= set(checked)
+    assert {"akim", "term", "promise", "report", "budget_line", "budget_spending_line",
+            "budget_decision", "rating", "comment", "recall_petition",
+            "user_account"} <= set(checked)
 
 
 def test_rows_people_add_are_not_synthetic() -> None:

@@ -8,7 +8,8 @@ raise a quarter to four fifths, which pulls the national aggregate up towards a 
 that raises more has a larger budget on top of similar transfers. Each year has annual
 approved plans (some adjusted) and quarterly actuals for the quarters closed by the reference
 date. A few rural districts miss their own-revenue plan badly in the last closed year (the
-recall rules warn on that). Integer arithmetic only: money never passes through float, even
+recall rules warn on that). Spending and the maslikhat decisions follow the revenue
+(`budget_spending`). Integer arithmetic only: money never passes through float, even
 here (the draws of a profile are floats; the amounts are not).
 """
 
@@ -25,6 +26,7 @@ from portal.budgets.models import BudgetCategory, BudgetLine, PeriodKind
 from portal.budgets.summaries import refresh_year_summaries
 from portal.extensions import db
 from portal.geo.models import UnitKind
+from portal.seed import budget_spending
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 
 FIRST_YEAR = 2021
@@ -109,7 +111,10 @@ def seed(ctx: SeedContext) -> None:
                                    bad_year))
     insert_rows(BudgetLine, rows)
     summaries = refresh_year_summaries()
-    ctx.progress(f"budgets: {len(rows)} lines, {summaries} rural district years")
+    spending, decisions = budget_spending.seed(
+        ctx, rows, {unit_id: profile.scale for unit_id, profile in profiles.items()})
+    ctx.progress(f"budgets: {len(rows)} revenue lines, {summaries} rural district years, "
+                 f"{spending} spending lines, {decisions} maslikhat decisions")
 
 
 def _term(ctx: SeedContext, term_id: int | None) -> TermSeed | None:
