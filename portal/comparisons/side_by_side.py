@@ -28,12 +28,14 @@ from portal.promises.models import PromiseCategory
 from portal.promises.readers import PromiseSummary, summaries_by_category_for_terms
 from portal.reports.readers import ReportLine, timelines_for_terms
 from portal.web.safety import whole_number
-from portal.web.templating import number, percent
+from portal.web.templating import money, number, percent
 
 MAX_AKIMS = 4
 # Shares the profile shows with one decimal (the budget's); the others are whole percents.
 ONE_DECIMAL = frozenset({"budget-own-plan-execution", "budget-plan-execution",
-                         "own-revenue-share"})
+                         "own-revenue-share", "spending-plan-execution",
+                         "own-revenue-coverage"})
+MONEY = frozenset({"spending-per-resident"})
 SHARES = ONE_DECIMAL | {"promises-kept-share", "promises-broken-share"}
 # Per report, not per term: not a row of the comparison.
 NOT_COMPARED = frozenset({"days-overdue"})
@@ -132,11 +134,14 @@ def comparison(akim_ids: Sequence[int], left_out: int = 0,
 
 def figure_text(slug: str, value: object) -> str:
     """A figure's value as the profile writes it: shares as percentages (the budget's to one
-    decimal), the average rating to two decimals, counts as numbers; "—" for none."""
+    decimal), the average rating to two decimals, spending per resident in tenge, counts as
+    numbers; "—" for none."""
     if value is None:
         return "—"
     if slug in SHARES:
         return percent(value, 1 if slug in ONE_DECIMAL else 0)  # type: ignore[arg-type]
     if slug == "rating-average":
         return number(value, 2)  # type: ignore[arg-type]
+    if slug in MONEY:
+        return money(value)  # type: ignore[arg-type]
     return number(value)  # type: ignore[arg-type]
