@@ -317,6 +317,8 @@ def _check_league_and_comparison(client: Any, kato4: str, chosen: list[Chosen],
         if b is not None:
             shown["own-revenue-share"] = percent(b.own_share, 1)
             shown["budget-own-plan-execution"] = percent(b.own_plan_execution, 1)
+            shown["spending-per-resident"] = money(b.spending_per_resident)
+            shown["spending-plan-execution"] = percent(b.spending_plan_execution, 1)
         for slug, value in shown.items():
             cell = re.search(rf'data-figure="{slug}" data-akim="{item.akim_id}"><span '
                              r'class="figure-value">([^<]*)</span>', page)

@@ -37,10 +37,12 @@ SLUGS = ("promises-due", "promises-kept", "promises-kept-share", "promises-broke
          "promises-broken-share", "promises-kept-early", "promises-overdue", "reports-due",
          "reports-on-time", "reports-late", "reports-missing", "rating-average",
          "rating-count", "budget-own-plan-execution", "budget-plan-execution",
-         "own-revenue-share", "open-flags", "meeting-questions-open",
+         "own-revenue-share", "spending-per-resident", "spending-plan-execution",
+         "own-revenue-coverage", "open-flags", "meeting-questions-open",
          "meeting-questions-overdue")
 _SHARES = {"promises-kept-share", "promises-broken-share", "rating-average",
-           "budget-own-plan-execution", "budget-plan-execution", "own-revenue-share"}
+           "budget-own-plan-execution", "budget-plan-execution", "own-revenue-share",
+           "spending-plan-execution", "own-revenue-coverage"}
 
 FIGURES = [
     Table("term_figures", "Figures of each term", "The figures the portal shows for each term "
