@@ -110,9 +110,9 @@ def seed(ctx: SeedContext) -> None:
             rows.extend(_year_rows(ctx, rng, categories, rural_district.id, profile, year,
                                    bad_year))
     insert_rows(BudgetLine, rows)
-    summaries = refresh_year_summaries()
     spending, decisions = budget_spending.seed(
         ctx, rows, {unit_id: profile.scale for unit_id, profile in profiles.items()})
+    summaries = refresh_year_summaries()  # revenue and spending, as an import refreshes them
     ctx.progress(f"budgets: {len(rows)} revenue lines, {summaries} rural district years, "
                  f"{spending} spending lines, {decisions} maslikhat decisions")
 

@@ -116,11 +116,16 @@ def test_every_budget_year_has_spending_that_follows_its_revenue(client: FlaskCl
         assert plan <= spent_plan <= plan * 108 // 100, key
         if key[1] < AS_OF.year:
             assert abs(spent - actual) <= actual // 10, key
+    # The maintained summaries carry the spending, as after an import: area pages read them.
+    year = area_budget(AreaLevel.NATION).year(AS_OF.year - 1)
+    assert year is not None and year.spending_rural_districts == 18 and year.spending_closed
+    assert year.spending == sum(spending[key][2] for key in spending if key[1] == year.year)
 
     response = client.get(f"/rural-districts/{seed_geo.DEMO_FIRST_CODE}/budget"
                           f"?year=2025&lang=en")
     html = response.get_data(as_text=True)
     assert "Spending by function, 2025" in html and "Where the money went" in html
+    assert "spent per resident" in html
     assert "General public services" in html and "Housing and communal services" in html
     assert "Adopted: " in html and "Source not recorded" not in html
 
