@@ -106,20 +106,25 @@ def _worker_log_on_failure(log: Path) -> Iterator[None]:
 
 
 def _edit(akim_id: int, mark: str) -> None:
-    """One editor's change: a promise title of the akim's serving term, committed."""
+    """One editor's change: a promise title of the akim's serving term, committed inside a
+    form post's request context, as the editor's request would (on SQLite a post's first
+    transaction takes the write lock when it begins; a read-then-write transaction outside
+    one fails with "database is locked" while the worker writes)."""
+    from flask import current_app
     from sqlalchemy import select
 
     from portal.akims.models import Term, TermStatus
     from portal.extensions import db
     from portal.promises.models import Promise
 
-    promise = db.session.scalars(
-        select(Promise).join(Term, Term.id == Promise.term_id)
-        .where(Term.akim_id == akim_id, Term.status == TermStatus.SERVING)
-        .order_by(Promise.number)).first()
-    assert promise is not None, f"akim {akim_id} has no promise"
-    promise.title = f"{promise.title.split(' [')[0]} [{mark}]"
-    db.session.commit()
+    with current_app.test_request_context("/", method="POST"):
+        promise = db.session.scalars(
+            select(Promise).join(Term, Term.id == Promise.term_id)
+            .where(Term.akim_id == akim_id, Term.status == TermStatus.SERVING)
+            .order_by(Promise.number)).first()
+        assert promise is not None, f"akim {akim_id} has no promise"
+        promise.title = f"{promise.title.split(' [')[0]} [{mark}]"
+        db.session.commit()
 
 
 def _key_of(akim_id: int) -> str:
