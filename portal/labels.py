@@ -33,7 +33,7 @@ def _keyed(mappings: Iterable[Mapping[enum.Enum, Any]]) -> dict[tuple[type, str]
 
 _ALL = _keyed((geo_labels.LABELS, geo_labels.UNIT_LABELS, akim_labels.LABELS,
                report_labels.LABELS, budget_labels.LABELS, account_labels.LABELS,
-               promise_labels.LABELS, recall_labels.LABELS, feedback_labels.LABELS,
+               *promise_labels.VOCABULARIES, recall_labels.LABELS, feedback_labels.LABELS,
                meeting_labels.LABELS, notification_labels.LABELS))
 
 

@@ -29,3 +29,22 @@ def test_the_map_kinds_that_share_a_value_keep_their_own_labels() -> None:
     assert labels.label(UnitKind.CITY) == "City of regional significance"
     assert labels.label(SettlementKind.OTHER) == "Village"
     assert labels.label(UnitKind.OTHER) == "Other unit"
+
+
+def test_every_member_of_a_labelled_vocabulary_has_its_own_label() -> None:
+    """A vocabulary with one label has them all: a value two vocabularies share in one dict
+    literal (StrEnum members equal their strings) silently lost all but one label."""
+    vocabularies = {enum_class for enum_class, _value in labels._ALL}
+    missing = [f"{enum_class.__name__}.{member.name}" for enum_class in vocabularies
+               for member in enum_class if (enum_class, str(member.value)) not in labels._ALL]
+    assert missing == []
+
+
+def test_the_promise_vocabularies_that_share_other_keep_their_own_labels() -> None:
+    from portal.promises.models import BrokenReason, FundingSource, PromiseCategory, PromiseStatus
+
+    assert labels.label(PromiseCategory.OTHER) == "Other"
+    assert labels.label(FundingSource.OTHER) == "Other source"
+    assert labels.label(BrokenReason.OTHER) == "Other reason"
+    assert labels.label(BrokenReason.OUTSIDE_COMPETENCE) == labels.label(
+        PromiseStatus.OUTSIDE_COMPETENCE)

@@ -30,8 +30,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.akims.models import Term
 from portal.budgets.categories import all_functions
 from portal.formats import date_text
+from portal.labels import label
 from portal.promises import programme, rules, transitions
-from portal.promises.labels import LABELS
 from portal.promises.models import (
     BrokenReason,
     FundingSource,
@@ -45,9 +45,10 @@ LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "
 
 
 def _choices(values: Any) -> list[tuple[str, Any]]:
-    """Choices labelled by lazy strings, translated when the form renders. Forms assign
-    choices in __init__: WTForms 3.3 deprecates tuples passed to the field constructor."""
-    return [(value.value, LABELS[value]) for value in values]
+    """Choices labelled in the reader's language (`portal.labels`, keyed by enum class: a
+    value two vocabularies share keeps each label). Forms assign choices in __init__, per
+    request: WTForms 3.3 deprecates tuples passed to the field constructor."""
+    return [(value.value, label(value)) for value in values]
 
 
 class CheckboxListField(SelectMultipleField):

@@ -15,7 +15,10 @@ from portal.promises.models import (
     VoteChoice,
 )
 
-LABELS: dict[Enum, Any] = {
+# One dict per vocabulary: StrEnum members are equal to their string values, so in one dict
+# literal PromiseCategory.OTHER, FundingSource.OTHER and BrokenReason.OTHER were one key (the
+# last label won and the first member kept it). `portal.labels` merges them by enum class.
+CATEGORY_LABELS: dict[Enum, Any] = {
     PromiseCategory.EDUCATION: _l("Education"),
     PromiseCategory.HEALTHCARE: _l("Healthcare"),
     PromiseCategory.SOCIAL_SECURITY: _l("Social security"),
@@ -31,12 +34,16 @@ LABELS: dict[Enum, Any] = {
     PromiseCategory.ECONOMY_JOBS: _l("Economy and jobs"),
     PromiseCategory.LOCAL_GOVERNANCE: _l("Local governance"),
     PromiseCategory.OTHER: _l("Other"),
+}
+FUNDING_LABELS: dict[Enum, Any] = {
     FundingSource.RURAL_DISTRICT_BUDGET: _l("Rural district budget"),
     FundingSource.DISTRICT_BUDGET: _l("District budget"),
     FundingSource.AUYL_EL_BESIGI: _l("“Auyl – El Besigi” programme"),
     FundingSource.AUYL_AMANATY: _l("“Auyl Amanaty” programme"),
     FundingSource.SPONSOR: _l("Sponsor"),
     FundingSource.OTHER: _l("Other source"),
+}
+STATUS_LABELS: dict[Enum, Any] = {
     PromiseStatus.NOT_YET_RATED: _l("Not yet rated"),
     PromiseStatus.IN_PROGRESS: _l("In progress"),
     PromiseStatus.STALLED: _l("Stalled"),
@@ -46,12 +53,16 @@ LABELS: dict[Enum, Any] = {
     PromiseStatus.NOT_VERIFIABLE: _l("Not verifiable"),
     PromiseStatus.OUTSIDE_COMPETENCE: _l("Outside the akim's competence"),
     PromiseStatus.WITHDRAWN: _l("Withdrawn"),
+}
+REASON_LABELS: dict[Enum, Any] = {
     BrokenReason.NO_FUNDING: _l("No funding"),
     BrokenReason.OUTSIDE_COMPETENCE: _l("Outside the akim's competence"),
     BrokenReason.BLOCKED_BY_HIGHER_AUTHORITY: _l("Blocked by a higher authority"),
     BrokenReason.CHANGED_POSITION: _l("The akim changed position"),
     BrokenReason.FORCE_MAJEURE: _l("Force majeure"),
     BrokenReason.OTHER: _l("Other reason"),
+}
+LABELS: dict[Enum, Any] = {
     UpdateKind.CLAIM: _l("Akim's update"),
     UpdateKind.VERDICT: _l("Verified verdict"),
     UpdateKind.REOPEN: _l("Reopened by the verification team"),
@@ -60,6 +71,8 @@ LABELS: dict[Enum, Any] = {
     VoteChoice.CONFIRM: _l("Yes, it is true"),
     VoteChoice.DISPUTE: _l("No, that is not true"),
 }
+
+VOCABULARIES = (CATEGORY_LABELS, FUNDING_LABELS, STATUS_LABELS, REASON_LABELS, LABELS)
 
 # Field names as shown in the public list of amendments.
 FIELD_LABELS: dict[str, Any] = {
