@@ -405,3 +405,18 @@ def resident_names_not_kazakh() -> dict[str, float]:
         tally[0] += name.split()[0] in other
         tally[1] += 1
     return {kind: found / total for kind, (found, total) in counts.items()}
+
+
+def paid_from() -> dict[str, int]:
+    """How the seeded promises are linked to the functional group that pays for them: those
+    the rural district's budget pays, linked and not, and those linked though paid by
+    someone else (never)."""
+    from portal.promises.models import FundingSource, Promise
+
+    rows = db.session.execute(select(Promise.funding_source, Promise.budget_function_id)).all()
+    own = [group for source, group in rows if source == FundingSource.RURAL_DISTRICT_BUDGET]
+    return {"own_linked": sum(1 for group in own if group is not None),
+            "own_unlinked": sum(1 for group in own if group is None),
+            "others_linked": sum(1 for source, group in rows
+                                 if source != FundingSource.RURAL_DISTRICT_BUDGET
+                                 and group is not None)}

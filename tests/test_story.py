@@ -95,3 +95,11 @@ def test_akims_names_fit_the_people() -> None:
     assert 0 < names["women"] < 0.35  # type: ignore[operator]
     residents = story.resident_names_not_kazakh()
     assert residents["south_west"] == 0 and 0.15 <= residents["north"] <= 0.45, residents
+
+
+def test_promises_the_rural_budget_pays_name_the_group_that_pays() -> None:
+    """As an akim links them in the editor, so the promise and budget pages show the link on
+    the demo; promises paid by others (the district, programmes, sponsors) are never linked."""
+    linked = story.paid_from()
+    assert linked["others_linked"] == 0
+    assert linked["own_linked"] > linked["own_unlinked"], linked

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, select
 
-from portal.budgets.models import BudgetLine, PeriodKind
+from portal.budgets.models import BudgetFunction, BudgetLine, PeriodKind
 from portal.extensions import db
 from portal.geo.kato import bare_name
 from portal.geo.models import Settlement
@@ -25,6 +25,7 @@ from portal.promises.models import (
     Programme,
     Promise,
     PromiseAmendment,
+    PromiseCategory,
     PromiseEvidence,
     PromiseUpdate,
     PromiseVote,
@@ -97,6 +98,7 @@ def seed(ctx: SeedContext) -> None:
                    regions.get(term.rural_district_id, ""), revenues)
     if not ctx.national:
         _demo_follows(ctx, rows)
+    _paid_from(rows.promises)
     tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
         (Programme.__table__, rows.programmes),
         (Promise.__table__, rows.promises), (promise_settlement, rows.links),
@@ -109,6 +111,33 @@ def seed(ctx: SeedContext) -> None:
     ctx.progress(f"promises: {len(rows.promises)} in {len(rows.programmes)} programmes, "
                  f"{len(rows.updates)} updates, {len(rows.amendments)} amendments, "
                  f"{len(rows.votes)} resident votes")
+
+
+# The functional group that pays for a promise of each category when the rural district's own
+# budget does (order No. 403 of 18.09.2014; portal/budgets/data/functions.csv). Categories a
+# rural budget does not pay for (healthcare, internet, jobs…) stay unlinked.
+PAYING_GROUP = {
+    PromiseCategory.LOCAL_GOVERNANCE: "01",
+    PromiseCategory.EDUCATION: "04",
+    PromiseCategory.SOCIAL_SECURITY: "06",
+    PromiseCategory.ENGINEERING: "07",
+    PromiseCategory.ENVIRONMENT: "07",
+    PromiseCategory.RECREATION: "07",
+    PromiseCategory.CULTURE_SPORTS: "08",
+    PromiseCategory.ROADS: "12",
+    PromiseCategory.TRANSPORT: "12",
+}
+
+
+def _paid_from(promises: list[dict[str, Any]]) -> None:
+    """Promises the rural district's budget pays for name the functional group that pays
+    (`promise.budget_function_id`), as an akim would link them in the editor."""
+    groups: dict[str, int] = {code: function_id for code, function_id in db.session.execute(
+        select(BudgetFunction.code, BudgetFunction.id))}
+    for row in promises:
+        code = PAYING_GROUP.get(PromiseCategory(row["category"])) \
+            if row["funding_source"] == "rural_district_budget" else None
+        row["budget_function_id"] = groups.get(code) if code else None
 
 
 def _bulk(table: Table, rows: list[dict[str, Any]]) -> None:
