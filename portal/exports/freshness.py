@@ -91,6 +91,11 @@ def _promise_updates(keys: list[Any]) -> Select[Any]:
             .where(PromiseUpdate.id.in_(keys)))
 
 
+def _paying_functions(keys: list[Any]) -> Select[Any]:
+    return (select(Term.akim_id).join(Promise, Promise.term_id == Term.id)
+            .where(Promise.budget_function_id.in_(keys)))
+
+
 def _flags(keys: list[Any]) -> Select[Any]:
     return select(Term.akim_id).join(Flag, Flag.term_id == Term.id).where(Flag.id.in_(keys))
 
@@ -115,6 +120,9 @@ SOURCES: dict[str, tuple[tuple[str, Resolver], ...]] = {
     "report_promise_entry": (("report_id", _reports),),
     "budget_year_summary": (("rural_district_id", _rural_districts),),
     "budget_decision": (("rural_district_id", _rural_districts),),
+    # Each promise row names the functional group that pays for it (by code): a changed
+    # group concerns the akims with a promise it pays; a new one, nobody yet.
+    "budget_function": (("id", _paying_functions),),
     "term_rating_tally": (("term_id", _terms),),
     "recall_flag": (("term_id", _terms), ("id", _flags)),
     "site_meta": (),

@@ -150,6 +150,25 @@ def test_a_budget_import_queues_the_akims_of_its_rural_districts(world: World) -
     assert queued(world) == pairs(world.second, "ru")
 
 
+def test_a_functional_group_queues_only_the_akims_with_a_promise_it_pays(
+        world: World) -> None:
+    """Promise rows name the group that pays by code: a new group concerns nobody, a renamed
+    one the akims whose promises it pays."""
+    from portal.exports.models import DossierRebuild
+    from tests.factories.budgets import function
+
+    housing = function("07")  # the whole file is loaded: new groups, no promise yet
+    db.session.commit()
+    assert queued(world) == set()
+    world.first.overdue.budget_function = housing
+    db.session.commit()
+    db.session.execute(delete(DossierRebuild))
+    db.session.commit()
+    housing.name_en = "Housing and communal services (renamed)"
+    db.session.commit()
+    assert queued(world) == pairs(world.first, "kk", "en")
+
+
 def test_renaming_a_region_queues_its_akims(world: World) -> None:
     region = world.first.term.rural_district.district.region
     region.name_en = region.name_en + " (renamed)"
