@@ -519,11 +519,9 @@ def _category_years(rural_district_id: int, year: int,
 
 def budget_lines_for(rural_district_id: int, year: int,
                      category_codes: Sequence[str] | None = None) -> list[CategoryYear]:
-    """The annual figures of some categories: what a promise funded by them shows.
-
-    One query. The promise side keeps (promise, rural district, year, category code) rows and
-    calls this; see docs/budgets.md.
-    """
+    """The annual figures of some revenue categories of a rural district's year, in one
+    query (all categories for None). Promises are linked to the functional group that pays
+    for them, not to revenue categories: `portal.promises.funding`; see docs/budgets.md."""
     return _category_years(rural_district_id, year, category_codes)
 
 
