@@ -34,6 +34,7 @@ from portal.budgets.models import (
     PeriodKind,
 )
 from portal.extensions import db
+from portal.seed.amounts import closed_quarters, split, thousands
 from portal.seed.context import RuralDistrictSeed, SeedContext, insert_rows
 
 OFFICE = "01"
@@ -121,7 +122,7 @@ def seed(ctx: SeedContext, revenue_rows: list[dict[str, object]],
         for year in years:
             amounts = revenue[rural_district.id, year]
             if balance is None:
-                balance = _thousands(amounts.approved * rng.randint(*FIRST_BALANCE) // 1000)
+                balance = thousands(amounts.approved * rng.randint(*FIRST_BALANCE) // 1000)
             spent, balance = _year(ctx, rng, functions, rural_district.id, profile, year,
                                    amounts, balance)
             lines.extend(spent)
@@ -162,7 +163,7 @@ def _year(ctx: SeedContext, rng: random.Random, functions: dict[str, int],
           balance: int) -> tuple[list[dict[str, object]], int]:
     """One year's spending lines, and the balance left for the next year."""
     total = revenue.approved
-    office = _thousands(min(total * OFFICE_MAX_SHARE // 1000,
+    office = thousands(min(total * OFFICE_MAX_SHARE // 1000,
                             _office_cost(year) * profile.office_factor // 1000
                             * rng.randint(950, 1050) // 1000))
     weights = {code: rng.randint(*weight) for code, weight in profile.weights.items()}
@@ -185,7 +186,7 @@ def _year(ctx: SeedContext, rng: random.Random, functions: dict[str, int],
     plans = {code: adjusted.get(code, amount) for code, amount in approved.items()}
     executed = {code: plan * rng.randint(*EXECUTION[code]) // 1000
                 for code, plan in plans.items()}
-    quarters = _closed_quarters(year, ctx.as_of)
+    quarters = closed_quarters(year, ctx.as_of)
     if quarters == 4:  # a closed year: never more than came in plus the balance
         available = revenue.actual + balance
         spent = sum(executed.values())
@@ -200,7 +201,7 @@ def _year(ctx: SeedContext, rng: random.Random, functions: dict[str, int],
         if quarters == 0:
             continue
         noisy = tuple(weight * rng.randint(850, 1150) for weight in SEASON[code])
-        for number, amount in enumerate(_split(executed[code], noisy)[:quarters], start=1):
+        for number, amount in enumerate(split(executed[code], noisy)[:quarters], start=1):
             rows.append(_row(ctx, rural_district_id, year, PeriodKind.QUARTER, number,
                              function_id, None, None, amount))
     return rows, balance
@@ -214,34 +215,15 @@ def _office_cost(year: int) -> int:
     return OFFICE_COST[latest] * (108 ** years_on) // (100 ** years_on)
 
 
-def _closed_quarters(year: int, as_of: date) -> int:
-    if year < as_of.year:
-        return 4
-    if year > as_of.year:
-        return 0
-    return (as_of.month - 1) // 3  # as the revenue: a quarter counts once the next has begun
-
-
-def _split(amount: int, weights: tuple[int, ...]) -> list[int]:
-    """Whole tenge split by weights, the remainder on the last part: the parts sum exactly."""
-    total = sum(weights)
-    parts = [amount * weight // total for weight in weights[:-1]]
-    return [*parts, amount - sum(parts)]
-
-
 def _split_thousands(amount: int, weights: tuple[int, ...]) -> list[int]:
     """Whole thousands (plans are approved in thousands) split by weights, the remainder on
     the largest part; `amount` is itself whole thousands."""
-    thousands = amount // 1000
+    whole = amount // 1000
     total = sum(weights) or 1
-    parts = [thousands * weight // total for weight in weights]
+    parts = [whole * weight // total for weight in weights]
     largest = max(range(len(weights)), key=lambda index: weights[index])
-    parts[largest] += thousands - sum(parts)
+    parts[largest] += whole - sum(parts)
     return [part * 1000 for part in parts]
-
-
-def _thousands(amount: int) -> int:
-    return (amount + 500) // 1000 * 1000
 
 
 def _row(ctx: SeedContext, rural_district_id: int, year: int, kind: PeriodKind, number: int,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 
@@ -27,6 +26,7 @@ from portal.budgets.summaries import refresh_year_summaries
 from portal.extensions import db
 from portal.geo.models import UnitKind
 from portal.seed import budget_spending
+from portal.seed.amounts import closed_quarters, split, thousands
 from portal.seed.context import SeedContext, TermSeed, insert_rows
 
 FIRST_YEAR = 2021
@@ -170,26 +170,6 @@ def _year_mean(year: int) -> int:
     return MEAN_TOTAL[latest] * (110 ** years_on) // (100 ** years_on)
 
 
-def _closed_quarters(year: int, as_of: date) -> int:
-    if year < as_of.year:
-        return 4
-    if year > as_of.year:
-        return 0
-    return (as_of.month - 1) // 3  # a quarter counts once the month after it has begun
-
-
-def _split(amount: int, weights: tuple[int, ...]) -> list[int]:
-    """Whole tenge split by weights, the remainder on the last part: the parts sum exactly."""
-    total = sum(weights)
-    parts = [amount * weight // total for weight in weights[:-1]]
-    return [*parts, amount - sum(parts)]
-
-
-def _thousands(amount: int) -> int:
-    """Plans are approved in thousands of tenge."""
-    return (amount + 500) // 1000 * 1000
-
-
 def _year_rows(ctx: SeedContext, rng: random.Random, categories: dict[str, tuple[int, int]],
                rural_district_id: int, profile: DistrictProfile, year: int,
                bad_year: bool) -> list[dict[str, object]]:
@@ -201,7 +181,7 @@ def _year_rows(ctx: SeedContext, rng: random.Random, categories: dict[str, tuple
                  if code in profile.own_lines and year >= categories[code][1]]
     expected: dict[str, int] = dict(zip(
         [code for code, _ in own_lines],
-        _split(own, tuple(weight * rng.randint(800, 1200) for _, weight in own_lines)),
+        split(own, tuple(weight * rng.randint(800, 1200) for _, weight in own_lines)),
         strict=True,
     ))
     if rng.randrange(1000) < 150:
@@ -213,14 +193,14 @@ def _year_rows(ctx: SeedContext, rng: random.Random, categories: dict[str, tuple
     if rng.randrange(1000) < 100:
         transfer_parts["targeted_development_transfers"] = rng.randint(100, 300)
     expected.update(zip(transfer_parts,
-                        _split(transfers, tuple(transfer_parts.values())), strict=True))
+                        split(transfers, tuple(transfer_parts.values())), strict=True))
 
-    quarters = _closed_quarters(year, ctx.as_of)
+    quarters = closed_quarters(year, ctx.as_of)
     rows: list[dict[str, object]] = []
     for code, amount in expected.items():
         is_transfer = code.endswith("transfers") or code == "subventions"
-        approved = _thousands(amount * rng.randint(920, 1060) // 1000)
-        adjusted = _thousands(approved * rng.randint(970, 1120) // 1000) \
+        approved = thousands(amount * rng.randint(920, 1060) // 1000)
+        adjusted = thousands(approved * rng.randint(970, 1120) // 1000) \
             if rng.randrange(1000) < 600 else None
         plan = adjusted if adjusted is not None else approved
         if is_transfer:
@@ -240,7 +220,7 @@ def _year_rows(ctx: SeedContext, rng: random.Random, categories: dict[str, tuple
             sold_in = rng.randrange(4)
             weights = tuple(100 if index == sold_in else 0 for index in range(4))
         noisy = tuple(weight * rng.randint(850, 1150) for weight in weights)
-        for number, amount_q in enumerate(_split(actual_year, noisy)[:quarters], start=1):
+        for number, amount_q in enumerate(split(actual_year, noisy)[:quarters], start=1):
             rows.append(_row(ctx, rural_district_id, year, PeriodKind.QUARTER, number,
                              category_id, None, None, amount_q))
     return rows
