@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 
 from portal.akims.models import Term
 from portal.budgets.indicators import (
+    FULL_YEAR,
     TOTALS_FIELDS,
     Totals,
     YearIndicators,
@@ -95,6 +96,11 @@ class FunctionYear:
     # actual / the rural district's population, half-up to whole tenge; None without actual
     # spending or population (the definition of indicators.YearIndicators.spending_per_resident)
     per_resident: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Actuals for part of the year only, measured against the whole year's plan."""
+        return self.actual is not None and 0 < self.actual_through < FULL_YEAR
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -421,12 +427,17 @@ def rural_district_budget(rural_district: RuralDistrict,
     )
 
 
-def function_years(rural_district_id: int, population: int = 0
-                   ) -> dict[int, list[FunctionYear]]:
+def function_years(rural_district_id: int, population: int = 0, function_id: int | None = None,
+                   years: tuple[int, int] | None = None) -> dict[int, list[FunctionYear]]:
     """Every year's spending by functional group for one rural district, with each group's
-    spending per resident of `population`: one query."""
-    annual = annual_select(BudgetSpendingLine).where(
-        BudgetSpendingLine.rural_district_id == rural_district_id).subquery()
+    spending per resident of `population`: one query. `function_id` keeps one group,
+    `years` (first, last) a span of years."""
+    conditions = [BudgetSpendingLine.rural_district_id == rural_district_id]
+    if function_id is not None:
+        conditions.append(BudgetSpendingLine.function_id == function_id)
+    if years is not None:
+        conditions.append(BudgetSpendingLine.year.between(*years))
+    annual = annual_select(BudgetSpendingLine).where(*conditions).subquery()
     result: dict[int, list[FunctionYear]] = defaultdict(list)
     for row in db.session.execute(
         select(annual, BudgetFunction)

@@ -17,10 +17,8 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.akims.models import Term
-from portal.budgets.indicators import share
-from portal.budgets.models import BudgetFunction, BudgetSpendingLine
-from portal.budgets.readers import FunctionYear
-from portal.budgets.summaries import annual_select, resolve_annual
+from portal.budgets.models import BudgetFunction
+from portal.budgets.readers import FunctionYear, function_years
 from portal.extensions import db
 from portal.promises.models import Promise, PromiseStatus
 
@@ -67,26 +65,15 @@ def promise_years(promise: Promise) -> tuple[int, int]:
 
 def paid_from(promise: Promise) -> PaidFrom | None:
     """The promise's functional group and its spending in each of the promise's years that
-    has figures: one query (none when no group is linked). Expects `term` and
-    `budget_function` loaded."""
+    has figures (`budgets.readers.function_years`, one query; none when no group is linked).
+    Expects `term` and `budget_function` loaded."""
     function = promise.budget_function
     if function is None:
         return None
-    first, last = promise_years(promise)
-    annual = annual_select(BudgetSpendingLine).where(
-        BudgetSpendingLine.rural_district_id == promise.term.rural_district_id,
-        BudgetSpendingLine.function_id == function.id,
-        BudgetSpendingLine.year.between(first, last)).subquery()
-    years = []
-    for row in db.session.execute(select(annual).order_by(annual.c.year)):
-        amounts = resolve_annual(row)
-        years.append((int(row.year), FunctionYear(
-            code=function.code, name=function.name, approved=amounts.approved,
-            adjusted=amounts.adjusted, actual=amounts.actual, plan=amounts.plan,
-            plan_execution=share(amounts.actual, amounts.plan)
-            if amounts.actual is not None and amounts.plan else None,
-            actual_through=amounts.actual_through)))
-    return PaidFrom(function.code, function.name, years)
+    by_year = function_years(promise.term.rural_district_id, function_id=function.id,
+                             years=promise_years(promise))
+    return PaidFrom(function.code, function.name,
+                    [(year, lines[0]) for year, lines in sorted(by_year.items())])
 
 
 def promises_by_function(rural_district_id: int, year: int) -> list[GroupPromises]:
