@@ -114,7 +114,8 @@ def seed(ctx: SeedContext) -> None:
 
 
 # The functional group that pays for a promise of each category when the rural district's own
-# budget does (order No. 403 of 18.09.2014; portal/budgets/data/functions.csv). Categories a
+# budget does: the seed's own reading of the groups' scope (portal/budgets/data/functions.csv,
+# groups of order No. 403 of 18.09.2014; the order maps no promise categories). Categories a
 # rural budget does not pay for (healthcare, internet, jobs…) stay unlinked.
 PAYING_GROUP = {
     PromiseCategory.LOCAL_GOVERNANCE: "01",
