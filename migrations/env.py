@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portal.extensions import broken_references, foreign_keys_held_back
+
 config = context.config
 if config.config_file_name is not None and not current_app.testing:
     # Keep the app's loggers: tests and the server configure their own.
@@ -44,11 +46,16 @@ def run_migrations_online() -> None:
     from portal.search.models import include_name  # the SQLite FTS5 tables are not models
 
     configure_args.setdefault("include_name", include_name)
-    with migrate_extension.db.engine.connect() as connection:
+    with migrate_extension.db.engine.connect() as connection, \
+            foreign_keys_held_back(connection):
         context.configure(connection=connection, target_metadata=target_metadata,
                           **configure_args)
         with context.begin_transaction():
             context.run_migrations()
+            broken = broken_references(connection)
+            if broken:  # raised inside the transaction: the upgrade is rolled back whole
+                raise RuntimeError("the migration left references pointing nowhere: "
+                                   + "; ".join(broken[:10]))
 
 
 if context.is_offline_mode():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
@@ -14,7 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import JSON, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -87,6 +89,37 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+@contextmanager
+def foreign_keys_held_back(connection: Connection) -> Iterator[None]:
+    """Run a schema change on SQLite with foreign keys checked once, at the end.
+
+    Alembic's batch mode changes a SQLite table by copying it and dropping the old one, and
+    with foreign keys on, SQLite's DROP TABLE first deletes every row: `ON DELETE CASCADE`
+    children would go with it, silently. So enforcement is off while migrations run (the
+    pragma only takes effect outside a transaction, hence on the driver connection before
+    the first statement), `PRAGMA foreign_key_check` must find no broken reference before
+    the transaction commits, and enforcement is back on before the connection returns to
+    the pool. Other databases are left alone: their ALTER TABLE changes a table in place.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw: Any = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def broken_references(connection: Connection) -> list[str]:
+    """SQLite's `foreign_key_check`, one line per row whose reference points nowhere."""
+    if connection.dialect.name != "sqlite":
+        return []
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    return [f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in rows]
 
 
 def _writing_request() -> bool:
