@@ -203,7 +203,10 @@ def page_fills(document: Document) -> list[float]:
     return fills
 
 
-def short_pages(document: Document, least: float = 1 / 3) -> list[int]:
+SHORT_PAGE = 1 / 3  # a page less full than this, but the last, reads as a mistake
+
+
+def short_pages(document: Document, least: float = SHORT_PAGE) -> list[int]:
     """Pages (1-based) other than the last that are less than `least` full."""
     fills = page_fills(document)
     return [number for number, fill in enumerate(fills[:-1], start=1) if fill < least]

@@ -15,7 +15,7 @@ from portal.exports import fingerprint as fingerprints
 from portal.exports import store
 from portal.exports.dossier import Dossier, dossiers_for_akims
 from portal.exports.fingerprint import short
-from portal.exports.pdf import page_fills, render_document, short_pages, write_pdf
+from portal.exports.pdf import SHORT_PAGE, page_fills, render_document, write_pdf
 from portal.modeling import utcnow
 
 DOSSIER_TEMPLATE = "dossier.html"
@@ -72,32 +72,64 @@ def document_context(item: PreparedDossier, generated_at: datetime) -> dict[str,
     }
 
 
-# Where the budget charts go, tried in order until no page but the last is under a third full
-# (a page mostly empty reads as a mistake, and a printed bundle wastes paper): under the budget
-# table; at the top of the upright pages, before the reports; smaller under the table. The
-# first layout that passes is kept; if none does, the one whose emptiest page is fullest.
-# Moving the charts is tried before shrinking them: on the demo it passes where shrinking
-# does not, so a stranded chart costs one more layout, not two.
-# A cover whose facts run long (other terms, long names) takes the compact cover, with each
-# placing of the charts again.
-LAYOUTS = ("", "charts-upright", "charts-compact", "cover-compact",
-           "cover-compact charts-upright", "cover-compact charts-compact")
+# No page but the last may be under a third full: a page mostly empty reads as a mistake, and
+# a printed bundle wastes paper. Two things can leave one. A cover whose facts run long (other
+# terms, long names) spills a line onto a page of its own: the compact cover keeps it on one.
+# The budget charts, kept together, can strand themselves or the lines before them: they are
+# placed under the budget table (the plain layout), else at the top of the upright pages
+# before the reports, else smaller under the table. Moving them is tried before shrinking
+# them: on the demo it passes where shrinking does not.
+COVER_WORD = "cover-compact"
+CHART_PLACINGS = ("charts-upright", "charts-compact")
 
 
 def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) -> Document:
+    """The dossier laid out so that no page but the last is under a third full, if any
+    layout does that (else the fullest emptiest page).
+
+    The cover is a section of its own (the landscape pages start on a new sheet), so the
+    cover and the pages after it are judged apart: the compact cover only when the cover ran
+    over, a chart placing only when a page after the cover is short, and each render tries
+    both at once. A short page that no placing fills (the last lines of a long promise table)
+    costs three renders, not the six of trying every combination in turn; most dossiers take
+    one render."""
     context = document_context(item, generated_at or utcnow())
-    best: tuple[float, Document] | None = None
-    for layout in LAYOUTS:
-        document = render_document(DOSSIER_TEMPLATE, {**context, "layout": layout},
-                                   item.language)
-        fills = page_fills(document)[:-1]
-        if not short_pages(document):
+
+    def render(*words: str) -> Document:
+        return render_document(DOSSIER_TEMPLATE, {**context, "layout": " ".join(words)},
+                               item.language)
+
+    plain = render()
+    cover = cover_pages(plain)
+    cover_words = (COVER_WORD,) if emptiest(plain, 0, cover) < SHORT_PAGE else ()
+    if emptiest(plain, cover) >= SHORT_PAGE:
+        return render(*cover_words) if cover_words else plain
+    best: tuple[float, Document | None] = (emptiest(plain, cover), None)
+    for placing in CHART_PLACINGS:
+        document = render(*cover_words, placing)
+        fill = emptiest(document, cover_pages(document))
+        if fill >= SHORT_PAGE:
             return document
-        emptiest = min(fills)
-        if best is None or emptiest > best[0]:
-            best = (emptiest, document)
-    assert best is not None  # noqa: S101 - LAYOUTS is not empty
-    return best[1]
+        if fill > best[0]:
+            best = (fill, document)
+    if best[1] is not None:
+        return best[1]
+    return render(*cover_words) if cover_words else plain
+
+
+def cover_pages(document: Document) -> int:
+    """How many pages the cover takes: the upright pages before the first landscape one."""
+    for number, page in enumerate(document.pages):
+        if page.width > page.height:
+            return number
+    return len(document.pages)
+
+
+def emptiest(document: Document, first: int, end: int | None = None) -> float:
+    """How full the emptiest of pages [first, end) is, the last page of the document aside
+    (1 when there is none)."""
+    fills = page_fills(document)[:-1]
+    return min(fills[first:end], default=1.0)
 
 
 def dossier_pdf(item: PreparedDossier) -> tuple[str, bool]:
