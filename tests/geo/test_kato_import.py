@@ -16,6 +16,7 @@ from portal.geo.kato import SHIPPED_FILE, KatoFileError, import_file
 from portal.geo.models import (
     ELECTED_KINDS,
     District,
+    DistrictKind,
     PlaceChange,
     PlaceChangeKind,
     Region,
@@ -59,13 +60,15 @@ def test_the_shipped_extract_loads_every_unit_and_settlement_by_kind_and_region(
     plan = import_file(SHIPPED_FILE, AS_OF, actor="tests")
     elapsed = time.perf_counter() - started
     assert elapsed < 30, f"the whole classifier took {elapsed:.1f} s"
-    assert _count(RuralDistrict) == 2404 and _count(Settlement) == 13_620
+    # The extract's 2,404 units, and г.Алатау that the dated change set forms after it.
+    assert _count(RuralDistrict, RuralDistrict.valid_from.is_(None)) == 2404
+    assert _count(RuralDistrict) == 2405 and _count(Settlement) == 13_620
     kinds = dict(db.session.execute(
         select(RuralDistrict.kind, func.count()).group_by(RuralDistrict.kind)).all())
     assert kinds == {
         UnitKind.RURAL_DISTRICT: 2132, UnitKind.VILLAGE_ADMINISTRATION: 93,
         UnitKind.SETTLEMENT_ADMINISTRATION: 72, UnitKind.TOWN_ADMINISTRATION: 32,
-        UnitKind.TOWN: 16, UnitKind.CITY: 38, UnitKind.URBAN_DISTRICT: 4,
+        UnitKind.TOWN: 16, UnitKind.CITY: 38 + 1, UnitKind.URBAN_DISTRICT: 4,
         UnitKind.VILLAGE: 16, UnitKind.OTHER: 1,
     }
     assert _count(RuralDistrict, RuralDistrict.kind.in_(ELECTED_KINDS)) == 2345
@@ -106,7 +109,8 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
     assert db.session.execute(select(RuralDistrict.id, RuralDistrict.kato,
                                      RuralDistrict.name_ru, RuralDistrict.valid_to)).all() \
         == snapshot
-    assert _count(PlaceChange, PlaceChange.level.in_(("unit", "settlement"))) == 0
+    # Nothing is recorded from the file (the change set's г.Алатау has its own row).
+    assert _count(PlaceChange, PlaceChange.source == path.name) == 0
 
 
 def test_a_renamed_unit_keeps_its_row_its_akims_and_its_former_name(tmp_path: Path) -> None:
@@ -244,14 +248,16 @@ def test_the_command_prints_the_diff_and_writes_nothing_on_a_dry_run_or_a_bad_fi
     assert "nothing was written" in refused.output and _count(RuralDistrict) == 0
     done = runner.invoke(args=["geo", "import-kato", str(path), "--as-of", "2022-10-17"])
     assert done.exit_code == 0, done.output
-    assert _count(RuralDistrict) == 2 and _count(Settlement) == 4
+    # The file's two units, and г.Алатау that the dated change set forms.
+    assert _count(RuralDistrict) == 2 + 1 and _count(Settlement) == 4
 
 
 def test_the_dated_change_set_follows_the_import_and_survives_a_second_one() -> None:
     first = import_file(SHIPPED_FILE, AS_OF)
     assert [(c.level, c.code) for c in first.dated_changes] == [
         ("region", "10"), ("region", "33"), ("region", "62"), ("district", "1910"),
-        ("unit", "191010000")]
+        ("district", "1918"), ("district", "7116"), ("unit", "191010000"),
+        ("unit", "191810000")]
     names = dict(db.session.execute(select(Region.kato2, Region.name_ru)).all())
     assert (names["10"], names["33"], names["62"]) == \
         ("область Абай", "область Жетісу", "область Ұлытау")
@@ -266,3 +272,58 @@ def test_the_dated_change_set_follows_the_import_and_survives_a_second_one() -> 
     again = import_file(SHIPPED_FILE, LATER)
     assert again.changes == [] and again.dated_changes == []
     assert _unit("191010000").name_ru == "г.Конаев"
+
+
+def test_the_change_set_forms_the_places_the_extract_lacks_with_dates_and_predecessors(
+        ) -> None:
+    """Issue 20: Alatau city (2024, out of Ili district) and Astana's Sarayshyk district
+    (2024, out of Almaty district), with the codes of KATO of 17.07.2026."""
+    plan = import_file(SHIPPED_FILE, AS_OF)
+    assert "change set: district 1918 formed as Алатау Г.А. from 2024-01-09" in plan.summary()
+    formed = {district.kato4: district for district in db.session.scalars(
+        select(District).where(District.kato4.in_(("1918", "7116"))))}
+    alatau, saraishyk = formed["1918"], formed["7116"]
+    assert (alatau.region.kato2, alatau.kind, alatau.name_ru, alatau.name_kk) == \
+        ("19", DistrictKind.CITY_ADMINISTRATION, "Алатау Г.А.", "Алатау қ.ә.")
+    assert (saraishyk.region.kato2, saraishyk.kind, saraishyk.name_ru, saraishyk.name_en) == \
+        ("71", DistrictKind.CITY_DISTRICT, "район Сарайшық", "Saraishyk District")
+    city = _unit("191810000")
+    assert (city.district_id, city.kind, city.name_ru, city.name_kk, city.valid_from) == \
+        (alatau.id, UnitKind.CITY, "г.Алатау", "Алатау қ.", date(2024, 1, 9))
+    assert not city.elected and city.current
+    history = {row.kato: row for row in db.session.scalars(
+        select(PlaceChange).where(PlaceChange.change == PlaceChangeKind.NEW))}
+    assert {kato: (row.level, row.effective_on, row.parent_before, row.parent_after)
+            for kato, row in history.items()} == {
+        "191800000": ("district", date(2024, 1, 9), "196800000", "190000000"),  # from Ili
+        "191810000": ("unit", date(2024, 1, 9), "196837100", "191800000"),  # village Zhetygen
+        "711600000": ("district", date(2024, 5, 23), "711100000", "710000000"),  # from Almaty
+    }
+    assert "V24AAZ13820" in history["711600000"].source
+    assert "Decree of 9 Jan 2024" in history["191800000"].source
+    # The predecessors stay as they were: the acts moved territory, not their units.
+    assert _unit("196837000").current and _unit("191033000").current
+    # The extract lacks them: importing it again neither retires nor repeats them.
+    again = import_file(SHIPPED_FILE, LATER)
+    assert again.changes == [] and again.dated_changes == []
+    assert _unit("191810000").current
+    assert _count(District, District.kato4.in_(("1918", "7116"))) == 2
+    assert _count(PlaceChange, PlaceChange.change == PlaceChangeKind.NEW) == 3
+
+
+def test_a_newer_classifier_may_list_a_district_the_change_set_forms(tmp_path: Path) -> None:
+    """A file of the official layout with Alatau's codes imports, on a dry run too."""
+    header = "te,ab,cd,ef,hij,k,name_kaz,name_rus,nn"
+    rows = ["190000000,19,00,00,000,1,Алматы облысы,Алматинская область,1",
+            "191800000,19,18,00,000,1,Алатау Қ.Ә.,Алатау Г.А.,2",
+            "191810000,19,18,10,000,1,Алатау қ.,г.Алатау,3"]
+    path = tmp_path / "kato_2026.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    preview = import_file(path, date(2026, 7, 17), dry_run=True)
+    assert [(c.kind, c.code) for c in preview.changes] == [(PlaceChangeKind.NEW, "191810000")]
+    assert _count(District, District.kato4 == "1918") == 0  # a dry run writes nothing
+    plan = import_file(path, date(2026, 7, 17))
+    assert [(c.kind, c.code) for c in plan.changes] == [(PlaceChangeKind.NEW, "191810000")]
+    city = _unit("191810000")
+    assert city.district.kato4 == "1918" and city.name_kk == "Алатау қ."
+    assert ("unit", "191810000") not in [(c.level, c.code) for c in plan.dated_changes]
