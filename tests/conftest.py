@@ -25,7 +25,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from portal import create_app
 from portal.accounts.sessions import sign_in_cookie
-from portal.extensions import db, limiter
+from portal.extensions import db, limiter, redis_client
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -317,6 +317,34 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is unreachable: {error}")
         pytest.skip(f"Redis at {url} is unreachable: {error}")
     return url
+
+
+@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
+def lease_store(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
+    """Leases (`portal.locks`) in the instance folder, then in Redis (TEST_REDIS_URL, made the
+    app's REDIS_URL for the test); none left over before or after."""
+    from portal import locks
+
+    def forget() -> None:
+        with app.app_context():
+            client = redis_client()
+        if client is not None:
+            for key in client.scan_iter(match=locks.REDIS_PREFIX + "*", count=100):
+                client.delete(key)
+        for path in (Path(app.instance_path) / locks.FOLDER).glob("*.lease"):
+            path.unlink(missing_ok=True)
+
+    previous = app.config["REDIS_URL"]
+    if request.param == "redis":
+        app.config["REDIS_URL"] = request.getfixturevalue("redis_url")
+    app.extensions.pop("portal_redis", None)
+    forget()
+    try:
+        yield str(request.param)
+    finally:
+        forget()
+        app.config["REDIS_URL"] = previous
+        app.extensions.pop("portal_redis", None)
 
 
 @pytest.fixture(scope="session")
