@@ -27,9 +27,10 @@ def export_pdf(akim_id: int, output: Path, language: str) -> None:
     item = services.prepare(akim_id, language)
     if item is None:
         raise click.ClickException(f"No akim {akim_id} with a term.")
-    key, fresh = services.dossier_pdf(item)
+    key, served = services.dossier_pdf(item)
     output.write_bytes(store.read(key))
-    click.echo(f"Wrote {output} ({'rendered' if fresh else 'from the cache'}; "
+    rendered = served is services.Served.MISS
+    click.echo(f"Wrote {output} ({'rendered' if rendered else 'from the cache'}; "
                f"fingerprint {item.short_fingerprint}).")
 
 

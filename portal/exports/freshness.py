@@ -8,7 +8,8 @@ Changed rows are found from the ORM objects flushed and from bulk statements (th
 parameters and WHERE clause); a bulk statement whose rows cannot be told queues every asked-for
 dossier (and is logged), never fewer. After the commit the worker is woken
 (`tasks.rebuild_dossiers`): it takes the newest change first, prepares that dossier and renders
-it unless the PDF of exactly that data is cached already. A new Almaty day changes every
+it unless the PDF of exactly that data is cached already or a reader's request is rendering
+it (one render per rendition at a time: `services.dossier_pdf`). A new Almaty day changes every
 dossier ("data as of"), so just after midnight every asked-for one is queued again.
 """
 
@@ -425,6 +426,7 @@ class Drained:
     taken: int = 0
     rendered: int = 0
     failed: int = 0
+    left_to_readers: int = 0  # being rendered by a request (or another worker) already
     more: bool = False  # stopped at the time limit with dossiers still queued
 
 
@@ -445,8 +447,11 @@ def drain(session: Session, seconds: float) -> Drained:
             session.commit()  # no transaction held open through the render
             if item is None:
                 continue
-            key, rendered = services.dossier_pdf(item)
-            result.rendered += rendered
+            # A dossier being rendered by a reader's request is left to it (`busy`): the
+            # worker neither renders it again nor waits; the file will be at `key`.
+            key, served = services.dossier_pdf(item, wait=False)
+            result.rendered += served is services.Served.MISS
+            result.left_to_readers += served is services.Served.BUSY
             _replace_built(session, akim_id, language, key)
         except Exception:  # one dossier that fails must not hold up the others
             session.rollback()

@@ -30,6 +30,7 @@ POOL_THRESHOLD = 12
 # server refused to start there, and the bundle failed with it).
 _WORKER_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "IIN_HMAC_KEY", "AUDIT_HMAC_KEY", "PUBLIC_BASE_URL",
                     "STORAGE_URL", "REDIS_URL", "MAIL_SERVER", "PORTAL_MACHINES",
+                    "EXPORT_RENDER_LEASE_SECONDS", "EXPORT_RENDER_WAIT_SECONDS",
                     "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "LANGUAGES",
                     "SQLALCHEMY_DATABASE_URI")
 

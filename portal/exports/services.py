@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from flask import current_app
 from weasyprint import Document
 
+from portal import locks
 from portal.api.serialize import public_url
 from portal.budgets import figures
 from portal.exports import fingerprint as fingerprints
@@ -18,8 +23,28 @@ from portal.exports.fingerprint import short
 from portal.exports.pdf import SHORT_PAGE, page_fills, render_document, write_pdf
 from portal.modeling import utcnow
 
+log = logging.getLogger(__name__)
+
 DOSSIER_TEMPLATE = "dossier.html"
 LANGUAGES = ("kk", "ru", "en")
+# Whoever renders a rendition holds its lease this long at most (EXPORT_RENDER_LEASE_SECONDS):
+# a render takes about a second, several when the cores are shared; a holder that died
+# blocks the rendition no longer than this.
+DEFAULT_LEASE_SECONDS = 30
+# A caller waits this long at most for another's render of the rendition it needs
+# (EXPORT_RENDER_WAIT_SECONDS): longer than a lease, so a dead holder's lease expires first and
+# the waiter renders under its own.
+DEFAULT_WAIT_SECONDS = 35
+WAIT_POLL_SECONDS = 0.1
+
+
+class Served(StrEnum):
+    """How a caller got a dossier's file (the route's `X-Dossier-Cache` header)."""
+
+    HIT = "hit"  # the file was there
+    MISS = "miss"  # this caller rendered it
+    WAIT = "wait"  # another caller was rendering it; this one waited for the file
+    BUSY = "busy"  # another caller is rendering it; this one did not wait (the job worker)
 
 
 @dataclass(frozen=True)
@@ -132,18 +157,79 @@ def emptiest(document: Document, first: int, end: int | None = None) -> float:
     return min(fills[first:end], default=1.0)
 
 
-def dossier_pdf(item: PreparedDossier) -> tuple[str, bool]:
+def dossier_pdf(item: PreparedDossier, wait: bool = True) -> tuple[str, Served]:
     """The cached PDF of this exact rendition, rendering it first if needed (and keeping the
-    facts it states under their fingerprint, for `verify`). Returns its storage key and
-    whether it was rendered now."""
+    facts it states under their fingerprint, for `verify`). Returns its storage key and how
+    it was served.
+
+    One render per rendition at a time, across processes and machines: whoever renders holds
+    the rendition's lease (`portal.locks`). A caller that finds it held waits for the file
+    (`wait`), polling the store, rather than render the same PDF again; with `wait=False` (the
+    job worker) it leaves the rendition to the holder (`busy`). Never an older file meanwhile:
+    a dossier whose figures disagree with the page is what the cache must not serve."""
     key = store.dossier_key(item.rendition)
-    if store.exists(key):
-        store.touch(key)
-        return key, False
+    if _cached(key):
+        return key, Served.HIT
+    deadline = time.monotonic() + _setting("EXPORT_RENDER_WAIT_SECONDS", DEFAULT_WAIT_SECONDS)
+    waited = False
+    while True:
+        served = _render_under_lease(item, key)
+        if served is not None:
+            return key, Served.WAIT if waited and served is Served.HIT else served
+        if not wait:
+            return key, Served.BUSY
+        if time.monotonic() >= deadline:
+            log.warning("dossier %s: rendered after waiting for its lease's holder in vain",
+                        item.rendition)
+            return key, _render_unless_cached(item, key)
+        time.sleep(WAIT_POLL_SECONDS)
+        waited = True
+        if _cached(key):
+            return key, Served.WAIT
+
+
+def lease_name(rendition: str) -> str:
+    return f"dossier-{rendition}"
+
+
+def _setting(name: str, default: float) -> float:
+    return float(current_app.config.get(name) or default)
+
+
+def _cached(key: str) -> bool:
+    """The file is there (and marked as used, so pruning keeps it)."""
+    if not store.exists(key):
+        return False
+    store.touch(key)
+    return True
+
+
+def _render_under_lease(item: PreparedDossier, key: str) -> Served | None:
+    """Render holding the rendition's lease (`hit` when the file came meanwhile); None when
+    another caller holds it. Without a lease store (Redis down) it renders all the same: a
+    second render of a dossier costs a second, a refused reader the record."""
+    try:
+        lease = locks.acquire(lease_name(item.rendition),
+                              _setting("EXPORT_RENDER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    except locks.LeaseUnavailable:
+        log.warning("dossier %s rendered without its lease", item.rendition, exc_info=True)
+        return _render_unless_cached(item, key)
+    if lease is None:
+        return None
+    try:
+        return _render_unless_cached(item, key)
+    finally:
+        locks.release(lease)
+
+
+def _render_unless_cached(item: PreparedDossier, key: str) -> Served:
+    if _cached(key):
+        return Served.HIT
     document = render_dossier(item)
     store.write_facts(item.fingerprint, fingerprints.facts(item.dossier))
     content = write_pdf([document], metadata=pdf_metadata(item))
-    return store.write_dossier(item.rendition, content, len(document.pages)), True
+    store.write_dossier(item.rendition, content, len(document.pages))
+    return Served.MISS
 
 
 def pdf_metadata(item: PreparedDossier) -> dict[str, Any]:

@@ -87,16 +87,19 @@ def dossier(item: services.PreparedDossier) -> Response:
     """Public, published data. Cheap to ask again: the data is read (a few queries) and
     fingerprinted; an unchanged dossier is a 304 or a cached file, never a new render. The
     job worker rebuilds a dossier served once whenever its data changes (`freshness`), so a
-    new render here is rare; `X-Dossier-Cache` says which it was."""
+    new render here is rare, and one at a time: readers who ask for a dossier while another
+    request or the worker renders it wait for that file (never an older one).
+    `X-Dossier-Cache` says which it was: `hit` (the file was there), `miss` (this request
+    rendered it) or `wait` (this request waited for another's render)."""
     if item.rendition in request.if_none_match:
         response = Response(status=304)
     else:
-        key, rendered = services.dossier_pdf(item)
+        key, served = services.dossier_pdf(item)
         # A few hundred kilobytes: sent from memory, so no file stays open after a response.
         response = Response(store.read(key), mimetype="application/pdf")
         response.headers["Content-Disposition"] = (
             f'inline; filename="{services.download_name(item)}"')
-        response.headers["X-Dossier-Cache"] = "miss" if rendered else "hit"
+        response.headers["X-Dossier-Cache"] = served.value
     freshness.record_demand(db.session(), item.dossier.akim_id, item.language)
     response.set_etag(item.rendition)
     # Revalidate every time: a changed record shows at once, an unchanged one costs a 304.

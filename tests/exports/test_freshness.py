@@ -4,6 +4,7 @@ the languages asked for, and the worker renders the newest change first."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
 
+from portal import locks
 from portal.akims.models import Term
 from portal.budgets.services import import_budget_file
 from portal.exports import freshness, services, store, tasks
@@ -208,9 +210,10 @@ def test_the_worker_renders_the_newest_change_first_and_readers_get_the_cached_f
     rendered: list[tuple[int, str]] = []
     real = services.dossier_pdf
 
-    def recording(item: services.PreparedDossier) -> tuple[str, bool]:
+    def recording(item: services.PreparedDossier,
+                  wait: bool = True) -> tuple[str, services.Served]:
         rendered.append((item.dossier.akim_id, item.language))
-        return real(item)
+        return real(item, wait)
 
     monkeypatch.setattr(services, "dossier_pdf", recording)
     result = freshness.drain(db.session(), seconds=120)
@@ -243,6 +246,41 @@ def test_a_rebuild_replaces_the_file_it_supersedes(world: World,
     assert store.exists(latest.built_file)
     assert not store.exists(old_key)
     assert not store.exists(old_key.removesuffix(".pdf") + ".pages")
+
+
+def test_the_worker_leaves_a_dossier_being_rendered_or_rendered_alone(
+        world: World, lease_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    akim_id = world.second.term.akim_id
+    world.second.broken.title = "Build a bridge over the river, with lights"
+    db.session.commit()
+    item = services.prepare(akim_id, "ru")
+    assert item is not None
+    db.session.commit()
+    real = services.render_dossier
+    renders: list[str] = []
+
+    def recording(prepared: services.PreparedDossier, *args: Any) -> Any:
+        renders.append(prepared.rendition)
+        return real(prepared, *args)
+
+    monkeypatch.setattr(services, "render_dossier", recording)
+    # A reader's request is rendering it: the worker neither renders it nor waits for it.
+    lease = locks.acquire(services.lease_name(item.rendition), 60)
+    assert lease is not None
+    started = time.monotonic()
+    result = freshness.drain(db.session(), seconds=60)
+    assert time.monotonic() - started < 5
+    assert (result.taken, result.rendered, result.left_to_readers) == (1, 0, 1)
+    assert renders == [] and freshness.pending(db.session()) == []
+    # The reader's render is done: queued again, the worker finds the file and stops there.
+    locks.release(lease)
+    assert services.dossier_pdf(item) == (store.dossier_key(item.rendition),
+                                          services.Served.MISS)
+    freshness.queue(db.session(), [akim_id])
+    db.session.commit()
+    result = freshness.drain(db.session(), seconds=60)
+    assert (result.taken, result.rendered, result.left_to_readers) == (1, 0, 0)
+    assert renders == [item.rendition]  # the reader's only
 
 
 def test_the_dossier_route_records_what_readers_ask_for(client: FlaskClient,

@@ -1,0 +1,86 @@
+"""One render per rendition at a time: readers who ask together for a dossier being rendered
+wait for that file (`X-Dossier-Cache: wait`) instead of rendering it again; a holder that died
+blocks nobody past its lease. In the instance folder and in Redis (`lease_store`)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from portal import locks
+from portal.exports import services
+from portal.extensions import db
+from tests.exports.conftest import Record
+
+RENDER_DELAY_S = 1.0  # a slow render, so the second reader surely asks while it runs
+
+
+def counted_renders(monkeypatch: pytest.MonkeyPatch, delay: float = 0.0) -> list[int]:
+    """Counts (and slows down) every dossier layout from now on."""
+    renders: list[int] = []
+    real = services.render_dossier
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        renders.append(1)
+        time.sleep(delay)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_dossier", counting)
+    return renders
+
+
+def url(record: Record) -> str:
+    return f"/akims/{record.term.akim_id}/accountability.pdf?lang=en"
+
+
+@pytest.mark.concurrency
+def test_readers_asking_together_share_one_render(app: Flask, record: Record, lease_store: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    renders = counted_renders(monkeypatch, RENDER_DELAY_S)
+    path = url(record)
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    answers: list[tuple[str, bytes]] = []
+    answered = threading.Lock()
+
+    def read(address: str) -> None:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        with app.app_context():  # its own context, so its own session and connection
+            barrier.wait()
+            response = client.get(path)
+            db.session.remove()
+        assert response.status_code == 200
+        with answered:
+            answers.append((response.headers["X-Dossier-Cache"], response.get_data()))
+
+    readers = [threading.Thread(target=read, args=(f"203.0.113.{n}",)) for n in (1, 2)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(120)
+    assert len(answers) == 2
+    assert len(renders) == 1
+    assert sorted(mark for mark, _body in answers) == ["miss", "wait"]
+    assert answers[0][1] == answers[1][1] and answers[0][1].startswith(b"%PDF-")
+
+
+def test_a_lease_whose_holder_died_expires_and_the_next_reader_renders(
+        client: Any, record: Record, lease_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    item = services.prepare(record.term.akim_id, "en")
+    assert item is not None
+    # A request that took the lease and died mid-render: nobody will release it.
+    assert locks.acquire(services.lease_name(item.rendition), 1.0) is not None
+    renders = counted_renders(monkeypatch)
+    started = time.monotonic()
+    response = client.get(url(record))
+    waited = time.monotonic() - started
+    assert response.status_code == 200
+    assert response.headers["X-Dossier-Cache"] == "miss"
+    assert len(renders) == 1
+    # It waited for the lease to expire, not for its own time limit (35 s).
+    assert 0.9 <= waited < 15
