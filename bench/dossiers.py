@@ -8,8 +8,11 @@ a Huey consumer on a scratch copy of the national database.
    dossier of the new data is taken; five akims in turn, the median reported.
 3. A burst: one edit to each of the 20 akims, committed one after another, and at once wrk
    loads the 20 dossier addresses for 10 s, counting the answers the route marks
-   `X-Dossier-Cache: hit` (the file was there) and `miss` (this request rendered it). Also:
-   how long the worker took to rebuild the whole burst.
+   `X-Dossier-Cache: hit` (the file was there), `miss` (this request rendered it) and `wait`
+   (this request waited for another's render of the same dossier). Reported: the share from
+   cache (hits of all answers) and the share rendered by a reader (misses of all answers: with
+   one render per dossier at a time, at most one per dossier). Also: how long the worker took
+   to rebuild the whole burst.
 
 Run in a fresh interpreter (`python -m bench.measures dossier_pipeline DATABASE_URL`) with the
 scratch instance's environment.
@@ -41,7 +44,7 @@ SCRIPT = """
 local paths = {%(paths)s}
 local counter = 0
 local threads = {}
-hits, misses, others = 0, 0, 0
+hits, misses, waits, others = 0, 0, 0, 0
 
 setup = function(thread)
   table.insert(threads, thread)
@@ -60,20 +63,22 @@ response = function(status, headers, body)
   local mark = headers["X-Dossier-Cache"]
   if mark == "hit" then hits = hits + 1
   elseif mark == "miss" then misses = misses + 1
+  elseif mark == "wait" then waits = waits + 1
   else others = others + 1 end
 end
 
 done = function(summary, latency, requests)
-  local h, m, o = 0, 0, 0
+  local h, m, w, o = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
-    h = h + thread:get("hits"); m = m + thread:get("misses"); o = o + thread:get("others")
+    h = h + thread:get("hits"); m = m + thread:get("misses"); w = w + thread:get("waits")
+    o = o + thread:get("others")
   end
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
-    '"hits": %%d, "misses": %%d, "others": %%d, "errors": %%d}\\n',
+    '"hits": %%d, "misses": %%d, "waits": %%d, "others": %%d, "errors": %%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    h, m, o, e.connect + e.read + e.write + e.status + e.timeout))
+    h, m, w, o, e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
 
@@ -214,13 +219,15 @@ def measure(database_url: str) -> dict[str, Any]:
             numbers = _load(served.base_url, paths)
             watcher.join(READY_TIMEOUT_S)
             drained = watcher.last_seen
-    served_total = numbers["hits"] + numbers["misses"]
+    served_total = numbers["hits"] + numbers["misses"] + numbers["waits"]
     return {
         "ready_median_s": statistics.median(ready), "ready_max_s": max(ready),
         "ready_samples": len(ready), "akims": len(akim_ids),
         "burst_commit_s": committed, "burst_rebuilt_s": drained,
         "requests": numbers["requests"], "hits": numbers["hits"],
-        "misses": numbers["misses"], "errors": numbers["errors"] + numbers["others"],
+        "misses": numbers["misses"], "waits": numbers["waits"],
+        "errors": numbers["errors"] + numbers["others"],
         "hit_share": numbers["hits"] / served_total if served_total else 0.0,
+        "reader_render_share": numbers["misses"] / served_total if served_total else 0.0,
     }
 

@@ -181,10 +181,13 @@ def render(runs: list[DatabaseRun], commit: str, wall_seconds: float) -> str:
     def cache_share(run: DatabaseRun) -> tuple[str, float]:
         numbers = run.measures["dossier_pipeline"]
         share = numbers["hit_share"]
-        return (f"{share:.1%} from cache ({numbers['hits']:,} of "
-                f"{numbers['hits'] + numbers['misses']:,} in {load.DURATION_S} s after "
-                f"{numbers['akims']} akims changed; {numbers['errors']} errors); the burst "
-                f"rebuilt in {numbers['burst_rebuilt_s']:.1f} s", -share)
+        waits = numbers["waits"]
+        answered = numbers["hits"] + numbers["misses"] + waits
+        return (f"{share:.1%} from cache ({numbers['hits']:,} of {answered:,} in "
+                f"{load.DURATION_S} s after {numbers['akims']} akims changed; {waits:,} "
+                f"waited for another's render; {numbers['errors']} errors); rendered by a "
+                f"reader {numbers['reader_render_share']:.1%} ({numbers['misses']:,}); "
+                f"the burst rebuilt in {numbers['burst_rebuilt_s']:.1f} s", -share)
 
     def change_to_ready(run: DatabaseRun) -> tuple[str, float]:
         numbers = run.measures["dossier_pipeline"]
