@@ -16,21 +16,37 @@ from portal.exports import services
 from portal.extensions import db
 from tests.exports.conftest import Record
 
-RENDER_DELAY_S = 1.0  # a slow render, so the second reader surely asks while it runs
 
-
-def counted_renders(monkeypatch: pytest.MonkeyPatch, delay: float = 0.0) -> list[int]:
-    """Counts (and slows down) every dossier layout from now on."""
+def counted_renders(monkeypatch: pytest.MonkeyPatch,
+                    until: threading.Event | None = None) -> list[int]:
+    """Counts every dossier layout from now on; with `until`, each waits for it first (at most
+    10 s), so a render is still running when the other reader asks."""
     renders: list[int] = []
     real = services.render_dossier
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         renders.append(1)
-        time.sleep(delay)
+        if until is not None:
+            until.wait(10)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "render_dossier", counting)
     return renders
+
+
+def refusals(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once a lease is refused: someone asked for a dossier while another rendered it."""
+    refused = threading.Event()
+    real = locks.acquire
+
+    def acquire(name: str, ttl_seconds: float) -> locks.Lease | None:
+        lease = real(name, ttl_seconds)
+        if lease is None:
+            refused.set()
+        return lease
+
+    monkeypatch.setattr(locks, "acquire", acquire)
+    return refused
 
 
 def url(record: Record) -> str:
@@ -40,7 +56,9 @@ def url(record: Record) -> str:
 @pytest.mark.concurrency
 def test_readers_asking_together_share_one_render(app: Flask, record: Record, lease_store: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    renders = counted_renders(monkeypatch, RENDER_DELAY_S)
+    # The first render holds until the second reader has been refused the lease (without
+    # single flight nobody is: both render, each after a 10 s wait).
+    renders = counted_renders(monkeypatch, until=refusals(monkeypatch))
     path = url(record)
     db.session.remove()
     barrier = threading.Barrier(2)
