@@ -10,6 +10,7 @@ question with its answer and what was done).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -189,24 +190,41 @@ TEXT_KINDS = {"promises": EntryKind.PROMISE, "reports": EntryKind.REPORT,
 Hits = tuple[int, list[int]]  # how many entries match, and the newest TEXT_LIMIT objects
 
 
+# Up to this many matching entries (of every kind) are read at once and the newest of each
+# kind picked here; past it, each kind's newest are asked for with LIMIT.
+FEW_ENTRIES = 2000
+
+
 def _entries(query: str, kinds: list[EntryKind], region_id: int | None) -> dict[EntryKind, Hits]:
     """For each kind that has any, how many entries match and the ids of the newest TEXT_LIMIT
     objects. The counts of every kind come from one statement, so the text is matched once for
-    them (a count per kind matched it once each; on SQLite each count also walked every entry
-    of its kind, 3-9 ms each on the national seed); the ids of a kind without hits are not
-    asked for."""
+    them (a count per kind matched it once each, 3-9 ms each on the national seed).
+
+    A condition on the kind leads SQLite to walk the kind's index (some 50,000 promises),
+    looking each entry up among the few the trigram index found: so when few match, their ids
+    are read in one statement without it and the newest of each kind chosen here; when many
+    match (a short word, a LIKE over the rows), the walk stops after TEXT_LIMIT and is the
+    cheaper way."""
     conditions = [or_(*(_contains(v) for v in variants(query)))]
     if region_id is not None:
         conditions.append(SearchEntry.region_id == region_id)
     totals = {EntryKind(kind): total for kind, total in db.session.execute(
-        select(SearchEntry.kind, func.count()).where(*conditions).group_by(SearchEntry.kind))}
-    found: dict[EntryKind, Hits] = {}
-    for kind in kinds:
-        if totals.get(kind):
-            found[kind] = (totals[kind], list(db.session.scalars(
-                select(SearchEntry.object_id).where(SearchEntry.kind == kind, *conditions)
-                .order_by(SearchEntry.object_id.desc()).limit(TEXT_LIMIT))))
-    return found
+        select(SearchEntry.kind, func.count()).where(*conditions).group_by(SearchEntry.kind))
+        if EntryKind(kind) in kinds}
+    if not totals:
+        return {}
+    if sum(totals.values()) <= FEW_ENTRIES:
+        ids: dict[EntryKind, list[int]] = {kind: [] for kind in totals}
+        for kind, object_id in db.session.execute(
+                select(SearchEntry.kind, SearchEntry.object_id).where(*conditions)):
+            if EntryKind(kind) in ids:
+                ids[EntryKind(kind)].append(object_id)
+        return {kind: (totals[kind], heapq.nlargest(TEXT_LIMIT, found))
+                for kind, found in ids.items()}
+    return {kind: (total, list(db.session.scalars(
+        select(SearchEntry.object_id).where(SearchEntry.kind == kind, *conditions)
+        .order_by(SearchEntry.object_id.desc()).limit(TEXT_LIMIT))))
+        for kind, total in totals.items()}
 
 
 def _promises(total: int, ids: list[int]) -> TextHits[Promise]:
