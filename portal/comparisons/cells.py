@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from portal.comparisons.league import BY_KEY, Cell, Number
@@ -21,10 +21,11 @@ from portal.web.templating import number, percent
 KEPT_CELLS = 16384
 
 
-def figure_value(cell: Cell) -> Markup:
+def figure_value(cell: Cell, language: str) -> Markup:
     """The value with what it is counted of, greyed and labelled when it rests on too few
-    cases: what the page's <td> holds."""
-    return _figure_value(str(get_locale()), cell.column.key, cell.value, cell.count, cell.base,
+    cases: what the page's <td> holds. `language`: the request's (`current_language`, the
+    locale the catalogue and number formats follow), read once per page, not per cell."""
+    return _figure_value(language, cell.column.key, cell.value, cell.count, cell.base,
                          cell.too_few)
 
 
