@@ -148,6 +148,28 @@ def test_results_narrow_by_kind_and_region(client: FlaskClient) -> None:
             as_text=True), region
 
 
+@pytest.mark.parametrize("few_entries", [0, 2000])
+def test_the_newest_text_hits_are_shown_with_their_count_however_many_match(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch, few_entries: int) -> None:
+    """Few matches are read at once and the newest picked in Python; many are asked for per
+    kind with LIMIT (`search.FEW_ENTRIES`): the page is the same either way."""
+    from portal.web import search
+
+    monkeypatch.setattr(search, "TEXT_LIMIT", 3)
+    monkeypatch.setattr(search, "FEW_ENTRIES", few_entries)
+    promises = [PromiseFactory(title=f"Water tower number {n}") for n in range(5)]
+    other = PromiseFactory(title="Water tower", term__rural_district__district=a_district("1132"))
+    html = _page(client, "water tower", "en")
+    assert "(6)" in html
+    shown = [f'href="/promises/{p.id}"' in html for p in [*promises, other]]
+    assert shown == [False, False, False, True, True, True]  # the newest three
+    in_region = client.get("/search", query_string={"q": "water tower", "region": "61"})
+    html = in_region.get_data(as_text=True)
+    assert "(5)" in html
+    shown = [f'href="/promises/{p.id}"' in html for p in promises]
+    assert shown == [False, False, True, True, True]
+
+
 def test_a_kato_code_outside_the_chosen_region_finds_nothing(client: FlaskClient) -> None:
     assert f'href="{BAIDIBEK}"' in client.get(
         "/search", query_string={"q": "6136", "region": "61"}).get_data(as_text=True)
