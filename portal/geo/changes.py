@@ -29,7 +29,7 @@ from portal.geo.models import (
     RuralDistrict,
     place_search_key,
 )
-from portal.geo.reference import DATA_DIR
+from portal.geo.reference import DATA_DIR, district_kato
 
 CHANGES_FILE = DATA_DIR / "kato_changes.csv"
 LEVELS = ("region", "district", "unit")
@@ -120,10 +120,11 @@ def _form(change: DatedChange) -> bool:
         if region is None:
             return False
         place: Any = District(
-            region_id=region.id, kato4=change.code, kato=f"{change.code}00000",
+            region_id=region.id, kato4=change.code, kato=district_kato(change.code),
             kind=DistrictKind(change.kind), name_kk=change.name_kk, name_ru=change.name_ru,
             name_en=change.name_en)
-        parent_kato, predecessor = region.kato, _district_kato(change.predecessor)
+        parent_kato = region.kato
+        predecessor = district_kato(change.predecessor) if change.predecessor else None
     elif change.level == "unit":
         district = db.session.scalar(select(District).where(District.kato4 == change.parent))
         if district is None:
@@ -143,7 +144,3 @@ def _form(change: DatedChange) -> bool:
         effective_on=change.effective_on, name_after=change.name_ru,
         parent_before=predecessor, parent_after=parent_kato, source=change.source[:200]))
     return True
-
-
-def _district_kato(kato4: str) -> str | None:
-    return f"{kato4}00000" if kato4 else None

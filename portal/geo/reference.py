@@ -58,7 +58,7 @@ def load_reference_map(actor: str | None = "cli") -> LoadResult:
             db.session.add(District(
                 region_id=regions[kato4[:2]].id,
                 kato4=kato4,
-                kato=f"{kato4}00000",
+                kato=district_kato(kato4),
                 kind=kinds[kato4],
                 name_kk=row["name_kk"],
                 name_ru=row["name_ru"],
@@ -70,6 +70,11 @@ def load_reference_map(actor: str | None = "cli") -> LoadResult:
         audit.record(actor, "geo.load_reference", None, None,
                      {"regions_added": regions_added, "districts_added": districts_added})
     return LoadResult(regions_added, districts_added)
+
+
+def district_kato(kato4: str) -> str:
+    """A district's nine-digit KATO code from its four-digit one (the rest zeros)."""
+    return f"{kato4}00000"
 
 
 def _district_kinds() -> dict[str, DistrictKind]:
