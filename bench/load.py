@@ -4,6 +4,7 @@ of paths (a Lua script), and the latency percentiles wrk keeps (printed by the s
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -18,11 +19,21 @@ THREADS = 2
 SCRIPT = """
 local paths = {%(paths)s}
 local uncached = %(uncached)s
+-- wrk gives every thread the same Lua random sequence, run after run: a random query made the
+-- threads ask for the same addresses, and the measured run for those of its warm-up, which
+-- the page cache then answered. A nonce of this run, the thread and a count are unique.
+local nonce = "%(nonce)s"
+local threads = 0
 local counter = 0
+
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
 
 init = function(args)
   -- Threads start at different places in the rotation.
-  counter = math.random(#paths)
+  counter = (thread_id - 1) * math.max(1, math.floor(#paths / %(threads)d))
 end
 
 request = function()
@@ -31,7 +42,7 @@ request = function()
   if uncached then
     -- A query of its own per request: the page cache keys on the full path.
     local joiner = string.find(path, "?", 1, true) and "&" or "?"
-    path = path .. joiner .. "bench=" .. math.random(1000000000)
+    path = path .. joiner .. "bench=" .. nonce .. "-" .. thread_id .. "-" .. counter
   end
   return wrk.format("GET", path)
 end
@@ -79,7 +90,8 @@ def run(base_url: str, paths: list[str], duration_s: int = DURATION_S,
     query parameter of its own when `uncached`)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(SCRIPT % {"paths": ", ".join(_lua_string(path) for path in paths),
-                               "uncached": "true" if uncached else "false"})
+                               "uncached": "true" if uncached else "false",
+                               "nonce": secrets.token_hex(4), "threads": THREADS})
     try:
         output = subprocess.run(
             [wrk_path(), "--threads", str(THREADS), "--connections", str(CONNECTIONS),
