@@ -82,7 +82,7 @@ SORTS = (PLACE, NAME, *BY_KEY)
 ORDERS = ("asc", "desc")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     column: Column
     value: Number | None
@@ -95,7 +95,7 @@ class Cell:
         return self.value is not None and not self.too_few
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     term_id: int
     akim_id: int
@@ -108,7 +108,6 @@ class Row:
     region: dict[str, str]
     region_kato: str
     synthetic: bool
-    figures: TermFigures
     cells: tuple[Cell, ...]
     rank: int | None = None  # among the comparable rows of the sorted column
 
@@ -201,29 +200,34 @@ def rows_of(scope: Scope, as_of: date, version: str | None = None) -> list[Row]:
     day: every sort, page, language, the CSV and the API then share one reading until the
     data changes. Reading the nation's 2,300 terms takes seconds (their budget series most of
     it), sorting and showing them milliseconds; the values are `figures_for_terms`' own
-    either way. Plain values are kept (places and figures), the rows built again."""
+    either way. Plain values are kept (places and the cells' values), the rows built again."""
     version = version or data_version()
-    key = f"league:v2:{version}:{scope.key}:{as_of.isoformat()}"
+    key = f"league:v3:{version}:{scope.key}:{as_of.isoformat()}"
     kept = _kept(key)
     if kept is not None:
         return list(kept)
     cached = cache.get(key)
-    if isinstance(cached, tuple) and len(cached) == 3:
-        places, figures, plain_cells = cached
+    if isinstance(cached, tuple) and len(cached) == 2:
+        places, plain_cells = cached
     else:
         places = [tuple(place) for place in _place_rows(scope)]
-        figures = {term_id: replace(found, term_budget=None)  # the series: not shown
-                   for term_id, found in figures_for_terms([place[0] for place in places],
-                                                           as_of).items()}
         plain_cells = {term_id: [(cell.value, cell.count, cell.base, cell.too_few)
                                  for cell in cells_of(found)]
-                       for term_id, found in figures.items()}
-        cache.set(key, (places, figures, plain_cells), timeout=ROWS_CACHE_SECONDS)
+                       for term_id, found in figures_for_terms([place[0] for place in places],
+                                                               as_of).items()}
+        cache.set(key, (places, plain_cells), timeout=ROWS_CACHE_SECONDS)
+    # A district's and a region's names are one dict shared by their rows: a national table
+    # is some 2,300 rows, and every object a worker keeps is one more for the garbage
+    # collector to walk (docs/performance.md).
+    names: dict[tuple[str, str, str], dict[str, str]] = {}
+
+    def shared(kk: str, ru: str, en: str) -> dict[str, str]:
+        return names.setdefault((kk, ru, en), _names(kk, ru, en))
+
     rows = [Row(term_id=p[0], akim_id=p[1], akim_name=p[2], akim_name_latn=p[3],
                 rural_district=_names(p[4], p[5], p[6]), rural_district_kato=p[7],
-                district=_names(p[8], p[9], p[10]), district_kato=p[11],
-                region=_names(p[12], p[13], p[14]), region_kato=p[15], synthetic=p[16],
-                figures=figures[p[0]],
+                district=shared(p[8], p[9], p[10]), district_kato=p[11],
+                region=shared(p[12], p[13], p[14]), region_kato=p[15], synthetic=p[16],
                 cells=tuple(Cell(column, *values)
                             for column, values in zip(COLUMNS, plain_cells[p[0]],
                                                       strict=True)))
