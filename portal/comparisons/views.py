@@ -14,7 +14,7 @@ from portal.api.csv_output import csv_text
 from portal.api.serialize import public_url
 from portal.comparisons import documents, side_by_side
 from portal.comparisons import league as tables
-from portal.comparisons.cells import figure_value
+from portal.comparisons.cells import league_row
 from portal.exports.scope import Scope, ScopeLevel
 from portal.exports.views import requested_language
 from portal.figures.definitions import BY_SLUG, COMPARISON_MINIMUMS, COMPARISON_RULE
@@ -82,12 +82,13 @@ def league_page() -> str:
             values["order"] = "asc" if table.order == "desc" else "desc"
         return url_for("comparisons.league_page", **values)
 
+    # The sorted figure comes first after the akim: on a phone it is the column in view.
+    columns = sorted(tables.COLUMNS, key=lambda column: column.key != table.sort)
     return render_template(
-        # The sorted figure comes first after the akim: on a phone it is the column in view.
-        "comparisons/league.html", table=table, page=page,
-        columns=sorted(tables.COLUMNS, key=lambda column: column.key != table.sort),
+        "comparisons/league.html", table=table, page=page, columns=columns,
+        keys=tuple(column.key for column in columns),
         sort_url=sort_url, area_args=area_args, figures=BY_SLUG, chosen=chosen,
-        figure_value=figure_value,
+        league_row=league_row,
         minimums=COMPARISON_MINIMUMS, rule=COMPARISON_RULE,
         csv_url=url_for("comparisons.league_csv", **area_args, sort=table.sort,
                         order=table.order))
