@@ -37,8 +37,8 @@ run: install translations
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: install
-	$(BIN)/ruff check portal tests bench
-	$(BIN)/mypy portal bench
+	$(BIN)/ruff check portal tests bench gunicorn.conf.py
+	$(BIN)/mypy portal bench gunicorn.conf.py
 
 test-sqlite: install translations
 	TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/pytest $(COVERAGE) $(PYTEST_ARGS)
