@@ -27,7 +27,7 @@ from portal.promises.models import Promise
 from portal.reports.models import Report, ReportVersion
 from portal.search.models import EntryKind, SearchEntry, search_entry_fts
 from portal.textsearch import Matcher, fold, holds, like_pattern, place_key, variants
-from portal.web.pagination import Page, paginate
+from portal.web.pagination import Page, page_number
 
 MIN_QUERY_LENGTH = 2
 PLACES_LIMIT = 20
@@ -101,21 +101,13 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
     in_region: list[ColumnElement[bool]] = (
         [] if region_id is None else [District.region_id == region_id])
     if "akims" in wanted:
-        akims = (
-            select(Akim)
-            .options(
-                selectinload(Akim.terms).joinedload(Term.rural_district).joinedload(
-                    RuralDistrict.district
-                )
-            )
-            .where(holds(Akim.search_key, query))
-            .order_by(Akim.full_name, Akim.id)
-        )
+        akims = select(Akim.id).where(holds(Akim.search_key, query))
         if region_id is not None:
             akims = akims.where(Akim.id.in_(
                 select(Term.akim_id).join(RuralDistrict, RuralDistrict.id == Term.rural_district_id)
                 .join(District, District.id == RuralDistrict.district_id).where(*in_region)))
-        results.akims = paginate(akims, per_page)
+        results.akims = _akims(list(db.session.scalars(akims.order_by(Akim.full_name, Akim.id))),
+                               per_page)
     if "places" in wanted:
         results.rural_districts = list(db.session.scalars(
             select(RuralDistrict)
@@ -143,6 +135,21 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
     if results.empty and "places" in wanted:
         _near_places(query, region_id, results)
     return results
+
+
+def _akims(ids: list[int], per_page: int) -> Page[Akim]:
+    """A page of the akims whose ids are given in order. The ids of every match are read in
+    one statement (a name is matched by scanning the keys, so a COUNT and a page would scan
+    them twice); the page's akims then by id, with their terms and places."""
+    last = max(1, -(-len(ids) // per_page))
+    number = min(page_number(), last)
+    shown = ids[(number - 1) * per_page:number * per_page]
+    found = {akim.id: akim for akim in db.session.scalars(
+        select(Akim).options(selectinload(Akim.terms).joinedload(Term.rural_district)
+                             .joinedload(RuralDistrict.district))
+        .where(Akim.id.in_(shown)))} if shown else {}
+    return Page(items=[found[i] for i in shown], page=number, per_page=per_page,
+                total=len(ids))
 
 
 def _near_places(query: str, region_id: int | None, results: SearchResults) -> None:

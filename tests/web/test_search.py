@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from portal.extensions import db
 from portal.reports import services
-from tests.factories import AkimFactory, RuralDistrictFactory, SettlementFactory
+from tests.factories import AkimFactory, RuralDistrictFactory, SettlementFactory, TermFactory
 from tests.factories.geo import a_district
 from tests.factories.promises import PromiseFactory
 from tests.factories.reports import ReportFactory
@@ -295,3 +295,25 @@ def test_an_akim_and_a_village_are_found_in_kazakh_latin_spelling(client: FlaskC
     PromiseFactory(title="Köktöbe: a new school")  # a text hit, so no fallback runs
     html = _page(client, "Köktöbe", "en")
     assert f'href="/rural-districts/{unit.kato}"' in html
+
+
+def test_akims_found_are_paged_in_name_order(client: FlaskClient) -> None:
+    """More akims match than a page holds: 20 a page in name order, the count of all, and a
+    page past the end shows the last one."""
+    for number in range(23):
+        TermFactory(akim=AkimFactory(full_name=f"Көпжасаров Арман {number:02d}",
+                                     full_name_latn=f"Kopzhasarov Arman {number:02d}"))
+    db.session.commit()
+
+    def names(page: int) -> list[str]:
+        response = client.get("/api/v1/search", query_string={"q": "Копжасаров", "page": page})
+        assert response.status_code == 200
+        akims = next(group for group in response.get_json()["groups"]
+                     if group["kind"] == "akims")
+        assert akims["total"] == 23
+        return [item["title"] for item in akims["items"]]
+
+    first, second = names(1), names(2)
+    assert first == [f"Көпжасаров Арман {number:02d}" for number in range(20)]
+    assert second == [f"Көпжасаров Арман {number:02d}" for number in range(20, 23)]
+    assert names(9) == second
