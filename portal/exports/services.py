@@ -164,7 +164,7 @@ def dossier_pdf(item: PreparedDossier, wait: bool = True) -> tuple[str, Served]:
 
     One render per rendition at a time, across processes and machines: whoever renders holds
     the rendition's lease (`portal.locks`). A caller that finds it held waits for the file
-    (`wait`), polling the store, rather than render the same PDF again; with `wait=False` (the
+    (`wait`), polling the lease, rather than render the same PDF again; with `wait=False` (the
     job worker) it leaves the rendition to the holder (`busy`). Never an older file meanwhile:
     a dossier whose figures disagree with the page is what the cache must not serve."""
     key = store.dossier_key(item.rendition)
@@ -182,10 +182,11 @@ def dossier_pdf(item: PreparedDossier, wait: bool = True) -> tuple[str, Served]:
             log.warning("dossier %s: rendered after waiting for its lease's holder in vain",
                         item.rendition)
             return key, _render_unless_cached(item, key)
+        # Only the lease is asked for meanwhile (a Redis key or a small file): once its holder
+        # lets go, the next turn takes it and finds the file (`hit`, answered as `wait`).
+        # Asking the store too cost a HEAD on S3 ten times a second per waiting reader.
         time.sleep(WAIT_POLL_SECONDS)
         waited = True
-        if _cached(key):
-            return key, Served.WAIT
 
 
 def lease_name(rendition: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from portal import locks
-from portal.exports import services
+from portal.exports import services, store
 from portal.extensions import db
 from tests.exports.conftest import Record
 
@@ -59,10 +59,21 @@ def test_readers_asking_together_share_one_render(app: Flask, record: Record, le
     # The first render holds until the second reader has been refused the lease (without
     # single flight nobody is: both render, each after a 10 s wait).
     renders = counted_renders(monkeypatch, until=refusals(monkeypatch))
+    # How often each reader asks the store whether the file is there (a HEAD on S3).
+    asked: dict[str, int] = {}
+    real_exists = store.exists
+
+    def exists(key: str) -> bool:
+        name = threading.current_thread().name
+        asked[name] = asked.get(name, 0) + 1
+        return real_exists(key)
+
+    monkeypatch.setattr(store, "exists", exists)
     path = url(record)
     db.session.remove()
     barrier = threading.Barrier(2)
     answers: list[tuple[str, bytes]] = []
+    marks: dict[str, str] = {}
     answered = threading.Lock()
 
     def read(address: str) -> None:
@@ -75,6 +86,7 @@ def test_readers_asking_together_share_one_render(app: Flask, record: Record, le
         assert response.status_code == 200
         with answered:
             answers.append((response.headers["X-Dossier-Cache"], response.get_data()))
+            marks[threading.current_thread().name] = response.headers["X-Dossier-Cache"]
 
     readers = [threading.Thread(target=read, args=(f"203.0.113.{n}",)) for n in (1, 2)]
     for reader in readers:
@@ -85,6 +97,10 @@ def test_readers_asking_together_share_one_render(app: Flask, record: Record, le
     assert len(renders) == 1
     assert sorted(mark for mark, _body in answers) == ["miss", "wait"]
     assert answers[0][1] == answers[1][1] and answers[0][1].startswith(b"%PDF-")
+    # The waiting reader polled the lease, not the store: it asked the store once on arrival
+    # and once when it took the lease its holder let go (ten times a second before).
+    waiter = next(name for name, mark in marks.items() if mark == "wait")
+    assert asked[waiter] == 2
 
 
 def test_a_lease_whose_holder_died_expires_and_the_next_reader_renders(
