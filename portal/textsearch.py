@@ -10,7 +10,8 @@ import bisect
 import re
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, Index, or_
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import InstrumentedAttribute
 
 from portal.translit import to_latin
@@ -57,6 +58,14 @@ def variants(text: str) -> list[str]:
     """The folded text and its plain-Latin reading ('Türkistan' → 'turkistan'), deduplicated."""
     folded = fold(text)
     return [variant for variant in sorted({folded, folded.translate(_LATIN_KAZAKH)}) if variant]
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """PostgreSQL: a trigram index (pg_trgm), so `column LIKE '%…%'` is an index scan instead
+    of reading every row. SQLite has no such index: `WHERE 0` keeps it there an empty partial
+    index that no query uses (search_entry has its FTS5 table; names are scanned)."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"},
+                 sqlite_where=sql_text("0"))
 
 
 def holds(column: InstrumentedAttribute[str], text: str) -> ColumnElement[bool]:

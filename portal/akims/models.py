@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import Model, db
 from portal.geo.models import RuralDistrict
 from portal.modeling import Synthetic, current_language, str_enum
+from portal.textsearch import trigram_index
 
 
 class Gender(enum.StrEnum):
@@ -50,6 +51,7 @@ TERM_LIMIT = 2
 
 class Akim(Synthetic, Model):
     __tablename__ = "akim"
+    __table_args__ = (trigram_index("ix_akim_search_key_trgm", "search_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Cyrillic as used in Kazakh and Russian; Latin for English pages.

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from portal.extensions import Model, db
 from portal.modeling import LocalizedName, UTCDateTime, str_enum, utcnow
-from portal.textsearch import place_key
+from portal.textsearch import place_key, trigram_index
 
 if TYPE_CHECKING:
     from portal.akims.models import Term
@@ -135,6 +135,7 @@ class RuralDistrict(LocalizedName, Model):
 
     __tablename__ = "rural_district"
     __table_args__ = (
+        trigram_index("ix_rural_district_search_key_trgm", "search_key"),
         CheckConstraint("population >= 0", name="population_non_negative"),
         CheckConstraint("registered_voters >= 0", name="voters_non_negative"),
     )
@@ -201,6 +202,7 @@ class Settlement(LocalizedName, Model):
 
     __tablename__ = "settlement"
     __table_args__ = (
+        trigram_index("ix_settlement_search_key_trgm", "search_key"),
         Index(
             "uq_settlement_one_centre",
             "rural_district_id",

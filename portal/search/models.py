@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint, column, table, text
+from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint, column, table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model
 from portal.modeling import str_enum
+from portal.textsearch import trigram_index
 
 
 class EntryKind(enum.StrEnum):
@@ -26,11 +27,8 @@ class SearchEntry(Model):
     __tablename__ = "search_entry"
     __table_args__ = (
         UniqueConstraint("kind", "object_id"),
-        # PostgreSQL: a trigram index, so `body LIKE '%…%'` is an index scan (pg_trgm). On
-        # SQLite the FTS5 table below does that job: `WHERE 0` keeps this index there empty
-        # rather than a copy of every text.
-        Index("ix_search_entry_body_trgm", "body", postgresql_using="gin",
-              postgresql_ops={"body": "gin_trgm_ops"}, sqlite_where=text("0")),
+        # On SQLite the FTS5 table below does this index's job.
+        trigram_index("ix_search_entry_body_trgm", "body"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
