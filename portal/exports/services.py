@@ -127,7 +127,7 @@ def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) 
     plain = render()
     cover = cover_pages(plain)
     cover_words = (COVER_WORD,) if emptiest(plain, 0, cover) < SHORT_PAGE else ()
-    if emptiest(plain, cover) >= SHORT_PAGE:
+    if emptiest(plain, cover) >= SHORT_PAGE or not placing_may_help(plain, cover):
         return render(*cover_words) if cover_words else plain
     best: tuple[float, Document | None] = (emptiest(plain, cover), None)
     for placing in CHART_PLACINGS:
@@ -140,6 +140,35 @@ def render_dossier(item: PreparedDossier, generated_at: datetime | None = None) 
     if best[1] is not None:
         return best[1]
     return render(*cover_words) if cover_words else plain
+
+
+def placing_may_help(plain: Document, cover: int) -> bool:
+    """Whether any chart placing could leave the emptiest page after the cover fuller than in
+    the plain layout. Pagination runs forwards, so the pages before the one the charts start on
+    hold the same content in every placing (the charts come after it, or go to the upright
+    pages): when the emptiest page is among them (typically the last rows of a long promise
+    table), or there are no charts, every placing is at best as empty, the plain layout would
+    be kept, and trying the placings only costs two renders."""
+    charts = first_page_with(plain, CHART_CLASS)
+    if charts is None:
+        return False
+    return min(page_fills(plain)[cover:charts], default=1.0) > emptiest(plain, cover)
+
+
+CHART_CLASS = "chart-row"  # templates/pdf/_dossier_budget_charts.html
+
+
+def first_page_with(document: Document, class_name: str) -> int | None:
+    """The index of the first page holding an element of that class, if any."""
+    for number, page in enumerate(document.pages):
+        stack = [page._page_box]  # noqa: SLF001 - the laid-out boxes, as in pdf.page_fills
+        while stack:
+            box = stack.pop()
+            element = box.element
+            if element is not None and class_name in (element.get("class") or "").split():
+                return number
+            stack.extend(getattr(box, "children", None) or ())
+    return None
 
 
 def cover_pages(document: Document) -> int:

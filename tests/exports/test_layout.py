@@ -226,3 +226,62 @@ def test_the_bundle_summary_fits_the_page_and_totals_once() -> None:
     assert len(totals) == 1 and totals[0].count("Осы жинақтағы барлық әкім") == 1
     last = "Досмағамбетов Серік Ақжолұлы 6"  # the totals close the table, under its last row
     assert last in totals[0] and totals[0].index("Осы жинақтағы") > totals[0].index(last)
+
+
+def test_placings_are_tried_only_where_they_could_fill_a_page(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short page before the charts' page (the last rows of a long promise table) is the same
+    in every chart placing, so render_dossier keeps the plain layout without trying them; the
+    layout it keeps is never emptier than a placing it skipped."""
+    from datetime import timedelta
+
+    from weasyprint import Document
+
+    from portal.budgets.summaries import refresh_year_summaries
+    from portal.exports import services
+    from portal.exports.pdf import render_document
+    from portal.exports.services import (
+        CHART_PLACINGS,
+        DOSSIER_TEMPLATE,
+        SHORT_PAGE,
+        cover_pages,
+        document_context,
+        emptiest,
+    )
+    from portal.modeling import utcnow
+    from portal.reports.timeliness import local_today
+    from tests.factories import BudgetLineFactory, PromiseFactory
+
+    renders: list[str] = []
+
+    def counted(template: str, data: dict[str, Any], language: str) -> Document:
+        renders.append(data["layout"])
+        return render_document(template, data, language)
+
+    monkeypatch.setattr(services, "render_document", counted)
+    record = build_record()
+    # Twelve more budget years: a budget table too tall to join the promise table's last rows.
+    for budget_year in range(2012, 2024):
+        BudgetLineFactory(rural_district=record.term.rural_district, year=budget_year,
+                          code="land_tax", approved=10_000_000, actual=9_000_000)
+    refresh_year_summaries()
+    skipped = 0
+    for extra in range(0, 40):
+        PromiseFactory(term=record.term, number=5 + extra,
+                       title=f"Repair the road to the farms, section {extra + 1}",
+                       deadline=local_today() + timedelta(days=400))
+        if extra % 3:
+            continue
+        item = prepare(record.term.akim_id, "en")
+        assert item is not None
+        renders.clear()
+        chosen = render_dossier(item)
+        kept = emptiest(chosen, cover_pages(chosen))
+        if kept >= SHORT_PAGE:
+            continue
+        context = {**document_context(item, utcnow()), "layout": ""}
+        for placing in CHART_PLACINGS:
+            placed = render_document(DOSSIER_TEMPLATE, {**context, "layout": placing}, "en")
+            assert emptiest(placed, cover_pages(placed)) <= kept, (extra, placing, renders)
+        skipped += len(renders) == 1
+    assert skipped, "every short page cost the placings' renders, or no length left one"
