@@ -139,8 +139,9 @@ def search(query: str, per_page: int = 20, kind: str | None = None,
 
 def _akims(ids: list[int], per_page: int) -> Page[Akim]:
     """A page of the akims whose ids are given in order. The ids of every match are read in
-    one statement (a name is matched by scanning the keys, so a COUNT and a page would scan
-    them twice); the page's akims then by id, with their terms and places."""
+    one statement (a COUNT and a page would each match the name against the keys: a scan on
+    SQLite, the trigram index on PostgreSQL); the page's akims then by id, with their terms
+    and places."""
     last = max(1, -(-len(ids) // per_page))
     number = min(page_number(), last)
     shown = ids[(number - 1) * per_page:number * per_page]
