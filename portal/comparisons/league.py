@@ -33,7 +33,7 @@ from portal.extensions import cache, db
 from portal.figures.definitions import too_few
 from portal.figures.readers import TermFigures, figures_for_terms
 from portal.geo.models import District, Region, RuralDistrict
-from portal.modeling import current_language, localized
+from portal.modeling import current_language
 from portal.web.page_cache import data_version
 
 Number = int | float | Decimal
@@ -114,21 +114,6 @@ class Row:
     def name(self, language: str | None = None) -> str:
         return self.akim_name_latn if (language or current_language()) == "en" \
             else self.akim_name
-
-    @property
-    def rural_district_name(self) -> str:
-        return localized(dict(self.rural_district))
-
-    @property
-    def district_name(self) -> str:
-        return localized(dict(self.district))
-
-    @property
-    def region_name(self) -> str:
-        return localized(dict(self.region))
-
-    def cell(self, key: str) -> Cell:
-        return self.cells[list(BY_KEY).index(key)]
 
 
 @dataclass(frozen=True)
