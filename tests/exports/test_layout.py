@@ -29,6 +29,23 @@ def text_of(akim_id: int, language: str) -> str:
     return re.sub(r"\s+", " ", pdf_text(data).replace("\u00a0", " "))
 
 
+def counted_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The layout words of every dossier render from now on, one entry per render."""
+    from weasyprint import Document
+
+    from portal.exports import services
+    from portal.exports.pdf import render_document
+
+    layouts: list[str] = []
+
+    def counted(template: str, data: dict[str, Any], language: str) -> Document:
+        layouts.append(data["layout"])
+        return render_document(template, data, language)
+
+    monkeypatch.setattr(services, "render_document", counted)
+    return layouts
+
+
 @pytest.mark.parametrize(("language", "expected"), [
     ("kk", "2023 жылғы 7 маусым"), ("ru", "7 июня 2023 г."), ("en", "7 June 2023")])
 def test_formal_dates_in_the_three_languages(language: str, expected: str) -> None:
@@ -162,21 +179,13 @@ def test_a_long_cover_stays_on_its_page(monkeypatch: pytest.MonkeyPatch) -> None
     footnote before the landscape scorecard (seen in a kk region bundle). The compact cover
     keeps it on one page, found in a second render: the pages after the cover are not laid
     out again with each placing of the charts."""
-    from weasyprint import Document
 
-    from portal.exports import services
     from portal.exports.pdf import page_fills, render_document, short_pages
     from portal.exports.services import DOSSIER_TEMPLATE, document_context
     from portal.modeling import utcnow
     from tests.factories import RuralDistrictFactory
 
-    layouts: list[str] = []
-
-    def counted(template: str, data: dict[str, Any], language: str) -> Document:
-        layouts.append(data["layout"])
-        return render_document(template, data, language)
-
-    monkeypatch.setattr(services, "render_document", counted)
+    layouts = counted_layouts(monkeypatch)
     record = build_record()
     stranded = 0
     for year in range(2007, 2023, 4):
@@ -235,10 +244,7 @@ def test_placings_are_tried_only_where_they_could_fill_a_page(
     layout it keeps is never emptier than a placing it skipped."""
     from datetime import timedelta
 
-    from weasyprint import Document
-
     from portal.budgets.summaries import refresh_year_summaries
-    from portal.exports import services
     from portal.exports.pdf import render_document
     from portal.exports.services import (
         CHART_PLACINGS,
@@ -252,13 +258,7 @@ def test_placings_are_tried_only_where_they_could_fill_a_page(
     from portal.reports.timeliness import local_today
     from tests.factories import BudgetLineFactory, PromiseFactory
 
-    renders: list[str] = []
-
-    def counted(template: str, data: dict[str, Any], language: str) -> Document:
-        renders.append(data["layout"])
-        return render_document(template, data, language)
-
-    monkeypatch.setattr(services, "render_document", counted)
+    renders = counted_layouts(monkeypatch)
     record = build_record()
     # Twelve more budget years: a budget table too tall to join the promise table's last rows.
     for budget_year in range(2012, 2024):
