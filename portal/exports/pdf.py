@@ -184,6 +184,15 @@ def render_document(template: str, data: Mapping[str, Any], language: str) -> Do
             font_config=shared.font_config, stylesheets=[shared.stylesheet])
 
 
+def _content_boxes(page_box: Any) -> Iterator[Any]:
+    """Every box laid out in a page's content area; margin boxes (the footer) sit outside it."""
+    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        yield box
+        stack.extend(getattr(box, "children", None) or ())
+
+
 def page_fills(document: Document) -> list[float]:
     """How full each laid-out page is: how far down its content area the lowest line, image
     or table row reaches (0 to 1)."""
@@ -191,16 +200,22 @@ def page_fills(document: Document) -> list[float]:
     for page in document.pages:
         page_box = page._page_box  # noqa: SLF001 - WeasyPrint exposes the laid-out boxes so
         top, height, bottom = page_box.content_box_y(), page_box.height, None
-        # The page's own content only: margin boxes (the footer) sit below the content area.
-        stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
-        while stack:
-            box = stack.pop()
+        for box in _content_boxes(page_box):
             if isinstance(box, boxes.TextBox | boxes.ReplacedBox | boxes.TableRowBox):
                 low = box.position_y + box.margin_height()
                 bottom = low if bottom is None else max(bottom, low)
-            stack.extend(getattr(box, "children", None) or ())
         fills.append(0.0 if bottom is None else round((bottom - top) / height, 3))
     return fills
+
+
+def first_page_with(document: Document, class_name: str) -> int | None:
+    """The index of the first page whose content holds an element of that class, if any."""
+    for number, page in enumerate(document.pages):
+        for box in _content_boxes(page._page_box):  # noqa: SLF001 - as in page_fills
+            element = box.element
+            if element is not None and class_name in (element.get("class") or "").split():
+                return number
+    return None
 
 
 SHORT_PAGE = 1 / 3  # a page less full than this, but the last, reads as a mistake

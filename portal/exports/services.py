@@ -20,7 +20,14 @@ from portal.exports import fingerprint as fingerprints
 from portal.exports import store
 from portal.exports.dossier import Dossier, dossiers_for_akims
 from portal.exports.fingerprint import short
-from portal.exports.pdf import SHORT_PAGE, collector_paused, page_fills, render_document, write_pdf
+from portal.exports.pdf import (
+    SHORT_PAGE,
+    collector_paused,
+    first_page_with,
+    page_fills,
+    render_document,
+    write_pdf,
+)
 from portal.modeling import utcnow
 
 log = logging.getLogger(__name__)
@@ -156,19 +163,6 @@ def placing_may_help(plain: Document, cover: int) -> bool:
 
 
 CHART_CLASS = "chart-row"  # templates/pdf/_dossier_budget_charts.html
-
-
-def first_page_with(document: Document, class_name: str) -> int | None:
-    """The index of the first page holding an element of that class, if any."""
-    for number, page in enumerate(document.pages):
-        stack = [page._page_box]  # noqa: SLF001 - the laid-out boxes, as in pdf.page_fills
-        while stack:
-            box = stack.pop()
-            element = box.element
-            if element is not None and class_name in (element.get("class") or "").split():
-                return number
-            stack.extend(getattr(box, "children", None) or ())
-    return None
 
 
 def cover_pages(document: Document) -> int:
